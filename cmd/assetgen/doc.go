@@ -1,0 +1,75 @@
+// Assetgen turns a web application's static files into a typed,
+// content-hashed, embedded Go package: Django's staticfiles, done at compile
+// time.
+//
+// Put a go:generate line in the package that should hold the assets, next
+// to its static directory:
+//
+//	//go:generate go tool assetgen -dir static
+//
+// (or "go run github.com/assetgen/assetgen/cmd/assetgen -dir static", or an
+// installed "assetgen -dir static"), then run "go generate". Assetgen writes
+// assets_gen.go and manifest.json into the package directory. The package
+// then embeds every file, declares one identifier per file, and serves them:
+//
+//	<link rel="stylesheet" href="{{ .CSS.URL }}" integrity="{{ .CSS.Integrity }}">
+//	css := assets.CSSBaseCSS.URL() // "/static/css/base.1a2b3c4d5e6f.css"
+//	mux.Handle("/static/", assets.Handler())
+//
+// Deleting static/css/base.css and generating again makes every use of
+// assets.CSSBaseCSS a compile-time error.
+//
+// # Finding files
+//
+// The -dir flags name source directories in precedence order. A file's
+// logical path is its path below its directory; when two directories hold
+// the same logical path, the first wins and the other is shadowed. Every run
+// reports how many files are shadowed; -v lists them, -no-shadow makes
+// shadowing an error, and "assetgen find PATH" shows which directories hold
+// PATH:
+//
+//	$ assetgen find -dir theme -dir static css/base.css
+//	theme/css/base.css (served)
+//	static/css/base.css (shadowed)
+//
+// Names matching an -ignore pattern (path.Match syntax, tried against the
+// base name and the logical path) are skipped, as are, unless
+// -no-default-ignore is given, dotfiles and dot-directories, "*~", "CVS" and
+// "#*#". Symbolic links are followed; a link cycle is an error.
+//
+// # Output
+//
+// Files inside the package directory are embedded where they lie. Files
+// outside it (another -dir, or a path go:embed cannot name) are copied, under
+// their content hash, into the _assetgen subdirectory, which assetgen owns:
+// it removes files there that it wrote earlier and no longer needs, and
+// touches nothing else. Output is written to temporary files and renamed into
+// place, and only when it changed; an error leaves the previous output as it
+// was.
+//
+// # Usage
+//
+//	assetgen [flags]              generate the package
+//	assetgen find [-first] PATH   list the files that hold logical path PATH
+//
+// Flags:
+//
+//	-dir DIR            source directory, repeatable, in precedence order (default static)
+//	-ignore PATTERN     skip matching files and directories, repeatable
+//	-no-default-ignore  do not skip .*, *~, CVS and #*#
+//	-no-shadow          make a path held by two directories an error
+//	-o DIR              package directory to write (default .)
+//	-pkg NAME           package name (default $GOPACKAGE)
+//	-file NAME          generated Go file name (default assets_gen.go)
+//	-manifest NAME      JSON manifest name, or - for none (default manifest.json)
+//	-prefix URL         default URL prefix (default /static/)
+//	-hash-len N         hex digits of the SHA-256 in names, 8 to 64 (default 12)
+//	-cache DIR          hash cache directory (default: assetgen in the user cache directory)
+//	-no-cache           hash every file, use no cache
+//	-v                  list shadowed files and every file written
+//	-q                  print nothing but errors
+//	-version            print the version and exit
+//
+// Exit status is 0 on success, 1 for bad input (a missing directory, a name
+// collision...), 2 for bad usage.
+package main

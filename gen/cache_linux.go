@@ -1,0 +1,10 @@
+//go:build linux || openbsd || dragonfly
+
+package gen
+
+import (
+	"syscall"
+	"time"
+)
+
+func ctime(st *syscall.Stat_t) time.Time { return time.Unix(st.Ctim.Unix()) }

@@ -1,0 +1,16 @@
+//go:build !(linux || darwin || freebsd || netbsd || openbsd || dragonfly)
+
+package gen
+
+import (
+	"io/fs"
+	"time"
+)
+
+// sysKey is empty where the system reports no inode or change time; the
+// size and modification time remain, with the racy-clean rule.
+type sysKey struct{}
+
+func sysKeyOf(fs.FileInfo) sysKey { return sysKey{} }
+
+func sysChangeTime(info fs.FileInfo) time.Time { return info.ModTime() }

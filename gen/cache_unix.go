@@ -1,0 +1,33 @@
+//go:build linux || darwin || freebsd || netbsd || openbsd || dragonfly
+
+package gen
+
+import (
+	"io/fs"
+	"syscall"
+	"time"
+)
+
+// sysKey adds the file's identity and change time to the cache key.
+type sysKey struct {
+	Dev, Ino uint64
+	CTime    int64
+}
+
+func sysKeyOf(info fs.FileInfo) sysKey {
+	st, ok := info.Sys().(*syscall.Stat_t)
+	if !ok {
+		return sysKey{}
+	}
+	return sysKey{Dev: uint64(st.Dev), Ino: uint64(st.Ino), CTime: ctime(st).UnixNano()}
+}
+
+// sysChangeTime returns the inode change time, or the zero time where the
+// system does not report one.
+func sysChangeTime(info fs.FileInfo) time.Time {
+	st, ok := info.Sys().(*syscall.Stat_t)
+	if !ok {
+		return time.Time{}
+	}
+	return ctime(st)
+}

@@ -1,0 +1,175 @@
+// Package gen is assetgen's generator as a library: it turns an ordered list
+// of static directories into a Go package that embeds the winning files under
+// content-hashed names, with one typed identifier per file.
+//
+// Generate runs a short pipeline over an in-memory set of assets:
+//
+//	find    walk the directories; first match wins, the rest are shadowed
+//	check   reject names that cannot be embedded or that collide
+//	hash    read each file once: SHA-256 gives its name, SRI string and ETag
+//	name    Go identifiers and fingerprinted names
+//	place   embed in place when possible, else copy into the owned directory
+//	emit    render the Go file and manifest.json in memory
+//	write   write beside the old output, swap in by rename, remove stale files
+//
+// Every stage is a function over the set, so the command line tool and
+// development mode run the same code. The package never exits, prints,
+// reads flags or reads the environment; the caller supplies a Config.
+package gen
+
+import (
+	"fmt"
+	"go/token"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/assetgen/assetgen/gen/internal/find"
+)
+
+// Defaults for Config fields left zero.
+const (
+	DefaultFileName = "assets_gen.go"
+	DefaultManifest = "manifest.json"
+	DefaultPrefix   = "/static/"
+	DefaultHashLen  = 12
+	// OwnedDir is the subdirectory of the output directory that assetgen
+	// owns: it holds the files that cannot be embedded where they lie. Its
+	// leading underscore keeps the go command from treating it as a package.
+	OwnedDir = "_assetgen"
+)
+
+// Config says what to generate. Paths are relative to the working
+// directory or absolute; messages name them as given, slash-separated.
+type Config struct {
+	// Dirs are the source directories in precedence order: when several
+	// hold the same logical path, the first wins.
+	Dirs []string
+	// Ignore are extra patterns (path.Match syntax) matched against each
+	// file's and directory's base name and logical path.
+	Ignore []string
+	// NoDefaultIgnore turns off find.DefaultIgnore (".*", "*~", "CVS", "#*#").
+	NoDefaultIgnore bool
+	// NoShadow makes a logical path held by more than one directory an error.
+	NoShadow bool
+
+	// OutDir is the generated package's directory (default ".").
+	OutDir string
+	// Package is the generated package's name. Required.
+	Package string
+	// FileName is the generated Go file's name (default DefaultFileName).
+	FileName string
+	// Manifest is the JSON manifest's name in OutDir (default
+	// DefaultManifest); "-" writes none.
+	Manifest string
+	// Prefix is the URL prefix compiled in as the default (DefaultPrefix if
+	// empty); the generated SetPrefix overrides it at run time.
+	Prefix string
+	// HashLen is the number of hex digits of the SHA-256 put in names
+	// (default DefaultHashLen, 8 to 64).
+	HashLen int
+
+	// CacheDir holds the hash cache that makes a run over an unchanged tree
+	// cheap; empty means no cache.
+	CacheDir string
+	// Progress, if set, is called from time to time with the number of
+	// files hashed so far and the total.
+	Progress func(done, total int)
+}
+
+// Result describes a successful run.
+type Result struct {
+	Files    int           // assets in the package
+	Bytes    int64         // their total size
+	Shadowed []Shadow      // logical paths held by more than one directory
+	Copied   int           // files written to the owned directory
+	Written  []string      // output files that changed, slash-separated
+	Hashed   int           // files read and hashed (the rest came from the cache)
+	Elapsed  time.Duration // wall time of the run
+}
+
+// Shadow is a logical path held by more than one source directory.
+type Shadow struct {
+	Logical  string
+	Winner   string   // file that is served, slash-separated
+	Shadowed []string // files that are not, in precedence order
+}
+
+// Source is one file that holds a logical path, for Find.
+type Source struct {
+	Path   string // slash-separated
+	Winner bool
+}
+
+// Find returns every file that holds logical path p under the configured
+// directories, in precedence order, the first being the one served:
+// Django's findstatic. Ignored paths have none.
+func Find(cfg Config, p string) ([]Source, error) {
+	ig, err := ignorer(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if len(cfg.Dirs) == 0 {
+		return nil, &Error{Msg: "no source directories; pass at least one -dir"}
+	}
+	srcs, err := find.Lookup(cfg.Dirs, ig, p)
+	if err != nil {
+		return nil, &Error{Msg: err.Error()}
+	}
+	out := make([]Source, len(srcs))
+	for i, s := range srcs {
+		out[i] = Source{Path: filepath.ToSlash(s.Path), Winner: i == 0}
+	}
+	return out, nil
+}
+
+func ignorer(cfg Config) (*find.Ignorer, error) {
+	var pats []string
+	if !cfg.NoDefaultIgnore {
+		pats = append(pats, find.DefaultIgnore...)
+	}
+	pats = append(pats, cfg.Ignore...)
+	ig, err := find.NewIgnorer(pats)
+	if err != nil {
+		return nil, &Error{Msg: err.Error()}
+	}
+	return ig, nil
+}
+
+// withDefaults fills zero fields and checks the rest.
+func (cfg Config) withDefaults() (Config, error) {
+	cfg.Dirs = slices.Clone(cfg.Dirs)
+	if cfg.OutDir == "" {
+		cfg.OutDir = "."
+	}
+	if cfg.FileName == "" {
+		cfg.FileName = DefaultFileName
+	}
+	if cfg.Manifest == "" {
+		cfg.Manifest = DefaultManifest
+	}
+	if cfg.Prefix == "" {
+		cfg.Prefix = DefaultPrefix
+	}
+	if cfg.HashLen == 0 {
+		cfg.HashLen = DefaultHashLen
+	}
+	switch {
+	case len(cfg.Dirs) == 0:
+		return cfg, &Error{Msg: "no source directories; pass at least one -dir"}
+	case cfg.Package == "":
+		return cfg, &Error{Msg: "no package name; run under go generate, which sets $GOPACKAGE, or pass -pkg"}
+	case !token.IsIdentifier(cfg.Package) || cfg.Package == "_":
+		return cfg, &Error{Msg: fmt.Sprintf("package name %q is not a Go identifier; fix -pkg", cfg.Package)}
+	case cfg.HashLen < 8 || cfg.HashLen > 64:
+		return cfg, &Error{Msg: fmt.Sprintf("hash length %d out of range; use 8 to 64 hex digits", cfg.HashLen)}
+	case filepath.Base(cfg.FileName) != cfg.FileName || filepath.Ext(cfg.FileName) != ".go":
+		return cfg, &Error{Msg: fmt.Sprintf("output file name %q must be a plain name ending in .go", cfg.FileName)}
+	case cfg.Manifest != "-" && filepath.Base(cfg.Manifest) != cfg.Manifest:
+		return cfg, &Error{Msg: fmt.Sprintf("manifest name %q must be a plain file name, or - for none", cfg.Manifest)}
+	}
+	if err := checkPrefix(cfg.Prefix); err != nil {
+		return cfg, &Error{Msg: err.Error()}
+	}
+	return cfg, nil
+}

@@ -1,0 +1,364 @@
+package gen
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/mod/module"
+
+	"github.com/assetgen/assetgen/gen/internal/emit"
+	"github.com/assetgen/assetgen/gen/internal/find"
+	"github.com/assetgen/assetgen/gen/internal/naming"
+	"github.com/assetgen/assetgen/runtime"
+)
+
+// asset is one file of the in-memory set that the stages work on.
+type asset struct {
+	logical  string
+	src      find.Source
+	shadowed []find.Source
+
+	sum         [sha256.Size]byte
+	size        int64
+	contentType string
+	data        []byte // content, kept only when it must be copied
+
+	ident  string
+	hashed string
+	name   string // name in the embed.FS
+	copy   bool   // must be written into the owned directory
+}
+
+// run is the state of one Generate call.
+type run struct {
+	cfg    Config
+	outAbs string // OutDir, absolute and with symbolic links evaluated
+	assets []*asset
+	res    Result
+	hashed atomic.Int64 // files read, as opposed to found in the cache
+}
+
+// Generate writes the package that cfg describes. On any error it leaves the
+// previous output as it was. Problems with the input come back as an
+// ErrorList of *Error, sorted, all of them at once where the stage allows.
+func Generate(ctx context.Context, cfg Config) (*Result, error) {
+	start := time.Now()
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	r := &run{cfg: cfg}
+	stages := []func(context.Context) error{
+		r.checkDirs,
+		r.find,
+		r.checkNames,
+		r.place,
+		r.hash,
+		r.name,
+		r.emitAndWrite,
+	}
+	for _, stage := range stages {
+		if err := stage(ctx); err != nil {
+			return nil, err
+		}
+	}
+	r.res.Files = len(r.assets)
+	r.res.Elapsed = time.Since(start)
+	return &r.res, nil
+}
+
+// checkDirs rejects repeated source directories and an output directory
+// inside a source directory, whose generated files would become assets.
+func (r *run) checkDirs(context.Context) error {
+	out, err := realAbs(r.cfg.OutDir)
+	if err != nil {
+		return &Error{File: slash(r.cfg.OutDir), Msg: fmt.Sprintf("output directory: %v; create it or fix -o", err)}
+	}
+	r.outAbs = out
+	var errs ErrorList
+	seen := map[string]string{}
+	for _, d := range r.cfg.Dirs {
+		abs, err := realAbs(d)
+		if err != nil {
+			errs = append(errs, &Error{File: slash(d), Msg: fmt.Sprintf("source directory: %v; create it or fix -dir", unwrapPathErr(err))})
+			continue
+		}
+		if prev, ok := seen[abs]; ok {
+			errs = append(errs, &Error{File: slash(d), Msg: fmt.Sprintf("source directory listed twice (also as %s); remove one -dir", slash(prev))})
+			continue
+		}
+		seen[abs] = d
+		if within(out, abs) {
+			errs = append(errs, &Error{File: slash(d), Msg: fmt.Sprintf("output directory %s is inside this source directory, so generated files would become assets; move the static files to a subdirectory or generate elsewhere with -o", slash(r.cfg.OutDir))})
+		}
+	}
+	return errs.err()
+}
+
+// find walks the source directories.
+func (r *run) find(ctx context.Context) error {
+	ig, err := ignorer(r.cfg)
+	if err != nil {
+		return err
+	}
+	matches, err := find.Walk(ctx, r.cfg.Dirs, ig)
+	if err != nil {
+		if ctx.Err() != nil {
+			return err
+		}
+		return &Error{Msg: err.Error()}
+	}
+	var errs ErrorList
+	for _, m := range matches {
+		r.assets = append(r.assets, &asset{logical: m.Logical, src: m.Winner, shadowed: m.Shadowed})
+		if len(m.Shadowed) == 0 {
+			continue
+		}
+		sh := Shadow{Logical: m.Logical, Winner: slash(m.Winner.Path)}
+		for _, s := range m.Shadowed {
+			sh.Shadowed = append(sh.Shadowed, slash(s.Path))
+		}
+		r.res.Shadowed = append(r.res.Shadowed, sh)
+		if r.cfg.NoShadow {
+			errs = append(errs, &Error{File: sh.Shadowed[0], Msg: fmt.Sprintf("shadowed by %s (-no-shadow); remove one of them or drop -no-shadow", sh.Winner)})
+		}
+	}
+	return errs.err()
+}
+
+// checkNames rejects logical paths that go:embed or a checkout on another
+// operating system cannot hold, and paths that differ only in case.
+func (r *run) checkNames(context.Context) error {
+	var errs ErrorList
+	byFold := map[string]*asset{}
+	for _, a := range r.assets {
+		if err := module.CheckFilePath(a.logical); err != nil {
+			errs = append(errs, &Error{File: slash(a.src.Path), Msg: fmt.Sprintf("name cannot be embedded or checked out everywhere (%v); rename the file or add it to -ignore", trimCheckErr(err))})
+			continue
+		}
+		fold := strings.ToLower(a.logical)
+		if prev, ok := byFold[fold]; ok {
+			errs = append(errs, &Error{File: slash(a.src.Path), Msg: fmt.Sprintf("differs from %s only in letter case, which breaks checkouts on macOS and Windows; rename one of them", slash(prev.src.Path))})
+			continue
+		}
+		byFold[fold] = a
+	}
+	return errs.err()
+}
+
+// trimCheckErr drops the quoted path that module.CheckFilePath repeats.
+func trimCheckErr(err error) string {
+	s := err.Error()
+	if i := strings.Index(s, ": "); i >= 0 && strings.HasPrefix(s, "malformed file path") {
+		return s[i+2:]
+	}
+	return s
+}
+
+// place decides, per asset, whether go:embed can take the file where it
+// lies: inside the package directory, reached without symbolic links,
+// in this module, and with a name that is not read as a glob pattern.
+// Everything else is copied into the owned directory under its content hash.
+func (r *run) place(context.Context) error {
+	for _, a := range r.assets {
+		rel, ok := r.embeddable(a.src.Path)
+		if ok {
+			a.name = rel
+		} else {
+			a.copy = true
+		}
+	}
+	return nil
+}
+
+func (r *run) embeddable(file string) (string, bool) {
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return "", false
+	}
+	// The file's real path has no symbolic links in it, which go:embed
+	// would refuse; a link that leads to a file inside the package is
+	// embedded by the name of its target.
+	real, err := filepath.EvalSymlinks(abs)
+	if err != nil || !within(real, r.outAbs) {
+		return "", false
+	}
+	rel, err := filepath.Rel(r.outAbs, real)
+	if err != nil {
+		return "", false
+	}
+	rel = filepath.ToSlash(rel)
+	if module.CheckFilePath(rel) != nil || strings.ContainsAny(rel, `*?[]\`) {
+		return "", false
+	}
+	for _, elem := range strings.Split(rel, "/") {
+		switch elem {
+		case ".git", ".hg", ".svn", ".bzr":
+			return "", false
+		}
+	}
+	// A go.mod between the package and the file puts it in another module.
+	for d := path.Dir(rel); d != "."; d = path.Dir(d) {
+		if _, err := os.Lstat(filepath.Join(r.outAbs, filepath.FromSlash(d), "go.mod")); err == nil {
+			return "", false
+		}
+	}
+	return rel, true
+}
+
+// name gives each asset its fingerprinted name and identifier, and rejects
+// identifier collisions: between assets, with the generated API, and with
+// declarations in the package's other files.
+func (r *run) name(context.Context) error {
+	reserved := map[string]string{}
+	for _, n := range emit.Reserved {
+		reserved[n] = "the generated package's own API"
+	}
+	decls, err := packageDecls(r.outAbs, r.cfg.FileName)
+	if err != nil {
+		return err
+	}
+	var errs ErrorList
+	byIdent := map[string]*asset{}
+	for _, a := range r.assets {
+		hexSum := hex.EncodeToString(a.sum[:])
+		a.hashed = naming.Hashed(a.logical, hexSum[:r.cfg.HashLen])
+		id := naming.Ident(a.logical)
+		if _, ok := reserved[id]; ok {
+			id += "File"
+		}
+		switch prev, dup := byIdent[id]; {
+		case id == "":
+			// A name of punctuation only gets no identifier; it is still
+			// served and reachable through URL and Lookup.
+		case dup:
+			errs = append(errs, &Error{File: slash(a.src.Path), Msg: fmt.Sprintf("identifier %s is also the identifier of %s; rename one of the files or add one to -ignore", id, slash(prev.src.Path))})
+		case decls[id] != "":
+			errs = append(errs, &Error{File: slash(a.src.Path), Msg: fmt.Sprintf("identifier %s is already declared at %s; rename the file or the declaration", id, decls[id])})
+		default:
+			byIdent[id] = a
+			a.ident = id
+		}
+	}
+	return errs.err()
+}
+
+// packageDecls returns the top-level names declared in the package's other
+// Go files, with their positions, so that an asset identifier that would
+// clash with one is reported here rather than by the compiler.
+func packageDecls(dir, generated string) (map[string]string, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	fset := token.NewFileSet()
+	for _, f := range files {
+		if filepath.Base(f) == generated || strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		af, err := parser.ParseFile(fset, f, nil, parser.SkipObjectResolution)
+		if err != nil {
+			continue // the compiler will say what is wrong with it
+		}
+		for _, d := range af.Decls {
+			for _, id := range declNames(d) {
+				if id.IsExported() {
+					pos := fset.Position(id.Pos())
+					out[id.Name] = fmt.Sprintf("%s:%d:%d", relSlash(pos.Filename), pos.Line, pos.Column)
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// realAbs returns the absolute path of an existing directory with symbolic
+// links evaluated.
+func realAbs(p string) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	real, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		return "", err
+	}
+	fi, err := os.Stat(real)
+	if err != nil {
+		return "", err
+	}
+	if !fi.IsDir() {
+		return "", fmt.Errorf("not a directory")
+	}
+	return real, nil
+}
+
+// within reports whether p is dir or lies below it.
+func within(p, dir string) bool {
+	rel, err := filepath.Rel(dir, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+}
+
+func slash(p string) string { return filepath.ToSlash(p) }
+
+// relSlash names a file relative to the working directory when it can.
+func relSlash(p string) string {
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(rel, "..") {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return filepath.ToSlash(p)
+}
+
+func unwrapPathErr(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+// sri returns the Subresource Integrity string of a SHA-256 sum.
+func sri(sum [sha256.Size]byte) string {
+	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
+}
+
+// checkPrefix validates a URL prefix with the runtime's own rules.
+func checkPrefix(p string) error {
+	return runtime.New(nil, runtime.DefaultPrefix, nil).SetPrefix(p)
+}
+
+// declNames returns the names a top-level declaration introduces.
+func declNames(d ast.Decl) []*ast.Ident {
+	switch d := d.(type) {
+	case *ast.FuncDecl:
+		if d.Recv == nil {
+			return []*ast.Ident{d.Name}
+		}
+	case *ast.GenDecl:
+		var out []*ast.Ident
+		for _, s := range d.Specs {
+			switch s := s.(type) {
+			case *ast.ValueSpec:
+				out = append(out, s.Names...)
+			case *ast.TypeSpec:
+				out = append(out, s.Name)
+			}
+		}
+		return out
+	}
+	return nil
+}

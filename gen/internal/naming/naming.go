@@ -1,0 +1,122 @@
+// Package naming maps logical paths to Go identifiers and to fingerprinted
+// file names. Both mappings are pure functions of the path (and the hash), so
+// a file's identifier never changes because another file was added.
+package naming
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// initialisms are words written in upper case in Go names: the common ones
+// from Go's style (ID, URL, HTML...) and the file types an asset tree holds.
+var initialisms = map[string]bool{
+	"api": true, "ascii": true, "avif": true, "bmp": true, "cpu": true,
+	"css": true, "csv": true, "dns": true, "eot": true, "gif": true,
+	"gz": true, "html": true, "http": true, "https": true, "ico": true,
+	"id": true, "ip": true, "jpeg": true, "jpg": true, "js": true,
+	"json": true, "jsx": true, "mjs": true, "mp3": true, "mp4": true,
+	"otf": true, "pdf": true, "png": true, "rss": true, "sql": true,
+	"svg": true, "tif": true, "tiff": true, "ts": true, "tsx": true,
+	"ttf": true, "txt": true, "ui": true, "uri": true, "url": true,
+	"utf8": true, "uuid": true, "wasm": true, "webm": true, "webp": true,
+	"woff": true, "woff2": true, "xml": true, "yaml": true, "yml": true,
+	"zip": true,
+}
+
+// Ident returns the exported Go identifier for a logical path.
+//
+// The rule: the path is split into words at every character that is neither
+// a letter nor a digit ("/", ".", "-", "_", space...). Each word is
+// capitalized (its first letter upper-cased, the rest kept, so "myIcon"
+// stays "MyIcon"), or written in upper case when it is an initialism such as
+// CSS, JS, SVG, PNG, JSON, HTML, ID or URL. Two adjacent words that would
+// run digits together ("icon-1-2.png") are joined by "_" so that "1_2"
+// cannot be confused with "12". If the result does not start with an
+// upper-case letter (a leading digit, or a letter with no upper case, as in
+// most CJK scripts), it is prefixed with "X". Letters outside ASCII are kept,
+// as Go allows.
+//
+//	base.css           BaseCSS
+//	css/site.min.js    CSSSiteMinJS
+//	img/logo@2x.png    ImgLogo2xPNG
+//	404.html           X404HTML
+//	fonts/Inter-Bold.woff2  FontsInterBoldWOFF2
+//
+// An empty result (a path of only punctuation) is returned as "".
+func Ident(logical string) string {
+	var b strings.Builder
+	prevDigit := false
+	for _, w := range words(logical) {
+		first, _ := utf8.DecodeRuneInString(w)
+		if prevDigit && unicode.IsDigit(first) {
+			b.WriteByte('_')
+		}
+		if initialisms[strings.ToLower(w)] {
+			b.WriteString(strings.ToUpper(w))
+		} else {
+			b.WriteRune(unicode.ToUpper(first))
+			b.WriteString(w[utf8.RuneLen(first):])
+		}
+		last, _ := utf8.DecodeLastRuneInString(w)
+		prevDigit = unicode.IsDigit(last)
+	}
+	id := b.String()
+	if id == "" {
+		return ""
+	}
+	if first, _ := utf8.DecodeRuneInString(id); !unicode.IsUpper(first) {
+		id = "X" + id
+	}
+	return id
+}
+
+// words splits s at every rune that cannot be part of a Go identifier word.
+// Invalid UTF-8 counts as a separator.
+func words(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool {
+		return r == utf8.RuneError || !(unicode.IsLetter(r) || unicode.IsDigit(r))
+	})
+}
+
+// compound are extensions kept together, so that the fingerprint goes before
+// them: tools that recognise "x.tar.gz" or "x.js.map" still do.
+var compound = []string{".tar.gz", ".tar.bz2", ".tar.xz", ".tar.zst", ".js.map", ".mjs.map", ".css.map", ".d.ts"}
+
+// SplitExt splits the base name of a logical path into stem and extension,
+// the point where a fingerprint goes: the last dot, except that the known
+// compound extensions stay whole and a leading dot is part of the stem.
+//
+//	base.css        base          .css
+//	jquery.min.js   jquery.min    .js
+//	archive.tar.gz  archive       .tar.gz
+//	app.js.map      app           .js.map
+//	LICENSE         LICENSE       ""
+//	.htaccess       .htaccess     ""
+func SplitExt(name string) (stem, ext string) {
+	lower := strings.ToLower(name)
+	for _, c := range compound {
+		if strings.HasSuffix(lower, c) && len(name) > len(c) {
+			return name[:len(name)-len(c)], name[len(name)-len(c):]
+		}
+	}
+	i := strings.LastIndexByte(name, '.')
+	if i <= 0 {
+		return name, ""
+	}
+	return name[:i], name[i:]
+}
+
+// Hashed returns the fingerprinted logical path: the hash goes between the
+// stem and the extension of the base name, after a dot, as Django's
+// ManifestStaticFilesStorage does ("css/base.css" becomes
+// "css/base.1a2b3c4d5e6f.css"; "LICENSE" becomes "LICENSE.1a2b3c4d5e6f").
+func Hashed(logical, hash string) string {
+	dir, name := "", logical
+	if i := strings.LastIndexByte(logical, '/'); i >= 0 {
+		dir, name = logical[:i+1], logical[i+1:]
+	}
+	stem, ext := SplitExt(name)
+	return dir + stem + "." + hash + ext
+}

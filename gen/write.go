@@ -1,0 +1,272 @@
+package gen
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/assetgen/assetgen/gen/internal/emit"
+	"github.com/assetgen/assetgen/gen/internal/naming"
+)
+
+// recordName lists, inside the owned directory, the files assetgen wrote
+// there, so that a later run removes exactly those that went stale and
+// nothing else.
+const recordName = "files.txt"
+
+// output is one file to write, relative to the output directory.
+type output struct {
+	name string // slash-separated
+	data []byte
+}
+
+// emitAndWrite renders everything in memory, checks that no output would
+// overwrite something assetgen did not write, then writes.
+func (r *run) emitAndWrite(ctx context.Context) error {
+	owned := r.ownedFiles()
+	pkg := r.pkg()
+	code, err := emit.Go(pkg)
+	if err != nil {
+		return err
+	}
+	outs := []output{{name: r.cfg.FileName, data: code}}
+	if r.cfg.Manifest != "-" {
+		js, err := emit.JSON(pkg)
+		if err != nil {
+			return err
+		}
+		outs = append(outs, output{name: r.cfg.Manifest, data: js})
+	}
+	if err := r.checkOutputs(outs); err != nil {
+		return err
+	}
+	return r.write(ctx, owned, outs)
+}
+
+// ownedFiles names the copies in the owned directory by content hash, so
+// that identical content is stored once and a rename never rewrites a file.
+func (r *run) ownedFiles() []output {
+	var out []output
+	seen := map[string]bool{}
+	for _, a := range r.assets {
+		if !a.copy {
+			continue
+		}
+		a.name = OwnedDir + "/" + hex.EncodeToString(a.sum[:16]) + safeExt(a.logical)
+		if !seen[a.name] {
+			seen[a.name] = true
+			out = append(out, output{name: a.name, data: a.data})
+		}
+	}
+	slices.SortFunc(out, func(a, b output) int { return strings.Compare(a.name, b.name) })
+	return out
+}
+
+var plainExt = regexp.MustCompile(`^\.[A-Za-z0-9]{1,10}$`)
+
+// safeExt keeps a copy's extension, for people who look in the directory,
+// when it is plain enough to be any file name.
+func safeExt(logical string) string {
+	_, ext := naming.SplitExt(path.Base(logical))
+	if i := strings.LastIndexByte(ext, '.'); i > 0 {
+		ext = ext[i:]
+	}
+	if plainExt.MatchString(ext) {
+		return strings.ToLower(ext)
+	}
+	return ""
+}
+
+// pkg builds the model that emit renders.
+func (r *run) pkg() *emit.Package {
+	p := &emit.Package{Name: r.cfg.Package, Prefix: r.cfg.Prefix}
+	for _, a := range r.assets {
+		p.Assets = append(p.Assets, emit.Asset{
+			Ident:       a.ident,
+			Path:        a.logical,
+			HashedPath:  a.hashed,
+			Name:        a.name,
+			Source:      relTo(r.outAbs, a.src.Path),
+			Integrity:   sri(a.sum),
+			ContentType: a.contentType,
+			Size:        a.size,
+		})
+	}
+	return p
+}
+
+// relTo names a source file relative to the package directory, which is
+// the same on every machine, unlike an absolute path.
+func relTo(base, file string) string {
+	abs, err := filepath.Abs(file)
+	if err == nil {
+		if rel, err := filepath.Rel(base, abs); err == nil {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return filepath.ToSlash(file)
+}
+
+// checkOutputs refuses to overwrite a file that assetgen did not generate,
+// and to write where a source directory lies.
+func (r *run) checkOutputs(outs []output) error {
+	var errs ErrorList
+	ownedAbs := filepath.Join(r.outAbs, OwnedDir)
+	for _, d := range r.cfg.Dirs {
+		if abs, err := realAbs(d); err == nil && within(abs, ownedAbs) {
+			errs = append(errs, &Error{File: slash(d), Msg: fmt.Sprintf("source directory lies in %s, which assetgen owns and rewrites; move the files elsewhere", OwnedDir)})
+		}
+	}
+	for _, o := range outs {
+		file := filepath.Join(r.cfg.OutDir, o.name)
+		old, err := os.ReadFile(file)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			errs = append(errs, &Error{File: slash(file), Msg: fmt.Sprintf("cannot read existing output: %v", unwrapPathErr(err))})
+			continue
+		}
+		if !generatedByUs(o.name, old) {
+			errs = append(errs, &Error{File: slash(file), Msg: "exists and was not written by assetgen; move it away, or choose another name with -file or -manifest"})
+		}
+		for _, a := range r.assets {
+			if same(a.src.Path, file) {
+				errs = append(errs, &Error{File: slash(file), Msg: "output would overwrite an input; choose another -o, -file or -manifest"})
+			}
+		}
+	}
+	return errs.err()
+}
+
+func same(a, b string) bool {
+	fa, err1 := os.Stat(a)
+	fb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(fa, fb)
+}
+
+// generatedByUs recognises assetgen's own Go files by their header and
+// manifests by their generator field.
+func generatedByUs(name string, data []byte) bool {
+	if strings.HasSuffix(name, ".go") {
+		return bytes.HasPrefix(data, []byte("// "+emit.Header+"\n"))
+	}
+	var m struct {
+		Generator string `json:"generator"`
+	}
+	return json.Unmarshal(data, &m) == nil && m.Generator == emit.Generator
+}
+
+// write puts the owned files in place first (new names only, so the old
+// package keeps compiling), then the Go file and manifest, each by rename,
+// then removes owned files of earlier runs that are no longer used.
+func (r *run) write(ctx context.Context, owned, outs []output) error {
+	ownedDir := filepath.Join(r.cfg.OutDir, OwnedDir)
+	prev := readRecord(ownedDir)
+	if len(owned) > 0 || len(prev) > 0 {
+		if err := os.MkdirAll(ownedDir, 0o755); err != nil {
+			return err
+		}
+	}
+	for _, o := range owned {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		file := filepath.Join(r.cfg.OutDir, filepath.FromSlash(o.name))
+		if fi, err := os.Stat(file); err == nil && fi.Size() == int64(len(o.data)) {
+			continue // named by content: same name, same bytes
+		}
+		if err := writeFileAtomic(file, o.data); err != nil {
+			return err
+		}
+		r.res.Copied++
+	}
+	var names []string
+	for _, o := range owned {
+		names = append(names, path.Base(o.name))
+	}
+	if len(owned) > 0 || len(prev) > 0 {
+		if err := writeIfChanged(filepath.Join(ownedDir, recordName), []byte(strings.Join(append(names, ""), "\n"))); err != nil {
+			return err
+		}
+	}
+	for _, o := range outs {
+		file := filepath.Join(r.cfg.OutDir, o.name)
+		changed, err := writeIfChangedReport(file, o.data)
+		if err != nil {
+			return err
+		}
+		if changed {
+			r.res.Written = append(r.res.Written, slash(file))
+		}
+	}
+	keep := map[string]bool{}
+	for _, n := range names {
+		keep[n] = true
+	}
+	for _, n := range prev {
+		if !keep[n] && path.Base(n) == n && n != recordName {
+			_ = os.Remove(filepath.Join(ownedDir, n))
+		}
+	}
+	if len(owned) == 0 && len(prev) > 0 {
+		_ = os.Remove(filepath.Join(ownedDir, recordName))
+		_ = os.Remove(ownedDir) // only if empty: others' files stay
+	}
+	return nil
+}
+
+// readRecord returns the names listed in the owned directory's record.
+func readRecord(ownedDir string) []string {
+	b, err := os.ReadFile(filepath.Join(ownedDir, recordName))
+	if err != nil {
+		return nil
+	}
+	return strings.Fields(string(b))
+}
+
+func writeIfChanged(file string, data []byte) error {
+	_, err := writeIfChangedReport(file, data)
+	return err
+}
+
+// writeIfChangedReport writes data unless the file already holds it, so
+// that an unchanged run touches nothing and build caches stay warm.
+func writeIfChangedReport(file string, data []byte) (bool, error) {
+	if old, err := os.ReadFile(file); err == nil && bytes.Equal(old, data) {
+		return false, nil
+	}
+	return true, writeFileAtomic(file, data)
+}
+
+// writeFileAtomic writes to a temporary file in the same directory and
+// renames it into place, so a reader sees the old file or the new one.
+func writeFileAtomic(file string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(file), ".assetgen-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), file)
+}
