@@ -26,7 +26,14 @@ const (
 // It answers GET and HEAD, 405 for other methods, 304 for a matching
 // If-None-Match, and Range requests through http.ServeContent. Directories
 // and unknown names are 404; error responses never include error text.
-func (s *Set) Handler() http.Handler { return handler{s} }
+func (s *Set) Handler() http.Handler { return s.Serve(ServeOptions{}) }
+
+// ServeOptions adjust what Serve's handler does; the zero value is what
+// Handler uses.
+type ServeOptions struct{}
+
+// Serve returns a handler like Handler's, adjusted by opts.
+func (s *Set) Serve(opts ServeOptions) http.Handler { return handler{s} }
 
 type handler struct{ s *Set }
 
