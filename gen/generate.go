@@ -39,6 +39,8 @@ type asset struct {
 	hashed string
 	name   string // name in the embed.FS
 	copy   bool   // must be written into the owned directory
+
+	rejected bool // already reported as an error
 }
 
 // run is the state of one Generate call.
@@ -150,12 +152,17 @@ func (r *run) checkNames(context.Context) error {
 		}
 		fold := strings.ToLower(a.logical)
 		if prev, ok := byFold[fold]; ok {
+			a.rejected = true
 			errs = append(errs, &Error{File: slash(a.src.Path), Msg: fmt.Sprintf("differs from %s only in letter case, which breaks checkouts on macOS and Windows; rename one of them", slash(prev.src.Path))})
 			continue
 		}
 		byFold[fold] = a
 	}
-	return errs.err()
+	idErrs, err := r.identify()
+	if err != nil {
+		return err
+	}
+	return append(errs, idErrs...).err()
 }
 
 // trimCheckErr drops the quoted path that module.CheckFilePath repeats.
@@ -218,25 +225,35 @@ func (r *run) embeddable(file string) (string, bool) {
 	return rel, true
 }
 
-// name gives each asset its fingerprinted name and identifier, and rejects
-// identifier collisions: between assets, with the generated API, and with
-// declarations in the package's other files.
+// name gives each asset its fingerprinted name.
 func (r *run) name(context.Context) error {
-	reserved := map[string]string{}
+	for _, a := range r.assets {
+		hexSum := hex.EncodeToString(a.sum[:])
+		a.hashed = naming.Hashed(a.logical, hexSum[:r.cfg.HashLen])
+	}
+	return nil
+}
+
+// identify gives each asset its Go identifier and reports collisions:
+// between assets, with the generated API, and with declarations in the
+// package's other files.
+func (r *run) identify() (ErrorList, error) {
+	reserved := map[string]bool{}
 	for _, n := range emit.Reserved {
-		reserved[n] = "the generated package's own API"
+		reserved[n] = true
 	}
 	decls, err := packageDecls(r.outAbs, r.cfg.FileName)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var errs ErrorList
 	byIdent := map[string]*asset{}
 	for _, a := range r.assets {
-		hexSum := hex.EncodeToString(a.sum[:])
-		a.hashed = naming.Hashed(a.logical, hexSum[:r.cfg.HashLen])
+		if a.rejected {
+			continue
+		}
 		id := naming.Ident(a.logical)
-		if _, ok := reserved[id]; ok {
+		if reserved[id] {
 			id += "File"
 		}
 		switch prev, dup := byIdent[id]; {
@@ -252,7 +269,7 @@ func (r *run) name(context.Context) error {
 			a.ident = id
 		}
 	}
-	return errs.err()
+	return errs, nil
 }
 
 // packageDecls returns the top-level names declared in the package's other

@@ -1,0 +1,60 @@
+// Command example is a small site whose assets come from assetgen: run it
+// with "go run ./example" and open http://localhost:8080.
+//
+// The package is its own asset package: assets_gen.go, generated from
+// static/ and theme/ by the go:generate line below, embeds the files where
+// they lie and declares one identifier per file (CSSBaseCSS, ImgLogoSVG...).
+// theme/ comes first, so theme/img/logo.svg shadows static/img/logo.svg.
+package main
+
+//go:generate go run github.com/assetgen/assetgen/cmd/assetgen -dir theme -dir static
+
+import (
+	"embed"
+	"flag"
+	"html/template"
+	"log"
+	"net/http"
+	"slices"
+
+	"github.com/assetgen/assetgen/runtime"
+)
+
+//go:embed templates
+var templates embed.FS
+
+var page = template.Must(template.ParseFS(templates, "templates/index.html"))
+
+// pageData is what the template sees: typed assets, so a renamed file is a
+// compile error here rather than a broken link in production.
+type pageData struct {
+	CSS, JS, Logo runtime.Asset
+	All           []runtime.Asset
+}
+
+// newMux returns the site: the page at / and the assets under their prefix.
+func newMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.Handle("GET /{$}", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		data := pageData{CSS: CSSBaseCSS, JS: JSAppJS, Logo: ImgLogoSVG, All: slices.Collect(All())}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		if err := page.Execute(w, data); err != nil {
+			log.Print(err)
+		}
+	}))
+	mux.Handle("/static/", Handler())
+	return mux
+}
+
+func main() {
+	addr := flag.String("addr", "localhost:8080", "listen `address`")
+	prefix := flag.String("prefix", "", "asset URL `prefix`, such as https://cdn.example.com/static/ (default /static/)")
+	flag.Parse()
+	if *prefix != "" {
+		if err := SetPrefix(*prefix); err != nil {
+			log.Fatal(err)
+		}
+	}
+	log.Printf("serving on http://%s/", *addr)
+	log.Fatal(http.ListenAndServe(*addr, newMux()))
+}
