@@ -1,0 +1,242 @@
+package compress
+
+import (
+	"bytes"
+	stdgzip "compress/gzip"
+	"io"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/andybalholm/brotli"
+	"github.com/google/go-cmp/cmp"
+	"github.com/klauspost/compress/zstd"
+)
+
+func TestCompressible(t *testing.T) {
+	tests := []struct {
+		name string
+		ct   string
+		want bool
+	}{
+		{"CSS", "text/css; charset=utf-8", true},
+		{"JS", "text/javascript; charset=utf-8", true},
+		{"LegacyJS", "application/javascript", true},
+		{"JSON", "application/json", true},
+		{"Manifest", "application/manifest+json", true},
+		{"SVG", "image/svg+xml", true},
+		{"RSS", "application/rss+xml", true},
+		{"Wasm", "application/wasm", true},
+		{"TTF", "font/ttf", true},
+		{"OTF", "font/otf", true},
+		{"EOT", "application/vnd.ms-fontobject", true},
+		{"ICO", "image/vnd.microsoft.icon", true},
+		{"BMP", "image/bmp", true},
+		{"UpperCase", "TEXT/HTML; Charset=UTF-8", true},
+		{"PNG", "image/png", false},
+		{"JPEG", "image/jpeg", false},
+		{"GIF", "image/gif", false},
+		{"WebP", "image/webp", false},
+		{"AVIF", "image/avif", false},
+		{"WOFF", "font/woff", false},
+		{"WOFF2", "font/woff2", false},
+		{"Zip", "application/zip", false},
+		{"Gzip", "application/gzip", false},
+		{"MP4", "video/mp4", false},
+		{"MP3", "audio/mpeg", false},
+		{"Octet", "application/octet-stream", false},
+		{"Empty", "", false},
+		{"Garbage", ";;;", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Compressible(tt.ct); got != tt.want {
+				t.Errorf("Compressible(%q) = %v, want %v", tt.ct, got, tt.want)
+			}
+		})
+	}
+}
+
+// text returns n bytes of repetitive, CSS-like text.
+func text(n int) []byte {
+	var b strings.Builder
+	for i := 0; b.Len() < n; i++ {
+		b.WriteString(".rule-")
+		b.WriteString(strings.Repeat("x", i%7))
+		b.WriteString(" { color: #123456; margin: 0 auto; }\n")
+	}
+	return []byte(b.String()[:n])
+}
+
+// noise returns n pseudo-random bytes, which no coder can shrink.
+func noise(n int) []byte {
+	r := rand.New(rand.NewPCG(1, 2))
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(r.Uint32())
+	}
+	return b
+}
+
+func TestVariants(t *testing.T) {
+	tests := []struct {
+		name string
+		data []byte
+		ct   string
+		want []string // codings, in order
+	}{
+		{"CSS", text(4096), "text/css; charset=utf-8", []string{"br", "zstd", "gzip"}},
+		{"TinyCSS", text(MinSize - 1), "text/css; charset=utf-8", nil},
+		{"AtMinSize", text(MinSize), "text/css; charset=utf-8", []string{"br", "zstd", "gzip"}},
+		{"PNG", text(4096), "image/png", nil},
+		{"WOFF2", text(4096), "font/woff2", nil},
+		{"Incompressible", noise(4096), "application/wasm", nil},
+		{"Empty", nil, "text/plain; charset=utf-8", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			vs := Variants(tt.data, tt.ct)
+			var got []string
+			for _, v := range vs {
+				got = append(got, v.Coding)
+				if !worthKeeping(len(tt.data), len(v.Data)) {
+					t.Errorf("%s: kept %d -> %d bytes, below threshold", v.Coding, len(tt.data), len(v.Data))
+				}
+				if dec := decode(t, v); !bytes.Equal(dec, tt.data) {
+					t.Errorf("%s: round trip differs: got %d bytes, want %d", v.Coding, len(dec), len(tt.data))
+				}
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("codings (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func decode(t *testing.T, v Variant) []byte {
+	t.Helper()
+	var r io.Reader
+	switch v.Coding {
+	case Brotli:
+		r = brotli.NewReader(bytes.NewReader(v.Data))
+	case Zstd:
+		d, err := zstd.NewReader(bytes.NewReader(v.Data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer d.Close()
+		r = d
+	case Gzip:
+		// The standard library's reader, as the runtime uses.
+		g, err := stdgzip.NewReader(bytes.NewReader(v.Data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = g
+	default:
+		t.Fatalf("unknown coding %q", v.Coding)
+	}
+	b, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatalf("%s: %v", v.Coding, err)
+	}
+	return b
+}
+
+func TestWorthKeeping(t *testing.T) {
+	tests := []struct {
+		name             string
+		orig, compressed int
+		want             bool
+	}{
+		{"BothMet", 10000, 5000, true},
+		{"Exactly64And5Percent", 1280, 1216, true},
+		{"63Bytes", 1000, 937, false},
+		{"Under5Percent", 10000, 9600, false},
+		{"Exactly5Percent", 10000, 9500, true},
+		{"Larger", 1000, 1100, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := worthKeeping(tt.orig, tt.compressed); got != tt.want {
+				t.Errorf("worthKeeping(%d, %d) = %v, want %v", tt.orig, tt.compressed, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestDeterministic checks that repeated and concurrent runs give
+// byte-identical output, which generated code relies on.
+func TestDeterministic(t *testing.T) {
+	data := text(200 << 10)
+	want := Variants(data, "text/css")
+	if len(want) != 3 {
+		t.Fatalf("got %d variants, want 3", len(want))
+	}
+	var wg sync.WaitGroup
+	got := make([][]Variant, 8)
+	for i := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got[i] = Variants(data, "text/css")
+		}()
+	}
+	wg.Wait()
+	for i, g := range got {
+		if diff := cmp.Diff(want, g); diff != "" {
+			t.Errorf("run %d differs (-want +got):\n%s", i, diff)
+		}
+	}
+}
+
+// TestGzipHeader checks that the gzip header has no name and a zero MTIME
+// (RFC 1952 §2.3), so that output depends on content alone.
+func TestGzipHeader(t *testing.T) {
+	b, err := compressGzip(text(1024))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if flg := b[3]; flg != 0 {
+		t.Errorf("FLG = %#x, want 0 (no name, comment or extra)", flg)
+	}
+	if mtime := b[4:8]; !bytes.Equal(mtime, []byte{0, 0, 0, 0}) {
+		t.Errorf("MTIME = %x, want 00000000", mtime)
+	}
+}
+
+func FuzzVariants(f *testing.F) {
+	f.Add(text(300), "text/css")
+	f.Add(noise(300), "application/wasm")
+	f.Add([]byte{}, "text/plain")
+	f.Fuzz(func(t *testing.T, data []byte, ct string) {
+		for _, v := range Variants(data, ct) {
+			if !worthKeeping(len(data), len(v.Data)) {
+				t.Errorf("%s kept below threshold", v.Coding)
+			}
+			if dec := decode(t, v); !bytes.Equal(dec, data) {
+				t.Errorf("%s: round trip differs", v.Coding)
+			}
+		}
+	})
+}
+
+func BenchmarkVariants(b *testing.B) {
+	for _, bb := range []struct {
+		name string
+		data []byte
+	}{
+		{"CSS4K", text(4 << 10)},
+		{"CSS64K", text(64 << 10)},
+		{"Noise64K", noise(64 << 10)},
+	} {
+		b.Run(bb.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(bb.data)))
+			for b.Loop() {
+				Variants(bb.data, "text/css")
+			}
+		})
+	}
+}
