@@ -111,11 +111,11 @@ func Lookup(dirs []string, ig *Ignorer, p string) ([]Source, error) {
 	if !fs.ValidPath(clean) || clean == "." {
 		return nil, fmt.Errorf("%q is not a logical path: use a slash-separated path relative to a source directory, such as css/base.css", p)
 	}
+	if ig.ignoredPath(clean) {
+		return nil, nil
+	}
 	var out []Source
 	for _, d := range dirs {
-		if ig.ignoredPath(clean) {
-			break
-		}
 		full := filepath.Join(d, filepath.FromSlash(clean))
 		info, err := os.Stat(full)
 		if err != nil || info.IsDir() {

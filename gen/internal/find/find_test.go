@@ -1,0 +1,141 @@
+package find
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var ignoreTests = []struct {
+	name     string
+	patterns []string
+	path     string
+	want     bool
+}{
+	{"DotFile", DefaultIgnore, ".env", true},
+	{"DotDir", DefaultIgnore, "a/.git", true},
+	{"Backup", DefaultIgnore, "css/app.css~", true},
+	{"CVS", DefaultIgnore, "lib/CVS", true},
+	{"EmacsAutosave", DefaultIgnore, "#app.css#", true},
+	{"Plain", DefaultIgnore, "css/app.css", false},
+	{"DotInside", DefaultIgnore, "jquery.min.js", false},
+	{"BaseName", []string{"*.scss"}, "css/x.scss", true},
+	{"LogicalPath", []string{"src/*"}, "src/main.ts", true},
+	{"LogicalPathNotNested", []string{"src/*"}, "lib/src/main.ts", false},
+	{"Exact", []string{"robots.txt"}, "robots.txt", true},
+	{"None", nil, ".env", false},
+}
+
+func TestIgnored(t *testing.T) {
+	for _, tt := range ignoreTests {
+		t.Run(tt.name, func(t *testing.T) {
+			ig, err := NewIgnorer(tt.patterns)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := ig.Ignored(tt.path); got != tt.want {
+				t.Errorf("Ignored(%q) with %q = %v, want %v", tt.path, tt.patterns, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestBadPattern(t *testing.T) {
+	_, err := NewIgnorer([]string{"[a-"})
+	want := `ignore pattern "[a-": syntax error in pattern; see path.Match for the syntax`
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
+}
+
+// tree writes files (path → content) under a temporary directory.
+func tree(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestWalkPrecedence(t *testing.T) {
+	root := tree(t, map[string]string{
+		"a/x.css":     "a",
+		"b/x.css":     "b",
+		"c/x.css":     "c",
+		"b/only-b.js": "b",
+		"c/sub/y.png": "c",
+	})
+	dirs := []string{filepath.Join(root, "a"), filepath.Join(root, "b"), filepath.Join(root, "c")}
+	ig, _ := NewIgnorer(DefaultIgnore)
+	ms, err := Walk(context.Background(), dirs, ig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct {
+		Logical, Winner string
+		Shadowed        []string
+	}
+	var got []row
+	for _, m := range ms {
+		r := row{Logical: m.Logical, Winner: rel(t, root, m.Winner.Path)}
+		for _, s := range m.Shadowed {
+			r.Shadowed = append(r.Shadowed, rel(t, root, s.Path))
+		}
+		got = append(got, r)
+	}
+	want := []row{
+		{"only-b.js", "b/only-b.js", nil},
+		{"sub/y.png", "c/sub/y.png", nil},
+		{"x.css", "a/x.css", []string{"b/x.css", "c/x.css"}},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Walk (-want +got):\n%s", diff)
+	}
+
+	srcs, err := Lookup(dirs, ig, "x.css")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, s := range srcs {
+		paths = append(paths, rel(t, root, s.Path))
+	}
+	if diff := cmp.Diff([]string{"a/x.css", "b/x.css", "c/x.css"}, paths); diff != "" {
+		t.Errorf("Lookup (-want +got):\n%s", diff)
+	}
+}
+
+func TestLookupBadPath(t *testing.T) {
+	for _, p := range []string{"", "/", "../etc/passwd", "/abs/x.css"} {
+		if _, err := Lookup([]string{"."}, nil, p); err == nil {
+			t.Errorf("Lookup(%q): no error", p)
+		}
+	}
+}
+
+func TestWalkCanceled(t *testing.T) {
+	root := tree(t, map[string]string{"a/x.css": "a"})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Walk(ctx, []string{filepath.Join(root, "a")}, nil); err != context.Canceled {
+		t.Errorf("Walk with canceled context: %v, want context.Canceled", err)
+	}
+}
+
+func rel(t *testing.T, root, p string) string {
+	r, err := filepath.Rel(root, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return filepath.ToSlash(r)
+}

@@ -1,0 +1,112 @@
+package naming
+
+import (
+	"go/token"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+var identTests = []struct {
+	name, path, want string
+}{
+	{"Simple", "base.css", "BaseCSS"},
+	{"Dirs", "css/site.min.js", "CSSSiteMinJS"},
+	{"Initialisms", "api/user-id.json", "APIUserIDJSON"},
+	{"KeepsCamel", "img/myIcon.svg", "ImgMyIconSVG"},
+	{"At2x", "img/logo@2x.png", "ImgLogo2xPNG"},
+	{"LeadingDigit", "404.html", "X404HTML"},
+	{"DigitRuns", "icon-1-2.png", "Icon1_2PNG"},
+	{"DigitThenLetter", "v2/app.js", "V2AppJS"},
+	{"NoExt", "LICENSE", "LICENSE"},
+	{"Compound", "dist/archive.tar.gz", "DistArchiveTarGZ"},
+	{"Space", "my icon.svg", "MyIconSVG"},
+	{"Underscore", "a_b.css", "ABCSS"},
+	{"NonASCIIUpper", "été/café.png", "ÉtéCaféPNG"},
+	{"NoUpperCase", "日本.txt", "X日本TXT"},
+	{"Punctuation", "---", ""},
+	{"Empty", "", ""},
+	{"InvalidUTF8", "a\xffb.css", "ABCSS"},
+	{"Emoji", "🙂.png", "PNG"},
+	{"Woff2", "fonts/Inter-Bold.woff2", "FontsInterBoldWOFF2"},
+	{"URL", "url", "URL"},
+}
+
+func TestIdent(t *testing.T) {
+	for _, tt := range identTests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Ident(tt.path); got != tt.want {
+				t.Errorf("Ident(%q) = %q, want %q", tt.path, got, tt.want)
+			}
+		})
+	}
+}
+
+// FuzzIdent checks that every identifier is an exported Go identifier and
+// that the mapping is a pure function.
+func FuzzIdent(f *testing.F) {
+	for _, tt := range identTests {
+		f.Add(tt.path)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		id := Ident(p)
+		if id != Ident(p) {
+			t.Fatalf("Ident(%q) not deterministic", p)
+		}
+		if id == "" {
+			return
+		}
+		if !token.IsIdentifier(id) || !token.IsExported(id) {
+			t.Fatalf("Ident(%q) = %q, not an exported identifier", p, id)
+		}
+		if !utf8.ValidString(id) {
+			t.Fatalf("Ident(%q) = %q, invalid UTF-8", p, id)
+		}
+	})
+}
+
+var hashedTests = []struct {
+	name, path, want string
+}{
+	{"Simple", "base.css", "base.HASH.css"},
+	{"Dir", "css/base.css", "css/base.HASH.css"},
+	{"MultiDot", "js/jquery.min.js", "js/jquery.min.HASH.js"},
+	{"TarGz", "dist/archive.tar.gz", "dist/archive.HASH.tar.gz"},
+	{"SourceMap", "app.js.map", "app.HASH.js.map"},
+	{"DTS", "types/index.d.ts", "types/index.HASH.d.ts"},
+	{"NoExt", "LICENSE", "LICENSE.HASH"},
+	{"DotFile", ".htaccess", ".htaccess.HASH"},
+	{"DotFileExt", ".eslintrc.json", ".eslintrc.HASH.json"},
+	{"OnlyCompound", ".tar.gz", ".tar.HASH.gz"},
+	{"DirWithDot", "v1.2/app", "v1.2/app.HASH"},
+	{"UpperExt", "IMG.PNG", "IMG.HASH.PNG"},
+	{"TrailingDot", "a.", "a.HASH."},
+}
+
+func TestHashed(t *testing.T) {
+	for _, tt := range hashedTests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Hashed(tt.path, "HASH"); got != tt.want {
+				t.Errorf("Hashed(%q) = %q, want %q", tt.path, got, tt.want)
+			}
+		})
+	}
+}
+
+// FuzzHashed checks that the fingerprint is inserted, not substituted: the
+// directory stays, and removing ".HASH" gives back the path.
+func FuzzHashed(f *testing.F) {
+	for _, tt := range hashedTests {
+		f.Add(tt.path)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		const h = "0123456789ab"
+		got := Hashed(p, h)
+		if strings.Count(got, "."+h) < 1 || strings.Replace(got, "."+h, "", 1) != p && !strings.Contains(p, "."+h) {
+			t.Fatalf("Hashed(%q) = %q: removing the hash does not give the path back", p, got)
+		}
+		if i := strings.LastIndexByte(p, '/'); i >= 0 && !strings.HasPrefix(got, p[:i+1]) {
+			t.Fatalf("Hashed(%q) = %q: directory changed", p, got)
+		}
+	})
+}
