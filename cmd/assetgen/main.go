@@ -96,7 +96,7 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		printHelp = usage(fs, stderr, synopsis)
 	)
 	c.register(fs)
-	fs.Usage = printHelp
+	fs.Usage = func() {} // printed below, once
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printHelp()
@@ -191,6 +191,7 @@ func runFind(args []string, stdout, stderr io.Writer) int {
 	c.register(fs)
 	first := fs.Bool("first", false, "print only the file that is served")
 	printHelp := usage(fs, stderr, "assetgen find [-first] [-dir DIR]... PATH")
+	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printHelp()
