@@ -1,0 +1,245 @@
+package runtime
+
+// Content codings the handler can serve, in the server's order of
+// preference among codings a client weighs equally: Brotli is densest and
+// universally supported by browsers, zstd decodes faster but is newer, gzip
+// is the fallback everyone has.
+const (
+	codingBr = iota
+	codingZstd
+	codingGzip
+	numCodings
+
+	codingIdentity = -1
+)
+
+// codingIndex returns the index of a content-coding token as File tables
+// spell it, or codingIdentity for a token the handler does not negotiate.
+func codingIndex(token string) int {
+	switch token {
+	case "br":
+		return codingBr
+	case "zstd":
+		return codingZstd
+	case "gzip":
+		return codingGzip
+	}
+	return codingIdentity
+}
+
+// acceptEncoding is a parsed Accept-Encoding field (RFC 9110 §12.5.3),
+// reduced to what the handler can act on: the weight of each coding it
+// serves, of "identity" and of "*". A weight is a qvalue times 1000
+// (0..1000), or -1 when the field does not mention the coding.
+type acceptEncoding struct {
+	present  bool // the request has an Accept-Encoding field, even empty
+	q        [numCodings]int16
+	identity int16
+	star     int16
+}
+
+// parseAcceptEncoding parses the Accept-Encoding field lines of a request.
+// It does not allocate. Elements it cannot parse (a bad qvalue, a
+// malformed parameter) are ignored, as RFC 9110 §5.6.1.2 lets a recipient
+// do with invalid list elements; codings it does not serve are ignored. If
+// a coding is listed twice, the higher weight counts. "x-gzip" is gzip
+// (RFC 9110 §8.4.1.3).
+func parseAcceptEncoding(lines []string) acceptEncoding {
+	ae := acceptEncoding{
+		present:  len(lines) > 0,
+		q:        [numCodings]int16{-1, -1, -1},
+		identity: -1,
+		star:     -1,
+	}
+	for _, line := range lines {
+		for len(line) > 0 {
+			var elem string
+			elem, line = cutByte(line, ',')
+			coding, q, ok := parseCodingElem(elem)
+			if !ok {
+				continue
+			}
+			var dst *int16
+			switch {
+			case equalFoldASCII(coding, "br"):
+				dst = &ae.q[codingBr]
+			case equalFoldASCII(coding, "zstd"):
+				dst = &ae.q[codingZstd]
+			case equalFoldASCII(coding, "gzip"), equalFoldASCII(coding, "x-gzip"):
+				dst = &ae.q[codingGzip]
+			case equalFoldASCII(coding, "identity"):
+				dst = &ae.identity
+			case coding == "*":
+				dst = &ae.star
+			default:
+				continue
+			}
+			*dst = max(*dst, q)
+		}
+	}
+	return ae
+}
+
+// parseCodingElem parses one list element: a coding and an optional
+// weight, `gzip;q=0.8` (RFC 9110 §12.4.2, §12.5.3). An empty element is
+// not ok; a missing weight is 1000.
+func parseCodingElem(elem string) (coding string, q int16, ok bool) {
+	coding, params := cutByte(elem, ';')
+	coding = trimOWS(coding)
+	if coding == "" || !isToken(coding) {
+		return "", 0, false
+	}
+	q = 1000
+	for params != "" {
+		var p string
+		p, params = cutByte(params, ';')
+		p = trimOWS(p)
+		if p == "" {
+			continue
+		}
+		name, value := cutByte(p, '=')
+		name, value = trimOWS(name), trimOWS(value)
+		if !equalFoldASCII(name, "q") {
+			continue // no other parameter is defined for codings
+		}
+		w, ok := parseQValue(value)
+		if !ok {
+			return "", 0, false
+		}
+		q = w
+	}
+	return coding, q, true
+}
+
+// parseQValue parses a qvalue (RFC 9110 §12.4.2) into thousandths:
+//
+//	qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )
+func parseQValue(s string) (int16, bool) {
+	if s == "" || (s[0] != '0' && s[0] != '1') {
+		return 0, false
+	}
+	q := int16(s[0]-'0') * 1000
+	if len(s) == 1 {
+		return q, true
+	}
+	if s[1] != '.' || len(s) > 5 {
+		return 0, false
+	}
+	scale := int16(100)
+	for i := 2; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		q += int16(c-'0') * scale
+		scale /= 10
+	}
+	if q > 1000 {
+		return 0, false
+	}
+	return q, true
+}
+
+// negotiate picks the representation to send given the codings a file has
+// (RFC 9110 §12.5.3). It returns codingIdentity or a coding index, and
+// false when nothing the file has is acceptable.
+//
+// Without an Accept-Encoding field the client has no preference and gets
+// identity, the representation every client can read. Otherwise the coding
+// with the highest weight wins, ties going to the server's preference
+// (br, zstd, gzip); a coding the field does not name gets the weight of
+// "*", and none if "*" is absent. Identity is acceptable unless the field
+// gives it weight 0, or gives "*" weight 0 without naming identity; it wins
+// only if the field names it with a weight above every acceptable coding's,
+// since a client that accepts a coding saves bytes by getting it.
+//
+// When identity is excluded and no coding is acceptable, RFC 9110 §12.5.3
+// allows either ignoring the field or answering 406; the handler answers
+// 406 Not Acceptable, which tells a misconfigured client what is wrong
+// rather than sending bytes it said it cannot read.
+func (ae *acceptEncoding) negotiate(has *[numCodings]bool) (int, bool) {
+	if !ae.present {
+		return codingIdentity, true
+	}
+	best, bestQ := codingIdentity, int16(0)
+	for c := range numCodings {
+		if !has[c] {
+			continue
+		}
+		q := ae.q[c]
+		if q < 0 {
+			q = ae.star
+		}
+		if q > bestQ {
+			best, bestQ = c, q
+		}
+	}
+	if best != codingIdentity && ae.identity <= bestQ {
+		return best, true
+	}
+	identityOK := ae.identity > 0 || (ae.identity < 0 && ae.star != 0)
+	if identityOK {
+		return codingIdentity, true
+	}
+	if best != codingIdentity {
+		return best, true
+	}
+	return codingIdentity, false
+}
+
+// cutByte is strings.Cut for a single byte.
+func cutByte(s string, sep byte) (before, after string) {
+	for i := 0; i < len(s); i++ {
+		if s[i] == sep {
+			return s[:i], s[i+1:]
+		}
+	}
+	return s, ""
+}
+
+// trimOWS removes optional whitespace, spaces and tabs (RFC 9110 §5.6.3).
+func trimOWS(s string) string {
+	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
+		s = s[1:]
+	}
+	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// isToken reports whether s is a token (RFC 9110 §5.6.2).
+func isToken(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case c == '!', c == '#', c == '$', c == '%', c == '&', c == '\'', c == '*',
+			c == '+', c == '-', c == '.', c == '^', c == '_', c == '`', c == '|', c == '~':
+		default:
+			return false
+		}
+	}
+	return len(s) > 0
+}
+
+// equalFoldASCII is strings.EqualFold for ASCII, which is all that header
+// tokens may hold; it does not decode UTF-8.
+func equalFoldASCII(s, t string) bool {
+	if len(s) != len(t) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		a, b := s[i], t[i]
+		if 'A' <= a && a <= 'Z' {
+			a += 'a' - 'A'
+		}
+		if 'A' <= b && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		if a != b {
+			return false
+		}
+	}
+	return true
+}
