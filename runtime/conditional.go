@@ -1,0 +1,164 @@
+package runtime
+
+import "net/http"
+
+// condResult is the outcome of evaluating one precondition header.
+type condResult int
+
+const (
+	condNone  condResult = iota // the header is absent
+	condTrue                    // the condition holds
+	condFalse                   // the condition fails
+)
+
+// checkPreconditions evaluates the request's preconditions against etag,
+// the strong entity tag of the selected representation, in the order of
+// RFC 9110 §13.2.2. It returns the status to answer instead of the
+// representation (412 or 304), or 0, and whether a Range header may be
+// honored.
+//
+// The handler sends no Last-Modified (embedded files have no modification
+// time, and the entity tag is exact), so If-Unmodified-Since and
+// If-Modified-Since are never evaluated: RFC 9110 §13.1.4 and §13.1.3 tell
+// a server to ignore them for a resource without a modification date.
+func checkPreconditions(r *http.Request, etag string) (status int, rangeOK bool) {
+	// Step 1: If-Match (§13.1.1).
+	if checkIfMatch(r, etag) == condFalse {
+		return http.StatusPreconditionFailed, false
+	}
+	// Step 2: If-Unmodified-Since, ignored; see above.
+	// Step 3: If-None-Match (§13.1.2).
+	if checkIfNoneMatch(r, etag) == condFalse {
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			return http.StatusNotModified, false
+		}
+		return http.StatusPreconditionFailed, false
+	}
+	// Step 4: If-Modified-Since, ignored; see above.
+	// Step 5: If-Range (§13.1.5), only for a GET with a Range.
+	return 0, checkIfRange(r, etag) != condFalse
+}
+
+// checkIfMatch evaluates If-Match (RFC 9110 §13.1.1): true if the field is
+// "*" or lists a tag that matches etag by strong comparison.
+func checkIfMatch(r *http.Request, etag string) condResult {
+	lines := r.Header["If-Match"]
+	if len(lines) == 0 {
+		return condNone
+	}
+	for _, line := range lines {
+		if matchETagList(line, etag, true) {
+			return condTrue
+		}
+	}
+	return condFalse
+}
+
+// checkIfNoneMatch evaluates If-None-Match (RFC 9110 §13.1.2): false if
+// the field is "*" or lists a tag that matches etag by weak comparison,
+// so that a cache holding a weakly tagged copy (as some proxies make when
+// they re-encode) still gets a 304.
+func checkIfNoneMatch(r *http.Request, etag string) condResult {
+	lines := r.Header["If-None-Match"]
+	if len(lines) == 0 {
+		return condNone
+	}
+	for _, line := range lines {
+		if matchETagList(line, etag, false) {
+			return condFalse
+		}
+	}
+	return condTrue
+}
+
+// checkIfRange evaluates If-Range (RFC 9110 §13.1.5). It is ignored
+// without a Range field. An entity tag holds if it matches etag by strong
+// comparison; a weak tag never does. A date never holds, since the handler
+// sends no Last-Modified that it could match. When it does not hold, the
+// Range field is ignored and the whole representation is sent.
+func checkIfRange(r *http.Request, etag string) condResult {
+	lines := r.Header["If-Range"]
+	if len(lines) == 0 || len(r.Header["Range"]) == 0 {
+		return condNone
+	}
+	if len(lines) > 1 {
+		return condFalse // If-Range is a single value, not a list
+	}
+	tag, rest := scanETag(lines[0])
+	if tag == "" || trimOWS(rest) != "" || !strongMatch(tag, etag) {
+		return condFalse
+	}
+	return condTrue
+}
+
+// matchETagList reports whether one field line of If-Match or
+// If-None-Match, "*" or a comma-separated list of entity tags, matches
+// etag. Parsing stops at the first malformed element, as net/http's does.
+func matchETagList(line, etag string, strong bool) bool {
+	line = trimOWS(line)
+	if line == "*" {
+		return true
+	}
+	for line != "" {
+		if line[0] == ',' {
+			line = trimOWS(line[1:])
+			continue
+		}
+		var tag string
+		tag, line = scanETag(line)
+		if tag == "" {
+			return false
+		}
+		if strong && strongMatch(tag, etag) || !strong && weakMatch(tag, etag) {
+			return true
+		}
+		line = trimOWS(line)
+	}
+	return false
+}
+
+// scanETag scans an entity tag at the start of s (RFC 9110 §8.8.3),
+//
+//	entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE
+//	etagc      = %x21 / %x23-7E / obs-text
+//
+// returning it and the rest of s, or "" if s does not start with one.
+func scanETag(s string) (tag, rest string) {
+	s = trimOWS(s)
+	start := 0
+	if len(s) >= 2 && s[0] == 'W' && s[1] == '/' {
+		start = 2
+	}
+	if len(s) <= start || s[start] != '"' {
+		return "", ""
+	}
+	for i := start + 1; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"':
+			return s[:i+1], s[i+1:]
+		case c == 0x21 || 0x23 <= c && c <= 0x7e || c >= 0x80:
+		default:
+			return "", ""
+		}
+	}
+	return "", ""
+}
+
+// strongMatch is the strong comparison of RFC 9110 §8.8.3.2: both tags
+// strong and equal.
+func strongMatch(a, b string) bool {
+	return a == b && a != "" && a[0] == '"'
+}
+
+// weakMatch is the weak comparison of RFC 9110 §8.8.3.2: equal opaque
+// tags, either or both may be weak.
+func weakMatch(a, b string) bool {
+	return opaqueTag(a) == opaqueTag(b)
+}
+
+func opaqueTag(t string) string {
+	if len(t) >= 2 && t[0] == 'W' && t[1] == '/' {
+		return t[2:]
+	}
+	return t
+}
