@@ -1,0 +1,95 @@
+package runtime
+
+import "strings"
+
+// maxPathLen caps the request path the handler looks at. No asset name
+// comes near it; a longer path is answered 414 URI Too Long (RFC 9110
+// §15.5.15) without further work.
+const maxPathLen = 4096
+
+// pathStatus classifies the name a request asks for, after the mount path.
+type pathStatus int
+
+const (
+	pathOK      pathStatus = iota
+	pathDir                // "" or ending in "/": a directory
+	pathBad                // malformed: 400
+	pathDotfile            // a segment starts with ".": 404
+	pathTooLong            // 414
+)
+
+// checkName applies the handler's path rules to name, the decoded path
+// after the mount path, and rawPath, the request's escaped path if it
+// differs from the default encoding (url.URL.RawPath).
+//
+// The handler only ever serves names in its table, so these rules are not
+// what keeps it inside the table; they make its answers to hostile paths
+// explicit and uniform:
+//
+//   - a NUL or other control byte, or a backslash (which some clients and
+//     file systems treat as a separator): 400;
+//   - an escaped slash or backslash ("%2F", "%5C"), which would make one
+//     segment look like two: 400;
+//   - an empty segment ("a//b", "//a"), or a "." or ".." segment, escaped
+//     or not: 400, since a clean URL never has them and net/http's
+//     ServeMux would already have redirected it;
+//   - a segment starting with "." (".git/config", "a/.env"): 404, so that
+//     dotfiles are never served and their existence is not revealed;
+//   - a path longer than maxPathLen: 414.
+//
+// A trailing "/" (or the empty name) asks for a directory, which has no
+// listing and is served only through ServeOptions.Index.
+func checkName(name, rawPath string) pathStatus {
+	if len(name) > maxPathLen || len(rawPath) > maxPathLen {
+		return pathTooLong
+	}
+	if containsEscapedSeparator(rawPath) {
+		return pathBad
+	}
+	st := pathOK
+	if name == "" || name[len(name)-1] == '/' {
+		st = pathDir
+		name = strings.TrimSuffix(name, "/")
+		if name == "" {
+			return st
+		}
+	}
+	dot := false
+	for {
+		seg, rest, more := strings.Cut(name, "/")
+		switch {
+		case seg == "", seg == ".", seg == "..":
+			return pathBad
+		case seg[0] == '.':
+			dot = true
+		}
+		for i := 0; i < len(seg); i++ {
+			if c := seg[i]; c < 0x20 || c == 0x7f || c == '\\' {
+				return pathBad
+			}
+		}
+		if !more {
+			break
+		}
+		name = rest
+	}
+	if dot {
+		return pathDotfile
+	}
+	return st
+}
+
+// containsEscapedSeparator reports whether an escaped path holds "%2F" or
+// "%5C" in either case.
+func containsEscapedSeparator(raw string) bool {
+	for i := 0; i+2 < len(raw); i++ {
+		if raw[i] != '%' {
+			continue
+		}
+		a, b := raw[i+1], raw[i+2]
+		if (a == '2' && (b == 'f' || b == 'F')) || (a == '5' && (b == 'c' || b == 'C')) {
+			return true
+		}
+	}
+	return false
+}
