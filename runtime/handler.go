@@ -1,8 +1,14 @@
 package runtime
 
 import (
+	"bytes"
+	"compress/gzip"
+	"fmt"
 	"io"
 	"net/http"
+	"path"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -10,75 +16,508 @@ import (
 // Cache-Control values. A fingerprinted URL names one content forever, so it
 // may be cached for a year (the longest RFC 9111 suggests) and never
 // revalidated; a logical URL (robots.txt, favicon.ico, or a page that could
-// not be rewritten) changes with a deploy, so caches must revalidate it.
+// not be rewritten) changes with a deploy, so caches reuse it only briefly
+// and then revalidate, which the ETag makes a cheap 304.
 const (
-	cacheImmutable = "public, max-age=31536000, immutable"
-	cacheRevalid   = "public, max-age=60, must-revalidate"
+	cacheImmutable        = "public, max-age=31536000, immutable"
+	cacheNoCache          = "no-cache"
+	defaultUnhashedMaxAge = time.Minute
 )
 
-// Handler returns an http.Handler that serves the assets under the URL path
-// of the prefix in force ("/static/" by default), by fingerprinted name with
-// immutable caching and by logical name with revalidation. It strips the
-// prefix itself, so it can be mounted directly:
+// Handler returns an http.Handler that serves the assets with the default
+// ServeOptions. See Serve for what it does.
 //
 //	mux.Handle("/static/", assets.Handler())
-//
-// It answers GET and HEAD, 405 for other methods, 304 for a matching
-// If-None-Match, and Range requests through http.ServeContent. Directories
-// and unknown names are 404; error responses never include error text.
 func (s *Set) Handler() http.Handler { return s.Serve(ServeOptions{}) }
 
-// ServeOptions adjust what Serve's handler does; the zero value is what
-// Handler uses.
-type ServeOptions struct{}
+// ServeOptions adjust what Serve's handler does. The zero value is what
+// Handler uses: unhashed URLs cached for a minute, no CORS header, no extra
+// headers, no index files, no fallback.
+type ServeOptions struct {
+	// UnhashedMaxAge is how long a response for a logical (unhashed) URL
+	// may be reused before revalidation: "public, max-age=N,
+	// must-revalidate". Zero means one minute; a negative value sends
+	// "no-cache", revalidating every time. Fingerprinted URLs are always
+	// "public, max-age=31536000, immutable".
+	UnhashedMaxAge time.Duration
 
-// Serve returns a handler like Handler's, adjusted by opts.
-func (s *Set) Serve(opts ServeOptions) http.Handler { return handler{s} }
+	// CORSOrigin, if not empty, is sent as Access-Control-Allow-Origin on
+	// every asset response, typically "*" or the site's origin. Assets
+	// served from a CDN on another origin need it for fonts (CSS Fonts §4.9
+	// fetches them in CORS mode) and for scripts and styles loaded with a
+	// crossorigin attribute, which Subresource Integrity checks require;
+	// so it applies to all assets, not just fonts. The value is fixed, not
+	// echoed from Origin, so no Vary: Origin is needed.
+	CORSOrigin string
 
-type handler struct{ s *Set }
+	// Headers are extra response headers by path pattern, applied in
+	// order to the 200, 206 and 304 responses of matching files; a later
+	// rule replaces an earlier one's value, and both replace the
+	// handler's own (Cache-Control, Content-Type...). They may not set
+	// the headers that frame or validate the response: Content-Length,
+	// Content-Range, Content-Encoding, Transfer-Encoding, ETag or Vary.
+	Headers []HeaderRule
 
-func (h handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
-		return
+	// Index serves "dir/index.html" for "dir/" (and for the prefix itself,
+	// "index.html"), and redirects "dir" to "dir/" so that relative URLs
+	// in the page resolve. There are never directory listings: a directory
+	// without an index file is 404.
+	Index bool
+
+	// Fallback, if not empty, is the logical path of an asset (typically
+	// "index.html") served, with status 200 and Cache-Control: no-cache,
+	// for a request under the prefix that names no asset and whose last
+	// segment has no "." — a client-side route of a single-page app
+	// rather than a missing file, which stays 404.
+	Fallback string
+}
+
+// HeaderRule adds headers to the responses for files whose logical path
+// (File.Path, whichever URL was requested) matches Pattern, as path.Match
+// does: "*.html", "fonts/*", "*/*.wasm".
+type HeaderRule struct {
+	Pattern string
+	Header  http.Header
+}
+
+// Serve returns an http.Handler that serves the assets under the URL path
+// of the prefix in force ("/static/" by default). It reads the full
+// request path and matches the prefix itself, so it is mounted without
+// http.StripPrefix, under a ServeMux pattern for the prefix ("/static/" or
+// "GET /static/"). It follows a later SetPrefix.
+//
+// A fingerprinted name ("css/base.1a2b3c4d5e6f.css") is served with
+// Cache-Control "public, max-age=31536000, immutable"; a logical name
+// ("css/base.css") with a short max-age and must-revalidate (see
+// ServeOptions.UnhashedMaxAge). Only names in the table are served: a
+// wrong hash is 404, as is any directory without ServeOptions.Index.
+//
+// Requests are handled as follows, each step citing RFC 9110:
+//
+//   - The path: a path longer than 4096 bytes is 414; one with an empty,
+//     "." or ".." segment, an escaped slash or backslash, a backslash or a
+//     control byte is 400; one with a segment starting with "." (a
+//     dotfile) is 404, whether or not such a file exists.
+//   - Methods: GET and HEAD. Any other, OPTIONS included, is 405 with
+//     Allow: GET, HEAD. HEAD gets GET's headers, Content-Length included,
+//     and no body.
+//   - Accept-Encoding (§12.5.3): when the file has precompressed variants,
+//     the one with the highest qvalue is sent, ties broken br, zstd,
+//     gzip, with Content-Encoding, its own Content-Length and Vary:
+//     Accept-Encoding (sent on every response for such a file). Identity
+//     is sent without the field, or when the field gives it a higher
+//     qvalue than every coding; if the field excludes identity
+//     ("identity;q=0", or "*;q=0") and accepts no variant, the answer is
+//     406.
+//   - ETag (§8.8.3): strong, from the content hash; a variant's carries the
+//     coding ("…-br"), since each representation needs its own.
+//   - Preconditions in the order of §13.2.2: If-Match (strong comparison,
+//     "*") failing is 412; If-None-Match (weak comparison, lists, "*")
+//     matching is 304 with ETag, Cache-Control and Vary but no body.
+//     If-Modified-Since and If-Unmodified-Since are ignored: there is no
+//     Last-Modified, as embedded files have no modification time.
+//   - Range (§14.2), on GET of the identity representation only (a
+//     variant is sent whole, 200): one range is 206 with Content-Range;
+//     several are multipart/byteranges; none satisfiable is 416 with
+//     Content-Range: bytes */size. If-Range (§13.1.5) must match the ETag
+//     strongly, or the whole file is sent. A malformed Range, more than 16
+//     ranges, overlapping ranges, or ranges adding up to more than the
+//     file are ignored (probably an attack). Identity responses carry
+//     Accept-Ranges: bytes.
+//   - Always: Content-Type from the table, X-Content-Type-Options: nosniff,
+//     and ServeOptions.CORSOrigin and ServeOptions.Headers if set.
+//
+// Error responses are short text/plain bodies naming the status, never
+// error text. A file whose identity content is not embedded (File.Name ==
+// "") is sent to a client that accepts no coding by decompressing its gzip
+// variant with compress/gzip as it is written; Range is ignored for it.
+//
+// File contents are read from the embedded file system once, on first
+// request, and kept in memory, so that the common responses (a file, a
+// variant, a 304, a single range) involve no copying and, apart from the
+// two Content-Range and Content-Length values of a 206, no allocation by
+// the handler.
+//
+// Serve panics, as http.ServeMux.Handle does for a bad pattern, if
+// opts.Fallback names no asset, a HeaderRule pattern is malformed, or a
+// rule sets a header it may not: these are fixed by the program at start-up,
+// never by a request.
+func (s *Set) Serve(opts ServeOptions) http.Handler {
+	h := &handler{
+		s:             s,
+		cacheHashed:   []string{cacheImmutable},
+		cacheUnhashed: []string{cacheControlUnhashed(opts.UnhashedMaxAge)},
+		cacheFallback: []string{cacheNoCache},
+		nosniff:       []string{"nosniff"},
+		vary:          []string{"Accept-Encoding"},
+		acceptRanges:  []string{"bytes"},
+		allow:         []string{"GET, HEAD"},
+		extra:         headerRules(s.files, opts.Headers),
+		fallback:      -1,
 	}
-	st := h.s.state.Load()
-	name, ok := strings.CutPrefix(r.URL.Path, st.mount)
-	if !ok {
-		http.NotFound(w, r)
-		return
+	if opts.CORSOrigin != "" {
+		h.cors = []string{opts.CORSOrigin}
 	}
-	i, immutable := h.s.byHashed[name]
-	if !immutable || h.s.files[i].HashedPath == h.s.files[i].Path {
-		var found bool
-		i, found = h.s.byPath[name]
-		immutable = false
-		if !found {
-			http.NotFound(w, r)
-			return
+	if opts.Index {
+		h.index = indexFiles(s.files)
+	}
+	if opts.Fallback != "" {
+		i, ok := s.byPath[opts.Fallback]
+		if !ok {
+			panic(fmt.Sprintf("assetgen runtime: ServeOptions.Fallback %q is not an asset", opts.Fallback))
+		}
+		h.fallback = i
+	}
+	return h
+}
+
+func cacheControlUnhashed(maxAge time.Duration) string {
+	switch {
+	case maxAge == 0:
+		maxAge = defaultUnhashedMaxAge
+	case maxAge < 0:
+		return cacheNoCache
+	}
+	return "public, max-age=" + strconv.FormatInt(int64(maxAge/time.Second), 10) + ", must-revalidate"
+}
+
+// reservedHeaders may not be set by a HeaderRule: the handler computes
+// them per representation and request.
+var reservedHeaders = []string{"Content-Length", "Content-Range", "Content-Encoding", "Transfer-Encoding", "Etag", "Vary"}
+
+// headerRules resolves rules to the fields each file gets, by file index,
+// so that a request does no matching. Keys are canonicalized and values
+// copied with len == cap, like the handler's own.
+func headerRules(files []File, rules []HeaderRule) [][]headerField {
+	if len(rules) == 0 {
+		return nil
+	}
+	for _, rule := range rules {
+		if _, err := path.Match(rule.Pattern, ""); err != nil {
+			panic(fmt.Sprintf("assetgen runtime: HeaderRule pattern %q: %v", rule.Pattern, err))
+		}
+		for k := range rule.Header {
+			if slices.Contains(reservedHeaders, http.CanonicalHeaderKey(k)) {
+				panic(fmt.Sprintf("assetgen runtime: HeaderRule %q sets %s, which the handler computes", rule.Pattern, k))
+			}
 		}
 	}
-	f := &h.s.files[i]
-	hdr := w.Header()
-	hdr.Set("Content-Type", f.ContentType)
-	hdr.Set("ETag", h.s.etags[i])
-	hdr.Set("X-Content-Type-Options", "nosniff")
-	if immutable {
-		hdr.Set("Cache-Control", cacheImmutable)
-	} else {
-		hdr.Set("Cache-Control", cacheRevalid)
+	out := make([][]headerField, len(files))
+	for i, f := range files {
+		for _, rule := range rules {
+			if ok, _ := path.Match(rule.Pattern, f.Path); !ok {
+				continue
+			}
+			for k, v := range rule.Header {
+				k = http.CanonicalHeaderKey(k)
+				v = slices.Clip(slices.Clone(v))
+				j := slices.IndexFunc(out[i], func(hf headerField) bool { return hf.key == k })
+				if j >= 0 {
+					out[i][j].value = v
+				} else {
+					out[i] = append(out[i], headerField{k, v})
+				}
+			}
+		}
+		slices.SortFunc(out[i], func(a, b headerField) int { return strings.Compare(a.key, b.key) })
 	}
-	file, err := h.s.fsys.Open(f.Name)
-	if err != nil {
-		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+	return out
+}
+
+// indexFiles maps each directory with an index.html, as "" for the root
+// and "dir/" otherwise, to the file's index.
+func indexFiles(files []File) map[string]int32 {
+	m := make(map[string]int32)
+	for i, f := range files {
+		if path.Base(f.Path) != "index.html" {
+			continue
+		}
+		dir := path.Dir(f.Path)
+		if dir == "." {
+			dir = ""
+		} else {
+			dir += "/"
+		}
+		m[dir] = int32(i)
+	}
+	return m
+}
+
+type headerField struct {
+	key   string
+	value []string
+}
+
+// handler is Serve's http.Handler. Every header value it sends on a
+// success path is built here or in New, never per request.
+type handler struct {
+	s             *Set
+	cacheHashed   []string
+	cacheUnhashed []string
+	cacheFallback []string
+	nosniff       []string
+	vary          []string
+	acceptRanges  []string
+	allow         []string
+	cors          []string         // nil without ServeOptions.CORSOrigin
+	extra         [][]headerField  // by file index; nil without rules
+	index         map[string]int32 // nil without ServeOptions.Index
+	fallback      int32            // -1 without ServeOptions.Fallback
+}
+
+// fileKind says which URL of a file was asked for, which decides caching.
+type fileKind int
+
+const (
+	kindHashed   fileKind = iota // fingerprinted name: immutable
+	kindUnhashed                 // logical name: revalidate
+	kindFallback                 // single-page-app fallback: no-cache
+)
+
+// target is the outcome of resolving a request path.
+type target struct {
+	i        int32
+	kind     fileKind
+	status   int    // 0 to serve file i
+	redirect string // Location for a 301
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	t := h.resolve(r)
+	switch t.status {
+	case 0:
+	case http.StatusMovedPermanently:
+		w.Header()["Location"] = []string{t.redirect}
+		writeError(w, r, t.status)
+		return
+	default:
+		writeError(w, r, t.status)
 		return
 	}
-	defer file.Close()
-	rs, ok := file.(io.ReadSeeker)
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header()["Allow"] = h.allow
+		writeError(w, r, http.StatusMethodNotAllowed)
+		return
+	}
+	h.serveFile(w, r, t.i, t.kind)
+}
+
+// resolve maps the request path to a file, applying checkName's rules.
+func (h *handler) resolve(r *http.Request) target {
+	if len(r.URL.Path) > maxPathLen {
+		return target{status: http.StatusRequestURITooLong}
+	}
+	name, ok := strings.CutPrefix(r.URL.Path, h.s.state.Load().mount)
 	if !ok {
-		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return target{status: http.StatusNotFound}
+	}
+	switch checkName(name, r.URL.RawPath) {
+	case pathBad:
+		return target{status: http.StatusBadRequest}
+	case pathTooLong:
+		return target{status: http.StatusRequestURITooLong}
+	case pathDotfile:
+		return target{status: http.StatusNotFound}
+	case pathDir:
+		if i, ok := h.index[name]; ok {
+			return target{i: i, kind: kindUnhashed}
+		}
+		return target{status: http.StatusNotFound}
+	}
+	if i, ok := h.s.byHashed[name]; ok {
+		if f := &h.s.files[i]; f.HashedPath != f.Path || f.Immutable {
+			return target{i: i, kind: kindHashed}
+		}
+	}
+	if i, ok := h.s.byPath[name]; ok {
+		return target{i: i, kind: kindUnhashed}
+	}
+	if h.index != nil {
+		if _, ok := h.index[name+"/"]; ok {
+			loc := path.Base(name) + "/"
+			if r.URL.RawQuery != "" {
+				loc += "?" + r.URL.RawQuery
+			}
+			return target{status: http.StatusMovedPermanently, redirect: loc}
+		}
+	}
+	if h.fallback >= 0 && !strings.Contains(path.Base(name), ".") {
+		return target{i: h.fallback, kind: kindFallback}
+	}
+	return target{status: http.StatusNotFound}
+}
+
+// serveFile answers a GET or HEAD for file i: it negotiates the
+// representation (RFC 9110 §12.5.3), evaluates preconditions (§13.2.2) and
+// sends the representation, whole or in ranges (§14).
+func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, i int32, kind fileKind) {
+	fs := &h.s.serve[i]
+	hdr := w.Header()
+	if fs.hasVariants {
+		hdr["Vary"] = h.vary
+	}
+	rp, ok := fs.negotiate(r)
+	if !ok {
+		writeError(w, r, http.StatusNotAcceptable)
 		return
 	}
-	http.ServeContent(w, r, "", time.Time{}, rs)
+	status, rangeOK := checkPreconditions(r, rp.etag)
+	if status == http.StatusPreconditionFailed {
+		writeError(w, r, status)
+		return
+	}
+	if status == http.StatusNotModified {
+		// §15.4.5: the fields a 200 would carry that describe caching and
+		// validation, but no content fields.
+		h.setValidators(hdr, i, kind, rp)
+		w.WriteHeader(status)
+		return
+	}
+	decompress := fs.gzipOnly && rp == &fs.identity
+	src := rp
+	if decompress {
+		src = fs.variants[codingGzip]
+	}
+	data, err := src.bytes(h.s.fsys)
+	if err != nil {
+		writeError(w, r, http.StatusInternalServerError)
+		return
+	}
+	hdr["Content-Type"] = fs.contentType
+	h.setValidators(hdr, i, kind, rp)
+	switch {
+	case decompress:
+		hdr["Content-Length"] = rp.contentLength
+		writeDecompressed(w, r, data, rp.size)
+	case rp.contentEncoding != nil:
+		hdr["Content-Encoding"] = rp.contentEncoding
+		hdr["Content-Length"] = rp.contentLength
+		writeAll(w, r, data)
+	default:
+		hdr["Accept-Ranges"] = h.acceptRanges
+		if rangeOK && r.Method == http.MethodGet && h.serveRanges(w, r, data, fs, rp) {
+			return
+		}
+		hdr["Content-Length"] = rp.contentLength
+		writeAll(w, r, data)
+	}
+}
+
+// negotiate picks the representation for the request's Accept-Encoding.
+func (fs *fileServe) negotiate(r *http.Request) (*rep, bool) {
+	if !fs.hasVariants {
+		// Identity is all there is; it is refused only if excluded.
+		if lines := r.Header["Accept-Encoding"]; len(lines) > 0 {
+			ae := parseAcceptEncoding(lines)
+			if _, ok := ae.negotiate(&fs.has); !ok {
+				return nil, false
+			}
+		}
+		return &fs.identity, true
+	}
+	ae := parseAcceptEncoding(r.Header["Accept-Encoding"])
+	c, ok := ae.negotiate(&fs.has)
+	switch {
+	case !ok:
+		return nil, false
+	case c == codingIdentity:
+		return &fs.identity, true
+	}
+	return fs.variants[c], true
+}
+
+// setValidators sets the fields a 200, 206 and 304 share: ETag,
+// Cache-Control, nosniff, CORS and the ServeOptions.Headers rules, last so
+// that they win.
+func (h *handler) setValidators(hdr http.Header, i int32, kind fileKind, rp *rep) {
+	hdr["Etag"] = rp.etagHdr
+	switch kind {
+	case kindHashed:
+		hdr["Cache-Control"] = h.cacheHashed
+	case kindUnhashed:
+		hdr["Cache-Control"] = h.cacheUnhashed
+	default:
+		hdr["Cache-Control"] = h.cacheFallback
+	}
+	hdr["X-Content-Type-Options"] = h.nosniff
+	if h.cors != nil {
+		hdr["Access-Control-Allow-Origin"] = h.cors
+	}
+	if h.extra != nil {
+		for _, f := range h.extra[i] {
+			hdr[f.key] = f.value
+		}
+	}
+}
+
+// serveRanges answers a Range request if it should be (RFC 9110 §14.2)
+// and reports whether it did; if not, the caller sends the whole file.
+// An empty file ignores Range: every range is unsatisfiable, but a 416
+// for a file that exists would only confuse (net/http does the same).
+func (h *handler) serveRanges(w http.ResponseWriter, r *http.Request, data []byte, fs *fileServe, rp *rep) bool {
+	lines := r.Header["Range"]
+	if len(lines) != 1 || len(data) == 0 {
+		return false // Range is a single field; two lines are invalid
+	}
+	rs, res := parseRange(lines[0], int64(len(data)))
+	switch res {
+	case rangeIgnore:
+		return false
+	case rangeUnsatisfiable:
+		hdr := w.Header()
+		hdr["Content-Range"] = []string{"bytes */" + rp.contentLength[0]}
+		writeError(w, r, http.StatusRequestedRangeNotSatisfiable)
+		return true
+	}
+	if rs.n == 1 {
+		writeRange(w, r, data, rs.r[0])
+		return true
+	}
+	writeMultipartRanges(w, r, data, rs.ranges(), fs.contentType[0], rp.etag)
+	return true
+}
+
+// writeAll sends a 200 with data as the body, or none for HEAD.
+func writeAll(w http.ResponseWriter, r *http.Request, data []byte) {
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(data)
+	}
+}
+
+// writeDecompressed sends the identity content of a file embedded only as
+// gzip. Content-Length is the table's size; should the variant be corrupt,
+// the body is cut short and net/http closes the connection, so the client
+// sees a failed transfer rather than wrong bytes.
+func writeDecompressed(w http.ResponseWriter, r *http.Request, gz []byte, size int64) {
+	if r.Method == http.MethodHead {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		w.Header().Del("Content-Length")
+		writeError(w, r, http.StatusInternalServerError)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+	io.CopyN(w, zr, size)
+}
+
+// writeError answers status with its standard text. Validators and content
+// fields set for a success response are removed; error text never is
+// sent, as it could reveal file names or internals.
+func writeError(w http.ResponseWriter, r *http.Request, status int) {
+	hdr := w.Header()
+	for _, k := range []string{"Etag", "Cache-Control", "Content-Encoding", "Accept-Ranges"} {
+		delete(hdr, k)
+	}
+	body := http.StatusText(status) + "\n"
+	hdr["Content-Type"] = []string{"text/plain; charset=utf-8"}
+	hdr["Content-Length"] = []string{strconv.Itoa(len(body))}
+	hdr["X-Content-Type-Options"] = []string{"nosniff"}
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		io.WriteString(w, body)
+	}
 }

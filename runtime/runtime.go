@@ -49,8 +49,15 @@ type File struct {
 	ContentType string
 	// Size is the file's size in bytes.
 	Size int64
-	// Encodings are precompressed variants of the content, if any.
+	// Encodings are precompressed variants of the content, if any. When
+	// Name is "" the identity content is not embedded, only its variants,
+	// and one of them must be "gzip": the handler decompresses it for the
+	// rare client that accepts no coding.
 	Encodings []Encoding
+	// Immutable marks a file whose Path already carries a content hash, as
+	// a bundler's output does, so that the handler serves it with
+	// immutable caching under Path although HashedPath equals Path.
+	Immutable bool
 }
 
 // Encoding is a precompressed variant of a File, made at generate time.
@@ -72,6 +79,7 @@ type Set struct {
 	fsys     fs.FS
 	files    []File
 	etags    []string
+	serve    []fileServe // by file index; see representation.go
 	byPath   map[string]int32
 	byHashed map[string]int32
 	tree     *dirTree
@@ -108,6 +116,7 @@ func New(fsys fs.FS, prefix string, files []File) *Set {
 		s.etags[i] = etag(f.Integrity)
 	}
 	s.tree = newDirTree(files)
+	s.serve = newFileServes(files, s.etags)
 	if err := s.SetPrefix(prefix); err != nil {
 		panic(err)
 	}
