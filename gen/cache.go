@@ -3,23 +3,22 @@ package gen
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/gob"
+	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
 	"time"
-
-	"github.com/assetgen/assetgen/gen/internal/find"
 )
 
 // The hash cache lets a run over an unchanged tree skip reading files. It
-// maps a file's path to what hashing it gave, together with everything that
-// changes when the file's bytes do: size, modification time, and where the
-// system has them, device, inode and change time. The change time cannot be
-// set from user space (touch -d and tar set only the modification time), so
-// a rewritten file never matches an old entry.
+// maps a file's absolute path to what hashing it gave, together with
+// everything that changes when the file's bytes do: size, modification time,
+// and where the system has them, device, inode and change time. The change
+// time cannot be set from user space (touch -d and tar set only the
+// modification time), so a rewritten file never matches an old entry.
 //
 // One case remains: a file written twice within one tick of the file
 // system's clock keeps the same times. Entries are therefore stored only for
@@ -32,8 +31,9 @@ import (
 // decode is ignored.
 const racyWindow = 2 * time.Second
 
-// cacheVersion is bumped when the entry format or meaning changes.
-const cacheVersion = "hash-v1"
+// cacheMagic starts a cache file; it changes when the format or the meaning
+// of an entry does.
+const cacheMagic = "assetgen hash cache v1\n"
 
 type cacheEntry struct {
 	Key         statKey
@@ -54,8 +54,9 @@ type cache struct {
 	now  time.Time
 	old  map[string]cacheEntry
 
-	mu  sync.Mutex
-	new map[string]cacheEntry
+	mu      sync.Mutex
+	new     map[string]cacheEntry
+	changed bool
 }
 
 // openCache loads the cache for one output directory. A missing or
@@ -66,9 +67,9 @@ func openCache(dir, outAbs string) *cache {
 		return c
 	}
 	key := sha256.Sum256([]byte(outAbs))
-	c.file = filepath.Join(dir, cacheVersion, hex.EncodeToString(key[:12])+".gob")
+	c.file = filepath.Join(dir, "hash-v1", hex.EncodeToString(key[:12]))
 	if b, err := os.ReadFile(c.file); err == nil {
-		_ = gob.NewDecoder(bytes.NewReader(b)).Decode(&c.old)
+		c.old, _ = decodeCache(b)
 	}
 	return c
 }
@@ -77,17 +78,13 @@ func keyOf(info fs.FileInfo) statKey {
 	return statKey{Size: info.Size(), MTime: info.ModTime().UnixNano(), Sys: sysKeyOf(info)}
 }
 
-// lookup returns the cached result for src if its file is unchanged.
-func (c *cache) lookup(src find.Source) (cacheEntry, bool) {
+// lookup returns the cached result for the file at abs if it is unchanged.
+func (c *cache) lookup(abs string, info fs.FileInfo) (cacheEntry, bool) {
 	if c.file == "" {
 		return cacheEntry{}, false
 	}
-	abs, err := filepath.Abs(src.Path)
-	if err != nil {
-		return cacheEntry{}, false
-	}
 	e, ok := c.old[abs]
-	if !ok || e.Key != keyOf(src.Info) {
+	if !ok || e.Key != keyOf(info) {
 		return cacheEntry{}, false
 	}
 	c.mu.Lock()
@@ -98,21 +95,18 @@ func (c *cache) lookup(src find.Source) (cacheEntry, bool) {
 
 // store records a freshly computed result, unless the file is too young to
 // trust its times.
-func (c *cache) store(src find.Source, e cacheEntry) {
+func (c *cache) store(abs string, info fs.FileInfo, e cacheEntry) {
 	if c.file == "" {
 		return
 	}
-	key := keyOf(src.Info)
-	if key.Size != e.Size || c.now.Sub(src.Info.ModTime()) < racyWindow || c.now.Sub(sysChangeTime(src.Info)) < racyWindow {
-		return
-	}
-	abs, err := filepath.Abs(src.Path)
-	if err != nil {
+	key := keyOf(info)
+	if key.Size != e.Size || c.now.Sub(info.ModTime()) < racyWindow || c.now.Sub(sysChangeTime(info)) < racyWindow {
 		return
 	}
 	e.Key = key
 	c.mu.Lock()
 	c.new[abs] = e
+	c.changed = true
 	c.mu.Unlock()
 }
 
@@ -120,25 +114,91 @@ func (c *cache) store(src find.Source, e cacheEntry) {
 // the cache does not grow with deleted files. Failure to save is ignored:
 // the cache is an optimisation.
 func (c *cache) save() {
-	if c.file == "" || sameEntries(c.old, c.new) {
-		return
-	}
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(c.new); err != nil {
+	if c.file == "" || (!c.changed && len(c.new) == len(c.old)) {
 		return
 	}
 	_ = os.MkdirAll(filepath.Dir(c.file), 0o755)
-	_ = writeFileAtomic(c.file, buf.Bytes())
+	_ = writeFileAtomic(c.file, encodeCache(c.new))
 }
 
-func sameEntries(a, b map[string]cacheEntry) bool {
-	if len(a) != len(b) {
-		return false
+// encodeCache writes entries as fixed-layout little-endian records,
+// decoded without reflection: a few milliseconds for 10,000 files.
+//
+//	len(path) u32, path, size i64, mtime i64, sys key, sum [32], size i64,
+//	len(contentType) u32, contentType
+func encodeCache(m map[string]cacheEntry) []byte {
+	b := []byte(cacheMagic)
+	le := binary.LittleEndian
+	for path, e := range m {
+		b = le.AppendUint32(b, uint32(len(path)))
+		b = append(b, path...)
+		b = le.AppendUint64(b, uint64(e.Key.Size))
+		b = le.AppendUint64(b, uint64(e.Key.MTime))
+		b = e.Key.Sys.append(b)
+		b = append(b, e.Sum[:]...)
+		b = le.AppendUint64(b, uint64(e.Size))
+		b = le.AppendUint32(b, uint32(len(e.ContentType)))
+		b = append(b, e.ContentType...)
 	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w.Key != v.Key || w.Sum != v.Sum {
-			return false
-		}
-	}
-	return true
+	return b
 }
+
+var errBadCache = errors.New("bad cache file")
+
+// decodeCache reads what encodeCache wrote; any damage makes the whole file
+// count as empty.
+func decodeCache(data []byte) (map[string]cacheEntry, error) {
+	if !bytes.HasPrefix(data, []byte(cacheMagic)) {
+		return nil, errBadCache
+	}
+	d := decoder{b: data[len(cacheMagic):]}
+	m := map[string]cacheEntry{}
+	for len(d.b) > 0 && d.err == nil {
+		path := d.str()
+		var e cacheEntry
+		e.Key.Size = int64(d.u64())
+		e.Key.MTime = int64(d.u64())
+		e.Key.Sys = readSysKey(&d)
+		copy(e.Sum[:], d.bytes(len(e.Sum)))
+		e.Size = int64(d.u64())
+		e.ContentType = d.str()
+		m[path] = e
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	return m, nil
+}
+
+// decoder reads little-endian fields from a byte slice, remembering the
+// first error so callers check once.
+type decoder struct {
+	b   []byte
+	err error
+}
+
+func (d *decoder) bytes(n int) []byte {
+	if d.err != nil || n < 0 || n > len(d.b) {
+		d.err = errBadCache
+		return nil
+	}
+	v := d.b[:n]
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) u64() uint64 {
+	if b := d.bytes(8); b != nil {
+		return binary.LittleEndian.Uint64(b)
+	}
+	return 0
+}
+
+func (d *decoder) u32() uint32 {
+	if b := d.bytes(4); b != nil {
+		return binary.LittleEndian.Uint32(b)
+	}
+	return 0
+}
+
+func (d *decoder) str() string { return string(d.bytes(int(d.u32()))) }

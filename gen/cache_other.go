@@ -14,3 +14,7 @@ type sysKey struct{}
 func sysKeyOf(fs.FileInfo) sysKey { return sysKey{} }
 
 func sysChangeTime(info fs.FileInfo) time.Time { return info.ModTime() }
+
+func (sysKey) append(b []byte) []byte { return b }
+
+func readSysKey(*decoder) sysKey { return sysKey{} }

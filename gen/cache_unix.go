@@ -3,6 +3,7 @@
 package gen
 
 import (
+	"encoding/binary"
 	"io/fs"
 	"syscall"
 	"time"
@@ -30,4 +31,14 @@ func sysChangeTime(info fs.FileInfo) time.Time {
 		return time.Time{}
 	}
 	return ctime(st)
+}
+
+func (k sysKey) append(b []byte) []byte {
+	b = binary.LittleEndian.AppendUint64(b, k.Dev)
+	b = binary.LittleEndian.AppendUint64(b, k.Ino)
+	return binary.LittleEndian.AppendUint64(b, uint64(k.CTime))
+}
+
+func readSysKey(d *decoder) sysKey {
+	return sysKey{Dev: d.u64(), Ino: d.u64(), CTime: int64(d.u64())}
 }

@@ -28,6 +28,7 @@ import (
 type asset struct {
 	logical  string
 	src      find.Source
+	abs      string // src.Path made absolute
 	shadowed []find.Source
 
 	sum         [sha256.Size]byte
@@ -50,6 +51,9 @@ type run struct {
 	assets []*asset
 	res    Result
 	hashed atomic.Int64 // files read, as opposed to found in the cache
+
+	realDirs map[string]string // directory → its path with links evaluated
+	modDirs  map[string]bool   // directory → whether it is in another module
 }
 
 // Generate writes the package that cfg describes. On any error it leaves the
@@ -123,8 +127,16 @@ func (r *run) find(ctx context.Context) error {
 		return &Error{Msg: err.Error()}
 	}
 	var errs ErrorList
+	wd, err := os.Getwd()
+	if err != nil {
+		return err
+	}
 	for _, m := range matches {
-		r.assets = append(r.assets, &asset{logical: m.Logical, src: m.Winner, shadowed: m.Shadowed})
+		abs := m.Winner.Path
+		if !filepath.IsAbs(abs) {
+			abs = filepath.Join(wd, abs)
+		}
+		r.assets = append(r.assets, &asset{logical: m.Logical, src: m.Winner, shadowed: m.Shadowed, abs: abs})
 		if len(m.Shadowed) == 0 {
 			continue
 		}
@@ -179,8 +191,9 @@ func trimCheckErr(err error) string {
 // in this module, and with a name that is not read as a glob pattern.
 // Everything else is copied into the owned directory under its content hash.
 func (r *run) place(context.Context) error {
+	r.realDirs, r.modDirs = map[string]string{}, map[string]bool{}
 	for _, a := range r.assets {
-		rel, ok := r.embeddable(a.src.Path)
+		rel, ok := r.embeddable(a)
 		if ok {
 			a.name = rel
 		} else {
@@ -190,15 +203,8 @@ func (r *run) place(context.Context) error {
 	return nil
 }
 
-func (r *run) embeddable(file string) (string, bool) {
-	abs, err := filepath.Abs(file)
-	if err != nil {
-		return "", false
-	}
-	// The file's real path has no symbolic links in it, which go:embed
-	// would refuse; a link that leads to a file inside the package is
-	// embedded by the name of its target.
-	real, err := filepath.EvalSymlinks(abs)
+func (r *run) embeddable(a *asset) (string, bool) {
+	real, err := r.realPath(a)
 	if err != nil || !within(real, r.outAbs) {
 		return "", false
 	}
@@ -216,13 +222,26 @@ func (r *run) embeddable(file string) (string, bool) {
 			return "", false
 		}
 	}
-	// A go.mod between the package and the file puts it in another module.
-	for d := path.Dir(rel); d != "."; d = path.Dir(d) {
-		if _, err := os.Lstat(filepath.Join(r.outAbs, filepath.FromSlash(d), "go.mod")); err == nil {
-			return "", false
-		}
+	if r.otherModule(path.Dir(rel)) {
+		return "", false
 	}
 	return rel, true
+}
+
+// otherModule reports whether a directory below the package directory, or
+// one between them, holds a go.mod, which puts its files in another module
+// that go:embed cannot reach. Answers are memoized per directory.
+func (r *run) otherModule(dir string) bool {
+	if dir == "." {
+		return false
+	}
+	if v, ok := r.modDirs[dir]; ok {
+		return v
+	}
+	_, err := os.Lstat(filepath.Join(r.outAbs, filepath.FromSlash(dir), "go.mod"))
+	v := err == nil || r.otherModule(path.Dir(dir))
+	r.modDirs[dir] = v
+	return v
 }
 
 // name gives each asset its fingerprinted name.
@@ -378,4 +397,24 @@ func declNames(d ast.Decl) []*ast.Ident {
 		return out
 	}
 	return nil
+}
+
+// realPath returns a file's absolute path with symbolic links evaluated.
+// It has no links in it, which go:embed would refuse; a link that leads to
+// a file inside the package is embedded by the name of its target. Parent
+// directories are resolved once each, not once per file.
+func (r *run) realPath(a *asset) (string, error) {
+	if a.src.Symlink {
+		return filepath.EvalSymlinks(a.abs)
+	}
+	dir := filepath.Dir(a.abs)
+	real, ok := r.realDirs[dir]
+	if !ok {
+		var err error
+		if real, err = filepath.EvalSymlinks(dir); err != nil {
+			return "", err
+		}
+		r.realDirs[dir] = real
+	}
+	return filepath.Join(real, filepath.Base(a.abs)), nil
 }

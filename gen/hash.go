@@ -29,12 +29,13 @@ func (r *run) hash(ctx context.Context) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			buf := make([]byte, 64<<10)
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= len(r.assets) || ctx.Err() != nil {
 					return
 				}
-				errs[i] = r.hashOne(c, r.assets[i])
+				errs[i] = r.hashOne(c, r.assets[i], buf)
 				n := done.Add(1)
 				if r.cfg.Progress != nil && n%256 == 0 {
 					r.cfg.Progress(int(n), len(r.assets))
@@ -59,9 +60,9 @@ func (r *run) hash(ctx context.Context) error {
 }
 
 // hashOne fills in an asset's sum, size and content type.
-func (r *run) hashOne(c *cache, a *asset) error {
+func (r *run) hashOne(c *cache, a *asset, buf []byte) error {
 	if !a.copy {
-		if e, ok := c.lookup(a.src); ok {
+		if e, ok := c.lookup(a.abs, a.src.Info); ok {
 			a.sum, a.size, a.contentType = e.Sum, e.Size, e.ContentType
 			return nil
 		}
@@ -77,13 +78,13 @@ func (r *run) hashOne(c *cache, a *asset) error {
 			a.sum, a.size, head = sha256.Sum256(a.data), int64(len(a.data)), a.data
 		}
 	} else {
-		a.sum, a.size, head, err = sumReader(f)
+		a.sum, a.size, head, err = sumReader(f, buf)
 	}
 	if err != nil {
 		return fmt.Errorf("cannot read: %v", unwrapPathErr(err))
 	}
 	a.contentType = mediatype.Of(a.logical, head[:min(len(head), 512)])
-	c.store(a.src, cacheEntry{Sum: a.sum, Size: a.size, ContentType: a.contentType})
+	c.store(a.abs, a.src.Info, cacheEntry{Sum: a.sum, Size: a.size, ContentType: a.contentType})
 	r.hashed.Add(1)
 	return nil
 }
@@ -91,9 +92,8 @@ func (r *run) hashOne(c *cache, a *asset) error {
 // sumReader hashes everything rd holds in one pass, returning the sum, the
 // number of bytes hashed (not what Stat said, in case the file changed) and
 // the first bytes, for content sniffing.
-func sumReader(rd io.Reader) (sum [sha256.Size]byte, n int64, head []byte, err error) {
+func sumReader(rd io.Reader, buf []byte) (sum [sha256.Size]byte, n int64, head []byte, err error) {
 	h := sha256.New()
-	buf := make([]byte, 64<<10)
 	for {
 		k, err := rd.Read(buf)
 		if k > 0 {

@@ -28,27 +28,31 @@ const recordName = "files.txt"
 type output struct {
 	name string // slash-separated
 	data []byte
+	old  []byte // what the file holds now; nil if it does not exist
 }
 
 // emitAndWrite renders everything in memory, checks that no output would
 // overwrite something assetgen did not write, then writes.
 func (r *run) emitAndWrite(ctx context.Context) error {
 	owned := r.ownedFiles()
-	pkg := r.pkg()
-	code, err := emit.Go(pkg)
-	if err != nil {
-		return err
-	}
-	outs := []output{{name: r.cfg.FileName, data: code}}
-	if r.cfg.Manifest != "-" {
-		js, err := emit.JSON(pkg)
-		if err != nil {
-			return err
-		}
-		outs = append(outs, output{name: r.cfg.Manifest, data: js})
+	outs := []output{{name: r.cfg.FileName}, {name: r.cfg.Manifest}}
+	if r.cfg.Manifest == "-" {
+		outs = outs[:1]
 	}
 	if err := r.checkOutputs(outs); err != nil {
 		return err
+	}
+	var oldManifest []byte
+	if len(outs) > 1 {
+		oldManifest = outs[1].old
+	}
+	code, js, err := r.render(r.pkg(), outs[0].old, oldManifest)
+	if err != nil {
+		return err
+	}
+	outs[0].data = code
+	if len(outs) > 1 {
+		outs[1].data = js
 	}
 	return r.write(ctx, owned, outs)
 }
@@ -96,7 +100,7 @@ func (r *run) pkg() *emit.Package {
 			Path:        a.logical,
 			HashedPath:  a.hashed,
 			Name:        a.name,
-			Source:      relTo(r.outAbs, a.src.Path),
+			Source:      relTo(r.outAbs, a.abs),
 			Integrity:   sri(a.sum),
 			ContentType: a.contentType,
 			Size:        a.size,
@@ -107,18 +111,16 @@ func (r *run) pkg() *emit.Package {
 
 // relTo names a source file relative to the package directory, which is
 // the same on every machine, unlike an absolute path.
-func relTo(base, file string) string {
-	abs, err := filepath.Abs(file)
-	if err == nil {
-		if rel, err := filepath.Rel(base, abs); err == nil {
-			return filepath.ToSlash(rel)
-		}
+func relTo(base, abs string) string {
+	if rel, err := filepath.Rel(base, abs); err == nil {
+		return filepath.ToSlash(rel)
 	}
-	return filepath.ToSlash(file)
+	return filepath.ToSlash(abs)
 }
 
-// checkOutputs refuses to overwrite a file that assetgen did not generate,
-// and to write where a source directory lies.
+// checkOutputs reads the current outputs, once, and refuses to overwrite a
+// file that assetgen did not generate, or to write where a source directory
+// lies.
 func (r *run) checkOutputs(outs []output) error {
 	var errs ErrorList
 	ownedAbs := filepath.Join(r.outAbs, OwnedDir)
@@ -127,7 +129,8 @@ func (r *run) checkOutputs(outs []output) error {
 			errs = append(errs, &Error{File: slash(d), Msg: fmt.Sprintf("source directory lies in %s, which assetgen owns and rewrites; move the files elsewhere", OwnedDir)})
 		}
 	}
-	for _, o := range outs {
+	for i := range outs {
+		o := &outs[i]
 		file := filepath.Join(r.cfg.OutDir, o.name)
 		old, err := os.ReadFile(file)
 		if errors.Is(err, fs.ErrNotExist) {
@@ -137,22 +140,19 @@ func (r *run) checkOutputs(outs []output) error {
 			errs = append(errs, &Error{File: slash(file), Msg: fmt.Sprintf("cannot read existing output: %v", unwrapPathErr(err))})
 			continue
 		}
+		o.old = old
 		if !generatedByUs(o.name, old) {
 			errs = append(errs, &Error{File: slash(file), Msg: "exists and was not written by assetgen; move it away, or choose another name with -file or -manifest"})
 		}
-		for _, a := range r.assets {
-			if same(a.src.Path, file) {
-				errs = append(errs, &Error{File: slash(file), Msg: "output would overwrite an input; choose another -o, -file or -manifest"})
+		if fi, err := os.Stat(file); err == nil {
+			for _, a := range r.assets {
+				if os.SameFile(fi, a.src.Info) {
+					errs = append(errs, &Error{File: slash(file), Msg: "output would overwrite an input; choose another -o, -file or -manifest"})
+				}
 			}
 		}
 	}
 	return errs.err()
-}
-
-func same(a, b string) bool {
-	fa, err1 := os.Stat(a)
-	fb, err2 := os.Stat(b)
-	return err1 == nil && err2 == nil && os.SameFile(fa, fb)
 }
 
 // generatedByUs recognises assetgen's own Go files by their header and
@@ -161,10 +161,18 @@ func generatedByUs(name string, data []byte) bool {
 	if strings.HasSuffix(name, ".go") {
 		return bytes.HasPrefix(data, []byte("// "+emit.Header+"\n"))
 	}
-	var m struct {
-		Generator string `json:"generator"`
+	// Read only as far as the first key: emit writes "generator" first, and
+	// a large manifest need not be parsed to be recognised.
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return false
 	}
-	return json.Unmarshal(data, &m) == nil && m.Generator == emit.Generator
+	key, err := dec.Token()
+	if err != nil || key != "generator" {
+		return false
+	}
+	val, err := dec.Token()
+	return err == nil && val == emit.Generator
 }
 
 // write puts the owned files in place first (new names only, so the old
@@ -202,13 +210,13 @@ func (r *run) write(ctx context.Context, owned, outs []output) error {
 	}
 	for _, o := range outs {
 		file := filepath.Join(r.cfg.OutDir, o.name)
-		changed, err := writeIfChangedReport(file, o.data)
-		if err != nil {
+		if o.old != nil && bytes.Equal(o.old, o.data) {
+			continue // unchanged: touch nothing, keep build caches warm
+		}
+		if err := writeFileAtomic(file, o.data); err != nil {
 			return err
 		}
-		if changed {
-			r.res.Written = append(r.res.Written, slash(file))
-		}
+		r.res.Written = append(r.res.Written, slash(file))
 	}
 	keep := map[string]bool{}
 	for _, n := range names {
@@ -235,18 +243,12 @@ func readRecord(ownedDir string) []string {
 	return strings.Fields(string(b))
 }
 
+// writeIfChanged writes data unless the file already holds it.
 func writeIfChanged(file string, data []byte) error {
-	_, err := writeIfChangedReport(file, data)
-	return err
-}
-
-// writeIfChangedReport writes data unless the file already holds it, so
-// that an unchanged run touches nothing and build caches stay warm.
-func writeIfChangedReport(file string, data []byte) (bool, error) {
 	if old, err := os.ReadFile(file); err == nil && bytes.Equal(old, data) {
-		return false, nil
+		return nil
 	}
-	return true, writeFileAtomic(file, data)
+	return writeFileAtomic(file, data)
 }
 
 // writeFileAtomic writes to a temporary file in the same directory and

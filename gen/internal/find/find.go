@@ -12,8 +12,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // DefaultIgnore are the patterns ignored unless turned off: Django's
@@ -44,17 +46,39 @@ type Match struct {
 
 // Ignorer decides which names the walk skips.
 type Ignorer struct {
-	patterns []string
+	matchers []matcher
+}
+
+// matcher is one compiled pattern. A pattern without "/" can only match a
+// base name (path.Match's "*" never matches "/"), and one with "/" only a
+// logical path, so each pattern is tried once; the common shapes (a literal,
+// "*suffix", "prefix*") skip path.Match altogether.
+type matcher struct {
+	pattern string
+	full    bool   // match the logical path, not the base name
+	kind    byte   // '=' literal, '<' prefix*, '>' *suffix, 'm' path.Match
+	lit     string // the literal part for '=', '<' and '>'
 }
 
 // NewIgnorer checks the patterns (path.Match syntax) and returns an Ignorer.
 func NewIgnorer(patterns []string) (*Ignorer, error) {
+	ig := &Ignorer{}
 	for _, p := range patterns {
 		if _, err := path.Match(p, ""); err != nil {
 			return nil, fmt.Errorf("ignore pattern %q: %w; see path.Match for the syntax", p, err)
 		}
+		m := matcher{pattern: p, full: strings.Contains(p, "/"), kind: 'm'}
+		switch body := p; {
+		case !strings.ContainsAny(body, `*?[\`):
+			m.kind, m.lit = '=', body
+		case strings.HasSuffix(body, "*") && !strings.ContainsAny(body[:len(body)-1], `*?[\`):
+			m.kind, m.lit = '<', body[:len(body)-1]
+		case strings.HasPrefix(body, "*") && !strings.ContainsAny(body[1:], `*?[\/`):
+			m.kind, m.lit = '>', body[1:]
+		}
+		ig.matchers = append(ig.matchers, m)
 	}
-	return &Ignorer{patterns: slices.Clone(patterns)}, nil
+	return ig, nil
 }
 
 // Ignored reports whether a file or directory at logical path p is ignored:
@@ -63,16 +87,33 @@ func (ig *Ignorer) Ignored(p string) bool {
 	if ig == nil {
 		return false
 	}
-	base := path.Base(p)
-	for _, pat := range ig.patterns {
-		if ok, _ := path.Match(pat, base); ok {
-			return true
+	base := p
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		base = p[i+1:]
+	}
+	for _, m := range ig.matchers {
+		s := base
+		if m.full {
+			s = p
 		}
-		if ok, _ := path.Match(pat, p); ok {
+		if m.match(s) {
 			return true
 		}
 	}
 	return false
+}
+
+func (m *matcher) match(s string) bool {
+	switch m.kind {
+	case '=':
+		return s == m.lit
+	case '<':
+		return strings.HasPrefix(s, m.lit) && !strings.Contains(s[len(m.lit):], "/")
+	case '>':
+		return strings.HasSuffix(s, m.lit) && !strings.Contains(s[:len(s)-len(m.lit)], "/")
+	}
+	ok, _ := path.Match(m.pattern, s)
+	return ok
 }
 
 // Walk lists every file under dirs, by logical path in byte order, with the
@@ -136,7 +177,8 @@ func (ig *Ignorer) ignoredPath(p string) bool {
 	return false
 }
 
-// walkDir walks one source directory, calling visit for each file.
+// walkDir walks one source directory, calling visit for each file, in no
+// particular order (Walk sorts).
 func walkDir(ctx context.Context, root string, ig *Ignorer, visit func(string, Source)) error {
 	info, err := os.Stat(root)
 	if err != nil {
@@ -148,67 +190,123 @@ func walkDir(ctx context.Context, root string, ig *Ignorer, visit func(string, S
 	if !info.IsDir() {
 		return fmt.Errorf("%s: not a directory; -dir takes a directory of static files", filepath.ToSlash(root))
 	}
-	w := walker{ctx: ctx, root: root, ig: ig, visit: visit}
-	return w.walk(".", root, []os.FileInfo{info}, false)
+	w := &walker{ctx: ctx, root: root, ig: ig, sem: make(chan struct{}, runtime.GOMAXPROCS(0))}
+	w.wg.Add(1)
+	w.walk(dirTask{logical: ".", dir: root, ancestors: []os.FileInfo{info}})
+	w.wg.Wait()
+	if len(w.errs) > 0 {
+		// Report the same error whatever the scheduling: the first by path.
+		slices.SortFunc(w.errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
+		return w.errs[0]
+	}
+	for _, h := range w.hits {
+		visit(h.logical, h.src)
+	}
+	return nil
 }
 
+// A walker lists directories on every core: reading a directory and
+// stat-ing its entries is system-call bound, and a tree of thousands of
+// files walks about twice as fast on two cores as on one. Each directory is
+// handed to another goroutine when one of GOMAXPROCS slots is free and
+// walked inline otherwise, so the number of goroutines stays bounded; all
+// are joined before walkDir returns.
 type walker struct {
-	ctx   context.Context
-	root  string
-	ig    *Ignorer
-	visit func(string, Source)
+	ctx  context.Context
+	root string
+	ig   *Ignorer
+	sem  chan struct{}
+	wg   sync.WaitGroup
+
+	mu   sync.Mutex
+	hits []hit
+	errs []error
 }
 
-// walk lists one directory. ancestors holds the directories on the path from
-// the root, so that a symbolic link back to one of them is caught as a cycle
-// rather than followed forever.
-func (w *walker) walk(logical, dir string, ancestors []os.FileInfo, viaLink bool) error {
+type hit struct {
+	logical string
+	src     Source
+}
+
+type dirTask struct {
+	logical   string
+	dir       string
+	ancestors []os.FileInfo // directories from the root down, for cycle checks
+	viaLink   bool
+}
+
+func (w *walker) fail(err error) {
+	w.mu.Lock()
+	w.errs = append(w.errs, err)
+	w.mu.Unlock()
+}
+
+// walk lists one directory. A symbolic link back to one of the task's
+// ancestors is a cycle, reported rather than followed forever.
+func (w *walker) walk(t dirTask) {
+	defer w.wg.Done()
 	if err := w.ctx.Err(); err != nil {
-		return err
+		w.fail(err)
+		return
 	}
-	entries, err := os.ReadDir(dir)
+	entries, err := os.ReadDir(t.dir)
 	if err != nil {
-		return fmt.Errorf("%s: %w", filepath.ToSlash(dir), unwrapPath(err))
+		w.fail(fmt.Errorf("%s: %w", filepath.ToSlash(t.dir), unwrapPath(err)))
+		return
 	}
+	var hits []hit
 	for _, e := range entries {
 		name := e.Name()
 		lp := name
-		if logical != "." {
-			lp = logical + "/" + name
+		if t.logical != "." {
+			lp = t.logical + "/" + name
 		}
 		if w.ig.Ignored(lp) {
 			continue
 		}
-		full := filepath.Join(dir, name)
-		link := viaLink
+		full := filepath.Join(t.dir, name)
+		link := t.viaLink
 		info, err := e.Info()
 		if err != nil {
-			return fmt.Errorf("%s: %w", filepath.ToSlash(full), unwrapPath(err))
+			w.fail(fmt.Errorf("%s: %w", filepath.ToSlash(full), unwrapPath(err)))
+			return
 		}
 		if info.Mode()&fs.ModeSymlink != 0 {
 			link = true
 			info, err = os.Stat(full)
 			if err != nil {
-				return fmt.Errorf("%s: broken symbolic link: %w; remove it or add it to -ignore", filepath.ToSlash(full), unwrapPath(err))
+				w.fail(fmt.Errorf("%s: broken symbolic link: %w; remove it or add it to -ignore", filepath.ToSlash(full), unwrapPath(err)))
+				return
 			}
 		}
 		switch {
 		case info.IsDir():
-			for _, a := range ancestors {
+			for _, a := range t.ancestors {
 				if os.SameFile(a, info) {
-					return fmt.Errorf("%s: symbolic link cycle: it leads back to a directory above it; remove the link or add it to -ignore", filepath.ToSlash(full))
+					w.fail(fmt.Errorf("%s: symbolic link cycle: it leads back to a directory above it; remove the link or add it to -ignore", filepath.ToSlash(full)))
+					return
 				}
 			}
-			if err := w.walk(lp, full, append(ancestors, info), link); err != nil {
-				return err
+			sub := dirTask{logical: lp, dir: full, ancestors: append(slices.Clip(t.ancestors), info), viaLink: link}
+			w.wg.Add(1)
+			select {
+			case w.sem <- struct{}{}:
+				go func() {
+					defer func() { <-w.sem }()
+					w.walk(sub)
+				}()
+			default:
+				w.walk(sub)
 			}
 		case info.Mode().IsRegular():
-			w.visit(lp, Source{Dir: w.root, Path: full, Info: info, Symlink: link})
+			hits = append(hits, hit{lp, Source{Dir: w.root, Path: full, Info: info, Symlink: link}})
 		default:
 			// Sockets, pipes and devices are not static files.
 		}
 	}
-	return nil
+	w.mu.Lock()
+	w.hits = append(w.hits, hits...)
+	w.mu.Unlock()
 }
 
 // unwrapPath drops the *PathError's own path, which callers replace with a

@@ -3,7 +3,9 @@ package find
 import (
 	"context"
 	"os"
+	"path"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -138,4 +140,32 @@ func rel(t *testing.T, root, p string) string {
 		t.Fatal(err)
 	}
 	return filepath.ToSlash(r)
+}
+
+// FuzzIgnored checks the compiled matchers against the definition: a
+// pattern ignores a path if path.Match accepts its base name or the whole
+// logical path.
+func FuzzIgnored(f *testing.F) {
+	for _, tt := range ignoreTests {
+		for _, p := range tt.patterns {
+			f.Add(p, tt.path)
+		}
+	}
+	f.Add("src/*", "src/a/b")
+	f.Add("a*", "a/b")
+	f.Fuzz(func(t *testing.T, pattern, p string) {
+		ig, err := NewIgnorer([]string{pattern})
+		if err != nil {
+			return
+		}
+		base := p
+		if i := strings.LastIndexByte(p, '/'); i >= 0 {
+			base = p[i+1:]
+		}
+		m1, _ := path.Match(pattern, base)
+		m2, _ := path.Match(pattern, p)
+		if got, want := ig.Ignored(p), m1 || m2; got != want {
+			t.Fatalf("Ignored(%q) with %q = %v, want %v", p, pattern, got, want)
+		}
+	})
 }
