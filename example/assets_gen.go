@@ -28,17 +28,78 @@ var set = runtime.New(embedded, "/static/", []runtime.File{
 	{Path: "robots.txt", HashedPath: "robots.16ceb5ee3e0d.txt", Name: "static/robots.txt", Integrity: "sha256-Fs617j4NwTqprfMaPrvkWh2WW4wrn3Lq+E5ZEeFA7ZU=", ContentType: "text/plain; charset=utf-8", Size: 23},
 })
 
-// One identifier per asset. Referring to an asset by identifier makes
+// File is one asset of this package: one of the constants below. Its
+// methods are those of runtime.Asset; Asset returns that value for code that
+// works with assets of any package. Other values of File are invalid.
+type File int
+
+// Asset returns the runtime's view of f, as Lookup and All return it.
+func (f File) Asset() runtime.Asset {
+	return set.Asset(int(f))
+}
+
+// URL returns the asset's URL: the prefix followed by its fingerprinted name.
+// It does not allocate.
+func (f File) URL() string {
+	return set.Asset(int(f)).URL()
+}
+
+// Path returns the asset's logical path, such as "css/base.css".
+func (f File) Path() string {
+	return set.Asset(int(f)).Path()
+}
+
+// HashedPath returns the fingerprinted logical path.
+func (f File) HashedPath() string {
+	return set.Asset(int(f)).HashedPath()
+}
+
+// Integrity returns the Subresource Integrity string, "sha256-...".
+func (f File) Integrity() string {
+	return set.Asset(int(f)).Integrity()
+}
+
+// ContentType returns the media type the handler sends.
+func (f File) ContentType() string {
+	return set.Asset(int(f)).ContentType()
+}
+
+// Size returns the size in bytes.
+func (f File) Size() int64 {
+	return set.Asset(int(f)).Size()
+}
+
+// ETag returns the strong entity tag the handler sends, quotes included.
+func (f File) ETag() string {
+	return set.Asset(int(f)).ETag()
+}
+
+// Open opens the asset's content for reading.
+func (f File) Open() (fs.File, error) {
+	return set.Asset(int(f)).Open()
+}
+
+// ReadAll returns a copy of the asset's content.
+func (f File) ReadAll() ([]byte, error) {
+	return set.Asset(int(f)).ReadAll()
+}
+
+// String returns the logical path.
+func (f File) String() string {
+	return set.Asset(int(f)).String()
+}
+
+// One constant per asset. Referring to an asset by its constant makes
 // deleting or renaming its file a compile-time error.
-var (
+const (
 	// CSSBaseCSS is css/base.css, from static/css/base.css.
-	CSSBaseCSS = set.Asset(0)
+	CSSBaseCSS File = 0
 	// ImgLogoSVG is img/logo.svg, from theme/img/logo.svg.
-	ImgLogoSVG = set.Asset(1)
+	ImgLogoSVG File = 1
 	// JSAppJS is js/app.js, from static/js/app.js.
-	JSAppJS = set.Asset(2)
+	JSAppJS File = 2
 	// RobotsTXT is robots.txt, from static/robots.txt.
-	RobotsTXT = set.Asset(3)
+	RobotsTXT File = 3
 )
 
 // URL returns the URL of the asset at logicalPath ("css/base.css"): the prefix

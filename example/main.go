@@ -28,7 +28,7 @@ var page = template.Must(template.ParseFS(templates, "templates/index.html"))
 // pageData is what the template sees: typed assets, so a renamed file is a
 // compile error here rather than a broken link in production.
 type pageData struct {
-	CSS, JS, Logo runtime.Asset
+	CSS, JS, Logo File
 	All           []runtime.Asset
 }
 
