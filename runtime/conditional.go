@@ -77,8 +77,11 @@ func checkIfNoneMatch(r *http.Request, etag string) condResult {
 // sends no Last-Modified that it could match. When it does not hold, the
 // Range field is ignored and the whole representation is sent.
 func checkIfRange(r *http.Request, etag string) condResult {
+	if len(r.Header["Range"]) == 0 {
+		return condNone
+	}
 	lines := r.Header["If-Range"]
-	if len(lines) == 0 || len(r.Header["Range"]) == 0 {
+	if len(lines) == 0 {
 		return condNone
 	}
 	if len(lines) > 1 {

@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"net/http"
-	"strings"
 	"testing"
 )
 
@@ -91,7 +90,7 @@ func FuzzMatchETagList(f *testing.F) {
 			t.Errorf("%q matches %q strongly but not weakly", line, etag)
 		}
 		tag, rest := scanETag(line)
-		if tag != "" && !strings.HasSuffix(line, tag+rest) {
+		if tag != "" && tag+rest != trimOWS(line) {
 			t.Errorf("scanETag(%q) = %q, %q: not a split of the input", line, tag, rest)
 		}
 	})

@@ -153,6 +153,7 @@ func (s *Set) Serve(opts ServeOptions) http.Handler {
 		acceptRanges:  []string{"bytes"},
 		allow:         []string{"GET, HEAD"},
 		extra:         headerRules(s.files, opts.Headers),
+		names:         servableNames(s.files),
 		fallback:      -1,
 	}
 	if opts.CORSOrigin != "" {
@@ -224,6 +225,33 @@ func headerRules(files []File, rules []HeaderRule) [][]headerField {
 	return out
 }
 
+// servableNames maps every name the handler serves a file under to the
+// file and the caching that URL gets: the logical path with revalidation,
+// and the fingerprinted path (or the logical path of an Immutable file)
+// as immutable, which wins should a logical path equal another file's
+// fingerprinted one. Names that checkName would not pass, dotfiles above
+// all, are left out, so that a request whose path is found here needs no
+// further checks unless its escaped form is unusual.
+func servableNames(files []File) map[string]nameEntry {
+	m := make(map[string]nameEntry, 2*len(files))
+	for i, f := range files {
+		if checkName(f.Path, "") == pathOK {
+			m[f.Path] = nameEntry{int32(i), kindUnhashed}
+		}
+	}
+	for i, f := range files {
+		if (f.HashedPath != f.Path || f.Immutable) && checkName(f.HashedPath, "") == pathOK {
+			m[f.HashedPath] = nameEntry{int32(i), kindHashed}
+		}
+	}
+	return m
+}
+
+type nameEntry struct {
+	i    int32
+	kind fileKind
+}
+
 // indexFiles maps each directory with an index.html, as "" for the root
 // and "dir/" otherwise, to the file's index.
 func indexFiles(files []File) map[string]int32 {
@@ -259,8 +287,9 @@ type handler struct {
 	vary          []string
 	acceptRanges  []string
 	allow         []string
-	cors          []string         // nil without ServeOptions.CORSOrigin
-	extra         [][]headerField  // by file index; nil without rules
+	cors          []string        // nil without ServeOptions.CORSOrigin
+	extra         [][]headerField // by file index; nil without rules
+	names         map[string]nameEntry
 	index         map[string]int32 // nil without ServeOptions.Index
 	fallback      int32            // -1 without ServeOptions.Fallback
 }
@@ -311,6 +340,11 @@ func (h *handler) resolve(r *http.Request) target {
 	if !ok {
 		return target{status: http.StatusNotFound}
 	}
+	// The fast path: a name in the table, escaped the usual way, needs no
+	// checks; servableNames only holds names that pass them.
+	if e, ok := h.names[name]; ok && r.URL.RawPath == "" {
+		return target{i: e.i, kind: e.kind}
+	}
 	switch checkName(name, r.URL.RawPath) {
 	case pathBad:
 		return target{status: http.StatusBadRequest}
@@ -324,13 +358,8 @@ func (h *handler) resolve(r *http.Request) target {
 		}
 		return target{status: http.StatusNotFound}
 	}
-	if i, ok := h.s.byHashed[name]; ok {
-		if f := &h.s.files[i]; f.HashedPath != f.Path || f.Immutable {
-			return target{i: i, kind: kindHashed}
-		}
-	}
-	if i, ok := h.s.byPath[name]; ok {
-		return target{i: i, kind: kindUnhashed}
+	if e, ok := h.names[name]; ok {
+		return target{i: e.i, kind: e.kind} // escaped letters: "robots%2Etxt"
 	}
 	if h.index != nil {
 		if _, ok := h.index[name+"/"]; ok {

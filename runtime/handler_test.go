@@ -72,10 +72,14 @@ func integrity(b []byte) string {
 // over an embed.FS, and returns it with each file's variant contents by
 // logical path and coding.
 func newTestSet(t testing.TB) (*Set, map[string]map[string][]byte) {
+	return buildSet(t, testAssets())
+}
+
+func buildSet(t testing.TB, assets []testAsset) (*Set, map[string]map[string][]byte) {
 	fsys := fstest.MapFS{}
 	variants := map[string]map[string][]byte{}
 	var files []File
-	for _, a := range testAssets() {
+	for _, a := range assets {
 		f := File{
 			Path:        a.path,
 			HashedPath:  a.hashed,

@@ -1,7 +1,5 @@
 package runtime
 
-import "strings"
-
 // maxPathLen caps the request path the handler looks at. No asset name
 // comes near it; a longer path is answered 414 URI Too Long (RFC 9110
 // §15.5.15) without further work.
@@ -47,31 +45,31 @@ func checkName(name, rawPath string) pathStatus {
 		return pathBad
 	}
 	st := pathOK
-	if name == "" || name[len(name)-1] == '/' {
-		st = pathDir
-		name = strings.TrimSuffix(name, "/")
-		if name == "" {
-			return st
-		}
+	if name == "" {
+		return pathDir
 	}
+	if name[len(name)-1] == '/' {
+		st = pathDir
+		name = name[:len(name)-1] // "/" becomes "", an empty segment below
+	}
+	// One pass over the bytes, checking each segment at its end: this runs
+	// on every request, and strings.Cut per segment cost twice as much.
 	dot := false
-	for {
-		seg, rest, more := strings.Cut(name, "/")
-		switch {
+	start := 0
+	for i := 0; i <= len(name); i++ {
+		if i < len(name) && name[i] != '/' {
+			if c := name[i]; c < 0x20 || c == 0x7f || c == '\\' {
+				return pathBad
+			}
+			continue
+		}
+		switch seg := name[start:i]; {
 		case seg == "", seg == ".", seg == "..":
 			return pathBad
 		case seg[0] == '.':
 			dot = true
 		}
-		for i := 0; i < len(seg); i++ {
-			if c := seg[i]; c < 0x20 || c == 0x7f || c == '\\' {
-				return pathBad
-			}
-		}
-		if !more {
-			break
-		}
-		name = rest
+		start = i + 1
 	}
 	if dot {
 		return pathDotfile

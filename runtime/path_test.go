@@ -18,6 +18,7 @@ var checkNameTests = []struct {
 	{"é.css", "", pathOK},
 	{"a..b", "", pathOK},
 	{"/a", "", pathBad},
+	{"/", "", pathBad},
 	{"a//b", "", pathBad},
 	{"a//", "", pathBad},
 	{"..", "", pathBad},
