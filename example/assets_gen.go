@@ -14,15 +14,18 @@ import (
 // The runtime must read tables of this generation; if it cannot, this fails to compile.
 const _ = runtime.GeneratedV1
 
+//go:embed _assetgen/17646d1ae5394af02aa20645a58b2eec.css.gzip
+//go:embed _assetgen/ce8d9fac5b9fc971e4d3b58ff1689451.css.zstd
+//go:embed _assetgen/ddaae5fe6c91e1ee08b97f45b4236aff.css.br
 //go:embed static/css/base.css
-//go:embed theme/img/logo.svg
 //go:embed static/js/app.js
 //go:embed static/robots.txt
+//go:embed theme/img/logo.svg
 var embedded embed.FS
 
 // set holds every asset of this package, sorted by logical path.
 var set = runtime.New(embedded, "/static/", []runtime.File{
-	{Path: "css/base.css", HashedPath: "css/base.317718f83d4a.css", Name: "static/css/base.css", Integrity: "sha256-MXcY+D1KuSJz6NHhKfENXqqTw7vhmdooNe+/X1idwkg=", ContentType: "text/css; charset=utf-8", Size: 377},
+	{Path: "css/base.css", HashedPath: "css/base.317718f83d4a.css", Name: "static/css/base.css", Integrity: "sha256-MXcY+D1KuSJz6NHhKfENXqqTw7vhmdooNe+/X1idwkg=", ContentType: "text/css; charset=utf-8", Size: 377, Encodings: []runtime.Encoding{{Coding: "br", Name: "_assetgen/ddaae5fe6c91e1ee08b97f45b4236aff.css.br", Size: 218}, {Coding: "zstd", Name: "_assetgen/ce8d9fac5b9fc971e4d3b58ff1689451.css.zstd", Size: 278}, {Coding: "gzip", Name: "_assetgen/17646d1ae5394af02aa20645a58b2eec.css.gzip", Size: 278}}},
 	{Path: "img/logo.svg", HashedPath: "img/logo.9228f2e77630.svg", Name: "theme/img/logo.svg", Integrity: "sha256-kijy53YwOt1qKHkq+IDccFn8peyM+gYQyl3GTmDlJCQ=", ContentType: "image/svg+xml", Size: 196},
 	{Path: "js/app.js", HashedPath: "js/app.448b3c2281f2.js", Name: "static/js/app.js", Integrity: "sha256-RIs8IoHyOqGCN/YK/H2Czq7IWRWXTZ+/oAiNAGObBSI=", ContentType: "text/javascript; charset=utf-8", Size: 224},
 	{Path: "robots.txt", HashedPath: "robots.16ceb5ee3e0d.txt", Name: "static/robots.txt", Integrity: "sha256-Fs617j4NwTqprfMaPrvkWh2WW4wrn3Lq+E5ZEeFA7ZU=", ContentType: "text/plain; charset=utf-8", Size: 23},

@@ -69,6 +69,14 @@ type Config struct {
 	// (default DefaultHashLen, 8 to 64).
 	HashLen int
 
+	// NoCompress turns off precompression. By default every compressible
+	// asset gets br, zstd and gzip variants where they save enough.
+	NoCompress bool
+	// CompressedOnly embeds only the compressed variants of a file that has
+	// a gzip one, not its identity bytes; the handler decompresses for the
+	// rare client that accepts no coding. It shrinks the binary.
+	CompressedOnly bool
+
 	// CacheDir holds the hash cache that makes a run over an unchanged tree
 	// cheap; empty means no cache.
 	CacheDir string
@@ -79,13 +87,14 @@ type Config struct {
 
 // Result describes a successful run.
 type Result struct {
-	Files    int           // assets in the package
-	Bytes    int64         // their total size
-	Shadowed []Shadow      // logical paths held by more than one directory
-	Copied   int           // files written to the owned directory
-	Written  []string      // output files that changed, slash-separated
-	Hashed   int           // files read and hashed (the rest came from the cache)
-	Elapsed  time.Duration // wall time of the run
+	Files      int           // assets in the package
+	Bytes      int64         // their total size
+	Shadowed   []Shadow      // logical paths held by more than one directory
+	Copied     int           // files written to the owned directory
+	Compressed int           // files compressed (the rest reused earlier variants)
+	Written    []string      // output files that changed, slash-separated
+	Hashed     int           // files read and hashed (the rest came from the cache)
+	Elapsed    time.Duration // wall time of the run
 }
 
 // Shadow is a logical path held by more than one source directory.

@@ -41,6 +41,8 @@ type asset struct {
 	name   string // name in the embed.FS
 	copy   bool   // must be written into the owned directory
 
+	variants []variant // precompressed forms, in order of preference
+
 	rejected bool // already reported as an error
 }
 
@@ -51,6 +53,8 @@ type run struct {
 	assets []*asset
 	res    Result
 	hashed atomic.Int64 // files read, as opposed to found in the cache
+
+	compressor string // compressorID, when compressing
 
 	realDirs map[string]string // directory → its path with links evaluated
 	modDirs  map[string]bool   // directory → whether it is in another module
@@ -73,6 +77,7 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 		r.place,
 		r.hash,
 		r.name,
+		r.compress,
 		r.emitAndWrite,
 	}
 	for _, stage := range stages {

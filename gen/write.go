@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/assetgen/assetgen/gen/internal/compress"
 	"github.com/assetgen/assetgen/gen/internal/emit"
 	"github.com/assetgen/assetgen/gen/internal/naming"
 )
@@ -67,9 +68,17 @@ func (r *run) ownedFiles() []output {
 			continue
 		}
 		a.name = OwnedDir + "/" + hex.EncodeToString(a.sum[:16]) + safeExt(a.logical)
-		if !seen[a.name] {
+		if !seen[a.name] && !r.identityOmitted(a) {
 			seen[a.name] = true
 			out = append(out, output{name: a.name, data: a.data})
+		}
+	}
+	for _, a := range r.assets {
+		for _, v := range a.variants {
+			if !seen[v.name] {
+				seen[v.name] = true
+				out = append(out, output{name: v.name, data: v.data})
+			}
 		}
 	}
 	slices.SortFunc(out, func(a, b output) int { return strings.Compare(a.name, b.name) })
@@ -91,15 +100,38 @@ func safeExt(logical string) string {
 	return ""
 }
 
+// identityOmitted reports whether only an asset's compressed variants are
+// embedded (Config.CompressedOnly), which needs a gzip variant to decode.
+func (r *run) identityOmitted(a *asset) bool {
+	if !r.cfg.CompressedOnly {
+		return false
+	}
+	for _, v := range a.variants {
+		if v.coding == compress.Gzip {
+			return true
+		}
+	}
+	return false
+}
+
 // pkg builds the model that emit renders.
 func (r *run) pkg() *emit.Package {
-	p := &emit.Package{Name: r.cfg.Package, Prefix: r.cfg.Prefix}
+	p := &emit.Package{Name: r.cfg.Package, Prefix: r.cfg.Prefix, Compressor: r.compressor}
 	for _, a := range r.assets {
+		var encs []emit.Encoding
+		for _, v := range a.variants {
+			encs = append(encs, emit.Encoding{Coding: v.coding, Name: v.name, Size: v.size})
+		}
+		name := a.name
+		if r.identityOmitted(a) {
+			name = ""
+		}
 		p.Assets = append(p.Assets, emit.Asset{
+			Encodings:   encs,
 			Ident:       a.ident,
 			Path:        a.logical,
 			HashedPath:  a.hashed,
-			Name:        a.name,
+			Name:        name,
 			Source:      relTo(r.outAbs, a.abs),
 			Integrity:   sri(a.sum),
 			ContentType: a.contentType,
@@ -189,6 +221,9 @@ func (r *run) write(ctx context.Context, owned, outs []output) error {
 	for _, o := range owned {
 		if err := ctx.Err(); err != nil {
 			return err
+		}
+		if o.data == nil {
+			continue // a variant reused from the previous run, checked in place
 		}
 		file := filepath.Join(r.cfg.OutDir, filepath.FromSlash(o.name))
 		if fi, err := os.Stat(file); err == nil && fi.Size() == int64(len(o.data)) {

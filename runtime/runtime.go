@@ -11,6 +11,8 @@
 package runtime
 
 import (
+	"compress/gzip"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -317,12 +319,55 @@ func (a Asset) ETag() string { return a.s.etags[a.i] }
 
 // Open opens the asset's content for reading. The file's Stat reports the
 // base name of the logical path.
+//
+// For an asset embedded only compressed (File.Name is ""), the content is
+// its gzip variant decompressed as it is read, and the file cannot seek.
 func (a Asset) Open() (fs.File, error) {
-	f, err := a.s.fsys.Open(a.file().Name)
+	f := a.file()
+	if f.Name == "" {
+		return a.openGzip()
+	}
+	file, err := a.s.fsys.Open(f.Name)
 	if err != nil {
 		return nil, err
 	}
-	return &assetFile{File: f, a: a}, nil
+	return &assetFile{File: file, a: a}, nil
+}
+
+// openGzip opens the gzip variant of an asset embedded only compressed.
+func (a Asset) openGzip() (fs.File, error) {
+	for _, e := range a.file().Encodings {
+		if e.Coding != "gzip" {
+			continue
+		}
+		file, err := a.s.fsys.Open(e.Name)
+		if err != nil {
+			return nil, err
+		}
+		zr, err := gzip.NewReader(file)
+		if err != nil {
+			file.Close()
+			return nil, err
+		}
+		return &gunzipFile{assetFile: assetFile{File: file, a: a}, zr: zr}, nil
+	}
+	return nil, &fs.PathError{Op: "open", Path: a.Path(), Err: fs.ErrNotExist}
+}
+
+// gunzipFile reads an asset's identity content from its gzip variant.
+type gunzipFile struct {
+	assetFile
+	zr *gzip.Reader
+}
+
+func (f *gunzipFile) Read(p []byte) (int, error) { return f.zr.Read(p) }
+
+func (f *gunzipFile) Seek(int64, int) (int64, error) {
+	return 0, &fs.PathError{Op: "seek", Path: f.a.Path(), Err: errors.ErrUnsupported}
+}
+
+func (f *gunzipFile) ReadAt([]byte, int64) (int, error) {
+	return 0, &fs.PathError{Op: "readat", Path: f.a.Path(), Err: errors.ErrUnsupported}
 }
 
 // ReadAll returns a copy of the asset's content.

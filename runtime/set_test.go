@@ -1,9 +1,12 @@
 package runtime
 
 import (
+	"bytes"
+	"compress/gzip"
 	"errors"
 	"fmt"
 	"io/fs"
+	"strings"
 	"sync"
 	"testing"
 	"testing/fstest"
@@ -229,5 +232,27 @@ func TestURLAllocs(t *testing.T) {
 	a := testSet(t).Asset(2)
 	if n := testing.AllocsPerRun(100, func() { _ = a.URL() }); n != 0 {
 		t.Errorf("Asset.URL allocates %v times per call, want 0", n)
+	}
+}
+
+// TestCompressedOnly reads an asset whose identity bytes are not embedded:
+// Open, ReadAll and FS decompress its gzip variant.
+func TestCompressedOnly(t *testing.T) {
+	content := strings.Repeat("body { color: red; }\n", 50)
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(content))
+	zw.Close()
+	s := New(fstest.MapFS{"_assetgen/x.css.gzip": {Data: gz.Bytes()}}, "/static/", []File{{
+		Path: "app.css", HashedPath: "app.0123456789ab.css", Integrity: "sha256-AAAA",
+		ContentType: "text/css; charset=utf-8", Size: int64(len(content)),
+		Encodings: []Encoding{{Coding: "gzip", Name: "_assetgen/x.css.gzip", Size: int64(gz.Len())}},
+	}})
+	b, err := s.Asset(0).ReadAll()
+	if err != nil || string(b) != content {
+		t.Fatalf("ReadAll = %d bytes, %v; want the decompressed content", len(b), err)
+	}
+	if b, err := fs.ReadFile(s.FS(), "app.css"); err != nil || string(b) != content {
+		t.Fatalf("fs.ReadFile = %d bytes, %v", len(b), err)
 	}
 }

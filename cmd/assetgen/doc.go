@@ -63,6 +63,8 @@
 //	-file NAME          generated Go file name (default assets_gen.go)
 //	-manifest NAME      JSON manifest name, or - for none (default manifest.json)
 //	-prefix URL         default URL prefix (default /static/)
+//	-no-compress        make no br, zstd or gzip variants
+//	-compressed-only    embed only the compressed variants of files that have a gzip one
 //	-hash-len N         hex digits of the SHA-256 in names, 8 to 64 (default 12)
 //	-cache DIR          hash cache directory (default: assetgen in the user cache directory)
 //	-no-cache           hash every file, use no cache

@@ -87,6 +87,8 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		prefix    = fs.String("prefix", gen.DefaultPrefix, "default URL `prefix`, a path or an origin")
 		hashLen   = fs.Int("hash-len", gen.DefaultHashLen, "hex digits of the SHA-256 in file names, 8 to 64")
 		noShadow  = fs.Bool("no-shadow", false, "make a logical path held by two directories an error")
+		noComp    = fs.Bool("no-compress", false, "make no br, zstd or gzip variants")
+		compOnly  = fs.Bool("compressed-only", false, "embed only the compressed variants of files that have a gzip one")
 		cacheDir  = fs.String("cache", "", "hash cache `directory` (default assetgen in the user cache directory)")
 		noCache   = fs.Bool("no-cache", false, "hash every file; use no cache")
 		verbose   = fs.Bool("v", false, "list shadowed files and files written")
@@ -118,6 +120,7 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	cfg := c.config()
 	cfg.OutDir, cfg.FileName, cfg.Manifest, cfg.Prefix = *out, *file, *manifest, *prefix
 	cfg.HashLen, cfg.NoShadow = *hashLen, *noShadow
+	cfg.NoCompress, cfg.CompressedOnly = *noComp, *compOnly
 	cfg.Package = *pkg
 	if cfg.Package == "" {
 		cfg.Package = defaultPackage(*out, getenv)
@@ -156,8 +159,8 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 			fmt.Fprintf(stdout, "wrote %s\n", w)
 		}
 	}
-	fmt.Fprintf(stdout, "assetgen: %d files, %d shadowed, %s, %d hashed, %d copied, %s\n",
-		res.Files, len(res.Shadowed), byteSize(res.Bytes), res.Hashed, res.Copied, res.Elapsed.Round(time.Millisecond))
+	fmt.Fprintf(stdout, "assetgen: %d files, %d shadowed, %s, %d hashed, %d compressed, %d copied, %s\n",
+		res.Files, len(res.Shadowed), byteSize(res.Bytes), res.Hashed, res.Compressed, res.Copied, res.Elapsed.Round(time.Millisecond))
 	return exitOK
 }
 

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -25,9 +26,10 @@ var Reserved = []string{"All", "FS", "File", "Handler", "HandlerWith", "Lookup",
 
 // Package is what the generated file declares.
 type Package struct {
-	Name   string  // package name
-	Prefix string  // default URL prefix
-	Assets []Asset // sorted by Path
+	Name       string  // package name
+	Prefix     string  // default URL prefix
+	Assets     []Asset // sorted by Path
+	Compressor string  // identifies the compressors that made Encodings
 }
 
 // Asset is one row of the table and, when Ident is set, one identifier.
@@ -40,7 +42,16 @@ type Asset struct {
 	Integrity   string
 	ContentType string
 	Size        int64
-	Refs        []string // logical paths this asset references
+	Refs        []string   // logical paths this asset references
+	Encodings   []Encoding // precompressed variants, in order of preference
+	Immutable   bool       // Path already carries a content hash
+}
+
+// Encoding is a precompressed variant of an asset.
+type Encoding struct {
+	Coding string `json:"coding"`
+	Name   string `json:"name"` // in the embed.FS
+	Size   int64  `json:"size"`
 }
 
 // Go renders the generated Go source, gofmt'ed.
@@ -67,14 +78,7 @@ func Go(p *Package) ([]byte, error) {
 		jen.Lit(p.Prefix),
 		jen.Index().Qual(runtimePath, "File").CustomFunc(jen.Options{Open: "{", Close: "}", Separator: ",", Multi: true}, func(g *jen.Group) {
 			for _, a := range p.Assets {
-				g.Values(
-					jen.Id("Path").Op(":").Lit(a.Path),
-					jen.Id("HashedPath").Op(":").Lit(a.HashedPath),
-					jen.Id("Name").Op(":").Lit(a.Name),
-					jen.Id("Integrity").Op(":").Lit(a.Integrity),
-					jen.Id("ContentType").Op(":").Lit(a.ContentType),
-					jen.Id("Size").Op(":").Op(strconv.FormatInt(a.Size, 10)),
-				)
+				g.Values(row(a)...)
 			}
 		}).Op(","),
 	)
@@ -137,18 +141,46 @@ func groupImports(src []byte) []byte {
 	return out.Bytes()
 }
 
+// row is one File literal's fields; optional ones only when set.
+func row(a Asset) []jen.Code {
+	fields := []jen.Code{
+		jen.Id("Path").Op(":").Lit(a.Path),
+		jen.Id("HashedPath").Op(":").Lit(a.HashedPath),
+		jen.Id("Name").Op(":").Lit(a.Name),
+		jen.Id("Integrity").Op(":").Lit(a.Integrity),
+		jen.Id("ContentType").Op(":").Lit(a.ContentType),
+		jen.Id("Size").Op(":").Op(strconv.FormatInt(a.Size, 10)),
+	}
+	if len(a.Encodings) > 0 {
+		fields = append(fields, jen.Id("Encodings").Op(":").Index().Qual(runtimePath, "Encoding").ValuesFunc(func(g *jen.Group) {
+			for _, e := range a.Encodings {
+				g.Values(jen.Id("Coding").Op(":").Lit(e.Coding), jen.Id("Name").Op(":").Lit(e.Name), jen.Id("Size").Op(":").Op(strconv.FormatInt(e.Size, 10)))
+			}
+		}))
+	}
+	if a.Immutable {
+		fields = append(fields, jen.Id("Immutable").Op(":").True())
+	}
+	return fields
+}
+
 // embedComments writes one //go:embed line per file. Names go:embed would
 // read as patterns or split at spaces are quoted; callers have already
 // copied names with glob metacharacters elsewhere.
 func embedComments(assets []Asset) jen.Code {
-	var lines []string
-	seen := map[string]bool{}
+	var names []string
 	for _, a := range assets {
-		if seen[a.Name] {
-			continue
+		if a.Name != "" {
+			names = append(names, a.Name)
 		}
-		seen[a.Name] = true
-		name := a.Name
+		for _, e := range a.Encodings {
+			names = append(names, e.Name)
+		}
+	}
+	slices.Sort(names)
+	names = slices.Compact(names)
+	var lines []string
+	for _, name := range names {
 		if strings.ContainsAny(name, " \"`") {
 			name = strconv.Quote(name)
 		}
@@ -236,9 +268,10 @@ func api(f *jen.File) {
 // Manifest is the JSON written beside the generated code, for tools outside
 // Go. Keys are logical paths; encoding/json sorts them.
 type Manifest struct {
-	Generator string                   `json:"generator"`
-	Prefix    string                   `json:"prefix"`
-	Assets    map[string]ManifestEntry `json:"assets"`
+	Generator  string                   `json:"generator"`
+	Prefix     string                   `json:"prefix"`
+	Compressor string                   `json:"compressor,omitempty"`
+	Assets     map[string]ManifestEntry `json:"assets"`
 }
 
 // ManifestEntry describes one asset in the manifest.
@@ -248,7 +281,10 @@ type ManifestEntry struct {
 	Size        int64    `json:"size"`
 	ContentType string   `json:"contentType"`
 	Ident       string   `json:"ident,omitempty"`
-	Refs        []string `json:"refs,omitempty"`
+	Refs        []string   `json:"refs,omitempty"`
+	Immutable   bool       `json:"immutable,omitempty"`
+	Embedded    string     `json:"embedded,omitempty"` // name in the embed.FS; "" if only its encodings are
+	Encodings   []Encoding `json:"encodings,omitempty"`
 }
 
 // Generator identifies manifests assetgen wrote, so that it never
@@ -257,7 +293,7 @@ const Generator = "assetgen"
 
 // JSON renders the manifest, indented, with a final newline.
 func JSON(p *Package) ([]byte, error) {
-	m := Manifest{Generator: Generator, Prefix: p.Prefix, Assets: make(map[string]ManifestEntry, len(p.Assets))}
+	m := Manifest{Generator: Generator, Prefix: p.Prefix, Compressor: p.Compressor, Assets: make(map[string]ManifestEntry, len(p.Assets))}
 	for _, a := range p.Assets {
 		m.Assets[a.Path] = ManifestEntry{
 			HashedPath:  a.HashedPath,
@@ -266,6 +302,9 @@ func JSON(p *Package) ([]byte, error) {
 			ContentType: a.ContentType,
 			Ident:       a.Ident,
 			Refs:        a.Refs,
+			Immutable:   a.Immutable,
+			Embedded:    a.Name,
+			Encodings:   a.Encodings,
 		}
 	}
 	b, err := json.MarshalIndent(m, "", "\t")
