@@ -3,12 +3,11 @@ module github.com/assetgen/assetgen
 go 1.24.0
 
 require (
-	github.com/andybalholm/brotli v1.2.8 // indirect
-	github.com/dave/jennifer v1.7.1 // indirect
-	github.com/google/go-cmp v0.7.0 // indirect
-	github.com/klauspost/compress v1.19.2 // indirect
-	github.com/tdewolff/minify/v2 v2.23.5 // indirect
-	github.com/tdewolff/parse/v2 v2.8.20 // indirect
-	golang.org/x/mod v0.33.0 // indirect
-	golang.org/x/tools v0.42.0 // indirect
+	github.com/andybalholm/brotli v1.2.8
+	github.com/dave/jennifer v1.7.1
+	github.com/google/go-cmp v0.7.0
+	github.com/klauspost/compress v1.19.2
+	github.com/tdewolff/parse/v2 v2.8.20
+	golang.org/x/mod v0.33.0
+	golang.org/x/tools v0.42.0
 )
