@@ -169,3 +169,29 @@ func FuzzIgnored(f *testing.F) {
 		}
 	})
 }
+
+// FuzzLookup checks that Lookup never names a file outside the source
+// directories, whatever the logical path it is given.
+func FuzzLookup(f *testing.F) {
+	for _, p := range []string{"x.css", "../x.css", "a/../../x.css", "/etc/passwd", `..\x.css`, "a//b", ".", "", "a/./b"} {
+		f.Add(p)
+	}
+	root := f.TempDir()
+	os.MkdirAll(filepath.Join(root, "static", "a"), 0o755)
+	os.WriteFile(filepath.Join(root, "static", "x.css"), []byte("x"), 0o644)
+	os.WriteFile(filepath.Join(root, "static", "a", "b"), []byte("b"), 0o644)
+	os.WriteFile(filepath.Join(root, "outside.css"), []byte("o"), 0o644)
+	dir := filepath.Join(root, "static")
+	f.Fuzz(func(t *testing.T, p string) {
+		srcs, err := Lookup([]string{dir}, nil, p)
+		if err != nil {
+			return
+		}
+		for _, s := range srcs {
+			rel, err := filepath.Rel(dir, s.Path)
+			if err != nil || !filepath.IsLocal(rel) {
+				t.Fatalf("Lookup(%q) found %s, outside %s", p, s.Path, dir)
+			}
+		}
+	})
+}

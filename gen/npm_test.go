@@ -1,0 +1,215 @@
+package gen_test
+
+import (
+	"archive/tar"
+	"compress/gzip"
+	"context"
+	"crypto/sha512"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/assetgen/assetgen/gen"
+	"github.com/assetgen/assetgen/internal/testenv"
+)
+
+// npmPackages are real front-end packages, fetched from the npm registry by
+// the test (never committed): thousands of files with the names, nesting
+// and cross-references that real asset trees have.
+var npmPackages = []struct {
+	name, version string
+	dir           string // directory inside the package to serve
+}{
+	{"bootstrap", "5.3.3", "dist"},
+	{"@fortawesome/fontawesome-free", "6.5.2", "."},
+	{"jquery", "3.7.1", "dist"},
+	{"htmx.org", "1.9.12", "dist"},
+	{"bootstrap-icons", "1.11.3", "."},
+}
+
+// TestNPMPackages generates a package from each real npm package, builds a
+// program that serves every asset through the generated handler and checks
+// each one comes back byte for byte.
+func TestNPMPackages(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fetches packages from the npm registry and runs the go command; skipped with -short")
+	}
+	root := repoRoot(t)
+	mod := t.TempDir()
+	writeFile(t, filepath.Join(mod, "go.mod"), []byte("module example.com/npm\n\ngo 1.24\n\nrequire github.com/assetgen/assetgen v0.0.0\n\nreplace github.com/assetgen/assetgen => "+filepath.ToSlash(root)+"\n"))
+	sum, _ := os.ReadFile(filepath.Join(root, "go.sum"))
+	writeFile(t, filepath.Join(mod, "go.sum"), sum)
+
+	var imports, checks []string
+	for i, p := range npmPackages {
+		pkg := fmt.Sprintf("p%d", i)
+		dir := filepath.Join(mod, pkg)
+		tgz := fetchNPM(t, p.name, p.version)
+		if err := untar(tgz, filepath.Join(dir, "npm")); err != nil {
+			t.Fatalf("%s: %v", p.name, err)
+		}
+		writeFile(t, filepath.Join(dir, "doc.go"), []byte("package "+pkg+"\n"))
+		src := filepath.Join(dir, "npm", "package", filepath.FromSlash(p.dir))
+		res, err := gen.Generate(context.Background(), gen.Config{
+			Dirs:    []string{src},
+			Ignore:  []string{"package.json", "*.md", "*.scss", "*.less"},
+			OutDir:  dir,
+			Package: pkg,
+		})
+		if err != nil {
+			t.Fatalf("%s@%s: %v", p.name, p.version, err)
+		}
+		t.Logf("%s@%s: %d files, %d bytes, %d compressed", p.name, p.version, res.Files, res.Bytes, res.Compressed)
+		imports = append(imports, fmt.Sprintf("\t%q", "example.com/npm/"+pkg))
+		checks = append(checks, fmt.Sprintf("\tcheck(%q, %s.All(), %s.Handler())", p.name, pkg, pkg))
+	}
+	writeFile(t, filepath.Join(mod, "main.go"), []byte(`package main
+
+import (
+	"bytes"
+	"fmt"
+	"iter"
+	"net/http"
+	"net/http/httptest"
+	"os"
+
+	"github.com/assetgen/assetgen/runtime"
+`+strings.Join(imports, "\n")+`
+)
+
+func check(name string, all iter.Seq[runtime.Asset], h http.Handler) {
+	n := 0
+	for a := range all {
+		want, err := a.ReadAll()
+		if err != nil {
+			fmt.Println(name, a.Path(), err)
+			os.Exit(1)
+		}
+		for _, enc := range []string{"", "br, gzip"} {
+			req := httptest.NewRequest("GET", a.URL(), nil)
+			if enc != "" {
+				req.Header.Set("Accept-Encoding", enc)
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != 200 {
+				fmt.Println(name, a.URL(), rec.Code)
+				os.Exit(1)
+			}
+			if enc == "" && !bytes.Equal(rec.Body.Bytes(), want) {
+				fmt.Println(name, a.URL(), "content differs")
+				os.Exit(1)
+			}
+		}
+		n++
+	}
+	fmt.Println(name, n)
+}
+
+func main() {
+`+strings.Join(checks, "\n")+`
+}
+`))
+	goCmd(t, mod, "vet", "./...")
+	out := goCmd(t, mod, "run", ".")
+	t.Log(out)
+}
+
+// fetchNPM returns a package's tarball, from a cache under the user cache
+// directory or from the registry, checked against the registry's sha512
+// integrity.
+func fetchNPM(t *testing.T, name, version string) []byte {
+	t.Helper()
+	cacheDir, err := os.UserCacheDir()
+	if err != nil {
+		cacheDir = t.TempDir()
+	}
+	cacheFile := filepath.Join(cacheDir, "assetgen-test", "npm", strings.ReplaceAll(name, "/", "_")+"-"+version+".tgz")
+	if b, err := os.ReadFile(cacheFile); err == nil {
+		return b
+	}
+	client := &http.Client{Timeout: 60 * time.Second}
+	meta, err := get(client, "https://registry.npmjs.org/"+name+"/"+version)
+	if err != nil {
+		testenv.Missing(t, "npm registry unreachable: %v", err)
+	}
+	var m struct {
+		Dist struct {
+			Tarball   string `json:"tarball"`
+			Integrity string `json:"integrity"`
+		} `json:"dist"`
+	}
+	if err := json.Unmarshal(meta, &m); err != nil {
+		t.Fatalf("%s@%s metadata: %v", name, version, err)
+	}
+	tgz, err := get(client, m.Dist.Tarball)
+	if err != nil {
+		t.Fatalf("%s@%s: %v", name, version, err)
+	}
+	sum := sha512.Sum512(tgz)
+	if want := "sha512-" + base64.StdEncoding.EncodeToString(sum[:]); want != m.Dist.Integrity {
+		t.Fatalf("%s@%s: tarball integrity %s, registry says %s", name, version, want, m.Dist.Integrity)
+	}
+	os.MkdirAll(filepath.Dir(cacheFile), 0o755)
+	os.WriteFile(cacheFile, tgz, 0o644)
+	return tgz
+}
+
+func get(c *http.Client, url string) ([]byte, error) {
+	resp, err := c.Get(url)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		return nil, fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	return io.ReadAll(resp.Body)
+}
+
+// untar extracts regular files and directories of a .tgz under dir,
+// refusing names that would land outside it.
+func untar(tgz []byte, dir string) error {
+	zr, err := gzip.NewReader(strings.NewReader(string(tgz)))
+	if err != nil {
+		return err
+	}
+	tr := tar.NewReader(zr)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		name := path.Clean(h.Name)
+		if !filepathIsLocal(name) {
+			return fmt.Errorf("tar entry %q escapes the directory", h.Name)
+		}
+		target := filepath.Join(dir, filepath.FromSlash(name))
+		switch h.Typeflag {
+		case tar.TypeDir:
+			os.MkdirAll(target, 0o755)
+		case tar.TypeReg:
+			os.MkdirAll(filepath.Dir(target), 0o755)
+			b, err := io.ReadAll(tr)
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(target, b, 0o644); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+func filepathIsLocal(name string) bool { return filepath.IsLocal(filepath.FromSlash(name)) }
