@@ -1,0 +1,177 @@
+package rewrite
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Apply returns a copy of src with the text of each refs[i] replaced by the
+// URL repl[i], escaped for where the reference stands. refs must be sorted
+// by Start and not overlap, as Find returns them, and repl must be as long;
+// otherwise Apply returns src unchanged rather than guess.
+//
+// A replacement equal to the reference's URL keeps the original bytes, so
+// Apply(src, refs, urls of refs) is src byte for byte, and a file with no
+// references comes back identical. Any other replacement is written so that
+// it reads back as itself:
+//
+//   - in a quoted CSS string, with \\, \" or \' and hex escapes for
+//     control characters;
+//   - in an unquoted CSS url(), as is when it holds no white space, quote,
+//     parenthesis, backslash or control character, and otherwise in double
+//     quotes, which the url() syntax allows;
+//   - in a JavaScript string, with \\, \" or \', \n, \r, \u2028, \u2029
+//     and \xHH for control characters;
+//   - in a sourceMappingURL comment, with white space, control characters
+//     and "*" percent-encoded, as the URL ends at white space and a "*/"
+//     would end the comment.
+func Apply(src []byte, refs []Ref, repl []string) []byte {
+	if len(refs) != len(repl) || !validRefs(refs, len(src)) {
+		return append([]byte(nil), src...)
+	}
+	var b strings.Builder
+	b.Grow(len(src))
+	last := 0
+	for i, r := range refs {
+		b.Write(src[last:r.Start])
+		if repl[i] == r.URL {
+			b.Write(src[r.Start:r.End])
+		} else {
+			encode(&b, r, repl[i])
+		}
+		last = r.End
+	}
+	b.Write(src[last:])
+	return []byte(b.String())
+}
+
+// validRefs reports whether refs are sorted, non-overlapping ranges of a
+// source n bytes long.
+func validRefs(refs []Ref, n int) bool {
+	last := 0
+	for _, r := range refs {
+		if r.Start < last || r.End < r.Start || r.End > n {
+			return false
+		}
+		last = r.End
+	}
+	return true
+}
+
+// encode writes url escaped for the place of r, as Apply says.
+func encode(b *strings.Builder, r Ref, url string) {
+	switch {
+	case r.Kind == KindSourceMap:
+		encodeComment(b, url)
+	case r.Kind == KindURL || r.Kind == KindImageSet || r.Kind == KindImportRule:
+		if r.Quote == 0 && !needsQuotesCSS(url) {
+			b.WriteString(url)
+			return
+		}
+		q := r.Quote
+		if q == 0 {
+			q = '"'
+		}
+		if r.Quote == 0 {
+			b.WriteByte(q)
+		}
+		encodeCSSString(b, url, q)
+		if r.Quote == 0 {
+			b.WriteByte(q)
+		}
+	default:
+		encodeJSString(b, url, r.Quote)
+	}
+}
+
+// needsQuotesCSS reports whether url cannot stand unquoted in url() (CSS
+// Syntax Level 3 §4.3.6) or is empty, which url() would read as no URL.
+func needsQuotesCSS(url string) bool {
+	if url == "" {
+		return true
+	}
+	for i := 0; i < len(url); i++ {
+		switch c := url[i]; {
+		case c <= ' ', c == 0x7f, c == '"', c == '\'', c == '(', c == ')', c == '\\':
+			return true
+		}
+	}
+	return false
+}
+
+// encodeCSSString writes s as the inside of a CSS string quoted with q.
+func encodeCSSString(b *strings.Builder, s string, q byte) {
+	const hex = "0123456789abcdef"
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == q || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c < ' ' || c == 0x7f:
+			// A hex escape ends at a space, which it then includes.
+			b.WriteByte('\\')
+			if c >= 16 {
+				b.WriteByte(hex[c>>4])
+			}
+			b.WriteByte(hex[c&15])
+			b.WriteByte(' ')
+		default:
+			b.WriteByte(c)
+		}
+	}
+}
+
+// encodeJSString writes s as the inside of a JavaScript string quoted with
+// q.
+func encodeJSString(b *strings.Builder, s string, q byte) {
+	const hex = "0123456789abcdef"
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == q || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c == '\n':
+			b.WriteString(`\n`)
+		case c == '\r':
+			b.WriteString(`\r`)
+		case c < ' ' || c == 0x7f:
+			b.WriteString(`\x`)
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+		case c >= utf8.RuneSelf:
+			r, n := utf8.DecodeRuneInString(s[i:])
+			switch r {
+			case '\u2028':
+				b.WriteString(`\u2028`)
+			case '\u2029':
+				b.WriteString(`\u2029`)
+			default:
+				b.WriteString(s[i : i+n])
+			}
+			i += n
+			continue
+		default:
+			b.WriteByte(c)
+		}
+		i++
+	}
+}
+
+// encodeComment writes url for a sourceMappingURL comment.
+func encodeComment(b *strings.Builder, url string) {
+	const hex = "0123456789ABCDEF"
+	if url == "" {
+		url = "#" // keep the directive well-formed; names no map
+	}
+	for i := 0; i < len(url); i++ {
+		c := url[i]
+		if c <= ' ' || c == 0x7f || c == '*' {
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+			continue
+		}
+		b.WriteByte(c)
+	}
+}

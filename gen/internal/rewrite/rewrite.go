@@ -1,0 +1,220 @@
+// Package rewrite finds the references one asset makes to others (url() and
+// @import in CSS, import/export and new URL() in JavaScript, and the
+// sourceMappingURL comment of both) and replaces them with the hashed names.
+//
+// It reads source with the lexers of github.com/tdewolff/parse/v2, never with
+// regular expressions, so text inside comments, ordinary strings, template
+// literals and regular expression literals is never mistaken for a
+// reference. The functions here are pure: the pipeline decides which file a
+// reference names (Classify, Resolve), what its new URL is (Relative), and
+// then writes it back (Apply).
+//
+// Find never fails on malformed input: CSS and JavaScript that a browser
+// would reject are read as far as the lexer can go, and only what is
+// recognisably a reference is reported. The only error it returns is a
+// malformed assetgen:allow-missing pattern, which the author can fix.
+package rewrite
+
+import (
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+)
+
+// Lang is a language whose references Find understands.
+type Lang int
+
+const (
+	CSS Lang = iota + 1 // style sheets (.css)
+	JS                  // JavaScript, classic scripts and modules (.js, .mjs)
+)
+
+func (l Lang) String() string {
+	switch l {
+	case CSS:
+		return "CSS"
+	case JS:
+		return "JS"
+	}
+	return fmt.Sprintf("Lang(%d)", int(l))
+}
+
+// LangOf returns the language of a file from its logical path's extension,
+// compared case-insensitively; ok is false for every other file, which has
+// no references to rewrite.
+func LangOf(logicalPath string) (lang Lang, ok bool) {
+	switch strings.ToLower(path.Ext(logicalPath)) {
+	case ".css":
+		return CSS, true
+	case ".js", ".mjs":
+		return JS, true
+	}
+	return 0, false
+}
+
+// Kind is the syntax a reference was found in. Its string is the syntax as
+// a reader would name it in a message ("url() not found").
+type Kind string
+
+const (
+	KindURL           Kind = "url()"            // CSS url(x), url('x'), url("x")
+	KindImageSet      Kind = "image-set()"      // CSS string argument of image-set("x" 1x)
+	KindImportRule    Kind = "@import"          // CSS @import "x" and @import url(x)
+	KindSourceMap     Kind = "sourceMappingURL" // /*# sourceMappingURL=x */ and //# sourceMappingURL=x
+	KindImport        Kind = "import"           // JS import ... from "x" and import "x"
+	KindExport        Kind = "export"           // JS export ... from "x"
+	KindDynamicImport Kind = "import()"         // JS import("x")
+	KindNewURL        Kind = "new URL()"        // JS new URL("x", import.meta.url)
+)
+
+// isModuleSpecifier reports whether references of kind k follow the module
+// resolution rules, under which a specifier without "/", "./" or "../" names
+// a package rather than a file.
+func (k Kind) isModuleSpecifier() bool {
+	return k == KindImport || k == KindExport || k == KindDynamicImport
+}
+
+// Ref is one reference in a source file.
+type Ref struct {
+	// Start and End are the byte offsets in the source of the URL text that
+	// Apply replaces: inside the quotes or the parentheses, never including
+	// them or the white space around an unquoted url().
+	Start, End int
+	// Line and Col are the 1-based line and 1-based byte column of Start.
+	// Lines end at "\n", "\r\n" or a lone "\r".
+	Line, Col int
+	// URL is the reference as written, with the escapes of its syntax
+	// decoded (CSS "\2e" or "\." and JavaScript "\x2e" or "\u002e" are "."),
+	// but without percent-decoding, which is Resolve's job.
+	URL string
+	// Kind is the syntax the reference was found in.
+	Kind Kind
+	// Quote is the quote around the URL, '"' or '\'', or 0 when it is not
+	// quoted (CSS url(x) and sourceMappingURL comments). Apply uses it to
+	// escape a replacement.
+	Quote byte
+}
+
+// Find returns the references in src, a file in language lang, sorted by
+// Start, and the patterns of its assetgen:allow-missing directives in the
+// order written.
+//
+// The directive is written in any comment of the file:
+//
+//	/* assetgen:allow-missing /api/* */
+//	// assetgen:allow-missing ../vendor/*.png
+//
+// Each directive takes one path.Match pattern, the next run of non-space
+// characters; write the directive again for more. It tells the pipeline
+// that a reference matching the pattern (see AllowMissing) may name a file
+// assetgen does not have, such as a path served by the application itself,
+// so that a missing target is a warning rather than an error.
+//
+// err is non-nil only when a directive's pattern is malformed; it is a
+// *DirectiveError for the first such pattern, and refs and allowMissing are
+// complete even then (the malformed pattern is left out). Find does not fail
+// on anything else: it reads malformed CSS or JavaScript as far as it can
+// and returns what it found. It never modifies src.
+func Find(lang Lang, src []byte) (refs []Ref, allowMissing []string, err error) {
+	f := &finder{src: src}
+	switch lang {
+	case CSS:
+		findCSS(f)
+	case JS:
+		findJS(f)
+	}
+	slices.SortStableFunc(f.refs, func(a, b Ref) int { return a.Start - b.Start })
+	f.position()
+	return f.refs, f.allow, f.err
+}
+
+// DirectiveError is a malformed assetgen:allow-missing pattern.
+type DirectiveError struct {
+	Line, Col int    // of the pattern, 1-based
+	Pattern   string // as written
+	Err       error  // from path.Match
+}
+
+func (e *DirectiveError) Error() string {
+	return fmt.Sprintf("%d:%d: assetgen:allow-missing pattern %q is malformed (%v); write a path.Match pattern", e.Line, e.Col, e.Pattern, e.Err)
+}
+
+func (e *DirectiveError) Unwrap() error { return e.Err }
+
+// AllowMissing reports whether a reference whose path is written pathPart
+// (as returned by Classify) and resolves to logical (as returned by
+// Resolve, or "" when it did not resolve) matches one of the
+// assetgen:allow-missing patterns: a pattern is matched with path.Match
+// against both, so "/api/*" matches the absolute URL as written and
+// "img/*.png" the logical path, whichever the author found natural.
+func AllowMissing(patterns []string, pathPart, logical string) bool {
+	for _, p := range patterns {
+		if ok, _ := path.Match(p, pathPart); ok {
+			return true
+		}
+		if logical != "" {
+			if ok, _ := path.Match(p, logical); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// finder collects the results of one Find call.
+type finder struct {
+	src   []byte
+	refs  []Ref
+	allow []string
+	err   error
+	// dirs holds the offsets of directive patterns with errors so that
+	// their positions are computed together with the refs'.
+	dirErrs []int
+}
+
+// add records a reference, unless its URL is empty (url(""), or a string
+// holding only a line continuation), which names nothing.
+func (f *finder) add(start, end int, url string, kind Kind, quote byte) {
+	if url == "" {
+		return
+	}
+	f.refs = append(f.refs, Ref{Start: start, End: end, URL: url, Kind: kind, Quote: quote})
+}
+
+// position fills in Line and Col of the refs (sorted by Start) and of the
+// directive error in one pass over the source.
+func (f *finder) position() {
+	lines := lineStarts(f.src)
+	at := func(off int) (line, col int) {
+		i, found := slices.BinarySearch(lines, off)
+		if !found {
+			i--
+		}
+		return i + 1, off - lines[i] + 1
+	}
+	for i := range f.refs {
+		f.refs[i].Line, f.refs[i].Col = at(f.refs[i].Start)
+	}
+	if e, ok := f.err.(*DirectiveError); ok && len(f.dirErrs) > 0 {
+		e.Line, e.Col = at(f.dirErrs[0])
+	}
+}
+
+// lineStarts returns the offset of the start of every line of src; a line
+// ends at "\n", "\r\n" or a lone "\r".
+func lineStarts(src []byte) []int {
+	lines := []int{0}
+	for i := 0; i < len(src); i++ {
+		switch src[i] {
+		case '\n':
+			lines = append(lines, i+1)
+		case '\r':
+			if i+1 < len(src) && src[i+1] == '\n' {
+				i++
+			}
+			lines = append(lines, i+1)
+		}
+	}
+	return lines
+}
