@@ -276,11 +276,11 @@ type Manifest struct {
 
 // ManifestEntry describes one asset in the manifest.
 type ManifestEntry struct {
-	HashedPath  string   `json:"hashedPath"`
-	Integrity   string   `json:"integrity"`
-	Size        int64    `json:"size"`
-	ContentType string   `json:"contentType"`
-	Ident       string   `json:"ident,omitempty"`
+	HashedPath  string     `json:"hashedPath"`
+	Integrity   string     `json:"integrity"`
+	Size        int64      `json:"size"`
+	ContentType string     `json:"contentType"`
+	Ident       string     `json:"ident,omitempty"`
 	Refs        []string   `json:"refs,omitempty"`
 	Immutable   bool       `json:"immutable,omitempty"`
 	Embedded    string     `json:"embedded,omitempty"` // name in the embed.FS; "" if only its encodings are
