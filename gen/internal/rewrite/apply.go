@@ -21,7 +21,10 @@ import (
 //     parenthesis, backslash or control character, and otherwise in double
 //     quotes, which the url() syntax allows;
 //   - in a JavaScript string, with \\, \" or \', \n, \r, \u2028, \u2029
-//     and \xHH for control characters;
+//     and \xHH for control characters; and in import, export and
+//     import(), with "./" before a path that would otherwise be a bare
+//     module specifier, so that Relative's "x.js" for a file in the same
+//     directory stays a URL;
 //   - in a sourceMappingURL comment, with white space, control characters
 //     and "*" percent-encoded, as the URL ends at white space and a "*/"
 //     would end the comment.
@@ -80,6 +83,9 @@ func encode(b *strings.Builder, r Ref, url string) {
 			b.WriteByte(q)
 		}
 	default:
+		if r.Kind.isModuleSpecifier() && url != "" && !isRelativeSpecifier(url) && !hasScheme(url) {
+			url = "./" + url
+		}
 		encodeJSString(b, url, r.Quote)
 	}
 }

@@ -29,7 +29,7 @@ func findCSS(f *finder) {
 	l := css.NewLexer(parse.NewInputBytes(f.src[:len(f.src):len(f.src)]))
 	var (
 		pos       int
-		atRule    string // lower-case name of the at-rule whose prelude we are in
+		namespace bool   // in an @namespace prelude
 		importRef bool   // in an @import prelude, before its URL
 		fns       []Kind // open function and parenthesis blocks: the kind of their string arguments, or
 	)
@@ -44,13 +44,14 @@ func findCSS(f *finder) {
 		case css.CommentToken:
 			f.comment(start, data)
 		case css.AtKeywordToken:
-			atRule = strings.ToLower(string(data[1:]))
-			importRef = atRule == "import"
+			name := cssName(data[1:])
+			importRef = bytes.EqualFold(name, []byte("import"))
+			namespace = bytes.EqualFold(name, []byte("namespace"))
 		case css.URLToken:
 			switch {
 			case importRef:
 				f.cssURL(start, data, KindImportRule)
-			case atRule != "namespace":
+			case !namespace:
 				f.cssURL(start, data, KindURL)
 			}
 			importRef = false
@@ -74,7 +75,7 @@ func findCSS(f *finder) {
 		case css.SemicolonToken, css.LeftBraceToken, css.RightBraceToken:
 			// The end of a prelude or declaration closes whatever a
 			// malformed sheet left open.
-			atRule, importRef, fns = "", false, fns[:0]
+			namespace, importRef, fns = false, false, fns[:0]
 		case css.WhitespaceToken:
 		default:
 			importRef = false
@@ -87,13 +88,23 @@ func findCSS(f *finder) {
 // a url token (its name has escapes, as in u\72l("x")), image-set("x" 1x),
 // or "" for other functions.
 func cssFunctionKind(data []byte) Kind {
-	switch strings.ToLower(cssUnescape(data[:len(data)-1])) {
-	case "url":
+	name := cssName(data[:len(data)-1])
+	switch {
+	case bytes.EqualFold(name, []byte("url")):
 		return KindURL
-	case "image-set", "-webkit-image-set":
+	case bytes.EqualFold(name, []byte("image-set")), bytes.EqualFold(name, []byte("-webkit-image-set")):
 		return KindImageSet
 	}
 	return ""
+}
+
+// cssName returns an identifier with its escapes decoded, without copying
+// the common identifier that has none.
+func cssName(ident []byte) []byte {
+	if bytes.IndexByte(ident, '\\') < 0 {
+		return ident
+	}
+	return []byte(cssUnescape(ident))
 }
 
 // cssURL records the URL of a url token, such as url( "a.png" ), which
