@@ -12,7 +12,12 @@ import (
 // FS returns a read-only file system of the assets by logical path, with the
 // directories their paths imply. It is what Django calls STATIC_ROOT: the
 // collected tree, with shadowed and ignored files absent.
-func (s *Set) FS() fs.FS { return setFS{s} }
+func (s *Set) FS() fs.FS {
+	if ls := s.live.Load(); ls != nil {
+		return s.liveFS(ls)
+	}
+	return setFS{s}
+}
 
 type setFS struct{ s *Set }
 

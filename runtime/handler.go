@@ -143,6 +143,9 @@ type HeaderRule struct {
 // rule sets a header it may not: these are fixed by the program at start-up,
 // never by a request.
 func (s *Set) Serve(opts ServeOptions) http.Handler {
+	if h := s.liveServe(opts); h != nil {
+		return h // development mode: see live.go
+	}
 	h := &handler{
 		s:             s,
 		cacheHashed:   []string{cacheImmutable},

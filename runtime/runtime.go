@@ -19,6 +19,7 @@ import (
 	"iter"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 )
 
@@ -86,6 +87,10 @@ type Set struct {
 	byHashed map[string]int32
 	tree     *dirTree
 	state    atomic.Pointer[prefixState]
+
+	live   atomic.Pointer[liveState] // development mode; see live.go
+	liveMu sync.Mutex                // guards setting names
+	names  *liveNames                // assets the table lacks, in development mode
 }
 
 // prefixState is replaced as a whole by SetPrefix, so readers see either the
@@ -225,6 +230,9 @@ func (s *Set) Prefix() string { return s.state.Load().prefix }
 // URL returns the URL of the asset at logical path p: the prefix followed by
 // the fingerprinted name. An unknown path is an error that names it.
 func (s *Set) URL(p string) (string, error) {
+	if ls := s.live.Load(); ls != nil {
+		return s.liveURL(ls, p)
+	}
 	i, ok := s.byPath[p]
 	if !ok {
 		return "", &NotFoundError{Path: p}
@@ -246,6 +254,9 @@ func (s *Set) MustURL(p string) string {
 
 // Lookup returns the asset at logical path p.
 func (s *Set) Lookup(p string) (Asset, bool) {
+	if ls := s.live.Load(); ls != nil {
+		return s.liveLookup(ls, p)
+	}
 	i, ok := s.byPath[p]
 	if !ok {
 		return Asset{}, false
@@ -258,10 +269,18 @@ func (s *Set) Lookup(p string) (Asset, bool) {
 func (s *Set) Asset(i int) Asset { return Asset{s, int32(i)} }
 
 // Len returns the number of assets.
-func (s *Set) Len() int { return len(s.files) }
+func (s *Set) Len() int {
+	if ls := s.live.Load(); ls != nil {
+		return len(ls.l.Paths())
+	}
+	return len(s.files)
+}
 
 // All returns every asset in logical-path order.
 func (s *Set) All() iter.Seq[Asset] {
+	if ls := s.live.Load(); ls != nil {
+		return s.liveAll(ls)
+	}
 	return func(yield func(Asset) bool) {
 		for i := range s.files {
 			if !yield(Asset{s, int32(i)}) {
@@ -291,14 +310,24 @@ type Asset struct {
 	i int32
 }
 
-func (a Asset) file() *File { return &a.s.files[a.i] }
+func (a Asset) file() *File {
+	if ls := a.s.live.Load(); ls != nil || a.i < 0 {
+		return a.liveFile(ls)
+	}
+	return &a.s.files[a.i]
+}
 
 // URL returns the asset's URL: the prefix in force followed by its
 // fingerprinted name. It does not allocate.
-func (a Asset) URL() string { return a.s.state.Load().urls[a.i] }
+func (a Asset) URL() string {
+	if ls := a.s.live.Load(); ls != nil || a.i < 0 {
+		return a.liveURL(ls)
+	}
+	return a.s.state.Load().urls[a.i]
+}
 
 // Path returns the logical path, such as "css/base.css".
-func (a Asset) Path() string { return a.file().Path }
+func (a Asset) Path() string { return a.path() }
 
 // HashedPath returns the fingerprinted logical path, such as
 // "css/base.1a2b3c4d5e6f.css".
@@ -315,7 +344,12 @@ func (a Asset) ContentType() string { return a.file().ContentType }
 func (a Asset) Size() int64 { return a.file().Size }
 
 // ETag returns the strong entity tag the handler sends, quotes included.
-func (a Asset) ETag() string { return a.s.etags[a.i] }
+func (a Asset) ETag() string {
+	if ls := a.s.live.Load(); ls != nil || a.i < 0 {
+		return etag(a.liveFile(ls).Integrity)
+	}
+	return a.s.etags[a.i]
+}
 
 // Open opens the asset's content for reading. The file's Stat reports the
 // base name of the logical path.
@@ -323,6 +357,9 @@ func (a Asset) ETag() string { return a.s.etags[a.i] }
 // For an asset embedded only compressed (File.Name is ""), the content is
 // its gzip variant decompressed as it is read, and the file cannot seek.
 func (a Asset) Open() (fs.File, error) {
+	if ls := a.s.live.Load(); ls != nil || a.i < 0 {
+		return a.liveOpen(ls)
+	}
 	f := a.file()
 	if f.Name == "" {
 		return a.openGzip()
@@ -372,6 +409,9 @@ func (f *gunzipFile) ReadAt([]byte, int64) (int, error) {
 
 // ReadAll returns a copy of the asset's content.
 func (a Asset) ReadAll() ([]byte, error) {
+	if ls := a.s.live.Load(); ls != nil || a.i < 0 {
+		return a.liveReadAll(ls)
+	}
 	f, err := a.Open()
 	if err != nil {
 		return nil, err
@@ -385,4 +425,4 @@ func (a Asset) ReadAll() ([]byte, error) {
 }
 
 // String returns the logical path, so that an Asset prints readably.
-func (a Asset) String() string { return a.file().Path }
+func (a Asset) String() string { return a.path() }
