@@ -69,6 +69,16 @@ type Config struct {
 	// (default DefaultHashLen, 8 to 64).
 	HashLen int
 
+	// AllowMissing are patterns (path.Match, tried against a reference's
+	// path as written and as resolved) of references in CSS and JavaScript
+	// that may name no asset: a warning rather than an error. A file can
+	// say the same with an assetgen:allow-missing comment.
+	AllowMissing []string
+	// Prehashed are patterns, matched like Ignore, of files a bundler has
+	// already fingerprinted (Vite's assets/index-BkJ3Ld9x.js): they keep
+	// their names, are not hashed again, and are served as immutable.
+	Prehashed []string
+
 	// NoCompress turns off precompression. By default every compressible
 	// asset gets br, zstd and gzip variants where they save enough.
 	NoCompress bool
@@ -92,9 +102,18 @@ type Result struct {
 	Shadowed   []Shadow      // logical paths held by more than one directory
 	Copied     int           // files written to the owned directory
 	Compressed int           // files compressed (the rest reused earlier variants)
+	Rewritten  int           // references in CSS and JavaScript rewritten to hashed names
+	Rewrites   []Rewrite     // per file, for -v
+	Warnings   []string      // problems allowed by AllowMissing or a directive
 	Written    []string      // output files that changed, slash-separated
 	Hashed     int           // files read and hashed (the rest came from the cache)
 	Elapsed    time.Duration // wall time of the run
+}
+
+// Rewrite lists the references of one file that were rewritten.
+type Rewrite struct {
+	File string   // source file, slash-separated
+	Refs []string // "line:col url -> new url"
 }
 
 // Shadow is a logical path held by more than one source directory.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -43,6 +42,9 @@ type asset struct {
 
 	variants []variant // precompressed forms, in order of preference
 
+	refs      []ref // references to other assets, in source order
+	prehashed bool  // named by a bundler already: keeps its name, immutable
+
 	rejected bool // already reported as an error
 }
 
@@ -54,7 +56,8 @@ type run struct {
 	res    Result
 	hashed atomic.Int64 // files read, as opposed to found in the cache
 
-	compressor string // compressorID, when compressing
+	compressor string        // compressorID, when compressing
+	prehashed  *find.Ignorer // matches Config.Prehashed
 
 	realDirs map[string]string // directory → its path with links evaluated
 	modDirs  map[string]bool   // directory → whether it is in another module
@@ -76,7 +79,8 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 		r.checkNames,
 		r.place,
 		r.hash,
-		r.name,
+		r.findRefs,
+		r.nameAll,
 		r.compress,
 		r.emitAndWrite,
 	}
@@ -161,6 +165,11 @@ func (r *run) find(ctx context.Context) error {
 // operating system cannot hold, and paths that differ only in case.
 func (r *run) checkNames(context.Context) error {
 	var errs ErrorList
+	pre, err := find.NewIgnorer(r.cfg.Prehashed)
+	if err != nil {
+		return &Error{Msg: "-prehashed: " + err.Error()}
+	}
+	r.prehashed = pre
 	byFold := map[string]*asset{}
 	for _, a := range r.assets {
 		if err := module.CheckFilePath(a.logical); err != nil {
@@ -174,6 +183,7 @@ func (r *run) checkNames(context.Context) error {
 			continue
 		}
 		byFold[fold] = a
+		a.prehashed = r.prehashed.Ignored(a.logical)
 	}
 	idErrs, err := r.identify()
 	if err != nil {
@@ -247,15 +257,6 @@ func (r *run) otherModule(dir string) bool {
 	v := err == nil || r.otherModule(path.Dir(dir))
 	r.modDirs[dir] = v
 	return v
-}
-
-// name gives each asset its fingerprinted name.
-func (r *run) name(context.Context) error {
-	for _, a := range r.assets {
-		hexSum := hex.EncodeToString(a.sum[:])
-		a.hashed = naming.Hashed(a.logical, hexSum[:r.cfg.HashLen])
-	}
-	return nil
 }
 
 // identify gives each asset its Go identifier and reports collisions:

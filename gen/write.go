@@ -126,7 +126,14 @@ func (r *run) pkg() *emit.Package {
 		if r.identityOmitted(a) {
 			name = ""
 		}
+		var refs []string
+		for _, f := range a.refs {
+			refs = append(refs, f.target.logical)
+		}
+		slices.Sort(refs)
 		p.Assets = append(p.Assets, emit.Asset{
+			Refs:        slices.Compact(refs),
+			Immutable:   a.prehashed,
 			Encodings:   encs,
 			Ident:       a.ident,
 			Path:        a.logical,

@@ -63,6 +63,8 @@
 //	-file NAME          generated Go file name (default assets_gen.go)
 //	-manifest NAME      JSON manifest name, or - for none (default manifest.json)
 //	-prefix URL         default URL prefix (default /static/)
+//	-allow-missing PAT  let CSS/JS references matching PAT name no asset (a warning), repeatable
+//	-prehashed PATTERN  files already fingerprinted by a bundler keep their names, repeatable
 //	-no-compress        make no br, zstd or gzip variants
 //	-compressed-only    embed only the compressed variants of files that have a gzip one
 //	-hash-len N         hex digits of the SHA-256 in names, 8 to 64 (default 12)

@@ -87,6 +87,8 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		prefix    = fs.String("prefix", gen.DefaultPrefix, "default URL `prefix`, a path or an origin")
 		hashLen   = fs.Int("hash-len", gen.DefaultHashLen, "hex digits of the SHA-256 in file names, 8 to 64")
 		noShadow  = fs.Bool("no-shadow", false, "make a logical path held by two directories an error")
+		allowMiss stringsFlag
+		prehashed stringsFlag
 		noComp    = fs.Bool("no-compress", false, "make no br, zstd or gzip variants")
 		compOnly  = fs.Bool("compressed-only", false, "embed only the compressed variants of files that have a gzip one")
 		cacheDir  = fs.String("cache", "", "hash cache `directory` (default assetgen in the user cache directory)")
@@ -98,6 +100,8 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		printHelp = usage(fs, stderr, synopsis)
 	)
 	c.register(fs)
+	fs.Var(&allowMiss, "allow-missing", "let CSS/JS references matching `pattern` name no asset (a warning), repeatable")
+	fs.Var(&prehashed, "prehashed", "files matching `pattern` are already fingerprinted by a bundler: keep their names, repeatable")
 	fs.Usage = func() {} // printed below, once
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -121,6 +125,7 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	cfg.OutDir, cfg.FileName, cfg.Manifest, cfg.Prefix = *out, *file, *manifest, *prefix
 	cfg.HashLen, cfg.NoShadow = *hashLen, *noShadow
 	cfg.NoCompress, cfg.CompressedOnly = *noComp, *compOnly
+	cfg.AllowMissing, cfg.Prehashed = allowMiss, prehashed
 	cfg.Package = *pkg
 	if cfg.Package == "" {
 		cfg.Package = defaultPackage(*out, getenv)
@@ -148,6 +153,9 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		fmt.Fprintf(stderr, "assetgen%s: %v\n", where, indentLines(err))
 		return exitInput
 	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(stderr, "assetgen: warning: %s\n", w)
+	}
 	if *quiet {
 		return exitOK
 	}
@@ -155,12 +163,17 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		for _, s := range res.Shadowed {
 			fmt.Fprintf(stdout, "shadowed: %s: %s wins over %s\n", s.Logical, s.Winner, strings.Join(s.Shadowed, ", "))
 		}
+		for _, rw := range res.Rewrites {
+			for _, l := range rw.Refs {
+				fmt.Fprintf(stdout, "rewrote %s:%s\n", rw.File, l)
+			}
+		}
 		for _, w := range res.Written {
 			fmt.Fprintf(stdout, "wrote %s\n", w)
 		}
 	}
-	fmt.Fprintf(stdout, "assetgen: %d files, %d shadowed, %s, %d hashed, %d compressed, %d copied, %s\n",
-		res.Files, len(res.Shadowed), byteSize(res.Bytes), res.Hashed, res.Compressed, res.Copied, res.Elapsed.Round(time.Millisecond))
+	fmt.Fprintf(stdout, "assetgen: %d files, %d shadowed, %s, %d hashed, %d references rewritten, %d compressed, %d copied, %s\n",
+		res.Files, len(res.Shadowed), byteSize(res.Bytes), res.Hashed, res.Rewritten, res.Compressed, res.Copied, res.Elapsed.Round(time.Millisecond))
 	return exitOK
 }
 

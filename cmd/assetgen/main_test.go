@@ -38,7 +38,7 @@ func TestRun(t *testing.T) {
 		{"Version", []string{"-version"}, exitOK, `^assetgen \S+\n$`, `^$`},
 		{"MissingDir", []string{"-dir", "nope", "-no-cache"}, exitInput, `^$`, `^assetgen \(go:generate in web.go\): nope: source directory: no such file or directory; create it or fix -dir\n$`},
 		{"BadHashLen", []string{"-hash-len", "4", "-no-cache"}, exitInput, `^$`, `hash length 4 out of range; use 8 to 64 hex digits`},
-		{"Generate", []string{"-dir", "../theme", "-dir", "static", "-no-cache"}, exitOK, `^assetgen: 2 files, 1 shadowed, 4 B, 2 hashed, 0 compressed, 1 copied, \S+\n$`, `^$`},
+		{"Generate", []string{"-dir", "../theme", "-dir", "static", "-no-cache"}, exitOK, `^assetgen: 2 files, 1 shadowed, 4 B, 2 hashed, 0 references rewritten, 0 compressed, 1 copied, \S+\n$`, `^$`},
 		{"Verbose", []string{"-dir", "../theme", "-dir", "static", "-no-cache", "-v"}, exitOK, `^shadowed: css/base.css: ../theme/css/base.css wins over static/css/base.css\nassetgen: 2 files, 1 shadowed`, `^$`},
 		{"Quiet", []string{"-dir", "../theme", "-dir", "static", "-no-cache", "-q"}, exitOK, `^$`, `^$`},
 		{"NoShadow", []string{"-dir", "../theme", "-dir", "static", "-no-cache", "-no-shadow"}, exitInput, `^$`, `static/css/base.css: shadowed by ../theme/css/base.css \(-no-shadow\)`},
