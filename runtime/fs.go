@@ -13,7 +13,7 @@ import (
 // directories their paths imply. It is what Django calls STATIC_ROOT: the
 // collected tree, with shadowed and ignored files absent.
 func (s *Set) FS() fs.FS {
-	if ls := s.live.Load(); ls != nil {
+	if ls := s.liveNow(); ls != nil {
 		return s.liveFS(ls)
 	}
 	return setFS{s}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"html/template"
+	"io"
 	"io/fs"
 	"net/http"
 	"path"
@@ -50,7 +51,11 @@ type Live interface {
 const LiveDir = ".assetgen/"
 
 // liveState is the Live in force and the names of the assets it has
-// shown that the table lacks.
+// shown that the table lacks. Once a Set has had a Live it keeps a
+// liveState, with a nil l after SetLive(nil), so that an Asset of a file
+// the table lacks stays valid: Asset methods take the live path whenever
+// there is a liveState, and Set methods only when it has a Live (see
+// liveNow).
 type liveState struct {
 	l     Live
 	names *liveNames
@@ -71,16 +76,23 @@ type liveNames struct {
 // keeps serving the table. Package gen/dev calls it (dev.Attach); a
 // generated package does so in builds with the assetgen_dev tag.
 func (s *Set) SetLive(l Live) {
-	if l == nil {
-		s.live.Store(nil)
-		return
-	}
 	s.liveMu.Lock()
 	defer s.liveMu.Unlock()
 	if s.names == nil {
+		if l == nil {
+			return
+		}
 		s.names = &liveNames{ids: map[string]int32{}}
 	}
 	s.live.Store(&liveState{l: l, names: s.names})
+}
+
+// liveNow returns the liveState if the Set has a Live, else nil.
+func (s *Set) liveNow() *liveState {
+	if ls := s.live.Load(); ls != nil && ls.l != nil {
+		return ls
+	}
+	return nil
 }
 
 // assetOf returns the Asset for a logical path the Live has.
@@ -115,7 +127,7 @@ func (a Asset) path() string {
 // lacks: the Live's view, or the table's for a file deleted since.
 func (a Asset) liveFile(ls *liveState) *File {
 	p := a.path()
-	if ls != nil {
+	if ls != nil && ls.l != nil {
 		if f, ok := ls.l.Stat(p); ok {
 			f.Path = p
 			return &f
@@ -127,13 +139,17 @@ func (a Asset) liveFile(ls *liveState) *File {
 	return &File{Path: p, HashedPath: p}
 }
 
-func (a Asset) liveURL(ls *liveState) string {
+func (a Asset) liveURL() string {
+	ls := a.s.live.Load()
+	if ls.l == nil && a.i >= 0 {
+		return a.s.state.Load().urls[a.i]
+	}
 	return a.s.state.Load().prefix + escapePath(a.liveFile(ls).HashedPath)
 }
 
 func (a Asset) liveOpen(ls *liveState) (fs.File, error) {
-	if ls == nil {
-		return nil, &fs.PathError{Op: "open", Path: a.path(), Err: fs.ErrNotExist}
+	if ls.l == nil {
+		return a.tableOpen()
 	}
 	f, data, err := ls.l.Read(a.path())
 	if err != nil {
@@ -142,9 +158,30 @@ func (a Asset) liveOpen(ls *liveState) (fs.File, error) {
 	return &memFile{Reader: bytes.NewReader(data), info: memInfo{name: path.Base(a.path()), size: f.Size}}, nil
 }
 
-func (a Asset) liveReadAll(ls *liveState) ([]byte, error) {
-	if ls == nil {
+// tableOpen is Open after SetLive(nil).
+func (a Asset) tableOpen() (fs.File, error) {
+	if a.i < 0 {
 		return nil, &fs.PathError{Op: "open", Path: a.path(), Err: fs.ErrNotExist}
+	}
+	f := &a.s.files[a.i]
+	if f.Name == "" {
+		return a.openGzip()
+	}
+	file, err := a.s.fsys.Open(f.Name)
+	if err != nil {
+		return nil, err
+	}
+	return &assetFile{File: file, a: a}, nil
+}
+
+func (a Asset) liveReadAll(ls *liveState) ([]byte, error) {
+	if ls.l == nil {
+		f, err := a.tableOpen()
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		return io.ReadAll(f)
 	}
 	_, data, err := ls.l.Read(a.path())
 	return slices.Clone(data), err
@@ -240,7 +277,7 @@ func (fi memInfo) Sys() any           { return nil }
 //	...
 //	{{liveReload}}
 func (s *Set) LiveReloadScript() template.HTML {
-	ls := s.live.Load()
+	ls := s.liveNow()
 	if ls == nil || ls.l.Events() == nil {
 		return ""
 	}
@@ -251,7 +288,7 @@ func (s *Set) LiveReloadScript() template.HTML {
 // liveServe returns Serve's handler in development mode, or nil in
 // production.
 func (s *Set) liveServe(opts ServeOptions) http.Handler {
-	ls := s.live.Load()
+	ls := s.liveNow()
 	if ls == nil {
 		return nil
 	}
@@ -279,7 +316,7 @@ type liveHandler struct {
 }
 
 func (h *liveHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	ls := h.s.live.Load()
+	ls := h.s.liveNow()
 	if ls == nil {
 		h.once.Do(func() { h.prod = h.s.Serve(h.opts) })
 		h.prod.ServeHTTP(w, r)

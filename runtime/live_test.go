@@ -121,6 +121,15 @@ func TestLive(t *testing.T) {
 	if u := s.Asset(0).URL(); u != "/static/css/base.0123456789ab.css" {
 		t.Errorf("URL after SetLive(nil) = %q", u)
 	}
+	if b, err := s.Asset(0).ReadAll(); err != nil || string(b) != "body{}" {
+		t.Errorf("ReadAll after SetLive(nil) = %q, %v", b, err)
+	}
+	if _, err := a.Open(); err == nil {
+		t.Error("a live-only asset opens after SetLive(nil)")
+	}
+	if u := a.URL(); u != "/static/new.txt" {
+		t.Errorf("URL of a live-only asset after SetLive(nil) = %q", u)
+	}
 	rec = httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/static/css/base.0123456789ab.css", nil))
 	if rec.Code != 200 || rec.Header().Get("Cache-Control") != cacheImmutable {

@@ -230,7 +230,7 @@ func (s *Set) Prefix() string { return s.state.Load().prefix }
 // URL returns the URL of the asset at logical path p: the prefix followed by
 // the fingerprinted name. An unknown path is an error that names it.
 func (s *Set) URL(p string) (string, error) {
-	if ls := s.live.Load(); ls != nil {
+	if ls := s.liveNow(); ls != nil {
 		return s.liveURL(ls, p)
 	}
 	i, ok := s.byPath[p]
@@ -254,7 +254,7 @@ func (s *Set) MustURL(p string) string {
 
 // Lookup returns the asset at logical path p.
 func (s *Set) Lookup(p string) (Asset, bool) {
-	if ls := s.live.Load(); ls != nil {
+	if ls := s.liveNow(); ls != nil {
 		return s.liveLookup(ls, p)
 	}
 	i, ok := s.byPath[p]
@@ -270,7 +270,7 @@ func (s *Set) Asset(i int) Asset { return Asset{s, int32(i)} }
 
 // Len returns the number of assets.
 func (s *Set) Len() int {
-	if ls := s.live.Load(); ls != nil {
+	if ls := s.liveNow(); ls != nil {
 		return len(ls.l.Paths())
 	}
 	return len(s.files)
@@ -278,7 +278,7 @@ func (s *Set) Len() int {
 
 // All returns every asset in logical-path order.
 func (s *Set) All() iter.Seq[Asset] {
-	if ls := s.live.Load(); ls != nil {
+	if ls := s.liveNow(); ls != nil {
 		return s.liveAll(ls)
 	}
 	return func(yield func(Asset) bool) {
@@ -311,7 +311,7 @@ type Asset struct {
 }
 
 func (a Asset) file() *File {
-	if ls := a.s.live.Load(); ls != nil || a.i < 0 {
+	if ls := a.s.live.Load(); ls != nil {
 		return a.liveFile(ls)
 	}
 	return &a.s.files[a.i]
@@ -320,8 +320,8 @@ func (a Asset) file() *File {
 // URL returns the asset's URL: the prefix in force followed by its
 // fingerprinted name. It does not allocate.
 func (a Asset) URL() string {
-	if ls := a.s.live.Load(); ls != nil || a.i < 0 {
-		return a.liveURL(ls)
+	if a.s.live.Load() != nil {
+		return a.liveURL()
 	}
 	return a.s.state.Load().urls[a.i]
 }
@@ -345,7 +345,7 @@ func (a Asset) Size() int64 { return a.file().Size }
 
 // ETag returns the strong entity tag the handler sends, quotes included.
 func (a Asset) ETag() string {
-	if ls := a.s.live.Load(); ls != nil || a.i < 0 {
+	if ls := a.s.live.Load(); ls != nil {
 		return etag(a.liveFile(ls).Integrity)
 	}
 	return a.s.etags[a.i]
@@ -357,7 +357,7 @@ func (a Asset) ETag() string {
 // For an asset embedded only compressed (File.Name is ""), the content is
 // its gzip variant decompressed as it is read, and the file cannot seek.
 func (a Asset) Open() (fs.File, error) {
-	if ls := a.s.live.Load(); ls != nil || a.i < 0 {
+	if ls := a.s.live.Load(); ls != nil {
 		return a.liveOpen(ls)
 	}
 	f := a.file()
@@ -409,7 +409,7 @@ func (f *gunzipFile) ReadAt([]byte, int64) (int, error) {
 
 // ReadAll returns a copy of the asset's content.
 func (a Asset) ReadAll() ([]byte, error) {
-	if ls := a.s.live.Load(); ls != nil || a.i < 0 {
+	if ls := a.s.live.Load(); ls != nil {
 		return a.liveReadAll(ls)
 	}
 	f, err := a.Open()
