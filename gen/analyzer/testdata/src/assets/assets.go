@@ -1,0 +1,3 @@
+package assets // want package:`assetgen\(4 assets\)`
+
+//go:generate assetgen -dir static
