@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"iter"
 	"net/http"
+	"text/template/parse"
 
 	"github.com/assetgen/assetgen/runtime"
 )
@@ -14,10 +15,22 @@ import (
 // The runtime must read tables of this generation; if it cannot, this fails to compile.
 const _ = runtime.GeneratedV1
 
-//go:embed _assetgen/17646d1ae5394af02aa20645a58b2eec.css.gzip
-//go:embed _assetgen/ce8d9fac5b9fc971e4d3b58ff1689451.css.zstd
-//go:embed _assetgen/ddaae5fe6c91e1ee08b97f45b4236aff.css.br
-//go:embed static/css/base.css
+//go:embed _assetgen/099bb9dded30f2f2d2541e4787064d7f.css.gzip
+//go:embed _assetgen/4a432632ae5bc52604e5803dcca85527.txt.br
+//go:embed _assetgen/6ed0312c6b3b220807c279a82c2e7428.css.br
+//go:embed _assetgen/9bd65a3efe5cbe1034aae7415d1acc87.txt.zstd
+//go:embed _assetgen/a726cac888857cb23df1eeb566840487.css
+//go:embed _assetgen/ac491ffe776d9bd73b4402f41c6a257d.css.br
+//go:embed _assetgen/ad502e939474999786e41b0161642b2f.css.zstd
+//go:embed _assetgen/c7787126608003335d8ea1c56ea1f688.txt.gzip
+//go:embed _assetgen/c9b2ce1427a4692179cc566f79433255.css
+//go:embed _assetgen/e654e10d382dfde624af08cec7d800f1.css.zstd
+//go:embed _assetgen/f570eba1d540f3f49eb18c4263f227a7.css.br
+//go:embed _assetgen/f6141073281d3808fb91849f648488b6.css.gzip
+//go:embed _assetgen/fd48ff1638106f9d140e88a0e50a723e.css
+//go:embed static/fonts/OFL.txt
+//go:embed static/fonts/inter-latin-400-normal.woff2
+//go:embed static/img/stripes.svg
 //go:embed static/js/app.js
 //go:embed static/robots.txt
 //go:embed theme/img/logo.svg
@@ -25,8 +38,13 @@ var embedded embed.FS
 
 // set holds every asset of this package, sorted by logical path.
 var set = runtime.New(embedded, "/static/", []runtime.File{
-	{Path: "css/base.css", HashedPath: "css/base.317718f83d4a.css", Name: "static/css/base.css", Integrity: "sha256-MXcY+D1KuSJz6NHhKfENXqqTw7vhmdooNe+/X1idwkg=", ContentType: "text/css; charset=utf-8", Size: 377, Encodings: []runtime.Encoding{{Coding: "br", Name: "_assetgen/ddaae5fe6c91e1ee08b97f45b4236aff.css.br", Size: 218}, {Coding: "zstd", Name: "_assetgen/ce8d9fac5b9fc971e4d3b58ff1689451.css.zstd", Size: 278}, {Coding: "gzip", Name: "_assetgen/17646d1ae5394af02aa20645a58b2eec.css.gzip", Size: 278}}},
+	{Path: "css/base.css", HashedPath: "css/base.fd48ff163810.css", Name: "_assetgen/fd48ff1638106f9d140e88a0e50a723e.css", Integrity: "sha256-/Uj/FjgQb50UDoig5QpyPqzyKUiy1buMa2db3sN1f7o=", ContentType: "text/css; charset=utf-8", Size: 419, Encodings: []runtime.Encoding{{Coding: "br", Name: "_assetgen/f570eba1d540f3f49eb18c4263f227a7.css.br", Size: 248}, {Coding: "zstd", Name: "_assetgen/e654e10d382dfde624af08cec7d800f1.css.zstd", Size: 309}, {Coding: "gzip", Name: "_assetgen/099bb9dded30f2f2d2541e4787064d7f.css.gzip", Size: 311}}},
+	{Path: "css/fonts.css", HashedPath: "css/fonts.c9b2ce1427a4.css", Name: "_assetgen/c9b2ce1427a4692179cc566f79433255.css", Integrity: "sha256-ybLOFCekaSF5zFZveUMyVZ+ZHcujkX9glt0SqZE3JOo=", ContentType: "text/css; charset=utf-8", Size: 349, Encodings: []runtime.Encoding{{Coding: "br", Name: "_assetgen/6ed0312c6b3b220807c279a82c2e7428.css.br", Size: 228}, {Coding: "zstd", Name: "_assetgen/ad502e939474999786e41b0161642b2f.css.zstd", Size: 257}, {Coding: "gzip", Name: "_assetgen/f6141073281d3808fb91849f648488b6.css.gzip", Size: 257}}},
+	{Path: "css/theme.css", HashedPath: "css/theme.a726cac88885.css", Name: "_assetgen/a726cac888857cb23df1eeb566840487.css", Integrity: "sha256-pybKyIiFfLI98e61ZoQEh66LSegbgIQcag0DF5hPHF4=", ContentType: "text/css; charset=utf-8", Size: 276, Encodings: []runtime.Encoding{{Coding: "br", Name: "_assetgen/ac491ffe776d9bd73b4402f41c6a257d.css.br", Size: 165}}},
+	{Path: "fonts/OFL.txt", HashedPath: "fonts/OFL.426ef06df3fa.txt", Name: "static/fonts/OFL.txt", Integrity: "sha256-Qm7wbfP6CvSehOxciZCPqSNKdW5oct7q4AFrsYIvBUQ=", ContentType: "text/plain; charset=utf-8", Size: 4375, Encodings: []runtime.Encoding{{Coding: "br", Name: "_assetgen/4a432632ae5bc52604e5803dcca85527.txt.br", Size: 1415}, {Coding: "zstd", Name: "_assetgen/9bd65a3efe5cbe1034aae7415d1acc87.txt.zstd", Size: 1986}, {Coding: "gzip", Name: "_assetgen/c7787126608003335d8ea1c56ea1f688.txt.gzip", Size: 1963}}},
+	{Path: "fonts/inter-latin-400-normal.woff2", HashedPath: "fonts/inter-latin-400-normal.2301bb030a2b.woff2", Name: "static/fonts/inter-latin-400-normal.woff2", Integrity: "sha256-IwG7AworyqnHY8xHcb1xeqwWcJwp6roAZz/L5835mlk=", ContentType: "font/woff2", Size: 21564},
 	{Path: "img/logo.svg", HashedPath: "img/logo.9228f2e77630.svg", Name: "theme/img/logo.svg", Integrity: "sha256-kijy53YwOt1qKHkq+IDccFn8peyM+gYQyl3GTmDlJCQ=", ContentType: "image/svg+xml", Size: 196},
+	{Path: "img/stripes.svg", HashedPath: "img/stripes.4faf79ea56e4.svg", Name: "static/img/stripes.svg", Integrity: "sha256-T6956lbkvKzAOXvNTOkPsqGiDWj3zFSWdu+Ue9Xnn60=", ContentType: "image/svg+xml", Size: 144},
 	{Path: "js/app.js", HashedPath: "js/app.448b3c2281f2.js", Name: "static/js/app.js", Integrity: "sha256-RIs8IoHyOqGCN/YK/H2Czq7IWRWXTZ+/oAiNAGObBSI=", ContentType: "text/javascript; charset=utf-8", Size: 224},
 	{Path: "robots.txt", HashedPath: "robots.16ceb5ee3e0d.txt", Name: "static/robots.txt", Integrity: "sha256-Fs617j4NwTqprfMaPrvkWh2WW4wrn3Lq+E5ZEeFA7ZU=", ContentType: "text/plain; charset=utf-8", Size: 23},
 })
@@ -97,12 +115,22 @@ func (f File) String() string {
 const (
 	// CSSBaseCSS is css/base.css, from static/css/base.css.
 	CSSBaseCSS File = 0
+	// CSSFontsCSS is css/fonts.css, from static/css/fonts.css.
+	CSSFontsCSS File = 1
+	// CSSThemeCSS is css/theme.css, from static/css/theme.css.
+	CSSThemeCSS File = 2
+	// FontsOFLTXT is fonts/OFL.txt, from static/fonts/OFL.txt.
+	FontsOFLTXT File = 3
+	// FontsInterLatin400NormalWOFF2 is fonts/inter-latin-400-normal.woff2, from static/fonts/inter-latin-400-normal.woff2.
+	FontsInterLatin400NormalWOFF2 File = 4
 	// ImgLogoSVG is img/logo.svg, from theme/img/logo.svg.
-	ImgLogoSVG File = 1
+	ImgLogoSVG File = 5
+	// ImgStripesSVG is img/stripes.svg, from static/img/stripes.svg.
+	ImgStripesSVG File = 6
 	// JSAppJS is js/app.js, from static/js/app.js.
-	JSAppJS File = 2
+	JSAppJS File = 7
 	// RobotsTXT is robots.txt, from static/robots.txt.
-	RobotsTXT File = 3
+	RobotsTXT File = 8
 )
 
 // URL returns the URL of the asset at logicalPath ("css/base.css"): the prefix
@@ -157,4 +185,24 @@ func SetPrefix(prefix string) error {
 // Prefix returns the URL prefix in force.
 func Prefix() string {
 	return set.Prefix()
+}
+
+// FuncMap returns the template functions static (logical path to URL) and
+// integrity (logical path to SRI string), for html/template and
+// text/template: template.New("page").Funcs(FuncMap()). An unknown path
+// stops the template with an error; CheckTemplates finds such paths first.
+func FuncMap() map[string]any {
+	return set.FuncMap()
+}
+
+// CheckTemplates returns an error for each static or integrity call in the
+// trees whose constant argument names no asset, as "page.html:3:17: static:
+// css/bse.css is not an asset; did you mean css/base.css?". Pass the trees
+// of every associated template:
+//
+//	for _, t := range tmpl.Templates() {
+//		errs = append(errs, CheckTemplates(t.Tree)...)
+//	}
+func CheckTemplates(trees ...*parse.Tree) []error {
+	return set.CheckTemplates(trees...)
 }
