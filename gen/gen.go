@@ -79,6 +79,12 @@ type Config struct {
 	// their names, are not hashed again, and are served as immutable.
 	Prehashed []string
 
+	// Templates are patterns of template files (path.Match syntax, plus
+	// "**" for any number of directories) that use the generated FuncMap:
+	// each {{static "path"}} and {{integrity "path"}} in them whose path is
+	// a constant must name an asset, or generation fails.
+	Templates []string
+
 	// NoCompress turns off precompression. By default every compressible
 	// asset gets br, zstd and gzip variants where they save enough.
 	NoCompress bool
@@ -105,6 +111,7 @@ type Result struct {
 	Rewritten  int           // references in CSS and JavaScript rewritten to hashed names
 	Rewrites   []Rewrite     // per file, for -v
 	Warnings   []string      // problems allowed by AllowMissing or a directive
+	Unchecked  []string      // template calls with a computed path, which no check can see
 	Written    []string      // output files that changed, slash-separated
 	Hashed     int           // files read and hashed (the rest came from the cache)
 	Elapsed    time.Duration // wall time of the run

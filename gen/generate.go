@@ -81,6 +81,7 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 		r.hash,
 		r.findRefs,
 		r.nameAll,
+		r.checkTemplates,
 		r.compress,
 		r.emitAndWrite,
 	}

@@ -1,0 +1,55 @@
+package gen
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/assetgen/assetgen/gen/internal/tmplcheck"
+	"github.com/assetgen/assetgen/internal/suggest"
+)
+
+// checkTemplates parses the template files that Config.Templates names and
+// reports every {{static "path"}} and {{integrity "path"}} whose constant
+// path names no asset of the package, with the closest path as a
+// suggestion. Calls with a computed path are listed in Result.Unchecked.
+// It runs before compression so that a typo fails fast.
+func (r *run) checkTemplates(ctx context.Context) error {
+	if len(r.cfg.Templates) == 0 {
+		return nil
+	}
+	files, err := tmplcheck.Glob(ctx, r.cfg.Templates)
+	if err != nil {
+		if ctx.Err() != nil {
+			return err
+		}
+		return &Error{Msg: err.Error()}
+	}
+	known := make(map[string]bool, len(r.assets))
+	for _, a := range r.assets {
+		known[a.logical] = true
+	}
+	paths := func(yield func(string) bool) {
+		for _, a := range r.assets {
+			if !yield(a.logical) {
+				return
+			}
+		}
+	}
+	diags, dynamic, err := tmplcheck.Check(ctx, files,
+		func(p string) bool { return known[p] },
+		func(p string) string { return suggest.Closest(p, paths) })
+	if err != nil {
+		if ctx.Err() != nil {
+			return err
+		}
+		return &Error{Msg: fmt.Sprintf("reading templates: %v", err)}
+	}
+	for _, d := range dynamic {
+		r.res.Unchecked = append(r.res.Unchecked, d.String())
+	}
+	var errs ErrorList
+	for _, d := range diags {
+		errs = append(errs, &Error{File: slash(d.File), Line: d.Line, Col: d.Col, Msg: d.Msg})
+	}
+	return errs.err()
+}
