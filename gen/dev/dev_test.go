@@ -1,0 +1,345 @@
+package dev_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/assetgen/assetgen/gen"
+	"github.com/assetgen/assetgen/gen/dev"
+	"github.com/assetgen/assetgen/runtime"
+)
+
+// writeTree writes files (slash paths relative to root) and sets their
+// modification times an hour back, so that they are not "racy" and the
+// stat path is what runs.
+func writeTree(t testing.TB, root string, files map[string]string) {
+	t.Helper()
+	for name, data := range files {
+		writeFile(t, filepath.Join(root, filepath.FromSlash(name)), data)
+	}
+}
+
+var clock = time.Now().Add(-time.Hour)
+
+func writeFile(t testing.TB, p, data string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Each write gets a later time, as a clock would give it.
+	clock = clock.Add(time.Second)
+	if err := os.Chtimes(p, clock, clock); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// logBuf collects Logf lines.
+type logBuf struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *logBuf) logf(format string, args ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lines = append(l.lines, fmt.Sprintf(format, args...))
+}
+
+func (l *logBuf) take() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := l.lines
+	l.lines = nil
+	return out
+}
+
+// site is a temporary source tree with a Set attached to it, the way a
+// generated package in a dev build is.
+type site struct {
+	t    *testing.T
+	dir  string // holds first/ and second/
+	set  *runtime.Set
+	src  *dev.Source
+	log  *logBuf
+	h    http.Handler
+	wd   string
+	prev string
+}
+
+var baseTree = map[string]string{
+	"second/css/app.css":  "@import \"vars.css\";\nbody { background: url(../img/bg.png); }\n",
+	"second/css/vars.css": ":root { --c: red; }\n",
+	"second/img/bg.png":   "png-bytes",
+	"second/js/app.js":    "import { x } from \"./lib.js\";\nconsole.log(x);\n",
+	"second/js/lib.js":    "export const x = 1;\n",
+	"second/robots.txt":   "User-agent: *\n",
+}
+
+func newSite(t *testing.T, files map[string]string) *site {
+	t.Helper()
+	dir := t.TempDir()
+	writeTree(t, dir, files)
+	os.MkdirAll(filepath.Join(dir, "first"), 0o755)
+	// A table as generate would have made it, for one file, so that the
+	// test also covers an asset the table knows.
+	set := runtime.New(fstest.MapFS{"robots.txt": {Data: []byte("User-agent: *\n")}}, "/static/", []runtime.File{
+		{Path: "robots.txt", HashedPath: "robots.000000000000.txt", Name: "robots.txt", Integrity: "sha256-x", ContentType: "text/plain; charset=utf-8", Size: 14},
+	})
+	log := &logBuf{}
+	wd, _ := os.Getwd()
+	t.Chdir(dir) // messages name files relative to the working directory
+	src, err := dev.Attach(set, dev.Config{Dirs: []string{"first", "second"}, Logf: log.logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { src.Close() })
+	return &site{t: t, dir: dir, set: set, src: src, log: log, h: set.Handler(), wd: wd}
+}
+
+func (s *site) write(name, data string) {
+	s.t.Helper()
+	writeFile(s.t, filepath.Join(s.dir, filepath.FromSlash(name)), data)
+}
+
+func (s *site) get(url string) (int, http.Header, string) {
+	s.t.Helper()
+	rec := httptest.NewRecorder()
+	s.h.ServeHTTP(rec, httptest.NewRequest("GET", url, nil))
+	b, _ := io.ReadAll(rec.Body)
+	return rec.Code, rec.Header(), string(b)
+}
+
+func (s *site) url(p string) string {
+	s.t.Helper()
+	u, err := s.set.URL(p)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return u
+}
+
+// TestEdit changes a file on disk: the next URL() is a new fingerprinted
+// URL, the handler serves the new bytes under it, and a style sheet that
+// imports the file gets a new URL too, as at generate time.
+func TestEdit(t *testing.T) {
+	s := newSite(t, baseTree)
+	oldVars, oldApp := s.url("css/vars.css"), s.url("css/app.css")
+	if code, hdr, body := s.get(oldVars); code != 200 || body != ":root { --c: red; }\n" || hdr.Get("Cache-Control") != "no-cache" {
+		t.Fatalf("GET %s = %d %q %q", oldVars, code, body, hdr.Get("Cache-Control"))
+	}
+	s.write("second/css/vars.css", ":root { --c: blue; }\n") // same size
+	newVars, newApp := s.url("css/vars.css"), s.url("css/app.css")
+	if newVars == oldVars || newApp == oldApp {
+		t.Fatalf("URLs did not change: vars %s -> %s, app %s -> %s", oldVars, newVars, oldApp, newApp)
+	}
+	if code, _, body := s.get(newVars); code != 200 || body != ":root { --c: blue; }\n" {
+		t.Errorf("GET %s = %d %q", newVars, code, body)
+	}
+	_, _, app := s.get(newApp)
+	if want := `@import "vars.` + hashOf(newVars) + `.css";`; !strings.HasPrefix(app, want) {
+		t.Errorf("app.css does not import the new name:\n%s\nwant prefix %s", app, want)
+	}
+	// The typed constant of a file the table knows follows the disk too.
+	s.write("second/robots.txt", "User-agent: bot\n")
+	a, _ := s.set.Lookup("robots.txt")
+	if b, _ := a.ReadAll(); string(b) != "User-agent: bot\n" || s.set.Asset(0).URL() == "/static/robots.000000000000.txt" {
+		t.Errorf("robots.txt: %q at %s", b, s.set.Asset(0).URL())
+	}
+	if got := s.log.take(); len(got) > 0 {
+		t.Errorf("unexpected log: %q", got)
+	}
+}
+
+// hashOf returns the fingerprint of a URL: the segment before the
+// extension.
+func hashOf(u string) string {
+	parts := strings.Split(u, ".")
+	return parts[len(parts)-2]
+}
+
+// TestRacyEdit rewrites a file twice within the same second, keeping its
+// size and modification time: the second version is still seen, because a
+// file modified less than two seconds before it was read is read again.
+func TestRacyEdit(t *testing.T) {
+	s := newSite(t, baseTree)
+	p := filepath.Join(s.dir, "second", "css", "vars.css")
+	now := time.Now()
+	os.WriteFile(p, []byte(":root { --c: aaa; }\n"), 0o644)
+	os.Chtimes(p, now, now)
+	if _, _, body := s.get(s.url("css/vars.css")); !strings.Contains(body, "aaa") {
+		t.Fatalf("first version not served: %q", body)
+	}
+	os.WriteFile(p, []byte(":root { --c: bbb; }\n"), 0o644)
+	os.Chtimes(p, now, now)
+	if _, _, body := s.get(s.url("css/vars.css")); !strings.Contains(body, "bbb") {
+		t.Errorf("second version within the same tick not served: %q", body)
+	}
+}
+
+// TestAdded adds a file on disk: URL, Lookup and the handler have it at
+// once, by logical and by fingerprinted name.
+func TestAdded(t *testing.T) {
+	s := newSite(t, baseTree)
+	if _, err := s.set.URL("img/new.svg"); err == nil {
+		t.Fatal("URL of a file not yet written succeeded")
+	}
+	s.write("second/img/new.svg", "<svg/>")
+	u := s.url("img/new.svg")
+	if !strings.HasPrefix(u, "/static/img/new.") || !strings.HasSuffix(u, ".svg") || len(hashOf(u)) != 12 {
+		t.Fatalf("URL = %q", u)
+	}
+	for _, target := range []string{u, "/static/img/new.svg"} {
+		code, hdr, body := s.get(target)
+		if code != 200 || body != "<svg/>" || hdr.Get("Content-Type") != "image/svg+xml" {
+			t.Errorf("GET %s = %d %q %q", target, code, body, hdr.Get("Content-Type"))
+		}
+	}
+	a, ok := s.set.Lookup("img/new.svg")
+	if !ok || a.URL() != u || a.Path() != "img/new.svg" {
+		t.Errorf("Lookup = %v %v %q", a, ok, a.URL())
+	}
+	n := 0
+	for range s.set.All() {
+		n++
+	}
+	if n != 7 {
+		t.Errorf("All() gave %d assets, want 7", n)
+	}
+}
+
+// TestShadow adds a file to the first directory: it wins at once, and
+// removing it brings the second directory's back.
+func TestShadow(t *testing.T) {
+	s := newSite(t, baseTree)
+	before := s.url("css/vars.css")
+	s.write("first/css/vars.css", ":root { --c: green; }\n")
+	after := s.url("css/vars.css")
+	if _, _, body := s.get(after); after == before || body != ":root { --c: green; }\n" {
+		t.Fatalf("shadowing file not served: %s -> %s: %q", before, after, body)
+	}
+	if _, _, body := s.get("/static/css/vars.css"); body != ":root { --c: green; }\n" {
+		t.Errorf("logical name: %q", body)
+	}
+	os.Remove(filepath.Join(s.dir, "first", "css", "vars.css"))
+	if got := s.url("css/vars.css"); got != before {
+		t.Errorf("after removing the shadowing file: %s, want %s", got, before)
+	}
+}
+
+// TestMissingReference removes a file a style sheet references: the
+// reference is logged at its line and column, once, and the style sheet
+// is served with the error in a comment at the top and a body::before
+// banner at the end, its reference left as written.
+func TestMissingReference(t *testing.T) {
+	s := newSite(t, baseTree)
+	s.url("css/app.css")
+	os.Remove(filepath.Join(s.dir, "second", "img", "bg.png"))
+	code, _, body := s.get(s.url("css/app.css"))
+	msg := "second/css/app.css:2:24: url(../img/bg.png) not found (no asset img/bg.png); add the file, fix the reference, or allow it with an assetgen:allow-missing comment"
+	if diff := cmp.Diff([]string{"assetgen: " + msg}, s.log.take()); diff != "" {
+		t.Errorf("log (-want +got):\n%s", diff)
+	}
+	if code != 200 {
+		t.Errorf("status %d", code)
+	}
+	if want := "/* assetgen: " + msg + " */\n@import \"vars."; !strings.HasPrefix(body, want) {
+		t.Errorf("body does not start with %q:\n%s", want, body)
+	}
+	if !strings.Contains(body, "url(../img/bg.png)") || !strings.Contains(body, `body::before { content: "assetgen: `+msg+`";`) {
+		t.Errorf("body lacks the reference as written or the banner:\n%s", body)
+	}
+	s.get(s.url("css/app.css"))
+	if got := s.log.take(); len(got) != 0 {
+		t.Errorf("logged again for an unchanged file: %q", got)
+	}
+	// Putting the file back heals the style sheet.
+	s.write("second/img/bg.png", "png-bytes")
+	if _, _, body := s.get(s.url("css/app.css")); strings.Contains(body, "assetgen") {
+		t.Errorf("still decorated after the file came back:\n%s", body)
+	}
+}
+
+// TestMissingScriptReference: a script's broken import is reported with
+// console.error at the end, after the code.
+func TestMissingScriptReference(t *testing.T) {
+	s := newSite(t, baseTree)
+	os.Remove(filepath.Join(s.dir, "second", "js", "lib.js"))
+	_, _, body := s.get(s.url("js/app.js"))
+	want := "import { x } from \"./lib.js\";\nconsole.log(x);\n\n;console.error(\"assetgen: second/js/app.js:1:20: import ./lib.js not found (no asset js/lib.js); add the file, fix the reference, or allow it with an assetgen:allow-missing comment\");\n"
+	if body != want {
+		t.Errorf("body:\n%s\nwant:\n%s", body, want)
+	}
+}
+
+// TestParity generates a package from a tree with references, a reference
+// cycle and a prehashed file, and checks that development mode gives every
+// file the same fingerprinted name and integrity as production.
+func TestParity(t *testing.T) {
+	files := map[string]string{
+		"static/css/app.css":        "@import \"a.css\";\nbody { background: url(/static/img/bg.png?v=1#x); }\n",
+		"static/css/a.css":          "@import \"b.css\";\n.a { background: url(../img/bg.png); }\n",
+		"static/css/b.css":          "@import \"a.css\";\n.b {}\n",
+		"static/css/self.css":       ".s { background: url(self.css#x); }\n",
+		"static/img/bg.png":         "png",
+		"static/js/app.js":          "import \"./lib.js\";\nconst u = new URL(\"../img/bg.png\", import.meta.url);\n",
+		"static/js/lib.js":          "export default 1;\n//# sourceMappingURL=lib.js.map\n",
+		"static/js/lib.js.map":      "{}",
+		"static/dist/x-AbCd1234.js": "import \"../js/lib.js\";\n",
+		"theme/img/bg.png":          "shadowing png",
+		"theme/.hidden":             "ignored",
+	}
+	dir := t.TempDir()
+	writeTree(t, dir, files)
+	writeFile(t, filepath.Join(dir, "doc.go"), "package assets\n")
+	t.Chdir(dir)
+	_, err := gen.Generate(context.Background(), gen.Config{Dirs: []string{"theme", "static"}, Package: "assets", Prehashed: []string{"dist/*"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Assets map[string]struct {
+			HashedPath, Integrity string
+		}
+	}
+	b, err := os.ReadFile("manifest.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	src, err := dev.New(dev.Config{Dirs: []string{"theme", "static"}, Prehashed: []string{"dist/*"}, Logf: t.Logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	if diff := cmp.Diff(len(m.Assets), len(src.Paths())); diff != "" {
+		t.Errorf("number of assets (-generate +dev):\n%s", diff)
+	}
+	for p, want := range m.Assets {
+		f, ok := src.Stat(p)
+		if !ok {
+			t.Errorf("%s: not found in development mode", p)
+			continue
+		}
+		if f.HashedPath != want.HashedPath || f.Integrity != want.Integrity {
+			t.Errorf("%s: development mode %s %s, generate %s %s", p, f.HashedPath, f.Integrity, want.HashedPath, want.Integrity)
+		}
+	}
+}

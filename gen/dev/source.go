@@ -1,0 +1,383 @@
+package dev
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/assetgen/assetgen/gen/internal/find"
+	"github.com/assetgen/assetgen/gen/internal/naming"
+	"github.com/assetgen/assetgen/gen/internal/rewrite"
+	"github.com/assetgen/assetgen/runtime"
+)
+
+// Source serves assets from source directories: a runtime.Live. It is
+// safe for concurrent use; requests are served one at a time, which is
+// plenty for one developer's browser.
+type Source struct {
+	cfg   Config
+	dirs  []srcDir
+	ig    *find.Ignorer
+	pre   *find.Ignorer
+	mount string // URL path of cfg.Prefix, for absolute references
+	set   *runtime.Set
+	now   func() time.Time // time.Now; tests move it
+
+	mu    sync.Mutex
+	nodes map[string]*node // by logical path: every file seen so far
+
+	reload *reloader // nil without live reload
+}
+
+var _ runtime.Live = (*Source)(nil)
+
+// srcDir is one source directory.
+type srcDir struct {
+	path string   // absolute
+	root *os.Root // opens files without leaving path
+}
+
+// New returns a Source over the directories cfg describes, not attached
+// to a Set: Attach is New and Set.SetLive.
+func New(cfg Config) (*Source, error) {
+	cfg, dirs, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	ig, err := cfg.ignorer()
+	if err != nil {
+		return nil, fmt.Errorf("assetgen dev: %w", err)
+	}
+	pre, err := find.NewIgnorer(cfg.Prehashed)
+	if err != nil {
+		return nil, fmt.Errorf("assetgen dev: prehashed: %w", err)
+	}
+	s := &Source{cfg: cfg, ig: ig, pre: pre, mount: prefixPath(cfg.Prefix), nodes: map[string]*node{}, now: time.Now}
+	for _, d := range dirs {
+		root, err := os.OpenRoot(d)
+		if err != nil {
+			s.Close()
+			return nil, fmt.Errorf("assetgen dev: %w", err)
+		}
+		s.dirs = append(s.dirs, srcDir{path: d, root: root})
+	}
+	if cfg.Reload {
+		if s.reload, err = s.watch(); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("assetgen dev: live reload: %w", err)
+		}
+	}
+	return s, nil
+}
+
+// Close stops watching and closes the directories. The Set, if attached,
+// should be detached first (set.SetLive(nil)).
+func (s *Source) Close() error {
+	if s.reload != nil {
+		s.reload.close()
+	}
+	for _, d := range s.dirs {
+		d.root.Close()
+	}
+	return nil
+}
+
+// node is the cached state of one logical path.
+type node struct {
+	logical string
+	dir     int // index of the winning source directory
+	size    int64
+	mtime   time.Time
+	racy    bool // modified too recently to trust size and mtime alone
+
+	raw       []byte
+	prehashed bool
+	refs      []ref    // local references, resolved to logical paths
+	bad       []string // problems found in the file itself, as messages
+
+	// Set by naming, valid while named is true.
+	named  bool
+	deps   []string // the targets' hashed names the final content used
+	final  []byte
+	hashed string
+	row    runtime.File
+}
+
+// ref is one local reference of a file.
+type ref struct {
+	rewrite.Ref
+	target string // logical path it resolves to
+	suffix string // ?query and #fragment, kept
+	allow  bool   // may be missing
+}
+
+// racyWindow is how recent a modification time must be for the file to
+// be read again on the next request.
+const racyWindow = 2 * time.Second
+
+// Stat implements runtime.Live.
+func (s *Source) Stat(p string) (runtime.File, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := s.current(p)
+	if n == nil {
+		return runtime.File{}, false
+	}
+	return n.row, true
+}
+
+// Read implements runtime.Live.
+func (s *Source) Read(p string) (runtime.File, []byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := s.current(p)
+	if n == nil {
+		return runtime.File{}, nil, &fs.PathError{Op: "open", Path: p, Err: fs.ErrNotExist}
+	}
+	return n.row, n.final, nil
+}
+
+// Logical implements runtime.Live: a name is a logical path held by a
+// source directory, or a fingerprinted one, stem.<HashLen hex digits>.ext
+// (any digits: see the package doc).
+func (s *Source) Logical(name string) (string, bool) {
+	if _, _, ok := s.find(name); ok {
+		return name, true
+	}
+	p, ok := s.unhash(name)
+	if !ok {
+		return "", false
+	}
+	if _, _, ok := s.find(p); ok {
+		return p, true
+	}
+	return "", false
+}
+
+// unhash removes the fingerprint naming.Hashed puts in a name.
+func (s *Source) unhash(name string) (string, bool) {
+	dir, base := path.Split(name)
+	stem, ext := naming.SplitExt(base)
+	i := strings.LastIndexByte(stem, '.')
+	if i <= 0 || len(stem)-i-1 != s.cfg.HashLen {
+		return "", false
+	}
+	for _, c := range stem[i+1:] {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return "", false
+		}
+	}
+	return dir + stem[:i] + ext, true
+}
+
+// Paths implements runtime.Live by walking every source directory: All
+// and FS use it, the handler and URL never do.
+func (s *Source) Paths() []string {
+	var roots []string
+	for _, d := range s.dirs {
+		roots = append(roots, d.path)
+	}
+	matches, err := find.Walk(context.Background(), roots, s.ig)
+	if err != nil {
+		s.cfg.Logf("assetgen: %v", err)
+	}
+	var out []string
+	for _, m := range matches {
+		if _, _, ok := s.find(m.Logical); ok { // drops links that leave their directory
+			out = append(out, m.Logical)
+		}
+	}
+	return out
+}
+
+// Events implements runtime.Live.
+func (s *Source) Events() http.Handler {
+	if s.reload == nil {
+		return nil
+	}
+	return s.reload
+}
+
+// find returns the source directory that holds logical path p now, first
+// match winning, and the file's description.
+func (s *Source) find(p string) (int, fs.FileInfo, bool) {
+	if !fs.ValidPath(p) || p == "." || s.ignored(p) {
+		return 0, nil, false
+	}
+	name := filepath.FromSlash(p)
+	for i, d := range s.dirs {
+		fi, err := d.root.Stat(name)
+		if err == nil && fi.Mode().IsRegular() {
+			return i, fi, true
+		}
+	}
+	return 0, nil, false
+}
+
+// ignored reports whether p or a directory above it is ignored.
+func (s *Source) ignored(p string) bool {
+	for q := p; q != "."; q = path.Dir(q) {
+		if s.ig.Ignored(q) {
+			return true
+		}
+	}
+	return false
+}
+
+// current returns the up-to-date node of p, or nil if no source
+// directory holds it: it checks p and everything p references,
+// transitively, once each, and names again what changed.
+func (s *Source) current(p string) *node {
+	seen := map[string]*node{}
+	n := s.visit(p, seen)
+	if n == nil {
+		return nil
+	}
+	if len(seen) == 1 && len(n.refs) == 0 {
+		if !n.named {
+			s.nameAlone(n)
+		}
+		return n
+	}
+	s.nameReachable(seen)
+	return n
+}
+
+// visit brings the node of p and those it references up to date with the
+// disk, recording each in seen (nil for a path that is not there).
+func (s *Source) visit(p string, seen map[string]*node) *node {
+	if n, ok := seen[p]; ok {
+		return n
+	}
+	n := s.load(p)
+	seen[p] = n
+	if n != nil {
+		for _, r := range n.refs {
+			s.visit(r.target, seen)
+		}
+	}
+	return n
+}
+
+// load returns the node of p, read again if its winning directory, size
+// or modification time changed, or nil.
+func (s *Source) load(p string) *node {
+	dir, fi, ok := s.find(p)
+	old := s.nodes[p]
+	if !ok {
+		delete(s.nodes, p)
+		return nil
+	}
+	if old != nil && old.dir == dir && old.size == fi.Size() && old.mtime.Equal(fi.ModTime()) && !old.racy {
+		return old
+	}
+	raw, err := s.read(dir, p)
+	if err != nil {
+		s.cfg.Logf("assetgen: %s: cannot read: %v", display(filepath.Join(s.dirs[dir].path, filepath.FromSlash(p))), err)
+		delete(s.nodes, p)
+		return nil
+	}
+	racy := s.now().Sub(fi.ModTime()) < racyWindow
+	if old != nil && old.dir == dir && string(old.raw) == string(raw) {
+		old.size, old.mtime, old.racy = fi.Size(), fi.ModTime(), racy
+		return old
+	}
+	n := &node{logical: p, dir: dir, size: fi.Size(), mtime: fi.ModTime(), racy: racy, raw: raw, prehashed: s.pre.Ignored(p)}
+	s.parse(n)
+	s.nodes[p] = n
+	return n
+}
+
+func (s *Source) read(dir int, p string) ([]byte, error) {
+	f, err := s.dirs[dir].root.Open(filepath.FromSlash(p))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(f)
+}
+
+// parse finds a CSS or JavaScript file's references and resolves the
+// local ones, as gen's findRefs does; whether their targets exist is
+// decided at each request.
+func (s *Source) parse(n *node) {
+	lang, ok := rewrite.LangOf(n.logical)
+	if !ok || n.prehashed {
+		return
+	}
+	found, allow, err := rewrite.Find(lang, n.raw)
+	if err != nil {
+		var de *rewrite.DirectiveError
+		if errors.As(err, &de) {
+			n.bad = append(n.bad, fmt.Sprintf("%s:%s", s.file(n), de.Error()))
+		}
+	}
+	allow = append(allow, s.cfg.AllowMissing...)
+	for _, f := range found {
+		p, suffix, local := rewrite.Classify(lang, f.Kind, f.URL)
+		if !local {
+			continue
+		}
+		logical, ok := rewrite.Resolve(n.logical, p, s.mount)
+		allowed := rewrite.AllowMissing(allow, p, logical)
+		if !ok {
+			if !allowed {
+				n.bad = append(n.bad, fmt.Sprintf("%s:%d:%d: %s points outside the asset tree; reference a file in a source directory, or allow it with /* assetgen:allow-missing PATTERN */", s.file(n), f.Line, f.Col, what(f)))
+			}
+			continue
+		}
+		n.refs = append(n.refs, ref{Ref: f, target: logical, suffix: suffix, allow: allowed})
+	}
+}
+
+// file names a node's source file for messages.
+func (s *Source) file(n *node) string {
+	return display(filepath.Join(s.dirs[n.dir].path, filepath.FromSlash(n.logical)))
+}
+
+// what names a reference as gen's messages do.
+func what(f rewrite.Ref) string {
+	if f.Kind == rewrite.KindURL {
+		return fmt.Sprintf("url(%s)", f.URL)
+	}
+	return fmt.Sprintf("%s %s", f.Kind, f.URL)
+}
+
+// prefixPath is the URL path of a prefix, as in gen.
+func prefixPath(prefix string) string {
+	u, err := url.Parse(prefix)
+	if err != nil || u.Path == "" {
+		return "/"
+	}
+	if !strings.HasSuffix(u.Path, "/") {
+		return u.Path + "/"
+	}
+	return u.Path
+}
+
+// sumOf is the SHA-256 of b.
+func sumOf(b []byte) [sha256.Size]byte { return sha256.Sum256(b) }
+
+// sortedKeys returns m's keys in order, for a deterministic graph.
+func sortedKeys(m map[string]*node) []string {
+	keys := make([]string, 0, len(m))
+	for k, n := range m {
+		if n != nil {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return keys
+}
