@@ -79,6 +79,15 @@ type Config struct {
 	// their names, are not hashed again, and are served as immutable.
 	Prehashed []string
 
+	// Minify minifies CSS, SVG and JSON before hashing (JavaScript is not
+	// minified yet; see gen/internal/minify).
+	Minify bool
+	// ViteManifest is a Vite build manifest (.vite/manifest.json): the
+	// files it lists are prehashed, and each entry gets an identifier named
+	// after its source (src/main.ts → SrcMainTS). Vite's outDir must be a
+	// source directory.
+	ViteManifest string
+
 	// Templates are patterns of template files (path.Match syntax, plus
 	// "**" for any number of directories) that use the generated FuncMap:
 	// each {{static "path"}} and {{integrity "path"}} in them whose path is

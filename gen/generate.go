@@ -58,6 +58,7 @@ type run struct {
 
 	compressor string        // compressorID, when compressing
 	prehashed  *find.Ignorer // matches Config.Prehashed
+	aliases    []alias       // identifiers from a Vite manifest
 
 	realDirs map[string]string // directory → its path with links evaluated
 	modDirs  map[string]bool   // directory → whether it is in another module
@@ -79,6 +80,8 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 		r.checkNames,
 		r.place,
 		r.hash,
+		r.viteEntries,
+		r.minifyAll,
 		r.findRefs,
 		r.nameAll,
 		r.checkTemplates,

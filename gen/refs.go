@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"os"
 	"slices"
 	"strings"
 
@@ -45,17 +44,9 @@ func (r *run) findRefs(ctx context.Context) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if a.data == nil {
-			b, err := os.ReadFile(a.src.Path)
-			if err != nil {
-				errs = append(errs, &Error{File: slash(a.src.Path), Msg: fmt.Sprintf("cannot read: %v", unwrapPathErr(err))})
-				continue
-			}
-			if sha256.Sum256(b) != a.sum {
-				errs = append(errs, &Error{File: slash(a.src.Path), Msg: "changed while assetgen ran; run it again"})
-				continue
-			}
-			a.data = b
+		if err := r.load(a); err != nil {
+			errs = append(errs, err)
+			continue
 		}
 		found, allow, err := rewrite.Find(lang, a.data)
 		if err != nil {

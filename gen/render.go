@@ -100,11 +100,18 @@ func renderKey(pkg *emit.Package) [sha256.Size]byte {
 	str(generatorID())
 	str(pkg.Name)
 	str(pkg.Prefix)
+	str(pkg.Compressor)
+	for _, al := range pkg.Aliases {
+		str(fmt.Sprint(al.Ident, " ", al.Source, " ", al.Index))
+	}
 	for _, a := range pkg.Assets {
 		for _, s := range [...]string{a.Ident, a.Path, a.HashedPath, a.Name, a.Source, a.Integrity, a.ContentType} {
 			str(s)
 		}
-		str(fmt.Sprint(a.Size, len(a.Refs)))
+		str(fmt.Sprint(a.Size, len(a.Refs), a.Immutable))
+		for _, e := range a.Encodings {
+			str(fmt.Sprint(e.Coding, " ", e.Name, " ", e.Size))
+		}
 		for _, ref := range a.Refs {
 			str(ref)
 		}

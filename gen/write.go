@@ -145,6 +145,14 @@ func (r *run) pkg() *emit.Package {
 			Size:        a.size,
 		})
 	}
+	index := make(map[*asset]int, len(r.assets))
+	for i, a := range r.assets {
+		index[a] = i
+	}
+	for _, al := range r.aliases {
+		p.Aliases = append(p.Aliases, emit.Alias{Ident: al.ident, Source: al.source, Index: index[al.target]})
+	}
+	slices.SortFunc(p.Aliases, func(a, b emit.Alias) int { return strings.Compare(a.Ident, b.Ident) })
 	return p
 }
 

@@ -65,6 +65,8 @@
 //	-prefix URL         default URL prefix (default /static/)
 //	-allow-missing PAT  let CSS/JS references matching PAT name no asset (a warning), repeatable
 //	-prehashed PATTERN  files already fingerprinted by a bundler keep their names, repeatable
+//	-minify             minify CSS, SVG and JSON before hashing
+//	-vite-manifest FILE Vite's .vite/manifest.json: its files keep their names, entries get identifiers
 //	-no-compress        make no br, zstd or gzip variants
 //	-compressed-only    embed only the compressed variants of files that have a gzip one
 //	-hash-len N         hex digits of the SHA-256 in names, 8 to 64 (default 12)

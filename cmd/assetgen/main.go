@@ -89,6 +89,8 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		noShadow  = fs.Bool("no-shadow", false, "make a logical path held by two directories an error")
 		allowMiss stringsFlag
 		prehashed stringsFlag
+		doMinify  = fs.Bool("minify", false, "minify CSS, SVG and JSON before hashing")
+		viteMan   = fs.String("vite-manifest", "", "Vite build `manifest` (.vite/manifest.json): its files are prehashed and its entries named after their sources")
 		noComp    = fs.Bool("no-compress", false, "make no br, zstd or gzip variants")
 		compOnly  = fs.Bool("compressed-only", false, "embed only the compressed variants of files that have a gzip one")
 		cacheDir  = fs.String("cache", "", "hash cache `directory` (default assetgen in the user cache directory)")
@@ -126,6 +128,7 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	cfg.HashLen, cfg.NoShadow = *hashLen, *noShadow
 	cfg.NoCompress, cfg.CompressedOnly = *noComp, *compOnly
 	cfg.AllowMissing, cfg.Prehashed = allowMiss, prehashed
+	cfg.Minify, cfg.ViteManifest = *doMinify, *viteMan
 	cfg.Package = *pkg
 	if cfg.Package == "" {
 		cfg.Package = defaultPackage(*out, getenv)

@@ -30,6 +30,15 @@ type Package struct {
 	Prefix     string  // default URL prefix
 	Assets     []Asset // sorted by Path
 	Compressor string  // identifies the compressors that made Encodings
+	Aliases    []Alias // extra identifiers, from a Vite manifest
+}
+
+// Alias is an extra identifier for an asset, named after the source file a
+// bundler built it from.
+type Alias struct {
+	Ident  string
+	Source string // "src/main.ts"
+	Index  int    // into Assets
 }
 
 // Asset is one row of the table and, when Ident is set, one identifier.
@@ -94,6 +103,10 @@ func Go(p *Package) ([]byte, error) {
 			}
 			g.Commentf("%s is %s, from %s.", a.Ident, a.Path, a.Source)
 			g.Id(a.Ident).Id("File").Op("=").Lit(i)
+		}
+		for _, al := range p.Aliases {
+			g.Commentf("%s is the build of %s: %s.", al.Ident, al.Source, p.Assets[al.Index].Path)
+			g.Id(al.Ident).Id("File").Op("=").Lit(al.Index)
 		}
 	})
 	f.Line()
@@ -276,6 +289,7 @@ type Manifest struct {
 	Prefix     string                   `json:"prefix"`
 	Compressor string                   `json:"compressor,omitempty"`
 	Assets     map[string]ManifestEntry `json:"assets"`
+	Sources    map[string]string        `json:"sources,omitempty"` // bundler source → logical path
 }
 
 // ManifestEntry describes one asset in the manifest.
@@ -310,6 +324,12 @@ func JSON(p *Package) ([]byte, error) {
 			Embedded:    a.Name,
 			Encodings:   a.Encodings,
 		}
+	}
+	for _, al := range p.Aliases {
+		if m.Sources == nil {
+			m.Sources = map[string]string{}
+		}
+		m.Sources[al.Source] = p.Assets[al.Index].Path
 	}
 	b, err := json.MarshalIndent(m, "", "\t")
 	if err != nil {
