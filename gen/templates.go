@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/assetgen/assetgen/gen/internal/tmplcheck"
 	"github.com/assetgen/assetgen/internal/suggest"
+	"github.com/assetgen/assetgen/internal/tmplcheck"
 )
 
 // checkTemplates parses the template files that Config.Templates names and

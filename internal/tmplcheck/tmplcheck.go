@@ -4,6 +4,10 @@
 // asset. Templates are parsed with the real text/template/parse package,
 // which html/template uses too, with function checks off, so templates that
 // use functions of their own parse as they are.
+//
+// It lives in the module's internal directory rather than gen/internal
+// because both gen (the generate-time check) and cmd/assetgen ("assetgen
+// check", which also counts template uses for -unused) import it.
 package tmplcheck
 
 import (
