@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/assetgen/assetgen/gen"
+	"github.com/assetgen/assetgen/gen/internal/find"
 )
 
 // The benchmark tree: 10,000 files, 200 MB, in 100 directories, with sizes
@@ -218,5 +219,19 @@ func BenchmarkCompile(b *testing.B) {
 				gocmd("build", "-o", os.DevNull, "./"+pkg)
 			}
 		})
+	}
+}
+
+// BenchmarkFind is the find stage alone over the benchmark tree, for
+// comparison with BenchmarkWalkStat.
+func BenchmarkFind(b *testing.B) {
+	dir, _ := benchTree(b)
+	ig, _ := find.NewIgnorer(find.DefaultIgnore)
+	b.ReportAllocs()
+	for b.Loop() {
+		ms, err := find.Walk(context.Background(), []string{filepath.Join(dir, "static")}, ig)
+		if err != nil || len(ms) != benchFiles {
+			b.Fatal(err, len(ms))
+		}
 	}
 }

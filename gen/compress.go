@@ -54,11 +54,14 @@ func (r *run) compress(ctx context.Context) error {
 		return nil
 	}
 	r.compressor = compressorID()
-	prev := r.previousEncodings()
+	var prev map[string][]variant // read only if some asset can use it
 	var todo []*asset
 	for _, a := range r.assets {
 		if !compress.Compressible(a.contentType) || a.size < compress.MinSize {
 			continue
+		}
+		if prev == nil {
+			prev = r.previousEncodings()
 		}
 		if vs, ok := prev[sri(a.sum)]; ok {
 			a.variants = vs
