@@ -64,6 +64,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if len(args) > 0 && args[0] == "find" {
 		return runFind(args[1:], stdout, stderr)
 	}
+	if isVetTool(args) {
+		runVetTool() // go vet -vettool=assetgen; exits
+	}
+	if len(args) > 0 && args[0] == "check" {
+		return runCheck(ctx, args[1:], stdout, stderr)
+	}
 	return runGenerate(ctx, args, stdout, stderr, getenv)
 }
 
@@ -89,6 +95,7 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		noShadow  = fs.Bool("no-shadow", false, "make a logical path held by two directories an error")
 		allowMiss stringsFlag
 		prehashed stringsFlag
+		templates stringsFlag
 		doMinify  = fs.Bool("minify", false, "minify CSS, SVG and JSON before hashing")
 		viteMan   = fs.String("vite-manifest", "", "Vite build `manifest` (.vite/manifest.json): its files are prehashed and its entries named after their sources")
 		noComp    = fs.Bool("no-compress", false, "make no br, zstd or gzip variants")
@@ -98,11 +105,12 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		verbose   = fs.Bool("v", false, "list shadowed files and files written")
 		quiet     = fs.Bool("q", false, "print nothing but errors")
 		version   = fs.Bool("version", false, "print the version and exit")
-		synopsis  = "assetgen [flags]\n       assetgen find [-first] [-dir DIR]... PATH"
+		synopsis  = "assetgen [flags]\n       assetgen find [-first] [-dir DIR]... PATH\n       assetgen check [-unused] [-templates GLOB]... [packages]"
 		printHelp = usage(fs, stderr, synopsis)
 	)
 	c.register(fs)
 	fs.Var(&allowMiss, "allow-missing", "let CSS/JS references matching `pattern` name no asset (a warning), repeatable")
+	fs.Var(&templates, "templates", "check static and integrity calls in template files matching `glob` (** for any depth), repeatable")
 	fs.Var(&prehashed, "prehashed", "files matching `pattern` are already fingerprinted by a bundler: keep their names, repeatable")
 	fs.Usage = func() {} // printed below, once
 	if err := fs.Parse(args); err != nil {
@@ -128,6 +136,7 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	cfg.HashLen, cfg.NoShadow = *hashLen, *noShadow
 	cfg.NoCompress, cfg.CompressedOnly = *noComp, *compOnly
 	cfg.AllowMissing, cfg.Prehashed = allowMiss, prehashed
+	cfg.Templates = templates
 	cfg.Minify, cfg.ViteManifest = *doMinify, *viteMan
 	cfg.Package = *pkg
 	if cfg.Package == "" {
@@ -173,6 +182,9 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		}
 		for _, w := range res.Written {
 			fmt.Fprintf(stdout, "wrote %s\n", w)
+		}
+		for _, u := range res.Unchecked {
+			fmt.Fprintf(stdout, "unchecked: %s\n", u)
 		}
 	}
 	fmt.Fprintf(stdout, "assetgen: %d files, %d shadowed, %s, %d hashed, %d references rewritten, %d compressed, %d copied, %s\n",
