@@ -14,29 +14,33 @@ const (
 // checkPreconditions evaluates the request's preconditions against etag,
 // the strong entity tag of the selected representation, in the order of
 // RFC 9110 §13.2.2. It returns the status to answer instead of the
-// representation (412 or 304), or 0, and whether a Range header may be
-// honored.
+// representation (412 or 304), or 0.
+//
+// Step 5, If-Range, applies only to a GET with a Range field, which only
+// the identity representation honors; serveRanges evaluates it with
+// checkIfRange after finding a Range field, so that the common request
+// reads that field once.
 //
 // The handler sends no Last-Modified (embedded files have no modification
 // time, and the entity tag is exact), so If-Unmodified-Since and
 // If-Modified-Since are never evaluated: RFC 9110 §13.1.4 and §13.1.3 tell
 // a server to ignore them for a resource without a modification date.
-func checkPreconditions(r *http.Request, etag string) (status int, rangeOK bool) {
+func checkPreconditions(r *http.Request, etag string) (status int) {
 	// Step 1: If-Match (§13.1.1).
 	if checkIfMatch(r, etag) == condFalse {
-		return http.StatusPreconditionFailed, false
+		return http.StatusPreconditionFailed
 	}
 	// Step 2: If-Unmodified-Since, ignored; see above.
 	// Step 3: If-None-Match (§13.1.2).
 	if checkIfNoneMatch(r, etag) == condFalse {
 		if r.Method == http.MethodGet || r.Method == http.MethodHead {
-			return http.StatusNotModified, false
+			return http.StatusNotModified
 		}
-		return http.StatusPreconditionFailed, false
+		return http.StatusPreconditionFailed
 	}
 	// Step 4: If-Modified-Since, ignored; see above.
-	// Step 5: If-Range (§13.1.5), only for a GET with a Range.
-	return 0, checkIfRange(r, etag) != condFalse
+	// Step 5: If-Range, in serveRanges; see above.
+	return 0
 }
 
 // checkIfMatch evaluates If-Match (RFC 9110 §13.1.1): true if the field is
@@ -71,15 +75,13 @@ func checkIfNoneMatch(r *http.Request, etag string) condResult {
 	return condTrue
 }
 
-// checkIfRange evaluates If-Range (RFC 9110 §13.1.5). It is ignored
-// without a Range field. An entity tag holds if it matches etag by strong
+// checkIfRange evaluates If-Range (RFC 9110 §13.1.5) for a request that
+// has a Range field (without one, If-Range is ignored and the caller does
+// not ask). An entity tag holds if it matches etag by strong
 // comparison; a weak tag never does. A date never holds, since the handler
 // sends no Last-Modified that it could match. When it does not hold, the
 // Range field is ignored and the whole representation is sent.
 func checkIfRange(r *http.Request, etag string) condResult {
-	if len(r.Header["Range"]) == 0 {
-		return condNone
-	}
 	lines := r.Header["If-Range"]
 	if len(lines) == 0 {
 		return condNone

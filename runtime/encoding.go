@@ -44,6 +44,11 @@ type acceptEncoding struct {
 // do with invalid list elements; codings it does not serve are ignored. If
 // a coding is listed twice, the higher weight counts. "x-gzip" is gzip
 // (RFC 9110 §8.4.1.3).
+//
+// Each element's coding is matched before its parameters are read, so the
+// parameters of codings the handler ignores ("deflate;q=0.5") cost nothing,
+// and a coding that matches needs no token check: every name it can match
+// is a token.
 func parseAcceptEncoding(lines []string) acceptEncoding {
 	ae := acceptEncoding{
 		present:  len(lines) > 0,
@@ -55,40 +60,41 @@ func parseAcceptEncoding(lines []string) acceptEncoding {
 		for len(line) > 0 {
 			var elem string
 			elem, line = cutByte(line, ',')
-			coding, q, ok := parseCodingElem(elem)
-			if !ok {
+			coding, params := cutByte(elem, ';')
+			dst := ae.weightOf(trimOWS(coding))
+			if dst == nil {
 				continue
 			}
-			var dst *int16
-			switch {
-			case equalFoldASCII(coding, "br"):
-				dst = &ae.q[codingBr]
-			case equalFoldASCII(coding, "zstd"):
-				dst = &ae.q[codingZstd]
-			case equalFoldASCII(coding, "gzip"), equalFoldASCII(coding, "x-gzip"):
-				dst = &ae.q[codingGzip]
-			case equalFoldASCII(coding, "identity"):
-				dst = &ae.identity
-			case coding == "*":
-				dst = &ae.star
-			default:
-				continue
+			if q, ok := parseWeight(params); ok {
+				*dst = max(*dst, q)
 			}
-			*dst = max(*dst, q)
 		}
 	}
 	return ae
 }
 
-// parseCodingElem parses one list element: a coding and an optional
-// weight, `gzip;q=0.8` (RFC 9110 §12.4.2, §12.5.3). An empty element is
-// not ok; a missing weight is 1000.
-func parseCodingElem(elem string) (coding string, q int16, ok bool) {
-	coding, params := cutByte(elem, ';')
-	coding = trimOWS(coding)
-	if coding == "" || !isToken(coding) {
-		return "", 0, false
+// weightOf returns where the weight of coding is kept, or nil for a coding
+// (or a malformed element) the handler ignores.
+func (ae *acceptEncoding) weightOf(coding string) *int16 {
+	switch {
+	case equalFoldASCII(coding, "br"):
+		return &ae.q[codingBr]
+	case equalFoldASCII(coding, "zstd"):
+		return &ae.q[codingZstd]
+	case equalFoldASCII(coding, "gzip"), equalFoldASCII(coding, "x-gzip"):
+		return &ae.q[codingGzip]
+	case equalFoldASCII(coding, "identity"):
+		return &ae.identity
+	case coding == "*":
+		return &ae.star
 	}
+	return nil
+}
+
+// parseWeight parses the parameters of a list element, `;q=0.8` in
+// `gzip;q=0.8` (RFC 9110 §12.4.2, §12.5.3), into a weight: 1000 if there
+// is no q parameter, and not ok if its value is malformed.
+func parseWeight(params string) (q int16, ok bool) {
 	q = 1000
 	for params != "" {
 		var p string
@@ -104,11 +110,11 @@ func parseCodingElem(elem string) (coding string, q int16, ok bool) {
 		}
 		w, ok := parseQValue(value)
 		if !ok {
-			return "", 0, false
+			return 0, false
 		}
 		q = w
 	}
-	return coding, q, true
+	return q, true
 }
 
 // parseQValue parses a qvalue (RFC 9110 §12.4.2) into thousandths:
@@ -206,21 +212,6 @@ func trimOWS(s string) string {
 		s = s[:len(s)-1]
 	}
 	return s
-}
-
-// isToken reports whether s is a token (RFC 9110 §5.6.2).
-func isToken(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		case c == '!', c == '#', c == '$', c == '%', c == '&', c == '\'', c == '*',
-			c == '+', c == '-', c == '.', c == '^', c == '_', c == '`', c == '|', c == '~':
-		default:
-			return false
-		}
-	}
-	return len(s) > 0
 }
 
 // equalFoldASCII is strings.EqualFold for ASCII, which is all that header

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -147,17 +148,19 @@ func (s *Set) Serve(opts ServeOptions) http.Handler {
 		return h // development mode: see live.go
 	}
 	h := &handler{
-		s:             s,
-		cacheHashed:   []string{cacheImmutable},
-		cacheUnhashed: []string{cacheControlUnhashed(opts.UnhashedMaxAge)},
-		cacheFallback: []string{cacheNoCache},
-		nosniff:       []string{"nosniff"},
-		vary:          []string{"Accept-Encoding"},
-		acceptRanges:  []string{"bytes"},
-		allow:         []string{"GET, HEAD"},
-		extra:         headerRules(s.files, opts.Headers),
-		names:         servableNames(s.files),
-		fallback:      -1,
+		s: s,
+		cacheControl: [numKinds][]string{
+			kindHashed:   {cacheImmutable},
+			kindUnhashed: {cacheControlUnhashed(opts.UnhashedMaxAge)},
+			kindFallback: {cacheNoCache},
+		},
+		nosniff:      []string{"nosniff"},
+		vary:         []string{"Accept-Encoding"},
+		acceptRanges: []string{"bytes"},
+		allow:        []string{"GET, HEAD"},
+		extra:        headerRules(s.files, opts.Headers),
+		names:        servableNames(s.files),
+		fallback:     -1,
 	}
 	if opts.CORSOrigin != "" {
 		h.cors = []string{opts.CORSOrigin}
@@ -282,19 +285,18 @@ type headerField struct {
 // handler is Serve's http.Handler. Every header value it sends on a
 // success path is built here or in New, never per request.
 type handler struct {
-	s             *Set
-	cacheHashed   []string
-	cacheUnhashed []string
-	cacheFallback []string
-	nosniff       []string
-	vary          []string
-	acceptRanges  []string
-	allow         []string
-	cors          []string        // nil without ServeOptions.CORSOrigin
-	extra         [][]headerField // by file index; nil without rules
-	names         map[string]nameEntry
-	index         map[string]int32 // nil without ServeOptions.Index
-	fallback      int32            // -1 without ServeOptions.Fallback
+	s            *Set
+	cacheControl [numKinds][]string // by fileKind
+	nosniff      []string
+	vary         []string
+	acceptRanges []string
+	allow        []string
+	cors         []string             // nil without ServeOptions.CORSOrigin
+	extra        [][]headerField      // by file index; nil without rules
+	names        map[string]nameEntry // by name after the mount path
+	byURL        atomic.Pointer[urlIndex]
+	index        map[string]int32 // nil without ServeOptions.Index
+	fallback     int32            // -1 without ServeOptions.Fallback
 }
 
 // fileKind says which URL of a file was asked for, which decides caching.
@@ -304,6 +306,7 @@ const (
 	kindHashed   fileKind = iota // fingerprinted name: immutable
 	kindUnhashed                 // logical name: revalidate
 	kindFallback                 // single-page-app fallback: no-cache
+	numKinds
 )
 
 // target is the outcome of resolving a request path.
@@ -315,6 +318,16 @@ type target struct {
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// The fast path: a name in the table, escaped the usual way, needs no
+	// checks; servableNames only holds names that pass them.
+	if e, ok := h.urls().names[r.URL.Path]; ok && r.URL.RawPath == "" {
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			h.serveFile(w, r, e.i, e.kind)
+			return
+		}
+		h.methodNotAllowed(w, r)
+		return
+	}
 	t := h.resolve(r)
 	switch t.status {
 	case 0:
@@ -327,14 +340,45 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header()["Allow"] = h.allow
-		writeError(w, r, http.StatusMethodNotAllowed)
+		h.methodNotAllowed(w, r)
 		return
 	}
 	h.serveFile(w, r, t.i, t.kind)
 }
 
-// resolve maps the request path to a file, applying checkName's rules.
+func (h *handler) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	w.Header()["Allow"] = h.allow
+	writeError(w, r, http.StatusMethodNotAllowed)
+}
+
+// urlIndex is h.names keyed by full request path, mount included, for the
+// prefix state it was built for, so that the common request is one map
+// lookup with no prefix to cut off.
+type urlIndex struct {
+	state *prefixState
+	names map[string]nameEntry
+}
+
+// urls returns the urlIndex for the current prefix, building it on the
+// first request after a SetPrefix. Concurrent builders build equal
+// indexes; the last one stored wins.
+func (h *handler) urls() *urlIndex {
+	st := h.s.state.Load()
+	if x := h.byURL.Load(); x != nil && x.state == st {
+		return x
+	}
+	x := &urlIndex{state: st, names: make(map[string]nameEntry, len(h.names))}
+	for name, e := range h.names {
+		if p := st.mount + name; len(p) <= maxPathLen {
+			x.names[p] = e
+		}
+	}
+	h.byURL.Store(x)
+	return x
+}
+
+// resolve maps a request path that the fast path in ServeHTTP did not
+// find to a file, applying checkName's rules, or to the error status.
 func (h *handler) resolve(r *http.Request) target {
 	if len(r.URL.Path) > maxPathLen {
 		return target{status: http.StatusRequestURITooLong}
@@ -342,11 +386,6 @@ func (h *handler) resolve(r *http.Request) target {
 	name, ok := strings.CutPrefix(r.URL.Path, h.s.state.Load().mount)
 	if !ok {
 		return target{status: http.StatusNotFound}
-	}
-	// The fast path: a name in the table, escaped the usual way, needs no
-	// checks; servableNames only holds names that pass them.
-	if e, ok := h.names[name]; ok && r.URL.RawPath == "" {
-		return target{i: e.i, kind: e.kind}
 	}
 	switch checkName(name, r.URL.RawPath) {
 	case pathBad:
@@ -393,7 +432,7 @@ func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, i int32, kin
 		writeError(w, r, http.StatusNotAcceptable)
 		return
 	}
-	status, rangeOK := checkPreconditions(r, rp.etag)
+	status := checkPreconditions(r, rp.etag)
 	if status == http.StatusPreconditionFailed {
 		writeError(w, r, status)
 		return
@@ -427,7 +466,7 @@ func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, i int32, kin
 		writeAll(w, r, data)
 	default:
 		hdr["Accept-Ranges"] = h.acceptRanges
-		if rangeOK && r.Method == http.MethodGet && h.serveRanges(w, r, data, fs, rp) {
+		if r.Method == http.MethodGet && h.serveRanges(w, r, data, fs, rp) {
 			return
 		}
 		hdr["Content-Length"] = rp.contentLength
@@ -438,8 +477,10 @@ func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, i int32, kin
 // negotiate picks the representation for the request's Accept-Encoding.
 func (fs *fileServe) negotiate(r *http.Request) (*rep, bool) {
 	if !fs.hasVariants {
-		// Identity is all there is; it is refused only if excluded.
-		if lines := r.Header["Accept-Encoding"]; len(lines) > 0 {
+		// Identity is all there is; it is refused only if excluded, which
+		// takes a weight of 0: a field without "=" (a browser's "gzip,
+		// deflate, br, zstd") cannot exclude it and needs no parsing.
+		if lines := r.Header["Accept-Encoding"]; len(lines) > 0 && hasWeight(lines) {
 			ae := parseAcceptEncoding(lines)
 			if _, ok := ae.negotiate(&fs.has); !ok {
 				return nil, false
@@ -458,19 +499,23 @@ func (fs *fileServe) negotiate(r *http.Request) (*rep, bool) {
 	return fs.variants[c], true
 }
 
+// hasWeight reports whether a field line holds an "=", which every
+// parameter, and so every qvalue, needs.
+func hasWeight(lines []string) bool {
+	for _, line := range lines {
+		if strings.IndexByte(line, '=') >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // setValidators sets the fields a 200, 206 and 304 share: ETag,
 // Cache-Control, nosniff, CORS and the ServeOptions.Headers rules, last so
 // that they win.
 func (h *handler) setValidators(hdr http.Header, i int32, kind fileKind, rp *rep) {
 	hdr["Etag"] = rp.etagHdr
-	switch kind {
-	case kindHashed:
-		hdr["Cache-Control"] = h.cacheHashed
-	case kindUnhashed:
-		hdr["Cache-Control"] = h.cacheUnhashed
-	default:
-		hdr["Cache-Control"] = h.cacheFallback
-	}
+	hdr["Cache-Control"] = h.cacheControl[kind]
 	hdr["X-Content-Type-Options"] = h.nosniff
 	if h.cors != nil {
 		hdr["Access-Control-Allow-Origin"] = h.cors
@@ -484,12 +529,17 @@ func (h *handler) setValidators(hdr http.Header, i int32, kind fileKind, rp *rep
 
 // serveRanges answers a Range request if it should be (RFC 9110 §14.2)
 // and reports whether it did; if not, the caller sends the whole file.
-// An empty file ignores Range: every range is unsatisfiable, but a 416
-// for a file that exists would only confuse (net/http does the same).
+// An If-Range that does not hold (§13.1.5, step 5 of §13.2.2) means the
+// whole file. An empty file ignores Range: every range is unsatisfiable,
+// but a 416 for a file that exists would only confuse (net/http does the
+// same).
 func (h *handler) serveRanges(w http.ResponseWriter, r *http.Request, data []byte, fs *fileServe, rp *rep) bool {
 	lines := r.Header["Range"]
 	if len(lines) != 1 || len(data) == 0 {
 		return false // Range is a single field; two lines are invalid
+	}
+	if checkIfRange(r, rp.etag) == condFalse {
+		return false
 	}
 	rs, res := parseRange(lines[0], int64(len(data)))
 	switch res {
