@@ -47,10 +47,38 @@
 // place, and only when it changed; an error leaves the previous output as it
 // was.
 //
+// # Checks
+//
+// Typed identifiers are checked by the compiler; logical paths are checked
+// at three more places, so that a broken link fails a build, not a page:
+//
+//   - Templates, at generate time: with -templates GLOB (repeatable, "**"
+//     for any number of directories) every {{static "path"}} and
+//     {{integrity "path"}} in the matching files, as the generated
+//     FuncMap defines them, must name an asset; -v lists calls with a
+//     computed path, which cannot be checked. At run time, the generated
+//     CheckTemplates does the same for parsed templates.
+//   - Go code: "assetgen check ./..." (./... is the default) reports every
+//     constant path passed to a generated package's URL, MustURL or
+//     Lookup that names no asset, and suggests the typed identifier for
+//     one that does. The same analyzer runs under go vet:
+//     go vet -vettool=$(which assetgen) ./...
+//   - Unused assets: "assetgen check -unused" also lists the assets of the
+//     generated packages among those checked that nothing refers to: no
+//     Go code in them (by identifier or constant path), no template
+//     (the -templates files, else every .html, .tmpl, .gohtml and .gotmpl
+//     file below the packages' directories), and no CSS or JavaScript of
+//     an asset that is itself used. A file reached only by URL, such as
+//     robots.txt, is listed too.
+//
+// check exits with status 1 when it reports anything.
+//
 // # Usage
 //
 //	assetgen [flags]              generate the package
 //	assetgen find [-first] PATH   list the files that hold logical path PATH
+//	assetgen check [-unused] [-templates GLOB]... [packages]
+//	                              check Go code and templates; list unused assets
 //
 // Flags:
 //
@@ -66,6 +94,7 @@
 //	-allow-missing PAT  let CSS/JS references matching PAT name no asset (a warning), repeatable
 //	-prehashed PATTERN  files already fingerprinted by a bundler keep their names, repeatable
 //	-minify             minify CSS, SVG and JSON before hashing
+//	-templates GLOB     check static and integrity calls in matching templates, repeatable
 //	-vite-manifest FILE Vite's .vite/manifest.json: its files keep their names, entries get identifiers
 //	-no-compress        make no br, zstd or gzip variants
 //	-compressed-only    embed only the compressed variants of files that have a gzip one
