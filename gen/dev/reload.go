@@ -239,6 +239,7 @@ const reloadJS = `// assetgen live reload (development mode only)
 (() => {
   const base = new URL(".", document.currentScript.src);
   const es = new EventSource(new URL("events", base));
+  es.onopen = () => { document.documentElement.dataset.assetgenLive = "open"; };
   es.addEventListener("reload", () => location.reload());
   es.addEventListener("css", async () => {
     const mount = new URL("..", base).pathname;
