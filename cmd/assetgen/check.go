@@ -13,6 +13,7 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -54,6 +55,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.Var(&templates, "templates", "check static and integrity calls in template files matching `glob` (** for any depth), repeatable")
 	unused := fs.Bool("unused", false, "also list assets that no Go code, template, CSS or JavaScript refers to")
 	tests := fs.Bool("test", true, "count uses in _test.go files")
+	preferTyped := fs.Bool("prefer-typed", false, "also report URL, MustURL and Lookup calls with a valid constant path, suggesting the typed constant")
 	verbose := fs.Bool("v", false, "list template calls with a computed path, which cannot be checked")
 	printHelp := usage(fs, stderr, "assetgen check [-unused] [-templates GLOB]... [packages]")
 	fs.Usage = func() {}
@@ -66,6 +68,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		printHelp()
 		return exitUsage
 	}
+	analyzer.Analyzer.Flags.Set("prefer-typed", strconv.FormatBool(*preferTyped))
 	c := &check{ctx: ctx, stdout: stdout, stderr: stderr, templates: templates, tests: *tests, verbose: *verbose}
 	return c.run(fs.Args(), *unused)
 }

@@ -39,6 +39,16 @@ var Analyzer = &analysis.Analyzer{
 	Run:        run,
 }
 
+// preferTyped is the -prefer-typed flag: also report calls with a valid
+// constant path, suggesting the typed constant. Off by default, because
+// such code works; a project that wants every asset reference checked by
+// the compiler turns it on.
+var preferTyped bool
+
+func init() {
+	Analyzer.Flags.BoolVar(&preferTyped, "prefer-typed", false, "also report URL/MustURL/Lookup calls with a valid constant path, suggesting the typed constant")
+}
+
 // Result is what Analyzer computes for one package.
 type Result struct {
 	// Manifest is the path of the package's manifest.json when the
@@ -180,19 +190,31 @@ func (c *checker) call(call *ast.CallExpr, parent ast.Node) {
 		return
 	}
 	p := constant.StringVal(tv.Value)
-	a, ok := f.lookup(p)
-	if !ok {
-		c.pass.Report(analysis.Diagnostic{Pos: call.Args[0].Pos(), End: call.Args[0].End(), Message: missing(p, fn.Pkg(), f)})
-		return
-	}
-	c.use(fn.Pkg(), p)
-	if a.Ident == "" {
-		return
-	}
 	qual := qualifier(call.Fun)
 	method := "URL()"
 	if fn.Name() == "Lookup" {
 		method = "Asset()"
+	}
+	a, ok := f.lookup(p)
+	if !ok {
+		msg, s := missing(p, fn.Pkg(), f)
+		d := analysis.Diagnostic{Pos: call.Args[0].Pos(), End: call.Args[0].End(), Message: msg}
+		// The fix for a typo is the typed constant of the suggestion, so
+		// the next typo is the compiler's to catch.
+		if sa, ok := f.lookup(s); ok && sa.Ident != "" {
+			if repl, ok := replacement(fn.Name(), call, parent); ok {
+				d.SuggestedFixes = []analysis.SuggestedFix{{
+					Message:   fmt.Sprintf("Use %s%s (%s)", qual, sa.Ident, s),
+					TextEdits: []analysis.TextEdit{{Pos: call.Pos(), End: call.End(), NewText: []byte(qual + sa.Ident + "." + method + repl)}},
+				}}
+			}
+		}
+		c.pass.Report(d)
+		return
+	}
+	c.use(fn.Pkg(), p)
+	if !preferTyped || a.Ident == "" {
+		return
 	}
 	d := analysis.Diagnostic{
 		Pos:     call.Pos(),
@@ -244,7 +266,9 @@ func qualifier(fun ast.Expr) string {
 	return ""
 }
 
-func missing(p string, pkg *types.Package, f *assetsFact) string {
+// missing is the message for a path that names no asset, and the closest
+// asset's path, if one is close.
+func missing(p string, pkg *types.Package, f *assetsFact) (string, string) {
 	msg := fmt.Sprintf("%s is not an asset of package %s", p, pkg.Name())
 	s := suggest.Closest(p, func(yield func(string) bool) {
 		for _, a := range f.Assets {
@@ -254,9 +278,9 @@ func missing(p string, pkg *types.Package, f *assetsFact) string {
 		}
 	})
 	if s != "" {
-		return msg + "; did you mean " + s + "?"
+		return msg + "; did you mean " + s + "?", s
 	}
-	return msg + "; fix the path or add the file"
+	return msg + "; fix the path or add the file", ""
 }
 
 // generated returns the package's assets when assetgen generated it,

@@ -13,12 +13,13 @@
 //
 //   - a path that names no asset, with the closest logical path as a
 //     suggestion: "css/bse.css is not an asset of package assets; did you
-//     mean css/base.css?";
-//   - a path that names an asset with an identifier, suggesting the
-//     identifier, which turns a later rename into a compile error:
-//     "use assets.CSSBaseCSS.URL() for css/base.css; the compiler checks it".
+//     mean css/base.css?", and a fix to the suggestion's typed constant;
+//   - with -prefer-typed, also a path that names an asset with an
+//     identifier, suggesting the identifier, which turns a later rename
+//     into a compile error: "use assets.CSSBaseCSS.URL() for css/base.css;
+//     the compiler checks it". Off by default: such code works.
 //
-// Where the rewrite is exact, the second diagnostic carries a fix:
+// Where the rewrite is exact, a diagnostic carries a fix:
 // MustURL(p) becomes CSSBaseCSS.URL(); URL(p) becomes CSSBaseCSS.URL(), nil
 // and Lookup(p) becomes CSSBaseCSS.Asset(), true when the call is all of a
 // return statement's results or the right side of a two-value assignment

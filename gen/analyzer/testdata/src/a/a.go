@@ -19,19 +19,10 @@ func broken(dynamic string) {
 	_ = fmt.Sprint("css/bse.css")        // not a generated package
 }
 
-func fixes() (string, error) {
-	_ = assets.MustURL("css/base.css") // want `use assets.CSSBaseCSS.URL\(\) for css/base.css; the compiler checks it`
-	_ = web.MustURL(base)              // want `use web.CSSBaseCSS.URL\(\) for css/base.css; the compiler checks it`
-	var u string
-	var err error
-	u, err = assets.URL("img/logo.svg")    // want `use assets.ImgLogoSVG.URL\(\) for img/logo.svg; the compiler checks it`
-	a, ok := assets.Lookup("img/logo.svg") // want `use assets.ImgLogoSVG.Asset\(\) for img/logo.svg; the compiler checks it`
-	_, _, _, _ = u, err, a, ok
-	return assets.URL("css/base.css") // want `use assets.CSSBaseCSS.URL\(\) for css/base.css; the compiler checks it`
-}
-
-func noFix() {
-	u, err := assets.URL("css/base.css") // want `use assets.CSSBaseCSS.URL\(\) for css/base.css; the compiler checks it`
-	fmt.Println(u, err)
-	fmt.Println(assets.Lookup("img/logo.svg")) // want `use assets.ImgLogoSVG.Asset\(\) for img/logo.svg; the compiler checks it`
+func valid() (string, error) {
+	_ = assets.MustURL("css/base.css") // valid: no report unless -prefer-typed
+	_ = web.MustURL(base)
+	a, ok := assets.Lookup("img/logo.svg")
+	_, _ = a, ok
+	return assets.URL("css/base.css")
 }
