@@ -10,6 +10,7 @@ require (
 	github.com/fsnotify/fsnotify v1.9.0
 	github.com/google/go-cmp v0.7.0
 	github.com/klauspost/compress v1.19.2
+	github.com/tdewolff/minify/v2 v2.23.5
 	github.com/tdewolff/parse/v2 v2.8.20
 	golang.org/x/mod v0.33.0
 	golang.org/x/tools v0.42.0
@@ -21,7 +22,6 @@ require (
 	github.com/gobwas/httphead v0.1.0 // indirect
 	github.com/gobwas/pool v0.2.1 // indirect
 	github.com/gobwas/ws v1.4.0 // indirect
-	github.com/tdewolff/minify/v2 v2.23.5 // indirect
 	golang.org/x/sync v0.19.0 // indirect
 	golang.org/x/sys v0.41.0 // indirect
 )
