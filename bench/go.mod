@@ -1,0 +1,25 @@
+module github.com/assetgen/assetgen/bench
+
+go 1.24.0
+
+require github.com/assetgen/assetgen v0.0.0
+
+require (
+	github.com/benbjohnson/hashfs v0.2.2
+	github.com/vearutop/statigz v1.4.0
+)
+
+require (
+	github.com/andybalholm/brotli v1.2.8 // indirect
+	github.com/dave/jennifer v1.7.1 // indirect
+	github.com/klauspost/compress v1.19.2 // indirect
+	github.com/tdewolff/minify/v2 v2.23.5 // indirect
+	github.com/tdewolff/parse/v2 v2.8.20 // indirect
+	golang.org/x/mod v0.33.0 // indirect
+	golang.org/x/sync v0.19.0 // indirect
+	golang.org/x/tools v0.42.0 // indirect
+)
+
+replace github.com/assetgen/assetgen => ../
+
+tool github.com/assetgen/assetgen/cmd/assetgen
