@@ -40,9 +40,9 @@ for mode in identity default compressed-only; do
 	default) flag= ;;
 	compressed-only) flag=-compressed-only ;;
 	esac
-	(cd "$tmp/example" && go run ../cmd/assetgen -q -no-cache -dir theme -dir static $flag &&
+	(cd "$tmp/example" && go run ../cmd/assetgen -q -no-cache -pkg main -dir theme -dir static $flag &&
 		go build -o "$tmp/example-$mode" .)
-	(cd "$tmp/bench/assets" && go tool assetgen -q -no-cache -dir static $flag &&
+	(cd "$tmp/bench/assets" && go tool assetgen -q -no-cache -pkg assets -dir static $flag &&
 		cd .. && go build -o "$tmp/bench-$mode" ./sizeprobe)
 	printf '| %s | `%s` | %s | %s |\n' "$mode" "${flag:-(none)}" \
 		"$(size "$tmp/example-$mode")" "$(size "$tmp/bench-$mode")"
