@@ -15,6 +15,8 @@ import (
 	"slices"
 	"strings"
 
+	"golang.org/x/mod/modfile"
+
 	"github.com/assetgen/assetgen/gen/internal/compress"
 	"github.com/assetgen/assetgen/gen/internal/emit"
 	"github.com/assetgen/assetgen/gen/internal/naming"
@@ -55,7 +57,76 @@ func (r *run) emitAndWrite(ctx context.Context) error {
 	if len(outs) > 1 {
 		outs[1].data = js
 	}
+	dev, err := r.devOutput()
+	if err != nil {
+		return err
+	}
+	if dev != nil {
+		if err := r.checkOutputs([]output{*dev}); err != nil {
+			return err
+		}
+		outs = append(outs, *dev)
+	}
 	return r.write(ctx, owned, outs)
+}
+
+// devOutput renders the development-mode file (built only with the
+// assetgen_dev tag; see package gen/dev), which records where the sources
+// are relative to the module so that it is the same on every machine. A
+// package outside any module gets none: dev mode could not find its
+// sources again.
+func (r *run) devOutput() (*output, error) {
+	root, module := moduleOf(r.outAbs)
+	if root == "" {
+		return nil, nil
+	}
+	rel := func(base, p string) string {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return filepath.ToSlash(p)
+		}
+		if real, err := filepath.EvalSymlinks(abs); err == nil {
+			abs = real
+		}
+		if r, err := filepath.Rel(base, abs); err == nil {
+			return filepath.ToSlash(r)
+		}
+		return filepath.ToSlash(abs)
+	}
+	p := &emit.DevPackage{
+		Name:            r.cfg.Package,
+		Module:          module,
+		Package:         rel(root, r.outAbs),
+		Ignore:          r.cfg.Ignore,
+		NoDefaultIgnore: r.cfg.NoDefaultIgnore,
+		Prefix:          r.cfg.Prefix,
+		HashLen:         r.cfg.HashLen,
+		AllowMissing:    r.cfg.AllowMissing,
+		Prehashed:       r.cfg.Prehashed,
+	}
+	for _, d := range r.cfg.Dirs {
+		p.Dirs = append(p.Dirs, rel(r.outAbs, d))
+	}
+	code, err := emit.DevGo(p)
+	if err != nil {
+		return nil, err
+	}
+	name := emit.DevFileName(r.cfg.FileName)
+	old, _ := os.ReadFile(filepath.Join(r.cfg.OutDir, name))
+	return &output{name: name, data: code, old: old}, nil
+}
+
+// moduleOf returns the root and path of the module holding dir: the
+// nearest go.mod at or above it.
+func moduleOf(dir string) (root, module string) {
+	for d := dir; ; d = filepath.Dir(d) {
+		if b, err := os.ReadFile(filepath.Join(d, "go.mod")); err == nil {
+			return d, modfile.ModulePath(b)
+		}
+		if filepath.Dir(d) == d {
+			return "", ""
+		}
+	}
 }
 
 // ownedFiles names the copies in the owned directory by content hash, so
