@@ -154,6 +154,12 @@ func SetPrefix(prefix string) error {
 	return set.SetPrefix(prefix)
 }
 
+// Set returns the runtime's set of this package's assets, for code that
+// works with several packages, and for development mode's dev.Attach.
+func Set() *runtime.Set {
+	return set
+}
+
 // Prefix returns the URL prefix in force.
 func Prefix() string {
 	return set.Prefix()
