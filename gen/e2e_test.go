@@ -32,7 +32,7 @@ require github.com/assetgen/assetgen v0.0.0
 replace github.com/assetgen/assetgen => ` + filepath.ToSlash(root) + "\n",
 		// The directive is split so that go generate ./... in this
 		// repository does not run it.
-		"web/web.go": "// Package web holds the site's assets.\npackage web\n\n//go:" + "generate go run github.com/assetgen/assetgen/cmd/assetgen -dir ../theme -dir static\n",
+		"web/web.go":                "// Package web holds the site's assets.\npackage web\n\n//go:" + "generate go run github.com/assetgen/assetgen/cmd/assetgen -dir ../theme -dir static\n",
 		"web/static/css/base.css":   "body { color: red; }\n",
 		"web/static/img/logo.svg":   "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n",
 		"theme/img/logo.svg":        "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect/></svg>\n",

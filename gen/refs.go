@@ -3,7 +3,6 @@ package gen
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -189,20 +188,14 @@ func (r *run) nameCycle(members []*asset) {
 	slices.SortFunc(members, func(a, b *asset) int { return strings.Compare(a.logical, b.logical) })
 	// Outside references first, so the digest covers the names of
 	// everything the cycle reaches.
+	logicals := make([]string, len(members))
 	partial := make([][]byte, len(members))
 	for i, m := range members {
+		logicals[i] = m.logical
 		partial[i] = r.applyRefs(m, func(t *asset) bool { return !in[t] })
 	}
-	h := sha256.New()
-	for i, m := range members {
-		binary.Write(h, binary.LittleEndian, uint64(len(m.logical)))
-		h.Write([]byte(m.logical))
-		binary.Write(h, binary.LittleEndian, uint64(len(partial[i])))
-		h.Write(partial[i])
-	}
-	digest := h.Sum(nil)
-	for _, m := range members {
-		m.hashed = r.hashedName(m, sha256.Sum256(append(slices.Clip(digest), m.logical...)))
+	for i, sum := range naming.CycleSums(logicals, partial) {
+		members[i].hashed = r.hashedName(members[i], sum)
 	}
 	for _, m := range members {
 		r.rewriteRefs(m, func(*asset) bool { return true })

@@ -3,7 +3,6 @@ package dev
 import (
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -107,17 +106,14 @@ func (s *Source) nameCycle(members []*node, seen map[string]*node) {
 		in[m] = true
 	}
 	slices.SortFunc(members, func(a, b *node) int { return strings.Compare(a.logical, b.logical) })
-	h := sha256.New()
-	for _, m := range members {
-		partial, _ := s.apply(m, seen, func(t *node) bool { return !in[t] })
-		binary.Write(h, binary.LittleEndian, uint64(len(m.logical)))
-		h.Write([]byte(m.logical))
-		binary.Write(h, binary.LittleEndian, uint64(len(partial)))
-		h.Write(partial)
+	logicals := make([]string, len(members))
+	partial := make([][]byte, len(members))
+	for i, m := range members {
+		logicals[i] = m.logical
+		partial[i], _ = s.apply(m, seen, func(t *node) bool { return !in[t] })
 	}
-	digest := h.Sum(nil)
-	for _, m := range members {
-		m.hashed = s.hashedName(m, sha256.Sum256(append(slices.Clip(digest), m.logical...)))
+	for i, sum := range naming.CycleSums(logicals, partial) {
+		members[i].hashed = s.hashedName(members[i], sum)
 	}
 	for _, m := range members {
 		final, problems := s.apply(m, seen, func(*node) bool { return true })

@@ -4,6 +4,8 @@
 package naming
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -119,4 +121,32 @@ func Hashed(logical, hash string) string {
 	}
 	stem, ext := SplitExt(name)
 	return dir + stem + "." + hash + ext
+}
+
+// CycleSums returns the sums that name the members of a reference cycle
+// (a.css imports b.css imports a.css), which cannot be named one after
+// another. logicals are the members' logical paths, sorted; partial[i] is
+// member i's content with the references leaving the cycle already
+// rewritten to their final names. The cycle's digest is the SHA-256 of
+// every member's path and partial content, length-prefixed, in order; a
+// member's sum is the SHA-256 of that digest and its own path. So every
+// member's name covers every member's content and everything the cycle
+// reaches, and depends on nothing else.
+func CycleSums(logicals []string, partial [][]byte) [][sha256.Size]byte {
+	h := sha256.New()
+	var n [8]byte
+	for i, l := range logicals {
+		binary.LittleEndian.PutUint64(n[:], uint64(len(l)))
+		h.Write(n[:])
+		h.Write([]byte(l))
+		binary.LittleEndian.PutUint64(n[:], uint64(len(partial[i])))
+		h.Write(n[:])
+		h.Write(partial[i])
+	}
+	digest := h.Sum(nil)
+	out := make([][sha256.Size]byte, len(logicals))
+	for i, l := range logicals {
+		out[i] = sha256.Sum256(append(digest[:len(digest):len(digest)], l...))
+	}
+	return out
 }

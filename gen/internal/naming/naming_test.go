@@ -110,3 +110,25 @@ func FuzzHashed(f *testing.F) {
 		}
 	})
 }
+
+func TestCycleSums(t *testing.T) {
+	logicals := []string{"a.css", "b.css"}
+	base := CycleSums(logicals, [][]byte{[]byte("A"), []byte("B")})
+	if base[0] == base[1] {
+		t.Fatal("members share a sum")
+	}
+	if again := CycleSums(logicals, [][]byte{[]byte("A"), []byte("B")}); again[0] != base[0] || again[1] != base[1] {
+		t.Fatal("CycleSums is not deterministic")
+	}
+	// Changing one member renames every member.
+	changed := CycleSums(logicals, [][]byte{[]byte("A"), []byte("B2")})
+	if changed[0] == base[0] || changed[1] == base[1] {
+		t.Error("changing b.css left a member's sum unchanged")
+	}
+	// Lengths are part of the digest: moving a byte across the boundary
+	// between path and content changes the sums.
+	shifted := CycleSums([]string{"a.cssA", "b.css"}, [][]byte{nil, []byte("B")})
+	if shifted[1] == base[1] {
+		t.Error("path/content boundary not encoded")
+	}
+}
