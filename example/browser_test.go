@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/network"
+	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/assetgen/assetgen/internal/testenv"
@@ -64,13 +65,18 @@ func TestBrowser(t *testing.T) {
 	var net netLog
 	chromedp.ListenTarget(ctx, net.record)
 
-	var color, status string
+	var color, status, headerBG string
+	var interLoaded bool
 	var shot []byte
 	if err := chromedp.Run(ctx,
 		network.Enable(),
 		chromedp.Navigate(srv.URL+"/"),
 		chromedp.Evaluate(`getComputedStyle(document.querySelector("h1")).color`, &color),
 		chromedp.Text("#status", &status, chromedp.ByQuery),
+		// theme.css, imported by base.css, sets the header's background;
+		// fonts.css, imported by theme.css, declares Inter.
+		chromedp.Evaluate(`getComputedStyle(document.querySelector("header")).backgroundImage`, &headerBG),
+		chromedp.Evaluate(`document.fonts.ready.then(() => document.fonts.check("16px Inter") && [...document.fonts].some(f => f.family === "Inter" && f.status === "loaded"))`, &interLoaded, awaitPromise),
 		chromedp.FullScreenshot(&shot, 100), // 100: PNG,
 	); err != nil {
 		t.Fatalf("first load: %v", err)
@@ -91,8 +97,16 @@ func TestBrowser(t *testing.T) {
 		}
 	}
 
+	// Two levels of @import: base.css → theme.css → fonts.css, which pulls
+	// the font; theme.css pulls the image. Each by its hashed URL.
+	if !strings.Contains(headerBG, ImgStripesSVG.URL()) {
+		t.Errorf("header background-image = %q, want url(...%s): theme.css not applied or not rewritten", headerBG, ImgStripesSVG.URL())
+	}
+	if !interLoaded {
+		t.Error("font Inter not loaded: fonts.css not applied or the font URL not rewritten")
+	}
 	checkFirstLoad(t, first, brotli)
-	for _, p := range []string{CSSBaseCSS.URL(), JSAppJS.URL(), ImgLogoSVG.URL()} {
+	for _, p := range []string{CSSBaseCSS.URL(), CSSThemeCSS.URL(), CSSFontsCSS.URL(), FontsInterLatin400NormalWOFF2.URL(), ImgStripesSVG.URL(), JSAppJS.URL(), ImgLogoSVG.URL()} {
 		if firstServed[p] != http.StatusOK {
 			t.Errorf("first load: server answered %s with %d, want 200", p, firstServed[p])
 		}
@@ -104,6 +118,11 @@ func TestBrowser(t *testing.T) {
 	reload := net.take()
 	logRequests(t, "reload", reload)
 	checkReload(t, reload, srvLog.take())
+}
+
+// awaitPromise makes Evaluate wait for the expression's promise.
+func awaitPromise(p *cdpruntime.EvaluateParams) *cdpruntime.EvaluateParams {
+	return p.WithAwaitPromise(true)
 }
 
 // checkFirstLoad checks the requests of a load with an empty cache.
