@@ -83,3 +83,79 @@ func generateSum(t *testing.T, cfg Config) string {
 	}
 	return string(b)
 }
+
+// TestOutputRecord checks the skip for unchanged outputs: once recorded, a
+// run reads nothing, and a hand edit that keeps the size is still undone.
+func TestOutputRecord(t *testing.T) {
+	dir := t.TempDir()
+	static := filepath.Join(dir, "static")
+	os.MkdirAll(static, 0o755)
+	os.WriteFile(filepath.Join(static, "a.css"), []byte("a{}"), 0o644)
+	cfg := Config{Dirs: []string{static}, OutDir: dir, Package: "assets", CacheDir: filepath.Join(dir, "cache")}
+	gen := filepath.Join(dir, DefaultFileName)
+	if _, err := Generate(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := os.ReadFile(gen)
+	time.Sleep(racyWindow + 100*time.Millisecond)
+	if _, err := Generate(context.Background(), cfg); err != nil { // verifies and records
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(cfg.CacheDir, "render-v1")); err != nil {
+		t.Fatal(err)
+	}
+	// Same size, one byte changed.
+	edited := append([]byte(nil), want...)
+	edited[len(edited)-2] ^= 1
+	os.WriteFile(gen, edited, 0o644)
+	res, err := Generate(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(gen); string(got) != string(want) {
+		t.Errorf("hand edit survived a run; written %v", res.Written)
+	}
+}
+
+// TestTreeRecord checks the early stop over an unchanged tree, and that a
+// same-size rewrite of a source with its old modification time still
+// regenerates.
+func TestTreeRecord(t *testing.T) {
+	dir := t.TempDir()
+	static := filepath.Join(dir, "static")
+	os.MkdirAll(static, 0o755)
+	src := filepath.Join(static, "a.css")
+	old := time.Now().Add(-time.Hour)
+	os.WriteFile(src, []byte("a{}"), 0o644)
+	os.Chtimes(src, old, old)
+	cfg := Config{Dirs: []string{static}, OutDir: dir, Package: "assets", CacheDir: filepath.Join(dir, "cache")}
+	run := func() *Result {
+		t.Helper()
+		res, err := Generate(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	run()
+	time.Sleep(racyWindow + 100*time.Millisecond)
+	run() // records the outputs
+	run() // records the tree
+	if _, err := os.Stat(filepath.Join(cfg.CacheDir, "render-v1")); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(filepath.Join(dir, DefaultManifest))
+	// Without the hash cache, only the early stop avoids hashing.
+	if err := os.RemoveAll(filepath.Join(cfg.CacheDir, "hash-v1")); err != nil {
+		t.Fatal(err)
+	}
+	if res := run(); res.Files != 1 || res.Bytes != 3 || len(res.Written) != 0 || res.Hashed != 0 {
+		t.Fatalf("unchanged run: %+v", res)
+	}
+	os.WriteFile(src, []byte("b{}"), 0o644)
+	os.Chtimes(src, old, old)
+	run()
+	if after, _ := os.ReadFile(filepath.Join(dir, DefaultManifest)); string(after) == string(before) {
+		t.Fatal("manifest unchanged after a same-size rewrite of a source")
+	}
+}

@@ -88,9 +88,14 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 		r.compress,
 		r.emitAndWrite,
 	}
-	for _, stage := range stages {
+	for i, stage := range stages {
 		if err := stage(ctx); err != nil {
 			return nil, err
+		}
+		// After find: an unchanged tree whose outputs are as the last run
+		// left them needs nothing more (see unchanged).
+		if i == 1 && r.unchanged() {
+			break
 		}
 	}
 	r.res.Files = len(r.assets)

@@ -210,7 +210,7 @@ func (r *run) hashedName(a *asset, sum [sha256.Size]byte) string {
 	if a.prehashed {
 		return a.logical
 	}
-	return naming.Hashed(a.logical, hex.EncodeToString(sum[:])[:r.cfg.HashLen])
+	return naming.Hashed(a.logical, hex.EncodeToString(sum[:(r.cfg.HashLen+1)/2])[:r.cfg.HashLen])
 }
 
 // rewriteRefs replaces an asset's content with its references, those whose

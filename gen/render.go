@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"time"
 
 	"github.com/assetgen/assetgen/gen/internal/emit"
 )
@@ -28,11 +29,9 @@ import (
 // identity: its build info and its executable's size and modification time,
 // so a rebuilt assetgen never reuses another build's output. Like the hash
 // cache, the render cache can only save time: a miss renders.
-func (r *run) render(pkg *emit.Package, oldCode, oldManifest []byte) (code, manifest []byte, err error) {
+func (r *run) render(pkg *emit.Package, key [sha256.Size]byte, oldCode, oldManifest []byte) (code, manifest []byte, err error) {
 	var file string
-	var key [sha256.Size]byte
 	if r.cfg.CacheDir != "" {
-		key = renderKey(pkg)
 		id := sha256.Sum256([]byte(r.outAbs))
 		file = filepath.Join(r.cfg.CacheDir, "render-v1", hex.EncodeToString(id[:12]))
 		if code, manifest, ok := readRender(file, key, oldCode, oldManifest); ok {
@@ -87,34 +86,60 @@ func readRender(file string, key [sha256.Size]byte, oldCode, oldManifest []byte)
 	return code, manifest, true
 }
 
-// renderKey is a fixed-size key for the model and the generator. Every
-// string is written with its length, so no two models share an encoding.
-func renderKey(pkg *emit.Package) [sha256.Size]byte {
+// outputKey is a fixed-size key for everything the outputs are rendered
+// from: the generator, the model, the development-mode file's fields and
+// the output names. Every string is written with its length, so no two
+// inputs share an encoding.
+func outputKey(pkg *emit.Package, dev *emit.DevPackage, names []string) [sha256.Size]byte {
 	h := sha256.New()
 	var buf []byte
 	str := func(s string) {
 		buf = binary.LittleEndian.AppendUint64(buf[:0], uint64(len(s)))
+		buf = append(buf, s...) // one Write, no conversion allocated
 		h.Write(buf)
-		io.WriteString(h, s)
+	}
+	num := func(n int64) {
+		buf = binary.LittleEndian.AppendUint64(buf[:0], uint64(n))
+		h.Write(buf)
+	}
+	strs := func(ss []string) {
+		num(int64(len(ss)))
+		for _, s := range ss {
+			str(s)
+		}
 	}
 	str(generatorID())
+	strs(names)
 	str(pkg.Name)
 	str(pkg.Prefix)
 	str(pkg.Compressor)
+	num(int64(len(pkg.Aliases)))
 	for _, al := range pkg.Aliases {
-		str(fmt.Sprint(al.Ident, " ", al.Source, " ", al.Index))
+		str(al.Ident)
+		str(al.Source)
+		num(int64(al.Index))
 	}
+	num(int64(len(pkg.Assets)))
 	for _, a := range pkg.Assets {
 		for _, s := range [...]string{a.Ident, a.Path, a.HashedPath, a.Name, a.Source, a.Integrity, a.ContentType} {
 			str(s)
 		}
-		str(fmt.Sprint(a.Size, len(a.Refs), a.Immutable))
+		num(a.Size)
+		if a.Immutable {
+			num(1)
+		} else {
+			num(0)
+		}
+		strs(a.Refs)
+		num(int64(len(a.Encodings)))
 		for _, e := range a.Encodings {
-			str(fmt.Sprint(e.Coding, " ", e.Name, " ", e.Size))
+			str(e.Coding)
+			str(e.Name)
+			num(e.Size)
 		}
-		for _, ref := range a.Refs {
-			str(ref)
-		}
+	}
+	if dev != nil {
+		str(fmt.Sprintf("%#v", *dev))
 	}
 	var sum [sha256.Size]byte
 	h.Sum(sum[:0])
@@ -133,4 +158,77 @@ func generatorID() string {
 		}
 	}
 	return b.String()
+}
+
+// outputsCurrent reports whether the outputs on disk are exactly what the
+// last run recorded for this key, judged by their stat alone, as the hash
+// cache judges sources: then nothing needs reading, rendering or writing.
+// A record is made only for outputs whose times are older than the racy
+// window, so a file rewritten within one clock tick is never taken for
+// unchanged.
+func (r *run) outputsCurrent(key [sha256.Size]byte, names []string) bool {
+	file := r.outputRecordFile()
+	if file == "" {
+		return false
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return false
+	}
+	want := r.outputStats(key, names, false)
+	return want != nil && bytes.Equal(b, want)
+}
+
+// recordOutputs records the outputs' stats after a run that found them
+// already right, so the next run can skip them. A run that wrote them
+// records nothing: their times are too young to trust.
+func (r *run) recordOutputs(key [sha256.Size]byte, outs []output) {
+	file := r.outputRecordFile()
+	if file == "" {
+		return
+	}
+	names := make([]string, len(outs))
+	for i, o := range outs {
+		names[i] = o.name
+		if o.old == nil || !bytes.Equal(o.old, o.data) {
+			os.Remove(file)
+			return
+		}
+	}
+	if b := r.outputStats(key, names, true); b != nil {
+		_ = writeFileAtomic(file, b)
+	} else {
+		os.Remove(file)
+	}
+}
+
+func (r *run) outputRecordFile() string {
+	if r.cfg.CacheDir == "" {
+		return ""
+	}
+	id := sha256.Sum256([]byte(r.outAbs))
+	return filepath.Join(r.cfg.CacheDir, "render-v1", hex.EncodeToString(id[:12])+".stat")
+}
+
+// outputStats encodes the key and each output's name and stat key; nil if
+// one is missing or, when recording, too young.
+func (r *run) outputStats(key [sha256.Size]byte, names []string, recording bool) []byte {
+	b := append([]byte(nil), key[:]...)
+	now := time.Now()
+	for _, n := range names {
+		fi, err := os.Stat(filepath.Join(r.cfg.OutDir, n))
+		if err != nil {
+			return nil
+		}
+		if recording && (now.Sub(fi.ModTime()) < racyWindow || now.Sub(sysChangeTime(fi)) < racyWindow) {
+			return nil
+		}
+		k := keyOf(fi)
+		b = binary.LittleEndian.AppendUint32(b, uint32(len(n)))
+		b = append(b, n...)
+		b = binary.LittleEndian.AppendUint64(b, uint64(k.Size))
+		b = binary.LittleEndian.AppendUint64(b, uint64(k.MTime))
+		b = k.Sys.append(b)
+	}
+	return b
 }

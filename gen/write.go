@@ -38,47 +38,63 @@ type output struct {
 // overwrite something assetgen did not write, then writes.
 func (r *run) emitAndWrite(ctx context.Context) error {
 	owned := r.ownedFiles()
-	outs := []output{{name: r.cfg.FileName}, {name: r.cfg.Manifest}}
-	if r.cfg.Manifest == "-" {
-		outs = outs[:1]
+	pkg := r.pkg()
+	devPkg := r.devPackage()
+	names := []string{r.cfg.FileName}
+	if r.cfg.Manifest != "-" {
+		names = append(names, r.cfg.Manifest)
+	}
+	if devPkg != nil {
+		names = append(names, emit.DevFileName(r.cfg.FileName))
+	}
+	key := outputKey(pkg, devPkg, names)
+	if r.outputsCurrent(key, names) {
+		if err := r.write(ctx, owned, nil); err != nil {
+			return err
+		}
+		r.recordTree(key)
+		return nil
+	}
+	outs := make([]output, len(names))
+	for i, n := range names {
+		outs[i].name = n
 	}
 	if err := r.checkOutputs(outs); err != nil {
 		return err
 	}
 	var oldManifest []byte
-	if len(outs) > 1 {
+	if r.cfg.Manifest != "-" {
 		oldManifest = outs[1].old
 	}
-	code, js, err := r.render(r.pkg(), outs[0].old, oldManifest)
+	code, js, err := r.render(pkg, key, outs[0].old, oldManifest)
 	if err != nil {
 		return err
 	}
 	outs[0].data = code
-	if len(outs) > 1 {
+	if r.cfg.Manifest != "-" {
 		outs[1].data = js
 	}
-	dev, err := r.devOutput()
-	if err != nil {
-		return err
-	}
-	if dev != nil {
-		if err := r.checkOutputs([]output{*dev}); err != nil {
+	if devPkg != nil {
+		if outs[len(outs)-1].data, err = emit.DevGo(devPkg); err != nil {
 			return err
 		}
-		outs = append(outs, *dev)
 	}
-	return r.write(ctx, owned, outs)
+	if err := r.write(ctx, owned, outs); err != nil {
+		return err
+	}
+	r.recordOutputs(key, outs)
+	return nil
 }
 
-// devOutput renders the development-mode file (built only with the
+// devPackage describes the development-mode file (built only with the
 // assetgen_dev tag; see package gen/dev), which records where the sources
 // are relative to the module so that it is the same on every machine. A
 // package outside any module gets none: dev mode could not find its
 // sources again.
-func (r *run) devOutput() (*output, error) {
+func (r *run) devPackage() *emit.DevPackage {
 	root, module := moduleOf(r.outAbs)
 	if root == "" {
-		return nil, nil
+		return nil
 	}
 	rel := func(base, p string) string {
 		abs, err := filepath.Abs(p)
@@ -107,13 +123,7 @@ func (r *run) devOutput() (*output, error) {
 	for _, d := range r.cfg.Dirs {
 		p.Dirs = append(p.Dirs, rel(r.outAbs, d))
 	}
-	code, err := emit.DevGo(p)
-	if err != nil {
-		return nil, err
-	}
-	name := emit.DevFileName(r.cfg.FileName)
-	old, _ := os.ReadFile(filepath.Join(r.cfg.OutDir, name))
-	return &output{name: name, data: code, old: old}, nil
+	return p
 }
 
 // moduleOf returns the root and path of the module holding dir: the
@@ -187,7 +197,7 @@ func (r *run) identityOmitted(a *asset) bool {
 
 // pkg builds the model that emit renders.
 func (r *run) pkg() *emit.Package {
-	p := &emit.Package{Name: r.cfg.Package, Prefix: r.cfg.Prefix, Compressor: r.compressor}
+	p := &emit.Package{Name: r.cfg.Package, Prefix: r.cfg.Prefix, Compressor: r.compressor, Assets: make([]emit.Asset, 0, len(r.assets))}
 	for _, a := range r.assets {
 		var encs []emit.Encoding
 		for _, v := range a.variants {
