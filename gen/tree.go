@@ -54,7 +54,9 @@ func (r *run) treeKey(recording bool) (key [sha256.Size]byte, ok bool) {
 		return true
 	}
 	str(generatorID())
-	str(fmt.Sprintf("%#v", r.cfg))
+	cfg := r.cfg
+	cfg.Progress = nil // a func prints as its address, which differs per process
+	str(fmt.Sprintf("%#v", cfg))
 	for _, a := range r.assets {
 		str(a.logical)
 		str(a.abs)
