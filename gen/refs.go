@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 
@@ -33,7 +32,7 @@ func (r *run) findRefs(ctx context.Context) error {
 	for _, a := range r.assets {
 		byLogical[a.logical] = a
 	}
-	mount := prefixPath(r.cfg.Prefix)
+	mount := rewrite.PrefixPath(r.cfg.Prefix)
 	var errs ErrorList
 	for _, a := range r.assets {
 		lang, ok := rewrite.LangOf(a.logical)
@@ -67,7 +66,7 @@ func (r *run) findRefs(ctx context.Context) error {
 			target := byLogical[logical]
 			if !ok || target == nil {
 				if rewrite.AllowMissing(allow, p, logical) {
-					r.res.Warnings = append(r.res.Warnings, fmt.Sprintf("%s:%d:%d: %s(%s) not found; allowed by assetgen:allow-missing", slash(a.src.Path), f.Line, f.Col, f.Kind, f.URL))
+					r.res.Warnings = append(r.res.Warnings, fmt.Sprintf("%s:%d:%d: %s not found; allowed by assetgen:allow-missing", slash(a.src.Path), f.Line, f.Col, f))
 					continue
 				}
 				errs = append(errs, &Error{File: slash(a.src.Path), Line: f.Line, Col: f.Col, Msg: missingMsg(f, logical, ok, r.assets)})
@@ -81,18 +80,11 @@ func (r *run) findRefs(ctx context.Context) error {
 
 // missingMsg says what a reference named and how to fix it.
 func missingMsg(f rewrite.Ref, logical string, resolved bool, assets []*asset) string {
-	what := fmt.Sprintf("%s %s", f.Kind, f.URL)
-	if f.Kind == rewrite.KindURL {
-		what = fmt.Sprintf("url(%s)", f.URL)
+	s := ""
+	if resolved {
+		s = closest(logical, assets)
 	}
-	if !resolved {
-		return what + " points outside the asset tree; reference a file in a source directory, or allow it with /* assetgen:allow-missing PATTERN */"
-	}
-	msg := fmt.Sprintf("%s not found (no asset %s)", what, logical)
-	if s := closest(logical, assets); s != "" {
-		return msg + "; did you mean " + s + "?"
-	}
-	return msg + "; add the file, fix the reference, or allow it with an assetgen:allow-missing comment or -allow-missing"
+	return rewrite.Missing(f, logical, resolved, s)
 }
 
 // closest returns the logical path closest to p, if one is close.
@@ -104,20 +96,6 @@ func closest(p string, assets []*asset) string {
 			}
 		}
 	})
-}
-
-// prefixPath is the URL path of a prefix ("/static/" for both "/static/"
-// and "https://cdn.example.com/static/"), against which absolute references
-// resolve.
-func prefixPath(prefix string) string {
-	u, err := url.Parse(prefix)
-	if err != nil || u.Path == "" {
-		return "/"
-	}
-	if !strings.HasSuffix(u.Path, "/") {
-		return u.Path + "/"
-	}
-	return u.Path
 }
 
 // nameAll gives every asset its final content and fingerprinted name, in

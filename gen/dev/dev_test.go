@@ -251,7 +251,7 @@ func TestMissingReference(t *testing.T) {
 	s.url("css/app.css")
 	os.Remove(filepath.Join(s.dir, "second", "img", "bg.png"))
 	code, _, body := s.get(s.url("css/app.css"))
-	msg := "second/css/app.css:2:24: url(../img/bg.png) not found (no asset img/bg.png); add the file, fix the reference, or allow it with an assetgen:allow-missing comment"
+	msg := "second/css/app.css:2:24: url(../img/bg.png) not found (no asset img/bg.png); add the file, fix the reference, or allow it with an assetgen:allow-missing comment or -allow-missing"
 	if diff := cmp.Diff([]string{"assetgen: " + msg}, s.log.take()); diff != "" {
 		t.Errorf("log (-want +got):\n%s", diff)
 	}
@@ -281,7 +281,7 @@ func TestMissingScriptReference(t *testing.T) {
 	s := newSite(t, baseTree)
 	os.Remove(filepath.Join(s.dir, "second", "js", "lib.js"))
 	_, _, body := s.get(s.url("js/app.js"))
-	want := "import { x } from \"./lib.js\";\nconsole.log(x);\n\n;console.error(\"assetgen: second/js/app.js:1:20: import ./lib.js not found (no asset js/lib.js); add the file, fix the reference, or allow it with an assetgen:allow-missing comment\");\n"
+	want := "import { x } from \"./lib.js\";\nconsole.log(x);\n\n;console.error(\"assetgen: second/js/app.js:1:20: import ./lib.js not found (no asset js/lib.js); add the file, fix the reference, or allow it with an assetgen:allow-missing comment or -allow-missing\");\n"
 	if body != want {
 		t.Errorf("body:\n%s\nwant:\n%s", body, want)
 	}

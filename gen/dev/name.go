@@ -132,7 +132,7 @@ func (s *Source) apply(n *node, seen map[string]*node, use func(*node) bool) ([]
 		t := seen[r.target]
 		switch {
 		case t == nil && !r.allow:
-			problems = append(problems, fmt.Sprintf("%s:%d:%d: %s not found (no asset %s); add the file, fix the reference, or allow it with an assetgen:allow-missing comment", s.file(n), r.Line, r.Col, what(r.Ref), r.target))
+			problems = append(problems, fmt.Sprintf("%s:%d:%d: %s", s.file(n), r.Line, r.Col, rewrite.Missing(r.Ref, r.target, true, "")))
 		case t == nil, !use(t):
 		default:
 			refs = append(refs, r.Ref)

@@ -3,6 +3,7 @@ package dev
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/assetgen/assetgen/gen/internal/rewrite"
 	"io/fs"
 	"net/http"
 	"path"
@@ -208,7 +209,7 @@ func (r *reloader) url(w http.ResponseWriter, req *http.Request) {
 		http.NotFound(w, req)
 		return
 	}
-	name, ok := strings.CutPrefix(u, prefixPath(set.Prefix()))
+	name, ok := strings.CutPrefix(u, rewrite.PrefixPath(set.Prefix()))
 	if !ok {
 		http.NotFound(w, req)
 		return

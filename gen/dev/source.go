@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
-	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -64,7 +63,7 @@ func New(cfg Config) (*Source, error) {
 	if err != nil {
 		return nil, fmt.Errorf("assetgen dev: prehashed: %w", err)
 	}
-	s := &Source{cfg: cfg, ig: ig, pre: pre, mount: prefixPath(cfg.Prefix), nodes: map[string]*node{}, now: time.Now}
+	s := &Source{cfg: cfg, ig: ig, pre: pre, mount: rewrite.PrefixPath(cfg.Prefix), nodes: map[string]*node{}, now: time.Now}
 	for _, d := range dirs {
 		root, err := os.OpenRoot(d)
 		if err != nil {
@@ -334,7 +333,7 @@ func (s *Source) parse(n *node) {
 		allowed := rewrite.AllowMissing(allow, p, logical)
 		if !ok {
 			if !allowed {
-				n.bad = append(n.bad, fmt.Sprintf("%s:%d:%d: %s points outside the asset tree; reference a file in a source directory, or allow it with /* assetgen:allow-missing PATTERN */", s.file(n), f.Line, f.Col, what(f)))
+				n.bad = append(n.bad, fmt.Sprintf("%s:%d:%d: %s", s.file(n), f.Line, f.Col, rewrite.Missing(f, "", false, "")))
 			}
 			continue
 		}
@@ -345,26 +344,6 @@ func (s *Source) parse(n *node) {
 // file names a node's source file for messages.
 func (s *Source) file(n *node) string {
 	return display(filepath.Join(s.dirs[n.dir].path, filepath.FromSlash(n.logical)))
-}
-
-// what names a reference as gen's messages do.
-func what(f rewrite.Ref) string {
-	if f.Kind == rewrite.KindURL {
-		return fmt.Sprintf("url(%s)", f.URL)
-	}
-	return fmt.Sprintf("%s %s", f.Kind, f.URL)
-}
-
-// prefixPath is the URL path of a prefix, as in gen.
-func prefixPath(prefix string) string {
-	u, err := url.Parse(prefix)
-	if err != nil || u.Path == "" {
-		return "/"
-	}
-	if !strings.HasSuffix(u.Path, "/") {
-		return u.Path + "/"
-	}
-	return u.Path
 }
 
 // sumOf is the SHA-256 of b.

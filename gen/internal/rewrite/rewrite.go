@@ -17,6 +17,7 @@ package rewrite
 
 import (
 	"fmt"
+	"net/url"
 	"path"
 	"slices"
 	"strings"
@@ -217,4 +218,43 @@ func lineStarts(src []byte) []int {
 		}
 	}
 	return lines
+}
+
+// String names a reference as messages do: "url(fonts/a.woff2)" for
+// url(), the kind and the URL for the others ("import ./lib.js").
+func (r Ref) String() string {
+	if r.Kind == KindURL {
+		return "url(" + r.URL + ")"
+	}
+	return string(r.Kind) + " " + r.URL
+}
+
+// Missing is the message, after file:line:col, for a reference to no
+// asset: one that resolved to logical (resolved true) or that points
+// outside the asset tree. suggestion, if not empty, is the closest asset.
+// Generation and development mode both use it, so a broken reference
+// reads the same in both.
+func Missing(r Ref, logical string, resolved bool, suggestion string) string {
+	if !resolved {
+		return r.String() + " points outside the asset tree; reference a file in a source directory, or allow it with /* assetgen:allow-missing PATTERN */"
+	}
+	msg := r.String() + " not found (no asset " + logical + ")"
+	if suggestion != "" {
+		return msg + "; did you mean " + suggestion + "?"
+	}
+	return msg + "; add the file, fix the reference, or allow it with an assetgen:allow-missing comment or -allow-missing"
+}
+
+// PrefixPath is the URL path of an asset URL prefix ("/static/" for both
+// "/static/" and "https://cdn.example.com/static/"), the prefixPath that
+// Resolve resolves absolute references against.
+func PrefixPath(prefix string) string {
+	u, err := url.Parse(prefix)
+	if err != nil || u.Path == "" {
+		return "/"
+	}
+	if !strings.HasSuffix(u.Path, "/") {
+		return u.Path + "/"
+	}
+	return u.Path
 }
