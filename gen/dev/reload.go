@@ -3,7 +3,6 @@ package dev
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/assetgen/assetgen/gen/internal/rewrite"
 	"io/fs"
 	"net/http"
 	"path"
@@ -13,6 +12,8 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+
+	"github.com/assetgen/assetgen/gen/internal/rewrite"
 )
 
 // debounce is how long the watcher waits after a change for more: an
