@@ -159,3 +159,14 @@ func TestTreeRecord(t *testing.T) {
 		t.Fatal("manifest unchanged after a same-size rewrite of a source")
 	}
 }
+
+func TestErrorQuotesControlCharacters(t *testing.T) {
+	e := &Error{File: "static/new\nline.css", Msg: "bad name"}
+	if got, want := e.Error(), `"static/new\nline.css": bad name`; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	e = &Error{File: "static/a.css", Line: 3, Col: 7, Msg: "x"}
+	if got, want := e.Error(), "static/a.css:3:7: x"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+}

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Error is a problem with the input, positioned in a file where there is
@@ -20,15 +22,21 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
+	file := e.File
+	if strings.ContainsFunc(file, unicode.IsControl) {
+		// A name with a newline or escape in it would break the one-line
+		// form and could rewrite the terminal: quote it.
+		file = strconv.Quote(file)
+	}
 	switch {
-	case e.File == "":
+	case file == "":
 		return e.Msg
 	case e.Line == 0:
-		return e.File + ": " + e.Msg
+		return file + ": " + e.Msg
 	case e.Col == 0:
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+		return fmt.Sprintf("%s:%d: %s", file, e.Line, e.Msg)
 	}
-	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+	return fmt.Sprintf("%s:%d:%d: %s", file, e.Line, e.Col, e.Msg)
 }
 
 // ErrorList is every input error of a run, sorted by file and position so
