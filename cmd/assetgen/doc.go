@@ -47,6 +47,25 @@
 // place, and only when it changed; an error leaves the previous output as it
 // was.
 //
+// References in CSS (url(), @import) and JavaScript (import, export,
+// import(), new URL()) are rewritten to the targets' fingerprinted names,
+// in dependency order, so that a style sheet's name changes when a font it
+// uses does; a reference to no asset is an error at its line and column.
+// Compressible files get br, zstd and gzip variants, which the handler
+// serves by Accept-Encoding.
+//
+// # Development mode
+//
+// Beside assets_gen.go, assetgen writes assets_dev_gen.go, built only with
+// the assetgen_dev tag:
+//
+//	go run -tags assetgen_dev .
+//
+// serves the assets live from the source directories, with the same API
+// and the same fingerprinted URLs, recomputed when a file changes; a
+// broken reference shows in the page. Builds without the tag link none of
+// it. See package github.com/assetgen/assetgen/gen/dev.
+//
 // # Checks
 //
 // Typed identifiers are checked by the compiler; logical paths are checked
