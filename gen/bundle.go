@@ -13,7 +13,7 @@ import (
 	"github.com/assetgen/assetgen/gen/internal/vite"
 )
 
-// minifyAll minifies CSS, SVG and JSON assets (Config.Minify) before their
+// minifyAll minifies CSS, JavaScript, SVG and JSON assets (Config.Minify) before their
 // references are found and their names hashed, so the hash covers the
 // bytes that are served. A file the minifier cannot read is served as it
 // is, with a warning. Prehashed files are a bundler's output, already
@@ -48,7 +48,7 @@ func (r *run) minifyAll(ctx context.Context) error {
 
 func minifiable(contentType string) bool {
 	mt, _, _ := strings.Cut(contentType, ";")
-	return mt == "text/css" || mt == "image/svg+xml" || mt == "application/json" || strings.HasSuffix(mt, "+json")
+	return mt == "text/css" || mt == "text/javascript" || mt == "image/svg+xml" || mt == "application/json" || strings.HasSuffix(mt, "+json")
 }
 
 // load reads an asset's content into a.data, once, checking it is what

@@ -79,8 +79,7 @@ type Config struct {
 	// their names, are not hashed again, and are served as immutable.
 	Prehashed []string
 
-	// Minify minifies CSS, SVG and JSON before hashing (JavaScript is not
-	// minified yet; see gen/internal/minify).
+	// Minify minifies CSS, JavaScript, SVG and JSON before hashing.
 	Minify bool
 	// ViteManifest is a Vite build manifest (.vite/manifest.json): the
 	// files it lists are prehashed, and each entry gets an identifier named

@@ -112,7 +112,7 @@
 //	-prefix URL         default URL prefix (default /static/)
 //	-allow-missing PAT  let CSS/JS references matching PAT name no asset (a warning), repeatable
 //	-prehashed PATTERN  files already fingerprinted by a bundler keep their names, repeatable
-//	-minify             minify CSS, SVG and JSON before hashing
+//	-minify             minify CSS, JavaScript, SVG and JSON before hashing
 //	-templates GLOB     check static and integrity calls in matching templates, repeatable
 //	-vite-manifest FILE Vite's .vite/manifest.json: its files keep their names, entries get identifiers
 //	-no-compress        make no br, zstd or gzip variants

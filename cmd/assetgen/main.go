@@ -96,7 +96,7 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		allowMiss stringsFlag
 		prehashed stringsFlag
 		templates stringsFlag
-		doMinify  = fs.Bool("minify", false, "minify CSS, SVG and JSON before hashing")
+		doMinify  = fs.Bool("minify", false, "minify CSS, JavaScript, SVG and JSON before hashing")
 		viteMan   = fs.String("vite-manifest", "", "Vite build `manifest` (.vite/manifest.json): its files are prehashed and its entries named after their sources")
 		noComp    = fs.Bool("no-compress", false, "make no br, zstd or gzip variants")
 		compOnly  = fs.Bool("compressed-only", false, "embed only the compressed variants of files that have a gzip one")

@@ -1,6 +1,7 @@
-// Package minify is assetgen's opt-in minification of CSS, JavaScript,
-// SVG and JSON with github.com/tdewolff/minify/v2, made safe for the
-// references the rewrite package finds.
+// Package minify is assetgen's opt-in minification of CSS, SVG and JSON
+// with github.com/tdewolff/minify/v2 and of JavaScript with esbuild
+// (github.com/evanw/esbuild/pkg/api), made safe for the references the
+// rewrite package finds.
 //
 // The minifiers keep every url(), @import, import, export, import() and
 // new URL() reference (possibly requoted), but drop comments, which hold
@@ -23,6 +24,7 @@ import (
 	"strings"
 
 	"github.com/assetgen/assetgen/gen/internal/rewrite"
+	"github.com/evanw/esbuild/pkg/api"
 	tdminify "github.com/tdewolff/minify/v2"
 	"github.com/tdewolff/minify/v2/css"
 	"github.com/tdewolff/minify/v2/json"
@@ -36,13 +38,13 @@ import (
 // or a media type that does not parse, returns src itself and changed
 // false.
 //
-// JavaScript is not minified yet, and returns src and changed false: the
-// JavaScript minifier of minify v2.23.5, the last release that builds with
-// go 1.24, does not compile against parse v2.8.20, which the lexers of the
-// rewrite package need; v2.24 builds with it but requires go 1.25. When
-// go.mod moves to go 1.25, add a case for text/javascript (and the legacy
-// application/javascript, application/x-javascript, application/ecmascript)
-// with lang rewrite.JS: keepComments already handles JavaScript.
+// JavaScript (text/javascript and its legacy names) is minified by
+// esbuild's transform API: whitespace, syntax and local identifiers, with
+// import and export statements, import() and new URL() kept as they are
+// (a transform does not bundle) and license comments (/*! ... */, @license)
+// kept at the end of the file. tdewolff/minify's JavaScript minifier is
+// not used: the release that builds with go 1.24 does not build against
+// the lexer version the rewrite package needs.
 //
 // err is the minifier's error when src cannot be minified; the caller
 // should then serve src unminified and say why.
@@ -56,6 +58,8 @@ func Minify(mediaType string, src []byte) (out []byte, changed bool, err error) 
 		lang rewrite.Lang
 	)
 	switch {
+	case isJS(mt):
+		return minifyJS(src)
 	case mt == "text/css":
 		m, lang = (&css.Minifier{}).Minify, rewrite.CSS
 	case mt == "image/svg+xml":
@@ -74,6 +78,37 @@ func Minify(mediaType string, src []byte) (out []byte, changed bool, err error) 
 		out = keepComments(lang, src, out)
 	}
 	return out, true, nil
+}
+
+func isJS(mt string) bool {
+	switch mt {
+	case "text/javascript", "application/javascript", "application/x-javascript", "application/ecmascript", "text/ecmascript":
+		return true
+	}
+	return false
+}
+
+// minifyJS minifies a script or module with esbuild. esbuild's errors
+// carry a line and column, which the message keeps.
+func minifyJS(src []byte) ([]byte, bool, error) {
+	res := api.Transform(string(src), api.TransformOptions{
+		Loader:            api.LoaderJS,
+		Target:            api.ESNext,
+		Charset:           api.CharsetUTF8,
+		LegalComments:     api.LegalCommentsEndOfFile,
+		MinifyWhitespace:  true,
+		MinifySyntax:      true,
+		MinifyIdentifiers: true,
+		LogLevel:          api.LogLevelSilent,
+	})
+	if len(res.Errors) > 0 {
+		e := res.Errors[0]
+		if e.Location != nil {
+			return src, false, fmt.Errorf("minify text/javascript: %d:%d: %s", e.Location.Line, e.Location.Column+1, e.Text)
+		}
+		return src, false, fmt.Errorf("minify text/javascript: %s", e.Text)
+	}
+	return keepComments(rewrite.JS, src, res.Code), true, nil
 }
 
 // keepComments appends to the minified out the assetgen:allow-missing

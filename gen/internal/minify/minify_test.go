@@ -29,7 +29,10 @@ var minifyTests = []struct {
 		"a{color:red}\n/*# sourceMappingURL=app.css.map */", true},
 	{"CSSDirective", "text/css", "/* assetgen:allow-missing /api/* */\na { b: url(/api/x.png) }",
 		"a{b:url(/api/x.png)}\n/* assetgen:allow-missing /api/* */", true},
-	{"JSNotYet", "text/javascript", "function add ( a , b ) {\n  return a + b ;\n}\n", "function add ( a , b ) {\n  return a + b ;\n}\n", false},
+	{"JS", "text/javascript", "function add ( a , b ) {\n  return a + b ;\n}\n", "function add(n,d){return n+d}\n", true},
+	{"JSModule", "text/javascript", "import { helper } from \"./util.js\";\nimport React from 'react';\nexport * from \"../lib/lib.mjs\";\nconst worker = new URL( \"./worker.js\" , import.meta.url );\nimport( \"./lazy.js\" );\nconsole.log( helper , React , worker );\n//# sourceMappingURL=main.js.map\n",
+		"import{helper as o}from\"./util.js\";import r from\"react\";export*from\"../lib/lib.mjs\";const e=new URL(\"./worker.js\",import.meta.url);import(\"./lazy.js\"),console.log(o,r,e);\n\n//# sourceMappingURL=main.js.map", true},
+	{"JSLicense", "application/javascript", "/*! keep me, MIT */\nvar  x = 1 ;\n", "var x=1;\n/*! keep me, MIT */\n", true},
 	{"SVG", "image/svg+xml", "<svg xmlns=\"http://www.w3.org/2000/svg\" >\n  <!-- c -->\n  <rect width=\"10\" height=\"10\" />\n</svg>\n",
 		"<svg xmlns=\"http://www.w3.org/2000/svg\"><rect width=\"10\" height=\"10\"/></svg>", true},
 	{"JSON", "application/json", "{\n  \"a\" : [ 1 , 2 ]\n}\n", "{\"a\":[1,2]}", true},
@@ -56,6 +59,11 @@ func TestMinifyError(t *testing.T) {
 	got, changed, err := Minify("application/json", src)
 	if err == nil || changed || string(got) != string(src) {
 		t.Errorf("Minify(invalid JSON) = %q, %v, %v; want the source, false and an error", got, changed, err)
+	}
+	src = []byte("let x = ;\n")
+	got, changed, err = Minify("text/javascript", src)
+	if want := "minify text/javascript: 1:9: Unexpected \";\""; err == nil || err.Error() != want || changed || string(got) != string(src) {
+		t.Errorf("Minify(invalid JS) = %q, %v, %v; want the source, false and %s", got, changed, err, want)
 	}
 }
 
