@@ -46,7 +46,7 @@ func TestBrowser(t *testing.T) {
 	defer cancel()
 	ctx, cancel = chromedp.NewExecAllocator(ctx,
 		chromedp.ExecPath(chromium),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(testenv.BrowserProfile(t)),
 		chromedp.Headless,
 		chromedp.NoSandbox, // root in CI containers
 		chromedp.DisableGPU,

@@ -66,7 +66,7 @@ func TestBrowserLiveReload(t *testing.T) {
 	defer cancel()
 	ctx, cancel = chromedp.NewExecAllocator(ctx,
 		chromedp.ExecPath(chromium),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(testenv.BrowserProfile(t)),
 		chromedp.Headless,
 		chromedp.NoSandbox, // root in CI containers
 		chromedp.DisableGPU,

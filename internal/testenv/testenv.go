@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"testing"
+	"time"
 )
 
 // RequireAllVar is the environment variable that turns skips into failures.
@@ -34,4 +35,25 @@ func Missing(t testing.TB, format string, args ...any) {
 		t.Fatalf("%s is set, so this cannot be skipped: "+format, append([]any{RequireAllVar}, args...)...)
 	}
 	t.Skipf(format, args...)
+}
+
+// BrowserProfile returns a new directory for a browser's profile. Unlike
+// t.TempDir, its removal at the end of the test retries for a while and
+// never fails the test: a browser's helper processes may still be writing
+// into it for a moment after the browser was told to exit.
+func BrowserProfile(t testing.TB) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "assetgen-browser-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for range 20 {
+			if os.RemoveAll(dir) == nil {
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	})
+	return dir
 }
