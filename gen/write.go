@@ -119,6 +119,7 @@ func (r *run) devPackage() *emit.DevPackage {
 		HashLen:         r.cfg.HashLen,
 		AllowMissing:    r.cfg.AllowMissing,
 		Prehashed:       r.cfg.Prehashed,
+		Minify:          r.cfg.Minify,
 	}
 	for _, d := range r.cfg.Dirs {
 		p.Dirs = append(p.Dirs, rel(r.outAbs, d))

@@ -137,6 +137,9 @@ type Config struct {
 	AllowMissing []string
 	// Prehashed are patterns of files that keep their names.
 	Prehashed []string
+	// Minify minifies CSS, JavaScript, SVG and JSON as generate's -minify
+	// does, so that fingerprints match production's.
+	Minify bool
 
 	// Root is the directory relative Dirs are resolved against. Empty
 	// means the working directory, or, when Module is set, the package

@@ -289,8 +289,15 @@ func TestMissingScriptReference(t *testing.T) {
 
 // TestParity generates a package from a tree with references, a reference
 // cycle and a prehashed file, and checks that development mode gives every
-// file the same fingerprinted name and integrity as production.
+// file the same fingerprinted name and integrity as production, with and
+// without -minify.
 func TestParity(t *testing.T) {
+	for _, minify := range []bool{false, true} {
+		t.Run(fmt.Sprintf("Minify=%v", minify), func(t *testing.T) { testParity(t, minify) })
+	}
+}
+
+func testParity(t *testing.T, minify bool) {
 	files := map[string]string{
 		"static/css/app.css":        "@import \"a.css\";\nbody { background: url(/static/img/bg.png?v=1#x); }\n",
 		"static/css/a.css":          "@import \"b.css\";\n.a { background: url(../img/bg.png); }\n",
@@ -308,7 +315,7 @@ func TestParity(t *testing.T) {
 	writeTree(t, dir, files)
 	writeFile(t, filepath.Join(dir, "doc.go"), "package assets\n")
 	t.Chdir(dir)
-	_, err := gen.Generate(context.Background(), gen.Config{Dirs: []string{"theme", "static"}, Package: "assets", Prehashed: []string{"dist/*"}})
+	_, err := gen.Generate(context.Background(), gen.Config{Dirs: []string{"theme", "static"}, Package: "assets", Prehashed: []string{"dist/*"}, Minify: minify})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -324,7 +331,7 @@ func TestParity(t *testing.T) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		t.Fatal(err)
 	}
-	src, err := dev.New(dev.Config{Dirs: []string{"theme", "static"}, Prehashed: []string{"dist/*"}, Logf: t.Logf})
+	src, err := dev.New(dev.Config{Dirs: []string{"theme", "static"}, Prehashed: []string{"dist/*"}, Minify: minify, Logf: t.Logf})
 	if err != nil {
 		t.Fatal(err)
 	}

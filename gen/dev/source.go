@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/assetgen/assetgen/gen/internal/find"
+	"github.com/assetgen/assetgen/gen/internal/mediatype"
+	"github.com/assetgen/assetgen/gen/internal/minify"
 	"github.com/assetgen/assetgen/gen/internal/naming"
 	"github.com/assetgen/assetgen/gen/internal/rewrite"
 	"github.com/assetgen/assetgen/runtime"
@@ -101,7 +103,8 @@ type node struct {
 	mtime   time.Time
 	racy    bool // modified too recently to trust size and mtime alone
 
-	raw       []byte
+	raw       []byte // content, minified when Config.Minify
+	orig      []byte // content as read, to tell a real change from a touch
 	prehashed bool
 	refs      []ref    // local references, resolved to logical paths
 	bad       []string // problems found in the file itself, as messages
@@ -289,14 +292,32 @@ func (s *Source) load(p string) *node {
 		return nil
 	}
 	racy := s.now().Sub(fi.ModTime()) < racyWindow
-	if old != nil && old.dir == dir && string(old.raw) == string(raw) {
+	if old != nil && old.dir == dir && string(old.orig) == string(raw) {
 		old.size, old.mtime, old.racy = fi.Size(), fi.ModTime(), racy
 		return old
 	}
-	n := &node{logical: p, dir: dir, size: fi.Size(), mtime: fi.ModTime(), racy: racy, raw: raw, prehashed: s.pre.Ignored(p)}
+	n := &node{logical: p, dir: dir, size: fi.Size(), mtime: fi.ModTime(), racy: racy, raw: raw, orig: raw, prehashed: s.pre.Ignored(p)}
+	s.minify(n)
 	s.parse(n)
 	s.nodes[p] = n
 	return n
+}
+
+// minify minifies a file as generate's -minify does (Config.Minify), so
+// that names match production's; a file the minifier cannot read is
+// served as it is, and logged.
+func (s *Source) minify(n *node) {
+	if !s.cfg.Minify || n.prehashed {
+		return
+	}
+	out, changed, err := minify.Minify(mediatype.Of(n.logical, n.raw[:min(len(n.raw), 512)]), n.raw)
+	if err != nil {
+		s.cfg.Logf("assetgen: %s: not minified: %v", s.file(n), err)
+		return
+	}
+	if changed {
+		n.raw = out
+	}
 }
 
 func (s *Source) read(dir int, p string) ([]byte, error) {

@@ -31,6 +31,7 @@ type DevPackage struct {
 	HashLen         int
 	AllowMissing    []string
 	Prehashed       []string
+	Minify          bool
 }
 
 // DevFileName returns the name of the development-mode file beside the
@@ -75,6 +76,9 @@ func DevGo(p *DevPackage) ([]byte, error) {
 	}
 	if len(p.AllowMissing) > 0 {
 		fields[jen.Id("AllowMissing")] = strs(p.AllowMissing)
+	}
+	if p.Minify {
+		fields[jen.Id("Minify")] = jen.True()
 	}
 	if len(p.Prehashed) > 0 {
 		fields[jen.Id("Prehashed")] = strs(p.Prehashed)
