@@ -3,6 +3,7 @@ package gen
 import (
 	"context"
 	"os"
+	"path"
 	"path/filepath"
 	"testing"
 	"time"
@@ -168,5 +169,16 @@ func TestErrorQuotesControlCharacters(t *testing.T) {
 	e = &Error{File: "static/a.css", Line: 3, Col: 7, Msg: "x"}
 	if got, want := e.Error(), "static/a.css:3:7: x"; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
+	}
+}
+
+func TestGlobEscape(t *testing.T) {
+	for _, p := range []string{"assets/index-BkJ3Ld9x.js", "pages/[slug].js", `a\b*?.js`} {
+		if ok, err := path.Match(globEscape(p), p); !ok || err != nil {
+			t.Errorf("globEscape(%q) = %q does not match itself: %v", p, globEscape(p), err)
+		}
+		if ok, _ := path.Match(globEscape(p), p+"x"); ok {
+			t.Errorf("globEscape(%q) matches more than itself", p)
+		}
 	}
 }

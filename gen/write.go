@@ -118,13 +118,38 @@ func (r *run) devPackage() *emit.DevPackage {
 		Prefix:          r.cfg.Prefix,
 		HashLen:         r.cfg.HashLen,
 		AllowMissing:    r.cfg.AllowMissing,
-		Prehashed:       r.cfg.Prehashed,
+		Prehashed:       r.vitePrehashed(),
 		Minify:          r.cfg.Minify,
 	}
 	for _, d := range r.cfg.Dirs {
 		p.Dirs = append(p.Dirs, rel(r.outAbs, d))
 	}
 	return p
+}
+
+// vitePrehashed is Config.Prehashed plus, as exact patterns, the files a
+// Vite manifest made prehashed, so development mode keeps their names too.
+func (r *run) vitePrehashed() []string {
+	out := slices.Clone(r.cfg.Prehashed)
+	for _, a := range r.assets {
+		if a.prehashed && (r.prehashed == nil || !r.prehashed.Ignored(a.logical)) {
+			out = append(out, globEscape(a.logical))
+		}
+	}
+	return out
+}
+
+// globEscape quotes path.Match's metacharacters, so the pattern matches
+// only the path itself.
+func globEscape(p string) string {
+	var b strings.Builder
+	for _, c := range p {
+		if strings.ContainsRune(`*?[]\`, c) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
 }
 
 // moduleOf returns the root and path of the module holding dir: the
