@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -32,7 +31,6 @@ var hashedAsset = regexp.MustCompile(`^/static/[^?#]*\.[0-9a-f]{12}\.[a-z0-9]+$`
 // every asset fetched by its fingerprinted URL, br wherever the table has a
 // br variant, and on reload no asset fetched again.
 func TestBrowser(t *testing.T) {
-	chromium := testenv.Program(t, "chromium", "chromium-browser", "google-chrome")
 	brotli := brotliPaths(t)
 	if len(brotli) == 0 {
 		t.Fatal("manifest.json lists no asset with a br variant; the br check would prove nothing")
@@ -42,25 +40,8 @@ func TestBrowser(t *testing.T) {
 	srv := httptest.NewServer(srvLog.wrap(newMux()))
 	defer srv.Close()
 
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	ctx, cancel = chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chromium),
-		chromedp.UserDataDir(testenv.BrowserProfile(t)),
-		chromedp.Headless,
-		chromedp.NoSandbox, // root in CI containers
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.WindowSize(1024, 768),
-	)
-	defer cancel()
-	ctx, cancel = chromedp.NewContext(ctx, chromedp.WithLogf(t.Logf))
-	defer cancel()
+	ctx, stop := testenv.Chromium(t, 20*time.Second)
+	defer stop()
 
 	var net netLog
 	chromedp.ListenTarget(ctx, net.record)

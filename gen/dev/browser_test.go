@@ -1,7 +1,6 @@
 package dev_test
 
 import (
-	"context"
 	"html/template"
 	"net/http"
 	"net/http/httptest"
@@ -38,7 +37,6 @@ var livePage = template.Must(template.New("page").Parse(`<!doctype html>
 // links); changing the image the template references reloads the page
 // (the marker is gone).
 func TestBrowserLiveReload(t *testing.T) {
-	chromium := testenv.Program(t, "chromium", "chromium-browser", "google-chrome")
 	dir := t.TempDir()
 	writeTree(t, dir, map[string]string{
 		"static/css/app.css":  "body { color: rgb(255, 0, 0); }\n",
@@ -62,20 +60,8 @@ func TestBrowserLiveReload(t *testing.T) {
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	ctx, cancel = chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chromium),
-		chromedp.UserDataDir(testenv.BrowserProfile(t)),
-		chromedp.Headless,
-		chromedp.NoSandbox, // root in CI containers
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-	)
-	defer cancel()
-	ctx, cancel = chromedp.NewContext(ctx, chromedp.WithLogf(t.Logf))
-	defer cancel()
+	ctx, stop := testenv.Chromium(t, 30*time.Second)
+	defer stop()
 
 	connected := chromedp.Poll(`document.documentElement.dataset.assetgenLive === "open"`, nil, chromedp.WithPollingTimeout(10*time.Second))
 	var color, href string
