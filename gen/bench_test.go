@@ -16,6 +16,7 @@ import (
 
 	"github.com/assetgen/assetgen/gen"
 	"github.com/assetgen/assetgen/gen/internal/find"
+	"github.com/assetgen/assetgen/internal/testenv"
 )
 
 // The benchmark tree: 10,000 files, 200 MB, in 100 directories, with sizes
@@ -178,8 +179,8 @@ func BenchmarkCompile(b *testing.B) {
 		b.Skip("runs the go command")
 	}
 	dir, _ := benchTree(b)
-	root, _ := filepath.Abs("..")
 	mod := b.TempDir()
+	testenv.Module(b, mod, "bench", "", nil)
 	write := func(name, data string) {
 		p := filepath.Join(mod, name)
 		os.MkdirAll(filepath.Dir(p), 0o755)
@@ -187,9 +188,6 @@ func BenchmarkCompile(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	write("go.mod", "module bench\n\ngo 1.24\n\nrequire github.com/assetgen/assetgen v0.0.0\n\nreplace github.com/assetgen/assetgen => "+filepath.ToSlash(root)+"\n")
-	sum, _ := os.ReadFile(filepath.Join(root, "go.sum"))
-	write("go.sum", string(sum))
 	// Both packages hold a copy of the tree, so both embed in place.
 	var patterns []string
 	for _, pkg := range []string{"assets", "bare"} {
@@ -211,22 +209,14 @@ func BenchmarkCompile(b *testing.B) {
 	})
 	write("bare/bare.go", "package bare\n\nimport \"embed\"\n\n"+strings.Join(patterns, "\n")+"\nvar FS embed.FS\n")
 	write("main.go", "package main\n\nimport (\n\t\"bench/assets\"\n\t\"bench/bare\"\n)\n\nfunc main() { _ = assets.All; _ = bare.FS }\n")
-	gocmd := func(args ...string) {
-		cmd := exec.Command("go", args...)
-		cmd.Dir = mod
-		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			b.Fatalf("go %v: %v\n%s", args, err, out)
-		}
-	}
-	gocmd("build", "./...")
+	testenv.Go(b, mod, "build", "./...")
 	for _, pkg := range []string{"assets", "bare"} {
 		b.Run(pkg, func(b *testing.B) {
 			i := 0
 			for b.Loop() {
 				i++
 				write(pkg+"/nonce.go", fmt.Sprintf("package %s\n\nconst nonce = %d\n", pkg, i))
-				gocmd("build", "-o", os.DevNull, "./"+pkg)
+				testenv.Go(b, mod, "build", "-o", os.DevNull, "./"+pkg)
 			}
 		})
 	}

@@ -4,9 +4,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/assetgen/assetgen/internal/testenv"
 )
 
 // TestEndToEnd builds a fresh module that uses assetgen the way the README
@@ -18,18 +19,8 @@ func TestEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a module with the go command; skipped with -short")
 	}
-	root := repoRoot(t)
 	dir := t.TempDir()
 	files := map[string]string{
-		"go.mod": `module example.com/e2e
-
-go 1.24
-
-tool github.com/assetgen/assetgen/cmd/assetgen
-
-require github.com/assetgen/assetgen v0.0.0
-
-replace github.com/assetgen/assetgen => ` + filepath.ToSlash(root) + "\n",
 		// The directive is split so that go generate ./... in this
 		// repository does not run it.
 		"web/web.go":                "// Package web holds the site's assets.\npackage web\n\n//go:" + "generate go run github.com/assetgen/assetgen/cmd/assetgen -dir ../theme -dir static\n",
@@ -92,27 +83,12 @@ func main() {
 }
 `,
 	}
-	for name, data := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testenv.Module(t, dir, "example.com/e2e", "\ntool github.com/assetgen/assetgen/cmd/assetgen\n", files)
 
-	goCmd(t, dir, "mod", "tidy")
-	goCmd(t, dir, "generate", "./...")
-	goCmd(t, dir, "vet", "./...")
-	if out := goCmd(t, dir, "run", "."); strings.TrimSpace(out) != "ok" {
+	testenv.Go(t, dir, "mod", "tidy")
+	testenv.Go(t, dir, "generate", "./...")
+	testenv.Go(t, dir, "vet", "./...")
+	if out := testenv.Go(t, dir, "run", "."); strings.TrimSpace(out) != "ok" {
 		t.Fatalf("program printed %q, want ok", out)
 	}
 
@@ -121,7 +97,7 @@ func main() {
 	if err := os.Remove(filepath.Join(dir, "web", "static", "css", "base.css")); err != nil {
 		t.Fatal(err)
 	}
-	goCmd(t, dir, "generate", "./web")
+	testenv.Go(t, dir, "generate", "./web")
 	cmd := exec.Command("go", "build", "-o", os.DevNull, ".")
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
@@ -131,25 +107,4 @@ func main() {
 	if !strings.Contains(string(out), "undefined: web.CSSBaseCSS") {
 		t.Errorf("build error does not name the identifier:\n%s", out)
 	}
-}
-
-func goCmd(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("go", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return string(out)
-}
-
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	_, file, _, ok := runtime.Caller(0)
-	if !ok {
-		t.Fatal("no caller")
-	}
-	return filepath.Dir(filepath.Dir(file))
 }

@@ -42,11 +42,8 @@ func TestNPMPackages(t *testing.T) {
 	if testing.Short() {
 		t.Skip("fetches packages from the npm registry and runs the go command; skipped with -short")
 	}
-	root := repoRoot(t)
 	mod := t.TempDir()
-	writeFile(t, filepath.Join(mod, "go.mod"), []byte("module example.com/npm\n\ngo 1.24\n\nrequire github.com/assetgen/assetgen v0.0.0\n\nreplace github.com/assetgen/assetgen => "+filepath.ToSlash(root)+"\n"))
-	sum, _ := os.ReadFile(filepath.Join(root, "go.sum"))
-	writeFile(t, filepath.Join(mod, "go.sum"), sum)
+	testenv.Module(t, mod, "example.com/npm", "", nil)
 
 	var imports, checks []string
 	for i, p := range npmPackages {
@@ -118,8 +115,8 @@ func main() {
 `+strings.Join(checks, "\n")+`
 }
 `))
-	goCmd(t, mod, "vet", "./...")
-	out := goCmd(t, mod, "run", ".")
+	testenv.Go(t, mod, "vet", "./...")
+	out := testenv.Go(t, mod, "run", ".")
 	t.Log(out)
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/assetgen/assetgen/gen"
+	"github.com/assetgen/assetgen/internal/testenv"
 )
 
 // checkModule writes a module with a generated package web, a package
@@ -23,11 +24,8 @@ func checkModule(t *testing.T) string {
 	if testing.Short() {
 		t.Skip("loads and type-checks a module with the go command; skipped with -short")
 	}
-	_, file, _, _ := runtime.Caller(0)
-	root := filepath.Dir(filepath.Dir(filepath.Dir(file)))
 	dir := t.TempDir()
 	files := map[string]string{
-		"go.mod":                  "module example.com/site\n\ngo 1.24\n\nrequire github.com/assetgen/assetgen v0.0.0\n\nreplace github.com/assetgen/assetgen => " + filepath.ToSlash(root) + "\n",
 		"web/web.go":              "// Package web holds the site's assets.\npackage web\n",
 		"web/static/css/base.css": "body { background: url(../img/bg.png) }\n",
 		"web/static/img/bg.png":   "png",
@@ -54,22 +52,7 @@ func Script() (string, error) {
 `,
 		"good/templates/page.html": "<script src=\"{{static \"js/admin.js\"}}\"></script>\n<img src=\"{{static \"img/nope.png\"}}\">\n",
 	}
-	for name, data := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testenv.Module(t, dir, "example.com/site", "", files)
 	t.Chdir(dir)
 	if _, err := gen.Generate(context.Background(), gen.Config{Dirs: []string{"web/static"}, OutDir: "web", Package: "web", NoCompress: true}); err != nil {
 		t.Fatal(err)

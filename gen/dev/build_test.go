@@ -5,13 +5,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	goruntime "runtime"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/assetgen/assetgen/gen"
 	"github.com/assetgen/assetgen/gen/internal/emit"
+	"github.com/assetgen/assetgen/internal/testenv"
 )
 
 // TestBuildTag generates a package and its development-mode file into a
@@ -23,11 +23,8 @@ func TestBuildTag(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the go command; skipped with -short")
 	}
-	_, file, _, _ := goruntime.Caller(0)
-	repo := filepath.Dir(filepath.Dir(filepath.Dir(file)))
 	dir := t.TempDir()
-	writeTree(t, dir, map[string]string{
-		"go.mod":                  "module example.com/devmod\n\ngo 1.24\n\nrequire github.com/assetgen/assetgen v0.0.0\n\nreplace github.com/assetgen/assetgen => " + filepath.ToSlash(repo) + "\n",
+	testenv.Module(t, dir, "example.com/devmod", "", map[string]string{
 		"web/static/css/base.css": "body { color: red; }\n",
 		"main.go": `package main
 
@@ -47,11 +44,6 @@ func main() {
 `,
 	})
 	writeFile(t, filepath.Join(dir, "web", "doc.go"), "package web\n")
-	sum, err := os.ReadFile(filepath.Join(repo, "go.sum"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, filepath.Join(dir, "go.sum"), string(sum))
 
 	t.Chdir(filepath.Join(dir, "web"))
 	if _, err := gen.Generate(context.Background(), gen.Config{Dirs: []string{"static"}, Package: "web"}); err != nil {

@@ -1,0 +1,64 @@
+package testenv
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// RepoRoot returns the directory of this repository's go.mod.
+func RepoRoot(t testing.TB) string {
+	t.Helper()
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		t.Fatal("testenv: no caller information")
+	}
+	return filepath.Dir(filepath.Dir(filepath.Dir(file)))
+}
+
+// Module writes a module named path into dir for a test that uses assetgen
+// as a user would: a go.mod that requires github.com/assetgen/assetgen,
+// replaced by this repository, with extra lines appended (a tool
+// directive, say); this repository's go.sum; and files, by slash-separated
+// name.
+func Module(t testing.TB, dir, path, extra string, files map[string]string) {
+	t.Helper()
+	root := RepoRoot(t)
+	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := map[string]string{
+		"go.mod": "module " + path + "\n\ngo 1.24\n\nrequire github.com/assetgen/assetgen v0.0.0\n\nreplace github.com/assetgen/assetgen => " + filepath.ToSlash(root) + "\n" + extra,
+		"go.sum": string(sum),
+	}
+	for name, data := range files {
+		all[name] = data
+	}
+	for name, data := range all {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// Go runs the go command in dir, letting it update go.mod and go.sum, and
+// returns its combined output; failure fails the test.
+func Go(t testing.TB, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("go", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
