@@ -12,6 +12,7 @@ require (
 require (
 	github.com/andybalholm/brotli v1.2.8 // indirect
 	github.com/dave/jennifer v1.7.1 // indirect
+	github.com/evanw/esbuild v0.27.0 // indirect
 	github.com/fsnotify/fsnotify v1.9.0 // indirect
 	github.com/klauspost/compress v1.19.2 // indirect
 	github.com/tdewolff/minify/v2 v2.23.5 // indirect
