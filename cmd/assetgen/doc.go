@@ -120,7 +120,7 @@
 //	-hash-len N         hex digits of the SHA-256 in names, 8 to 64 (default 12)
 //	-cache DIR          hash cache directory (default: assetgen in the user cache directory)
 //	-no-cache           hash every file, use no cache
-//	-v                  list shadowed files and every file written
+//	-v                  list shadowed files, rewritten references and every file written
 //	-q                  print nothing but errors
 //	-version            print the version and exit
 //

@@ -102,7 +102,7 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		compOnly  = fs.Bool("compressed-only", false, "embed only the compressed variants of files that have a gzip one")
 		cacheDir  = fs.String("cache", "", "hash cache `directory` (default assetgen in the user cache directory)")
 		noCache   = fs.Bool("no-cache", false, "hash every file; use no cache")
-		verbose   = fs.Bool("v", false, "list shadowed files and files written")
+		verbose   = fs.Bool("v", false, "list shadowed files, rewritten references, unchecked template calls and files written")
 		quiet     = fs.Bool("q", false, "print nothing but errors")
 		version   = fs.Bool("version", false, "print the version and exit")
 		synopsis  = "assetgen [flags]\n       assetgen find [-first] [-dir DIR]... PATH\n       assetgen check [-unused] [-templates GLOB]... [packages]"
