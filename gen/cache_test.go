@@ -129,6 +129,9 @@ func TestTreeRecord(t *testing.T) {
 	old := time.Now().Add(-time.Hour)
 	os.WriteFile(src, []byte("a{}"), 0o644)
 	os.Chtimes(src, old, old)
+	warn := filepath.Join(static, "w.css")
+	os.WriteFile(warn, []byte("/* assetgen:allow-missing /api/* */ .w { background: url(/api/x.png) }"), 0o644)
+	os.Chtimes(warn, old, old)
 	cfg := Config{Dirs: []string{static}, OutDir: dir, Package: "assets", CacheDir: filepath.Join(dir, "cache")}
 	run := func() *Result {
 		t.Helper()
@@ -150,7 +153,7 @@ func TestTreeRecord(t *testing.T) {
 	if err := os.RemoveAll(filepath.Join(cfg.CacheDir, "hash-v1")); err != nil {
 		t.Fatal(err)
 	}
-	if res := run(); res.Files != 1 || res.Bytes != 3 || len(res.Written) != 0 || res.Hashed != 0 {
+	if res := run(); res.Files != 2 || res.Bytes != 73 || len(res.Written) != 0 || res.Hashed != 0 || len(res.Warnings) != 1 {
 		t.Fatalf("unchanged run: %+v", res)
 	}
 	os.WriteFile(src, []byte("b{}"), 0o644)

@@ -96,6 +96,11 @@ func (r *run) recordTree(outKey [sha256.Size]byte) {
 	}
 	b := append(key[:], outKey[:]...)
 	b = binary.LittleEndian.AppendUint64(b, uint64(r.res.Bytes))
+	b = binary.LittleEndian.AppendUint64(b, uint64(r.res.Rewritten))
+	for _, w := range r.res.Warnings { // repeated by the runs that stop early
+		b = binary.LittleEndian.AppendUint32(b, uint32(len(w)))
+		b = append(b, w...)
+	}
 	_ = writeFileAtomic(r.treeRecordFile(), b)
 }
 
@@ -107,7 +112,8 @@ func (r *run) unchanged() bool {
 		return false
 	}
 	b, err := os.ReadFile(r.treeRecordFile())
-	if err != nil || len(b) != 2*sha256.Size+8 || !bytes.Equal(b[:sha256.Size], key[:]) {
+	const head = 2*sha256.Size + 16
+	if err != nil || len(b) < head || !bytes.Equal(b[:sha256.Size], key[:]) {
 		return false
 	}
 	var outKey [sha256.Size]byte
@@ -123,7 +129,12 @@ func (r *run) unchanged() bool {
 		return false
 	}
 	r.res.Bytes = int64(binary.LittleEndian.Uint64(b[2*sha256.Size:]))
-	return true
+	r.res.Rewritten = int(binary.LittleEndian.Uint64(b[2*sha256.Size+8:]))
+	d := decoder{b: b[head:]}
+	for len(d.b) > 0 && d.err == nil {
+		r.res.Warnings = append(r.res.Warnings, d.str())
+	}
+	return d.err == nil
 }
 
 // ownedPresent reports whether every file the owned directory's record
