@@ -85,7 +85,10 @@ type HeaderRule struct {
 // of the prefix in force ("/static/" by default). It reads the full
 // request path and matches the prefix itself, so it is mounted without
 // http.StripPrefix, under a ServeMux pattern for the prefix ("/static/" or
-// "GET /static/"). It follows a later SetPrefix.
+// "GET /static/"). It follows a later SetPrefix. A path that does not start
+// with the prefix is taken as already stripped of it (by http.StripPrefix,
+// with or without the trailing slash, or by a router that mounts that
+// way), so wrapping it out of habit still works.
 //
 // A fingerprinted name ("css/base.1a2b3c4d5e6f.css") is served with
 // Cache-Control "public, max-age=31536000, immutable"; a logical name
@@ -385,7 +388,11 @@ func (h *handler) resolve(r *http.Request) target {
 	}
 	name, ok := strings.CutPrefix(r.URL.Path, h.s.state.Load().mount)
 	if !ok {
-		return target{status: http.StatusNotFound}
+		// A path without the mount was stripped already, by
+		// http.StripPrefix("/static/") ("css/a.css"), StripPrefix("/static")
+		// ("/css/a.css") or a router that mounts sub-handlers that way.
+		// It names the same table, so it is served the same.
+		name = strings.TrimPrefix(r.URL.Path, "/")
 	}
 	switch checkName(name, r.URL.RawPath) {
 	case pathBad:

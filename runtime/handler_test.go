@@ -409,6 +409,33 @@ func TestServeMux(t *testing.T) {
 	}
 }
 
+// TestStripped checks that the handler serves paths a wrapper has already
+// stripped of the prefix, and still refuses what is not in the table.
+func TestStripped(t *testing.T) {
+	set, _ := newTestSet(t)
+	for _, tt := range []struct {
+		name   string
+		h      http.Handler
+		target string
+		want   int
+	}{
+		{"Direct", set.Handler(), "/static/robots.txt", 200},
+		{"StripSlash", http.StripPrefix("/static/", set.Handler()), "/static/robots.txt", 200},
+		{"StripNoSlash", http.StripPrefix("/static", set.Handler()), "/static/robots.txt", 200},
+		{"StripUnknown", http.StripPrefix("/static/", set.Handler()), "/static/nope.txt", 404},
+		{"StripDotDot", http.StripPrefix("/static/", set.Handler()), "/static/../robots.txt", 400},
+		{"StripDotfile", http.StripPrefix("/static", set.Handler()), "/static/.env", 404},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w := httptest.NewRecorder()
+			tt.h.ServeHTTP(w, httptest.NewRequest("GET", tt.target, nil))
+			if w.Code != tt.want {
+				t.Errorf("GET %s: %d, want %d", tt.target, w.Code, tt.want)
+			}
+		})
+	}
+}
+
 func TestServePanics(t *testing.T) {
 	set, _ := newTestSet(t)
 	tests := []struct {
