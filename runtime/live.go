@@ -377,7 +377,7 @@ func (h *liveHandler) resolve(l Live, w http.ResponseWriter, r *http.Request) (p
 	}
 	name, ok := strings.CutPrefix(r.URL.Path, h.s.state.Load().mount)
 	if !ok {
-		return "", http.StatusNotFound, ""
+		name = strings.TrimPrefix(r.URL.Path, "/") // stripped already, as in production
 	}
 	if rest, ok := strings.CutPrefix(name, LiveDir); ok && r.URL.RawPath == "" && checkName(rest, "") == pathOK {
 		if ev := l.Events(); ev != nil {
