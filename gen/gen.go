@@ -179,6 +179,15 @@ func ignorer(cfg Config) (*find.Ignorer, error) {
 	return ig, nil
 }
 
+// Validate reports a configuration that Generate would refuse before
+// reading any file: no directories, an empty one, a bad package name,
+// hash length, file name or prefix. A command can report these as usage
+// errors.
+func (cfg Config) Validate() error {
+	_, err := cfg.withDefaults()
+	return err
+}
+
 // withDefaults fills zero fields and checks the rest.
 func (cfg Config) withDefaults() (Config, error) {
 	cfg.Dirs = slices.Clone(cfg.Dirs)
@@ -200,6 +209,8 @@ func (cfg Config) withDefaults() (Config, error) {
 	switch {
 	case len(cfg.Dirs) == 0:
 		return cfg, &Error{Msg: "no source directories; pass at least one -dir"}
+	case slices.Contains(cfg.Dirs, ""):
+		return cfg, &Error{Msg: "empty source directory name; give -dir a directory"}
 	case cfg.Package == "":
 		return cfg, &Error{Msg: "no package name; run under go generate, which sets $GOPACKAGE, or pass -pkg"}
 	case !token.IsIdentifier(cfg.Package) || cfg.Package == "_":

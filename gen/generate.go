@@ -276,11 +276,22 @@ func (r *run) identify() (ErrorList, error) {
 	for _, n := range emit.Reserved {
 		reserved[n] = true
 	}
-	decls, err := packageDecls(r.outAbs, r.cfg.FileName)
+	declPos, err := packageDecls(r.outAbs, r.cfg.FileName)
 	if err != nil {
 		return nil, err
 	}
+	decls := map[string]string{}
+	for n, p := range declPos {
+		decls[n] = fmt.Sprintf("%s:%d:%d", relSlash(p.Filename), p.Line, p.Column)
+	}
 	var errs ErrorList
+	// The generated file's own top-level names must not be declared by
+	// hand elsewhere in the package, or the package will not compile.
+	for _, n := range append([]string{"embedded", "set"}, emit.Reserved...) {
+		if at, ok := declPos[n]; ok {
+			errs = append(errs, &Error{File: relSlash(at.Filename), Line: at.Line, Col: at.Column, Msg: fmt.Sprintf("%s is also declared by the generated %s; rename this declaration or generate into another package", n, r.cfg.FileName)})
+		}
+	}
 	byIdent := map[string]*asset{}
 	for _, a := range r.assets {
 		if a.rejected {
@@ -309,12 +320,12 @@ func (r *run) identify() (ErrorList, error) {
 // packageDecls returns the top-level names declared in the package's other
 // Go files, with their positions, so that an asset identifier that would
 // clash with one is reported here rather than by the compiler.
-func packageDecls(dir, generated string) (map[string]string, error) {
+func packageDecls(dir, generated string) (map[string]token.Position, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]string{}
+	out := map[string]token.Position{}
 	fset := token.NewFileSet()
 	for _, f := range files {
 		if filepath.Base(f) == generated || strings.HasSuffix(f, "_test.go") {
@@ -326,9 +337,8 @@ func packageDecls(dir, generated string) (map[string]string, error) {
 		}
 		for _, d := range af.Decls {
 			for _, id := range declNames(d) {
-				if id.IsExported() {
-					pos := fset.Position(id.Pos())
-					out[id.Name] = fmt.Sprintf("%s:%d:%d", relSlash(pos.Filename), pos.Line, pos.Column)
+				if id.Name != "_" {
+					out[id.Name] = fset.Position(id.Pos())
 				}
 			}
 		}

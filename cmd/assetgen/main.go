@@ -150,6 +150,10 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 			}
 		}
 	}
+	if err := cfg.Validate(); err != nil {
+		fmt.Fprintf(stderr, "assetgen: %v\n", err)
+		return exitUsage
+	}
 	var prog *progress
 	if !*quiet && isTerminal(stderr) {
 		prog = &progress{w: stderr, start: time.Now()}
@@ -165,11 +169,11 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		fmt.Fprintf(stderr, "assetgen%s: %v\n", where, indentLines(err))
 		return exitInput
 	}
-	for _, w := range res.Warnings {
-		fmt.Fprintf(stderr, "assetgen: warning: %s\n", w)
-	}
 	if *quiet {
 		return exitOK
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(stderr, "assetgen: warning: %s\n", w)
 	}
 	if *verbose {
 		for _, s := range res.Shadowed {
