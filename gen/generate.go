@@ -193,12 +193,21 @@ func (r *run) checkNames(context.Context) error {
 		}
 		byFold[fold] = a
 		a.prehashed = r.prehashed.Ignored(a.logical)
+		if dotPath(a.logical) {
+			r.res.Warnings = append(r.res.Warnings, fmt.Sprintf("%s: embedded, but the handler never serves a path with a dot segment (%s); serve it yourself from FS(), or leave it out", slash(a.src.Path), a.logical))
+		}
 	}
 	idErrs, err := r.identify()
 	if err != nil {
 		return err
 	}
 	return append(errs, idErrs...).err()
+}
+
+// dotPath reports whether a logical path has a segment starting with a
+// dot, which only -no-default-ignore lets through.
+func dotPath(p string) bool {
+	return strings.HasPrefix(p, ".") || strings.Contains(p, "/.")
 }
 
 // trimCheckErr drops the quoted path that module.CheckFilePath repeats.
@@ -216,7 +225,11 @@ func trimCheckErr(err error) string {
 // Everything else is copied into the owned directory under its content hash.
 func (r *run) place(context.Context) error {
 	r.realDirs, r.modDirs = map[string]string{}, map[string]bool{}
+	dirReal := map[string]string{}
 	for _, a := range r.assets {
+		if a.src.Symlink {
+			r.warnLinkOut(a, dirReal)
+		}
 		rel, ok := r.embeddable(a)
 		if ok {
 			a.name = rel
@@ -422,6 +435,22 @@ func declNames(d ast.Decl) []*ast.Ident {
 		return out
 	}
 	return nil
+}
+
+// warnLinkOut warns about a file reached through a symbolic link that
+// leads out of its source directory: generate follows it, but development
+// mode refuses to, so that no request can leave a source directory.
+func (r *run) warnLinkOut(a *asset, dirReal map[string]string) {
+	root, ok := dirReal[a.src.Dir]
+	if !ok {
+		root, _ = realAbs(a.src.Dir)
+		dirReal[a.src.Dir] = root
+	}
+	real, err := filepath.EvalSymlinks(a.abs)
+	if err != nil || root == "" || within(real, root) {
+		return
+	}
+	r.res.Warnings = append(r.res.Warnings, fmt.Sprintf("%s: a symbolic link leads out of %s; it is embedded, but development mode will not follow it (add its directory as a -dir instead)", slash(a.src.Path), slash(a.src.Dir)))
 }
 
 // realPath returns a file's absolute path with symbolic links evaluated.

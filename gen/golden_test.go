@@ -115,6 +115,9 @@ func generateArchive(t *testing.T, in string) []byte {
 	for _, s := range res.Shadowed {
 		fmt.Fprintf(&summary, "shadowed %s: %s over %s\n", s.Logical, s.Winner, strings.Join(s.Shadowed, ", "))
 	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(&summary, "warning: %s\n", strings.ReplaceAll(w, dir, "$DIR"))
+	}
 	out.Files = append(out.Files, txtar.File{Name: "result", Data: summary.Bytes()})
 	after := snapshot(t, ".")
 	for _, name := range sortedKeys(after) {
