@@ -80,6 +80,7 @@ func TestCheck(t *testing.T) {
 		{"Good", []string{"./good", "./web"}, exitOK, ""},
 		{"Bad", []string{"./..."}, exitInput, bse},
 		{"DefaultAll", nil, exitInput, bse},
+		{"UnusedNoAssets", []string{"-unused", "./good"}, exitUsage, ""},
 		{"PreferTyped", []string{"-prefer-typed", "./..."}, exitInput, bse + appJS},
 		{"Templates", []string{"-templates", "good/**/*.html", "./good", "./web"}, exitInput, nope},
 		// bg.png is used through base.css, which good uses; admin.js by
