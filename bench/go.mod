@@ -6,6 +6,8 @@ require github.com/assetgen/assetgen v0.0.0
 
 require (
 	github.com/benbjohnson/hashfs v0.2.2
+	github.com/go-chi/chi/v5 v5.2.3
+	github.com/gorilla/mux v1.8.1
 	github.com/vearutop/statigz v1.4.0
 )
 
