@@ -110,7 +110,9 @@ func encodeCSSString(b *strings.Builder, s string, q byte) {
 	const hex = "0123456789abcdef"
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
-		case c == q || c == '\\':
+		case c == q || c == '\\' || c == '$' && q == '`':
+			// In a template literal, "$" is escaped too, so that no "${"
+			// can start a substitution.
 			b.WriteByte('\\')
 			b.WriteByte(c)
 		case c < ' ' || c == 0x7f:
@@ -134,7 +136,9 @@ func encodeJSString(b *strings.Builder, s string, q byte) {
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
-		case c == q || c == '\\':
+		case c == q || c == '\\' || c == '$' && q == '`':
+			// In a template literal, "$" is escaped too, so that no "${"
+			// can start a substitution.
 			b.WriteByte('\\')
 			b.WriteByte(c)
 		case c == '\n':

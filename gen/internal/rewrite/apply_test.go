@@ -19,6 +19,7 @@ var applyTests = []struct {
 	{"UnquotedBackslash", CSS, "a{b:url(a.png)}", []string{`a\b.png`}, `a{b:url("a\\b.png")}`},
 	{"UnquotedNewline", CSS, "a{b:url(a.png)}", []string{"a\nb.png"}, `a{b:url("a\a b.png")}`},
 	{"UnquotedEmpty", CSS, "a{b:url(a.png)}", []string{""}, `a{b:url("")}`},
+	{"TemplateLiteral", JS, "import(`./a.js`)", []string{"./b${x}`.js"}, "import(`./b\\${x}\\`.js`)"},
 	{"DoubleQuoted", CSS, `a{b:url("a.png")}`, []string{`x"y'.png`}, `a{b:url("x\"y'.png")}`},
 	{"SingleQuoted", CSS, `a{b:url('a.png')}`, []string{`x"y'.png`}, `a{b:url('x"y\'.png')}`},
 	{"EscapedKeptWhenUnchanged", CSS, `a{b:url(a\2e png)}`, []string{"a.png"}, `a{b:url(a\2e png)}`},

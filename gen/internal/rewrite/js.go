@@ -180,7 +180,9 @@ func (s *jsTokens) importDecl() {
 		s.f.jsString(t, KindImport)
 	case js.OpenParenToken:
 		arg := s.next()
-		if arg.tt != js.StringToken {
+		// A template literal without substitutions (import(`./x.js`)) is
+		// a constant too; one with ${} is not, and is left alone.
+		if arg.tt != js.StringToken && arg.tt != js.TemplateToken {
 			s.unread(arg)
 			return
 		}
