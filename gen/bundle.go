@@ -54,18 +54,28 @@ func minifiable(contentType string) bool {
 // load reads an asset's content into a.data, once, checking it is what
 // was hashed.
 func (r *run) load(a *asset) *Error {
-	if a.data != nil {
-		return nil
-	}
-	b, err := os.ReadFile(a.src.Path)
+	b, err := content(a)
 	if err != nil {
-		return &Error{File: slash(a.src.Path), Msg: fmt.Sprintf("cannot read: %v", unwrapPathErr(err))}
-	}
-	if sha256.Sum256(b) != a.sum {
-		return &Error{File: slash(a.src.Path), Msg: "changed while assetgen ran; run it again"}
+		return &Error{File: slash(a.src.Path), Msg: err.Error()}
 	}
 	a.data = b
 	return nil
+}
+
+// content returns an asset's content, a.data if it is loaded, else read
+// from disk (without keeping it) and checked against the hashed sum.
+func content(a *asset) ([]byte, error) {
+	if a.data != nil {
+		return a.data, nil
+	}
+	b, err := os.ReadFile(a.src.Path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read: %v", unwrapPathErr(err))
+	}
+	if sha256.Sum256(b) != a.sum {
+		return nil, fmt.Errorf("changed while assetgen ran; run it again")
+	}
+	return b, nil
 }
 
 // viteEntries reads Config.ViteManifest: every file it lists is already

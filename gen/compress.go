@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -100,15 +99,9 @@ func (r *run) compress(ctx context.Context) error {
 }
 
 func (r *run) compressOne(a *asset) error {
-	data := a.data
-	if data == nil {
-		var err error
-		if data, err = os.ReadFile(a.src.Path); err != nil {
-			return fmt.Errorf("cannot read: %v", unwrapPathErr(err))
-		}
-		if sha256.Sum256(data) != a.sum {
-			return fmt.Errorf("changed while assetgen ran; run it again")
-		}
+	data, err := content(a)
+	if err != nil {
+		return err
 	}
 	for _, v := range compress.Variants(data, a.contentType) {
 		sum := sha256.Sum256(v.Data)
