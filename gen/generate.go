@@ -12,6 +12,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -62,6 +63,9 @@ type run struct {
 
 	realDirs map[string]string // directory → its path with links evaluated
 	modDirs  map[string]bool   // directory → whether it is in another module
+
+	tempMu sync.Mutex
+	temps  []string // streamed variants not yet renamed into place
 }
 
 // Generate writes the package that cfg describes. On any error it leaves the
@@ -90,6 +94,7 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	for i, stage := range stages {
 		if err := stage(ctx); err != nil {
+			r.removeTemps()
 			return nil, err
 		}
 		// After find: an unchanged tree whose outputs are as the last run
