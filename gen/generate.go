@@ -32,6 +32,7 @@ type asset struct {
 	shadowed []find.Source
 
 	sum         [sha256.Size]byte
+	srcSum      [sha256.Size]byte // of the source file, before any rewrite
 	size        int64
 	contentType string
 	data        []byte // content, kept only when it must be copied
@@ -51,6 +52,7 @@ type asset struct {
 
 // run is the state of one Generate call.
 type run struct {
+	start  time.Time // before the walk: the reference for racy times
 	cfg    Config
 	outAbs string // OutDir, absolute and with symbolic links evaluated
 	assets []*asset
@@ -77,7 +79,7 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &run{cfg: cfg}
+	r := &run{cfg: cfg, start: start}
 	stages := []func(context.Context) error{
 		r.checkDirs,
 		r.find,

@@ -20,7 +20,7 @@ import (
 // content type where the extension does not. Files whose size, times and
 // identity match the cache are not read at all.
 func (r *run) hash(ctx context.Context) error {
-	c := openCache(r.cfg.CacheDir, r.outAbs)
+	c := openCache(r.cfg.CacheDir, r.outAbs, r.start)
 	defer c.save()
 
 	errs := make([]error, len(r.assets))
@@ -68,7 +68,7 @@ func (r *run) hash(ctx context.Context) error {
 func (r *run) hashOne(c *cache, a *asset, buf []byte, m *progress.Meter) error {
 	if !a.copy {
 		if e, ok := c.lookup(a.abs, a.src.Info); ok {
-			a.sum, a.size, a.contentType = e.Sum, e.Size, e.ContentType
+			a.sum, a.srcSum, a.size, a.contentType = e.Sum, e.Sum, e.Size, e.ContentType
 			m.Add(0, a.src.Info.Size())
 			return nil
 		}
@@ -90,6 +90,7 @@ func (r *run) hashOne(c *cache, a *asset, buf []byte, m *progress.Meter) error {
 	if err != nil {
 		return fmt.Errorf("cannot read: %v", unwrapPathErr(err))
 	}
+	a.srcSum = a.sum
 	a.contentType = mediatype.Of(a.logical, head[:min(len(head), 512)])
 	c.store(a.abs, a.src.Info, cacheEntry{Sum: a.sum, Size: a.size, ContentType: a.contentType})
 	r.hashed.Add(1)

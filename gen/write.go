@@ -56,6 +56,8 @@ func (r *run) emitAndWrite(ctx context.Context) error {
 		r.recordTree(key)
 		return nil
 	}
+	// The outputs are rendered and compared below; either way they are
+	// then what this key renders to, and the next run can trust them.
 	outs := make([]output, len(names))
 	for i, n := range names {
 		outs[i].name = n
@@ -83,7 +85,12 @@ func (r *run) emitAndWrite(ctx context.Context) error {
 	if err := r.write(ctx, owned, outs); err != nil {
 		return err
 	}
-	r.recordOutputs(key, outs)
+	data := make([][]byte, len(outs))
+	for i, o := range outs {
+		data[i] = o.data
+	}
+	r.recordOutputs(key, names, data)
+	r.recordTree(key)
 	return nil
 }
 
