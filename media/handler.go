@@ -172,7 +172,7 @@ func (h handler) serve(w http.ResponseWriter, r *http.Request, name, cacheContro
 	}
 	hdr["Content-Type"] = []string{contentType}
 	if !inert(contentType) {
-		hdr["Content-Disposition"] = []string{mime.FormatMediaType("attachment", map[string]string{"filename": name})}
+		hdr["Content-Disposition"] = []string{contentDisposition(name)}
 		hdr["Content-Security-Policy"] = []string{"sandbox"}
 	}
 	hdr["Accept-Ranges"] = []string{"bytes"}
@@ -196,6 +196,11 @@ func (h handler) serve(w http.ResponseWriter, r *http.Request, name, cacheContro
 	if body != nil {
 		io.CopyN(w, body, a.Size)
 	}
+}
+
+// contentDisposition makes a file a download named name.
+func contentDisposition(name string) string {
+	return mime.FormatMediaType("attachment", map[string]string{"filename": name})
 }
 
 // serveRanges answers a Range request if it should be (RFC 9110 §14.2) and

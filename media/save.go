@@ -109,11 +109,17 @@ func (s *Store) save(ctx context.Context, name string, r io.Reader, accept func(
 func (s *Store) write(ctx context.Context, key, contentType string, r io.Reader) (int64, error) {
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	w, err := s.bucket.NewWriter(wctx, key, &blob.WriterOptions{
+	opts := &blob.WriterOptions{
 		ContentType:    contentType,
 		BufferSize:     partSize,
 		MaxConcurrency: partConcurrency,
-	})
+	}
+	if !inert(contentType) {
+		// Stored with the object, so that the store itself sends it when
+		// it serves the file (Redirect, SignedURL, a CDN in front of it).
+		opts.ContentDisposition = contentDisposition(key)
+	}
+	w, err := s.bucket.NewWriter(wctx, key, opts)
 	if err != nil {
 		return 0, fmt.Errorf("media: %w", err)
 	}
