@@ -99,6 +99,10 @@ func (h handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		httpserve.Error(w, r, http.StatusNotFound)
 		return
 	}
+	if !validName(name) {
+		httpserve.Error(w, r, http.StatusNotFound) // invalid UTF-8: never stored
+		return
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header()["Allow"] = []string{"GET, HEAD"}
 		httpserve.Error(w, r, http.StatusMethodNotAllowed)

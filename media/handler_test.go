@@ -152,6 +152,8 @@ var handlerCases = []storeCase{
 			{"GET", "/media/" + name, 200},
 			{"HEAD", "/media/" + name, 200},
 			{"GET", "/media/missing.png", 404},
+			{"GET", "/media/" + name + ".attrs", 404}, // the local store's sidecar
+			{"GET", "/media/%ff", 404},
 			{"GET", "/media/", 404},
 			{"GET", "/media/dir/", 404},
 			{"GET", "/media/.hidden", 404},
@@ -201,7 +203,11 @@ var handlerCases = []storeCase{
 			sigParam = "X-Amz-Signature"
 		}
 		sig := q.Get(sigParam)
-		q.Set(sigParam, strings.ToUpper(sig[:4])+sig[4:])
+		flip := "A"
+		if sig[0] == 'A' {
+			flip = "B"
+		}
+		q.Set(sigParam, flip+sig[1:])
 		tampered := *u
 		tampered.RawQuery = q.Encode()
 		if code := fetch(tampered.String()); code != 403 {

@@ -54,6 +54,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"gocloud.dev/blob"
 	"gocloud.dev/blob/fileblob"
@@ -394,9 +395,10 @@ func (s *Store) List(ctx context.Context, prefix string) iter.Seq2[Info, error] 
 }
 
 // validName reports whether name could be a stored name: the handler's
-// path rules, with no directory.
+// path rules, valid UTF-8, which every store's keys are, and not a local
+// store's attribute file (fileblob's sidecar, which it refuses as a key).
 func validName(name string) bool {
-	return httpserve.CheckName(name, "") == httpserve.PathOK
+	return httpserve.CheckName(name, "") == httpserve.PathOK && utf8.ValidString(name) && !strings.HasSuffix(name, ".attrs")
 }
 
 func notExist(op, name string) error {
