@@ -1,6 +1,7 @@
 package media
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
@@ -34,6 +35,9 @@ const (
 	partSize        = 5 << 20
 	partConcurrency = 1
 )
+
+// writeBufferSize is the size of the writes to the store.
+const writeBufferSize = 64 << 10
 
 // maxTries caps the names Save tries before giving up. The first is the
 // cleaned name, the rest have random suffixes from 32⁷ values, so a second
@@ -123,7 +127,13 @@ func (s *Store) write(ctx context.Context, key, contentType string, r io.Reader)
 	if err != nil {
 		return 0, fmt.Errorf("media: %w", err)
 	}
-	n, err := io.Copy(w, r)
+	// Multipart parts are read a few KiB at a time; batch them into larger
+	// writes, as io.Copy of a plain body would make.
+	bw := bufio.NewWriterSize(w, writeBufferSize)
+	n, err := io.Copy(bw, r)
+	if err == nil {
+		err = bw.Flush()
+	}
 	if err != nil {
 		cancel() // abort: gocloud discards a write whose context is done
 		w.Close()
