@@ -498,6 +498,32 @@ var receiveCases = []storeCase{
 			t.Errorf("upload = %d, stored %q; want %q", status, got, want)
 		}
 	}},
+	{"CutShort", func(t *testing.T, e *env) {
+		s := e.open(t)
+		body, ctype, _ := uploadBody(1 << 20)
+		body = io.MultiReader(io.LimitReader(body, 512<<10), errReader{io.ErrUnexpectedEOF})
+		r := httptest.NewRequest("POST", "/upload", body).WithContext(t.Context())
+		r.Header.Set("Content-Type", ctype)
+		opts := imagesOnly
+		opts.MaxSize = 2 << 20
+		if _, err := s.Receive(r, opts); !errors.Is(err, media.ErrMalformed) {
+			t.Errorf("Receive of a body cut short: %v, want ErrMalformed", err)
+		}
+		checkNothingLeft(t, e, s, "big")
+	}},
+	{"MaxBytesReader", func(t *testing.T, e *env) {
+		s := e.open(t)
+		r := httptest.NewRequest("POST", "/upload", nil).WithContext(t.Context())
+		body, ctype, _ := uploadBody(1 << 20)
+		r.Body = http.MaxBytesReader(httptest.NewRecorder(), io.NopCloser(body), 256<<10)
+		r.Header.Set("Content-Type", ctype)
+		opts := imagesOnly
+		opts.MaxSize = 2 << 20
+		if _, err := s.Receive(r, opts); !errors.Is(err, media.ErrTooLarge) {
+			t.Errorf("Receive of a body over http.MaxBytesReader's limit: %v, want ErrTooLarge", err)
+		}
+		checkNothingLeft(t, e, s, "big")
+	}},
 	{"NotMultipart", func(t *testing.T, e *env) {
 		s := e.open(t)
 		srv := uploadServer(t, s, imagesOnly)

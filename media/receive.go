@@ -105,10 +105,6 @@ func (s *Store) Receive(r *http.Request, opts UploadOptions) ([]Saved, error) {
 		for _, f := range saved {
 			s.release(ctx, f.Name)
 		}
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) && !errors.Is(err, ErrTooLarge) {
-			err = fmt.Errorf("%w: %w", ErrTooLarge, err)
-		}
 		return nil, err
 	}
 	for parts := 0; ; parts++ {
@@ -117,7 +113,7 @@ func (s *Store) Receive(r *http.Request, opts UploadOptions) ([]Saved, error) {
 			return saved, nil
 		}
 		if err != nil {
-			return fail(fmt.Errorf("%w: %w", ErrMalformed, err))
+			return fail(clientError(err))
 		}
 		if parts == maxParts {
 			return fail(fmt.Errorf("%w: more than %d parts", ErrTooLarge, maxParts))
@@ -125,7 +121,7 @@ func (s *Store) Receive(r *http.Request, opts UploadOptions) ([]Saved, error) {
 		filename, isFile := partFilename(p)
 		if !isFile {
 			if _, err := io.Copy(io.Discard, io.LimitReader(p, maxFieldSize+1)); err != nil {
-				return fail(fmt.Errorf("%w: %w", ErrMalformed, err))
+				return fail(clientError(err))
 			}
 			if n, _ := io.Copy(io.Discard, io.LimitReader(p, 1)); n > 0 {
 				return fail(fmt.Errorf("%w: field %q larger than %d bytes", ErrTooLarge, p.FormName(), maxFieldSize))
@@ -199,7 +195,10 @@ func allowed(mt *mimetype.MIME, allow []string) bool {
 	return false
 }
 
-// capReader returns ErrTooLarge once more than left bytes are read.
+// capReader reads a file part: it returns ErrTooLarge once more than left
+// bytes are read, and marks the errors of reading the request, a body cut
+// short or a broken form, as the client's (ErrMalformed), or as too large
+// when the request body is capped (http.MaxBytesReader).
 type capReader struct {
 	r    io.Reader
 	left int64
@@ -214,8 +213,22 @@ func (c *capReader) Read(p []byte) (int, error) {
 	}
 	n, err := c.r.Read(p)
 	c.left -= int64(n)
-	if c.left < 0 {
+	switch {
+	case c.left < 0:
 		return n, ErrTooLarge
+	case err != nil && err != io.EOF:
+		err = clientError(err)
 	}
 	return n, err
+}
+
+// clientError marks an error reading the request as the client's: too
+// large if the body was capped with http.MaxBytesReader, else malformed
+// (cut short, or not a valid form).
+func clientError(err error) error {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return fmt.Errorf("%w: %w", ErrTooLarge, err)
+	}
+	return fmt.Errorf("%w: %w", ErrMalformed, err)
 }
