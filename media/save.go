@@ -161,7 +161,7 @@ func (s *Store) claim(ctx context.Context, base string) (string, error) {
 			return "", err
 		}
 	}
-	return "", fmt.Errorf("media: no free name like %q after %d tries", base, maxTries)
+	return "", fmt.Errorf("media: no free name like %q after %d tries: %w", base, maxTries, fs.ErrExist)
 }
 
 // create makes an empty object at key if there is none, atomically. In a
