@@ -28,11 +28,14 @@ import (
 	"go/token"
 	"io"
 	"io/fs"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/andybalholm/brotli"
 	"github.com/klauspost/compress/zstd"
@@ -57,16 +60,76 @@ type Package struct {
 	Files []runtime.File
 
 	fsys fs.FS
+
+	setOnce sync.Once
+	set     *runtime.Set
+	handler http.Handler
 }
 
 // FS returns the package directory as a file system, which is what the
 // embedded file system holds under the same names.
 func (p *Package) FS() fs.FS { return p.fsys }
 
-// Set returns a runtime.Set over the directory's files with the package's
-// table: the same handler a binary built from the directory runs, reading
-// from disk rather than from the binary.
+// Set returns a new runtime.Set over the directory's files with the
+// package's table: the same handler a binary built from the directory
+// runs, reading from disk rather than from the binary.
 func (p *Package) Set() *runtime.Set { return runtime.New(p.fsys, p.Prefix, p.Files) }
+
+// Headers returns the header fields the handler of a binary built from the
+// directory sends with object o (Handler(), default options), taken from
+// the handler's own answer to a HEAD request, so that a web server or a
+// bucket given them cannot differ from the binary: Content-Type,
+// Cache-Control, Content-Encoding, Vary, X-Content-Type-Options and the
+// rest.
+func (p *Package) Headers(o Object) (http.Header, error) {
+	p.setOnce.Do(func() {
+		p.set = p.Set()
+		p.handler = p.set.Handler()
+	})
+	u, err := url.Parse(p.set.Prefix())
+	if err != nil {
+		return nil, err
+	}
+	r := &http.Request{
+		Method: http.MethodHead,
+		URL:    &url.URL{Path: u.Path + o.Name[:len(o.Name)-len(Suffix(o.Coding))]},
+		Header: http.Header{"Accept-Encoding": {"identity"}},
+	}
+	if o.Coding != "" {
+		r.Header.Set("Accept-Encoding", o.Coding)
+	}
+	w := &headRecorder{h: http.Header{}}
+	p.handler.ServeHTTP(w, r)
+	if w.code == http.StatusNotFound {
+		return nil, ErrNotServed
+	}
+	if w.code != http.StatusOK || w.h.Get("Content-Encoding") != o.Coding {
+		return nil, fmt.Errorf("%s: the handler answers %d %q for %s; want 200 %q", slash(p.GoFile), w.code, w.h.Get("Content-Encoding"), r.URL.Path, o.Coding)
+	}
+	return w.h, nil
+}
+
+// ErrNotServed is Headers' error for an object the handler does not
+// serve at all, as a dot path (".well-known/x"): the binary answers 404,
+// so the files outside leave it out too.
+var ErrNotServed = errors.New("not served by the handler")
+
+// headRecorder is the http.ResponseWriter Headers serves into.
+type headRecorder struct {
+	h    http.Header
+	code int
+}
+
+func (w *headRecorder) Header() http.Header { return w.h }
+func (w *headRecorder) WriteHeader(code int) {
+	if w.code == 0 {
+		w.code = code
+	}
+}
+func (w *headRecorder) Write(b []byte) (int, error) {
+	w.WriteHeader(http.StatusOK)
+	return len(b), nil
+}
 
 // Load reads the generated package in dir.
 func Load(dir string) (*Package, error) {
