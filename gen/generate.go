@@ -116,7 +116,7 @@ func (r *run) checkDirs(context.Context) error {
 	for _, d := range r.cfg.Dirs {
 		abs, err := realAbs(d)
 		if err != nil {
-			errs = append(errs, &Error{File: slash(d), Msg: fmt.Sprintf("source directory: %v; create it or fix -dir", unwrapPathErr(err))})
+			errs = append(errs, dirError(d, err))
 			continue
 		}
 		if prev, ok := seen[abs]; ok {
@@ -129,6 +129,11 @@ func (r *run) checkDirs(context.Context) error {
 		}
 	}
 	return errs.err()
+}
+
+// dirError is the error for a source directory that cannot be used.
+func dirError(d string, err error) *Error {
+	return &Error{File: slash(d), Msg: fmt.Sprintf("source directory: %v; create it or fix -dir", unwrapPathErr(err))}
 }
 
 // find walks the source directories.

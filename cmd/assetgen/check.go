@@ -64,9 +64,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			printHelp()
 			return exitOK
 		}
-		fmt.Fprintf(stderr, "assetgen check: %v\n", err)
-		printHelp()
-		return exitUsage
+		return usageError(stderr, "assetgen check", "%v", err)
 	}
 	analyzer.Analyzer.Flags.Set("prefer-typed", strconv.FormatBool(*preferTyped))
 	c := &check{ctx: ctx, stdout: stdout, stderr: stderr, templates: templates, tests: *tests, verbose: *verbose}
