@@ -69,7 +69,7 @@ func generate(t *testing.T, dir string, files map[string]string) *assetpkg.Packa
 	return p
 }
 
-func open(t *testing.T, url string) *blob.Bucket {
+func open(t testing.TB, url string) *blob.Bucket {
 	t.Helper()
 	b, err := blob.OpenBucket(context.Background(), url)
 	if err != nil {
