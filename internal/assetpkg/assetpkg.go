@@ -58,6 +58,10 @@ type Package struct {
 	Prefix string
 	// Files is the table passed to runtime.New, sorted by Path.
 	Files []runtime.File
+	// Refs lists, by file index, the files each one references (CSS
+	// url() and @import, JavaScript imports), from manifest.json; nil
+	// when the package has no manifest (generated with -manifest -).
+	Refs [][]int
 
 	fsys fs.FS
 
@@ -86,25 +90,43 @@ func (p *Package) Headers(o Object) (http.Header, error) {
 		p.set = p.Set()
 		p.handler = p.set.Handler()
 	})
-	u, err := url.Parse(p.set.Prefix())
-	if err != nil {
-		return nil, err
+	return HandlerHeaders(p.handler, Mount(p.set.Prefix()), o)
+}
+
+// Mount returns the URL path of a prefix, "/static/" for "/static/" and
+// "/app/" for "https://cdn.example.com/app/", where a Set's handler
+// answers.
+func Mount(prefix string) string {
+	u, err := url.Parse(prefix)
+	if err != nil || u.Path == "" {
+		return "/"
 	}
+	if !strings.HasSuffix(u.Path, "/") {
+		return u.Path + "/"
+	}
+	return u.Path
+}
+
+// HandlerHeaders returns the header fields handler h, a runtime.Set's
+// handler mounted at mount, sends with object o: it serves h a HEAD
+// request for o's name, asking for o's coding alone. A 404 is
+// ErrNotServed; any other answer than a 200 with o's coding is an error.
+func HandlerHeaders(h http.Handler, mount string, o Object) (http.Header, error) {
 	r := &http.Request{
 		Method: http.MethodHead,
-		URL:    &url.URL{Path: u.Path + o.Name[:len(o.Name)-len(Suffix(o.Coding))]},
+		URL:    &url.URL{Path: mount + o.Name[:len(o.Name)-len(Suffix(o.Coding))]},
 		Header: http.Header{"Accept-Encoding": {"identity"}},
 	}
 	if o.Coding != "" {
 		r.Header.Set("Accept-Encoding", o.Coding)
 	}
 	w := &headRecorder{h: http.Header{}}
-	p.handler.ServeHTTP(w, r)
+	h.ServeHTTP(w, r)
 	if w.code == http.StatusNotFound {
 		return nil, ErrNotServed
 	}
 	if w.code != http.StatusOK || w.h.Get("Content-Encoding") != o.Coding {
-		return nil, fmt.Errorf("%s: the handler answers %d %q for %s; want 200 %q", slash(p.GoFile), w.code, w.h.Get("Content-Encoding"), r.URL.Path, o.Coding)
+		return nil, fmt.Errorf("the handler answers %d %q for %s; want 200 %q", w.code, w.h.Get("Content-Encoding"), r.URL.Path, o.Coding)
 	}
 	return w.h, nil
 }
@@ -434,9 +456,10 @@ func (p *Package) checkManifest() error {
 	var m struct {
 		Generator string `json:"generator"`
 		Assets    map[string]struct {
-			HashedPath string `json:"hashedPath"`
-			Integrity  string `json:"integrity"`
-			Embedded   string `json:"embedded"`
+			HashedPath string   `json:"hashedPath"`
+			Integrity  string   `json:"integrity"`
+			Embedded   string   `json:"embedded"`
+			Refs       []string `json:"refs"`
 		} `json:"assets"`
 	}
 	if err := json.Unmarshal(b, &m); err != nil || m.Generator != "assetgen" {
@@ -448,12 +471,25 @@ func (p *Package) checkManifest() error {
 	if len(m.Assets) != len(p.Files) {
 		return fmt.Errorf("%s: %d assets, %s has %d; run go generate", slash(name), len(m.Assets), slash(p.GoFile), len(p.Files))
 	}
-	for _, f := range p.Files {
+	index := make(map[string]int, len(p.Files))
+	for i, f := range p.Files {
+		index[f.Path] = i
+	}
+	refs := make([][]int, len(p.Files))
+	for i, f := range p.Files {
 		e, ok := m.Assets[f.Path]
 		if !ok || e.HashedPath != f.HashedPath || e.Integrity != f.Integrity || e.Embedded != f.Name {
 			return stale(f.Path)
 		}
+		for _, r := range e.Refs {
+			j, ok := index[r]
+			if !ok {
+				return stale(f.Path)
+			}
+			refs[i] = append(refs[i], j)
+		}
 	}
+	p.Refs = refs
 	return nil
 }
 
