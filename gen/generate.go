@@ -90,7 +90,7 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	for i, stage := range stages {
 		if err := stage(ctx); err != nil {
-			return nil, err
+			return nil, r.staleNote(err)
 		}
 		// After find: an unchanged tree whose outputs are as the last run
 		// left them needs nothing more (see unchanged).
