@@ -113,6 +113,7 @@
 //	-allow-missing PAT  let CSS/JS references matching PAT name no asset (a warning), repeatable
 //	-prehashed PATTERN  files already fingerprinted by a bundler keep their names, repeatable
 //	-minify             minify CSS, JavaScript, SVG and JSON before hashing
+//	-allow-non-utf8     keep text files that are not valid UTF-8, served without charset=utf-8
 //	-templates GLOB     check static and integrity calls in matching templates, repeatable
 //	-vite-manifest FILE Vite's .vite/manifest.json: its files keep their names, entries get identifiers
 //	-no-compress        make no br, zstd or gzip variants
