@@ -2,44 +2,20 @@ package imageproc
 
 import (
 	"bytes"
-	"encoding/binary"
-	"image"
 	"runtime"
 	"runtime/metrics"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/assetgen/assetgen/media/internal/imagetest"
 )
-
-// photoLike returns a w × h JPEG with a phone photo's EXIF (orientation 6,
-// GPS) whose pixels are gradients under noise, so that it costs to decode
-// what a photo costs: 4032 × 3024 makes a file of about 6 MB.
-func photoLike(b testing.TB, w, h int) []byte {
-	m := image.NewRGBA(image.Rect(0, 0, w, h))
-	x := uint32(7)
-	for y := range h {
-		for i := range w {
-			x ^= x << 13
-			x ^= x >> 17
-			x ^= x << 5
-			n := int(x%48) - 24
-			p := m.Pix[y*m.Stride+4*i:]
-			p[0] = clamp(255*i/w + n)
-			p[1] = clamp(255*y/h + n)
-			p[2] = clamp(128 + n)
-			p[3] = 255
-		}
-	}
-	return withSegments(encodeJPEG(b, m), exifAPP1(binary.BigEndian, 6))
-}
-
-func clamp(v int) uint8 { return uint8(min(max(v, 0), 255)) }
 
 // BenchmarkResize12MP makes a 640-wide variant of a 12-megapixel phone
 // photo, reporting the peak heap it takes (peak-MB) besides the bytes it
 // allocates.
 func BenchmarkResize12MP(b *testing.B) {
-	src := photoLike(b, 4032, 3024)
+	src := imagetest.PhotoLike(b, 4032, 3024)
 	b.SetBytes(int64(len(src)))
 	b.ReportAllocs()
 	peak := heapPeak(b)
@@ -56,7 +32,7 @@ func BenchmarkResize12MP(b *testing.B) {
 // BenchmarkStrip12MP re-encodes the same photo at full size, as
 // StripOriginal does at upload.
 func BenchmarkStrip12MP(b *testing.B) {
-	src := photoLike(b, 4032, 3024)
+	src := imagetest.PhotoLike(b, 4032, 3024)
 	b.SetBytes(int64(len(src)))
 	b.ReportAllocs()
 	peak := heapPeak(b)
@@ -73,7 +49,7 @@ func BenchmarkStrip12MP(b *testing.B) {
 // BenchmarkProbe reads the header of the same photo, which is what
 // deciding to serve the source costs.
 func BenchmarkProbe(b *testing.B) {
-	src := photoLike(b, 4032, 3024)
+	src := imagetest.PhotoLike(b, 4032, 3024)
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := Probe(bytes.NewReader(src), Options{}); err != nil {

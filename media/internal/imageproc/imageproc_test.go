@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/assetgen/assetgen/media/internal/imagetest"
 )
 
 // decodeVariant decodes v with the decoder of the format it claims,
@@ -33,7 +35,7 @@ func decodeVariant(t *testing.T, v Variant) image.Image {
 }
 
 func TestResizePhoto(t *testing.T) {
-	src := photo(t)
+	src := imagetest.Photo(t)
 	if got := jpegOrientation(src); got != 6 {
 		t.Fatalf("fixture orientation = %d, want 6", got)
 	}
@@ -50,11 +52,11 @@ func TestResizePhoto(t *testing.T) {
 	if v.Width != 640 || v.Height != 853 {
 		t.Errorf("variant is %d×%d, want 640×853", v.Width, v.Height)
 	}
-	wantQuadrants(t, m, red, green, blue, white)
-	if md := jpegMetadata(v.Data); len(md) != 0 {
+	imagetest.WantQuadrants(t, m, imagetest.Red, imagetest.Green, imagetest.Blue, imagetest.White)
+	if md := imagetest.MetadataSegments(t, v.Data); len(md) != 0 {
 		t.Errorf("variant has metadata segments % x, want none", md)
 	}
-	for _, s := range []string{"Exif", "GPS", "xap", "Phone", "taken at home"} {
+	for _, s := range imagetest.Private {
 		if bytes.Contains(v.Data, []byte(s)) {
 			t.Errorf("variant contains %q", s)
 		}
@@ -65,7 +67,7 @@ func TestResizePhoto(t *testing.T) {
 }
 
 // TestResizeOrientation checks every EXIF orientation: each source is the
-// same 400 × 300 picture (red, green, blue, white quarters) stored as that
+// same 400 × 300 picture (imagetest.Red, imagetest.Green, imagetest.Blue, imagetest.White quarters) stored as that
 // orientation says, in both TIFF byte orders.
 func TestResizeOrientation(t *testing.T) {
 	for _, tt := range []struct {
@@ -73,19 +75,19 @@ func TestResizeOrientation(t *testing.T) {
 		w, h           int
 		tl, tr, bl, br color.RGBA // as stored
 	}{
-		{1, 400, 300, red, green, blue, white},
-		{2, 400, 300, green, red, white, blue}, // mirrored
-		{3, 400, 300, white, blue, green, red}, // turned 180°
-		{4, 400, 300, blue, white, red, green}, // mirrored top to bottom
-		{5, 300, 400, red, blue, green, white}, // transposed
-		{6, 300, 400, green, white, red, blue}, // turned anticlockwise
-		{7, 300, 400, white, green, blue, red}, // transversed
-		{8, 300, 400, blue, red, white, green}, // turned clockwise
+		{1, 400, 300, imagetest.Red, imagetest.Green, imagetest.Blue, imagetest.White},
+		{2, 400, 300, imagetest.Green, imagetest.Red, imagetest.White, imagetest.Blue}, // mirrored
+		{3, 400, 300, imagetest.White, imagetest.Blue, imagetest.Green, imagetest.Red}, // turned 180°
+		{4, 400, 300, imagetest.Blue, imagetest.White, imagetest.Red, imagetest.Green}, // mirrored top to bottom
+		{5, 300, 400, imagetest.Red, imagetest.Blue, imagetest.Green, imagetest.White}, // transposed
+		{6, 300, 400, imagetest.Green, imagetest.White, imagetest.Red, imagetest.Blue}, // turned anticlockwise
+		{7, 300, 400, imagetest.White, imagetest.Green, imagetest.Blue, imagetest.Red}, // transversed
+		{8, 300, 400, imagetest.Blue, imagetest.Red, imagetest.White, imagetest.Green}, // turned clockwise
 	} {
 		for _, order := range []binary.ByteOrder{binary.LittleEndian, binary.BigEndian} {
 			t.Run(fmt.Sprintf("%d/%v", tt.orientation, order), func(t *testing.T) {
-				stored := quadrants(tt.w, tt.h, tt.tl, tt.tr, tt.bl, tt.br)
-				src := withSegments(encodeJPEG(t, stored), exifAPP1(order, tt.orientation))
+				stored := imagetest.Quadrants(tt.w, tt.h, tt.tl, tt.tr, tt.bl, tt.br)
+				src := imagetest.WithSegments(imagetest.JPEG(t, stored), imagetest.EXIF(order, tt.orientation))
 				info, err := Probe(bytes.NewReader(src), Options{})
 				if err != nil {
 					t.Fatal(err)
@@ -100,14 +102,14 @@ func TestResizeOrientation(t *testing.T) {
 				if v.Width != 200 || v.Height != 150 {
 					t.Errorf("variant is %d×%d, want 200×150", v.Width, v.Height)
 				}
-				wantQuadrants(t, decodeVariant(t, v), red, green, blue, white)
+				imagetest.WantQuadrants(t, decodeVariant(t, v), imagetest.Red, imagetest.Green, imagetest.Blue, imagetest.White)
 			})
 		}
 	}
 }
 
 func TestResizePNGKeepsAlpha(t *testing.T) {
-	// Opaque red left, half-transparent blue top right, clear bottom right.
+	// Opaque imagetest.Red left, half-transparent imagetest.Blue top right, clear bottom right.
 	m := image.NewNRGBA(image.Rect(0, 0, 600, 400))
 	for y := range 400 {
 		for x := range 600 {
@@ -119,9 +121,9 @@ func TestResizePNGKeepsAlpha(t *testing.T) {
 			}
 		}
 	}
-	src := withPNGChunks(encodePNG(t, m),
-		pngChunk("tEXt", []byte("Comment\x00taken at home")),
-		pngChunk("eXIf", exifAPP1(binary.BigEndian, 1)[10:]))
+	src := withPNGChunks(imagetest.PNG(t, m),
+		imagetest.PNGChunk("tEXt", []byte("Comment\x00taken at home")),
+		imagetest.PNGChunk("eXIf", imagetest.EXIF(binary.BigEndian, 1)[10:]))
 	v, err := Resize(src, 300, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -153,7 +155,7 @@ func TestResizePNGKeepsAlpha(t *testing.T) {
 
 func TestResizeGIF(t *testing.T) {
 	// A 200 × 100 screen whose first frame covers only its right half:
-	// the left half of the screen is clear, then red, then clear.
+	// the left half of the screen is clear, then imagetest.Red, then clear.
 	src := gifImage(t, 200, 100, image.Rect(100, 0, 200, 100))
 	v, err := Resize(src, 100, Options{})
 	if err != nil {
@@ -166,7 +168,7 @@ func TestResizeGIF(t *testing.T) {
 	for _, p := range []struct {
 		x    int
 		want color.RGBA
-	}{{25, color.RGBA{}}, {62, red}, {87, color.RGBA{}}} {
+	}{{25, color.RGBA{}}, {62, imagetest.Red}, {87, color.RGBA{}}} {
 		r, g, b, a := m.At(p.x, 25).RGBA()
 		if got := (color.RGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), uint8(a >> 8)}); got != p.want {
 			t.Errorf("pixel (%d, 25) = %v, want %v", p.x, got, p.want)
@@ -206,7 +208,7 @@ func TestResizeWebP(t *testing.T) {
 
 func TestResizeServeSource(t *testing.T) {
 	// Stored 300 × 400 turned anticlockwise: upright it is 400 wide.
-	sideways := withSegments(encodeJPEG(t, quadrants(300, 400, green, white, red, blue)), exifAPP1(binary.LittleEndian, 6))
+	sideways := imagetest.WithSegments(imagetest.JPEG(t, imagetest.Quadrants(300, 400, imagetest.Green, imagetest.White, imagetest.Red, imagetest.Blue)), imagetest.EXIF(binary.LittleEndian, 6))
 	for _, tt := range []struct {
 		name  string
 		width int
@@ -230,7 +232,7 @@ func TestResizeServeSource(t *testing.T) {
 }
 
 func TestResizeQuality(t *testing.T) {
-	src := encodeJPEG(t, noise(400, 300))
+	src := imagetest.JPEG(t, imagetest.Noise(400, 300))
 	size := func(q int) int {
 		v, err := Resize(src, 200, Options{Quality: q})
 		if err != nil {
@@ -247,26 +249,9 @@ func TestResizeQuality(t *testing.T) {
 	}
 }
 
-// noise returns an image of pseudo-random pixels, which JPEG cannot
-// compress well at any quality.
-func noise(w, h int) *image.RGBA {
-	m := image.NewRGBA(image.Rect(0, 0, w, h))
-	x := uint32(1)
-	for i := range m.Pix {
-		x ^= x << 13
-		x ^= x >> 17
-		x ^= x << 5
-		m.Pix[i] = uint8(x)
-		if i%4 == 3 {
-			m.Pix[i] = 255
-		}
-	}
-	return m
-}
-
 func TestRefused(t *testing.T) {
-	jpg := encodeJPEG(t, quadrants(64, 64, red, green, blue, white))
-	pngData := encodePNG(t, quadrants(64, 64, red, green, blue, white))
+	jpg := imagetest.JPEG(t, imagetest.Quadrants(64, 64, imagetest.Red, imagetest.Green, imagetest.Blue, imagetest.White))
+	pngData := imagetest.PNG(t, imagetest.Quadrants(64, 64, imagetest.Red, imagetest.Green, imagetest.Blue, imagetest.White))
 	gifData := gifImage(t, 64, 64, image.Rect(0, 0, 64, 64))
 	webp := readTestdata(t, "blue-purple-pink.lossy.webp")
 	tests := []struct {
@@ -280,8 +265,8 @@ func TestRefused(t *testing.T) {
 		{"BMP", []byte("BM\x3a\x00\x00\x00\x00\x00\x00\x00\x36\x00\x00\x00"), Options{}, ErrUnsupported},
 		{"JPEG signature only", []byte("\xff\xd8\xff"), Options{}, ErrCorrupt},
 		{"RIFF not WebP", []byte("RIFF\x00\x00\x00\x00WAVEfmt "), Options{}, ErrUnsupported},
-		{"PNG bomb", pngBomb(t), Options{}, ErrTooLarge},
-		{"JPEG bomb", jpegBomb(t), Options{}, ErrTooLarge},
+		{"PNG bomb", imagetest.PNGBomb(), Options{}, ErrTooLarge},
+		{"JPEG bomb", imagetest.JPEGBomb(t), Options{}, ErrTooLarge},
 		{"GIF bomb", gifBomb(t), Options{}, ErrTooLarge},
 		{"over a low limit", jpg, Options{MaxPixels: 64*64 - 1}, ErrTooLarge},
 		{"zero width", func() []byte {
@@ -332,7 +317,7 @@ func TestPNGBombIsReal(t *testing.T) {
 	if testing.Short() {
 		t.Skip("inflates 312 MB")
 	}
-	b := pngBomb(t)
+	b := imagetest.PNGBomb()
 	cfg, err := png.DecodeConfig(bytes.NewReader(b))
 	if err != nil || cfg.Width != 50_000 || cfg.Height != 50_000 {
 		t.Fatalf("DecodeConfig = %+v, %v", cfg, err)
@@ -354,19 +339,19 @@ func TestPNGBombIsReal(t *testing.T) {
 
 func TestResizeBadWidth(t *testing.T) {
 	for _, w := range []int{0, -1} {
-		if _, err := Resize(encodeJPEG(t, noise(8, 8)), w, Options{}); err == nil {
+		if _, err := Resize(imagetest.JPEG(t, imagetest.Noise(8, 8)), w, Options{}); err == nil {
 			t.Errorf("Resize width %d: no error", w)
 		}
 	}
 }
 
 func FuzzResize(f *testing.F) {
-	f.Add(encodeJPEG(f, quadrants(32, 24, red, green, blue, white)))
-	f.Add(withSegments(encodeJPEG(f, quadrants(24, 32, red, green, blue, white)), exifAPP1(binary.LittleEndian, 6)))
-	f.Add(encodePNG(f, quadrants(32, 24, red, green, blue, white)))
+	f.Add(imagetest.JPEG(f, imagetest.Quadrants(32, 24, imagetest.Red, imagetest.Green, imagetest.Blue, imagetest.White)))
+	f.Add(imagetest.WithSegments(imagetest.JPEG(f, imagetest.Quadrants(24, 32, imagetest.Red, imagetest.Green, imagetest.Blue, imagetest.White)), imagetest.EXIF(binary.LittleEndian, 6)))
+	f.Add(imagetest.PNG(f, imagetest.Quadrants(32, 24, imagetest.Red, imagetest.Green, imagetest.Blue, imagetest.White)))
 	f.Add(gifImage(f, 32, 24, image.Rect(8, 0, 24, 24)))
 	f.Add(readTestdata(f, "gopher-doc.with-alpha.lossless.webp"))
-	f.Add(jpegBomb(f))
+	f.Add(imagetest.JPEGBomb(f))
 	f.Add(gifBomb(f))
 	f.Add([]byte("GIF89a"))
 	f.Fuzz(func(t *testing.T, src []byte) {

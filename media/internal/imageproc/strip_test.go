@@ -12,13 +12,15 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/image/webp"
+
+	"github.com/assetgen/assetgen/media/internal/imagetest"
 )
 
 func TestStripJPEG(t *testing.T) {
-	stored := quadrants(300, 400, green, white, red, blue) // orientation 6
-	src := withSegments(encodeJPEG(t, stored), exifAPP1(binary.BigEndian, 6), xmpAPP1, comment)
+	stored := imagetest.Quadrants(300, 400, imagetest.Green, imagetest.White, imagetest.Red, imagetest.Blue) // orientation 6
+	src := imagetest.WithSegments(imagetest.JPEG(t, stored), imagetest.EXIF(binary.BigEndian, 6), imagetest.XMP, imagetest.Comment)
 	// Some phones append a second image, with its own EXIF, after EOI.
-	src = append(src, withSegments(encodeJPEG(t, noise(8, 8)), exifAPP1(binary.LittleEndian, 1))...)
+	src = append(src, imagetest.WithSegments(imagetest.JPEG(t, imagetest.Noise(8, 8)), imagetest.EXIF(binary.LittleEndian, 1))...)
 	v, err := Strip(src, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -26,8 +28,8 @@ func TestStripJPEG(t *testing.T) {
 	if v.Format != JPEG || v.Width != 400 || v.Height != 300 {
 		t.Fatalf("Strip gave a %d×%d %v, want a 400×300 JPEG", v.Width, v.Height, v.Format)
 	}
-	wantQuadrants(t, decodeVariant(t, v), red, green, blue, white)
-	if md := jpegMetadata(v.Data); len(md) != 0 {
+	imagetest.WantQuadrants(t, decodeVariant(t, v), imagetest.Red, imagetest.Green, imagetest.Blue, imagetest.White)
+	if md := imagetest.MetadataSegments(t, v.Data); len(md) != 0 {
 		t.Errorf("metadata segments % x, want none", md)
 	}
 	for _, s := range []string{"Exif", "xap", "taken at home"} {
@@ -53,7 +55,7 @@ func TestStripPNG(t *testing.T) {
 			return m
 		}()},
 		{"paletted with transparency", func() image.Image {
-			m := image.NewPaletted(image.Rect(0, 0, 20, 10), color.Palette{color.NRGBA{}, color.NRGBA{255, 0, 0, 128}, blue})
+			m := image.NewPaletted(image.Rect(0, 0, 20, 10), color.Palette{color.NRGBA{}, color.NRGBA{255, 0, 0, 128}, imagetest.Blue})
 			for i := range m.Pix {
 				m.Pix[i] = uint8(i % 3)
 			}
@@ -68,12 +70,12 @@ func TestStripPNG(t *testing.T) {
 		}()},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			plain := encodePNG(t, tt.m)
+			plain := imagetest.PNG(t, tt.m)
 			src := withPNGChunks(plain,
-				pngChunk("tEXt", []byte("Author\x00Jane Doe")),
-				pngChunk("iTXt", []byte("XML:com.adobe.xmp\x00\x00\x00\x00\x00<x:xmpmeta/>")),
-				pngChunk("eXIf", exifAPP1(binary.BigEndian, 1)[10:]),
-				pngChunk("tIME", []byte{0x07, 0xea, 11, 30, 12, 0, 0}))
+				imagetest.PNGChunk("tEXt", []byte("Author\x00Jane Doe")),
+				imagetest.PNGChunk("iTXt", []byte("XML:com.adobe.xmp\x00\x00\x00\x00\x00<x:xmpmeta/>")),
+				imagetest.PNGChunk("eXIf", imagetest.EXIF(binary.BigEndian, 1)[10:]),
+				imagetest.PNGChunk("tIME", []byte{0x07, 0xea, 11, 30, 12, 0, 0}))
 			v, err := Strip(src, Options{})
 			if err != nil {
 				t.Fatal(err)
@@ -98,7 +100,7 @@ func TestStripPNG(t *testing.T) {
 // comment, an XMP application extension and bytes after its trailer.
 func animatedGIF(t testing.TB) (plain, withMetadata []byte) {
 	t.Helper()
-	pal := color.Palette{color.RGBA{}, red, blue}
+	pal := color.Palette{color.RGBA{}, imagetest.Red, imagetest.Blue}
 	a := image.NewPaletted(image.Rect(0, 0, 16, 16), pal)
 	b := image.NewPaletted(image.Rect(4, 4, 12, 12), pal)
 	for i := range a.Pix {
@@ -165,7 +167,7 @@ func riffChunk(fourcc string, data []byte) []byte {
 func webpWithMetadata(t testing.TB, name string) []byte {
 	t.Helper()
 	w := readTestdata(t, name)
-	w = append(w, riffChunk("EXIF", exifAPP1(binary.LittleEndian, 1)[10:])...)
+	w = append(w, riffChunk("EXIF", imagetest.EXIF(binary.LittleEndian, 1)[10:])...)
 	w = append(w, riffChunk("XMP ", []byte("<x:xmpmeta>52N</x:xmpmeta>"))...)
 	w = append(w, riffChunk("ZZZZ", []byte("odd"))...)
 	binary.LittleEndian.PutUint32(w[4:], uint32(len(w)-8))
@@ -211,7 +213,7 @@ func TestStripRefused(t *testing.T) {
 			return b
 		}(), ErrCorrupt},
 		{"GIF bomb", gifBomb(t), ErrTooLarge},
-		{"PNG bomb", pngBomb(t), ErrTooLarge},
+		{"PNG bomb", imagetest.PNGBomb(), ErrTooLarge},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if _, err := Strip(tt.src, Options{}); !errors.Is(err, tt.want) {
@@ -226,8 +228,8 @@ func FuzzStrip(f *testing.F) {
 	f.Add(animated)
 	f.Add(webpWithMetadata(f, "yellow_rose.lossy-with-alpha.webp"))
 	f.Add(readTestdata(f, "gopher-doc.with-alpha.lossless.webp"))
-	f.Add(withSegments(encodeJPEG(f, noise(16, 8)), exifAPP1(binary.BigEndian, 7)))
-	f.Add(withPNGChunks(encodePNG(f, noise(8, 8)), pngChunk("tEXt", []byte("a\x00b"))))
+	f.Add(imagetest.WithSegments(imagetest.JPEG(f, imagetest.Noise(16, 8)), imagetest.EXIF(binary.BigEndian, 7)))
+	f.Add(withPNGChunks(imagetest.PNG(f, imagetest.Noise(8, 8)), imagetest.PNGChunk("tEXt", []byte("a\x00b"))))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		o := Options{MaxPixels: 1 << 20}
 		v, err := Strip(src, o)
