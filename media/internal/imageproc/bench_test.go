@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/assetgen/assetgen/media/internal/imagetest"
+	"github.com/assetgen/assetgen/internal/imagetest"
 )
 
 // BenchmarkResize12MP makes a 640-wide variant of a 12-megapixel phone

@@ -4,7 +4,7 @@ import (
 	"encoding/binary"
 	"testing"
 
-	"github.com/assetgen/assetgen/media/internal/imagetest"
+	"github.com/assetgen/assetgen/internal/imagetest"
 )
 
 func TestJPEGOrientation(t *testing.T) {

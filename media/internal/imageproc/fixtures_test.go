@@ -9,7 +9,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/assetgen/assetgen/media/internal/imagetest"
+	"github.com/assetgen/assetgen/internal/imagetest"
 )
 
 // Test images are made in code (here and in package imagetest) rather

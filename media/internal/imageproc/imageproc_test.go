@@ -14,7 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/assetgen/assetgen/media/internal/imagetest"
+	"github.com/assetgen/assetgen/internal/imagetest"
 )
 
 // decodeVariant decodes v with the decoder of the format it claims,

@@ -13,7 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/image/webp"
 
-	"github.com/assetgen/assetgen/media/internal/imagetest"
+	"github.com/assetgen/assetgen/internal/imagetest"
 )
 
 func TestStripJPEG(t *testing.T) {
