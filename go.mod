@@ -18,6 +18,7 @@ require (
 	github.com/tdewolff/minify/v2 v2.23.5
 	github.com/tdewolff/parse/v2 v2.8.20
 	gocloud.dev v0.47.0
+	golang.org/x/image v0.45.0
 	golang.org/x/mod v0.38.0
 	golang.org/x/text v0.41.0
 	golang.org/x/tools v0.48.0
