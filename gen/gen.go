@@ -20,6 +20,7 @@ package gen
 import (
 	"fmt"
 	"go/token"
+	"path"
 	"path/filepath"
 	"slices"
 	"time"
@@ -78,6 +79,12 @@ type Config struct {
 	// already fingerprinted (Vite's assets/index-BkJ3Ld9x.js): they keep
 	// their names, are not hashed again, and are served as immutable.
 	Prehashed []string
+
+	// AllowNonUTF8 keeps text assets (CSS, JavaScript, JSON, SVG, HTML...)
+	// that are not valid UTF-8 and declare no encoding of their own, served
+	// without "charset=utf-8". By default each is an error at its first
+	// invalid byte.
+	AllowNonUTF8 bool
 
 	// Minify minifies CSS, JavaScript, SVG and JSON before hashing.
 	Minify bool
@@ -194,6 +201,17 @@ func Find(cfg Config, p string) ([]Source, error) {
 	if len(cfg.Dirs) == 0 {
 		return nil, &Error{Msg: "no source directories; pass at least one -dir"}
 	}
+	// A missing directory would otherwise read as "no file holds p", which
+	// sends the user looking for the file rather than at the flag.
+	var errs ErrorList
+	for _, d := range cfg.Dirs {
+		if _, err := realAbs(d); err != nil {
+			errs = append(errs, dirError(d, err))
+		}
+	}
+	if err := errs.err(); err != nil {
+		return nil, err
+	}
 	srcs, err := find.Lookup(cfg.Dirs, ig, p)
 	if err != nil {
 		return nil, &Error{Msg: err.Error()}
@@ -264,8 +282,28 @@ func (cfg Config) withDefaults() (Config, error) {
 	if err := checkPrefix(cfg.Prefix); err != nil {
 		return cfg, &Error{Msg: err.Error()}
 	}
+	if err := checkPatterns(cfg); err != nil {
+		return cfg, err
+	}
 	if err := checkEncodings(cfg.Encodings); err != nil {
 		return cfg, err
 	}
 	return cfg, nil
+}
+
+// checkPatterns rejects a malformed pattern before any file is read, so
+// that it is reported as a usage error, like any other bad flag value,
+// naming the option it came from.
+func checkPatterns(cfg Config) error {
+	for _, list := range []struct {
+		name string
+		pats []string
+	}{{"-ignore", cfg.Ignore}, {"-prehashed", cfg.Prehashed}, {"-allow-missing", cfg.AllowMissing}, {"-templates", cfg.Templates}} {
+		for _, p := range list.pats {
+			if _, err := path.Match(p, ""); err != nil {
+				return &Error{Msg: fmt.Sprintf("%s pattern %q is malformed (%v); see path.Match for the syntax", list.name, p, err)}
+			}
+		}
+	}
+	return nil
 }

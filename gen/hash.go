@@ -55,6 +55,10 @@ func (r *run) hash(ctx context.Context) error {
 	}
 	var list ErrorList
 	for i, err := range errs {
+		if pe, ok := err.(*Error); ok {
+			list = append(list, pe)
+			continue
+		}
 		if err != nil {
 			list = append(list, &Error{File: slash(r.assets[i].src.Path), Msg: err.Error()})
 			continue
@@ -78,8 +82,9 @@ func (r *run) hashOne(c *cache, a *asset, buf []byte, m *progress.Meter) error {
 		return fmt.Errorf("cannot read: %v; check its permissions or add it to -ignore", unwrapPathErr(err))
 	}
 	defer f.Close()
-	rd := progress.Reader{R: f, M: m}
 	var head []byte
+	var enc mediatype.UTF8Checker
+	rd := progress.Reader{R: io.TeeReader(f, &enc), M: m} // checked and counted in the same pass
 	if a.copy {
 		if a.data, err = readAll(rd, a.src.Info.Size()); err == nil {
 			a.sum, a.size, head = sha256.Sum256(a.data), int64(len(a.data)), a.data
@@ -92,7 +97,13 @@ func (r *run) hashOne(c *cache, a *asset, buf []byte, m *progress.Meter) error {
 	}
 	a.srcSum = a.sum
 	a.contentType = mediatype.Of(a.logical, head[:min(len(head), 512)])
-	c.store(a.abs, a.src.Info, cacheEntry{Sum: a.sum, Size: a.size, ContentType: a.contentType})
+	trusted, err := r.checkEncoding(a, &enc, head)
+	if err != nil {
+		return err
+	}
+	if trusted {
+		c.store(a.abs, a.src.Info, cacheEntry{Sum: a.sum, Size: a.size, ContentType: a.contentType})
+	}
 	r.hashed.Add(1)
 	return nil
 }
@@ -113,6 +124,36 @@ func (r *run) meter(p Phase, files int, bytes int64) *progress.Meter {
 	return progress.Start(p.String(), files, bytes, func(s progress.Snapshot) {
 		r.cfg.Progress(Progress{Phase: p, Files: s.Files, TotalFiles: s.TotalFiles, Bytes: s.Bytes, TotalBytes: s.TotalBytes, Elapsed: s.Elapsed})
 	})
+}
+
+// checkEncoding holds a text asset to the charset it will be served with.
+// Text types are served as UTF-8 (or, like JSON and SVG, default to it),
+// so one that is not valid UTF-8 is an error at its first bad byte, as
+// Django's collectstatic makes it, unless the file declares its own
+// encoding (@charset in CSS, the XML prolog's encoding) or
+// Config.AllowNonUTF8 is set: then it is served without the charset
+// parameter, so that the declaration, or the browser, decides. A file
+// kept by AllowNonUTF8 is not cached (trusted false), so that a run
+// without the option reads and rejects it again.
+func (r *run) checkEncoding(a *asset, enc *mediatype.UTF8Checker, head []byte) (trusted bool, err error) {
+	if !mediatype.Text(a.contentType) {
+		return true, nil
+	}
+	if d := mediatype.DeclaredCharset(head); d != "" && !mediatype.IsUTF8Name(d) {
+		a.contentType = mediatype.WithoutCharset(a.contentType)
+		return true, nil
+	}
+	at, bad := enc.Invalid()
+	switch {
+	case !bad:
+		return true, nil
+	case r.cfg.AllowNonUTF8:
+		a.contentType = mediatype.WithoutCharset(a.contentType)
+		return false, nil
+	}
+	return false, &Error{File: slash(a.src.Path), Line: at.Line, Col: at.Col, Msg: fmt.Sprintf(
+		"not valid UTF-8 (byte 0x%02X at offset %d), but served as text, which browsers decode as UTF-8; re-save the file as UTF-8 (from Latin-1: iconv -f ISO-8859-1 -t UTF-8), or pass -allow-non-utf8 to serve it without a charset",
+		at.Byte, at.Offset)}
 }
 
 // sumReader hashes everything rd holds in one pass, returning the sum, the

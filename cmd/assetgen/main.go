@@ -61,6 +61,9 @@ func (c *common) config() gen.Config {
 // run is the whole command, with its inputs passed in so that tests can
 // call it.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	if len(args) > 0 && args[0] == "help" {
+		return runHelp(args[1:], stdout, stderr)
+	}
 	if len(args) > 0 && args[0] == "find" {
 		return runFind(args[1:], stdout, stderr)
 	}
@@ -69,6 +72,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	}
 	if len(args) > 0 && args[0] == "check" {
 		return runCheck(ctx, args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "collect" {
+		return runCollect(ctx, args[1:], stdout, stderr)
 	}
 	return runGenerate(ctx, args, stdout, stderr, getenv)
 }
@@ -79,6 +85,32 @@ func usage(fs *flag.FlagSet, stderr io.Writer, synopsis string) func() {
 		fs.SetOutput(stderr)
 		fs.PrintDefaults()
 	}
+}
+
+// usageError reports a usage mistake in two lines, the problem and where
+// the usage is, rather than the whole flag list, which would bury the one
+// line that matters.
+func usageError(stderr io.Writer, cmd, format string, args ...any) int {
+	fmt.Fprintf(stderr, "%s: %s\nrun \"%s -h\" for usage\n", cmd, fmt.Sprintf(format, args...), cmd)
+	return exitUsage
+}
+
+// runHelp prints the usage of the command or of a subcommand to stdout:
+// asked for, it is the output, not a diagnostic.
+func runHelp(args []string, stdout, stderr io.Writer) int {
+	sub := ""
+	if len(args) > 0 {
+		sub = args[0]
+	}
+	switch {
+	case len(args) > 1 || (sub != "" && sub != "find" && sub != "check"):
+		return usageError(stderr, "assetgen", "help: unknown topic %q; the topics are find and check", strings.Join(args, " "))
+	case sub == "":
+		return runGenerate(context.Background(), []string{"-h"}, stdout, stdout, func(string) string { return "" })
+	case sub == "find":
+		return runFind([]string{"-h"}, stdout, stdout)
+	}
+	return runCheck(context.Background(), []string{"-h"}, stdout, stdout)
 }
 
 func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
@@ -97,6 +129,7 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		prehashed stringsFlag
 		templates stringsFlag
 		doMinify  = fs.Bool("minify", false, "minify CSS, JavaScript, SVG and JSON before hashing")
+		nonUTF8   = fs.Bool("allow-non-utf8", false, "keep text files that are not valid UTF-8, served without charset=utf-8 (default: an error)")
 		viteMan   = fs.String("vite-manifest", "", "Vite build `manifest` (.vite/manifest.json): its files are prehashed and its entries named after their sources")
 		noComp    = fs.Bool("no-compress", false, "make no br, zstd or gzip variants")
 		encodings = fs.String("encodings", "", "content `codings` to make, comma-separated, from br, zstd and gzip (default all three)")
@@ -119,18 +152,17 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 			printHelp()
 			return exitOK
 		}
-		fmt.Fprintf(stderr, "assetgen: %v\n", err)
-		printHelp()
-		return exitUsage
+		return usageError(stderr, "assetgen", "%v", err)
 	}
 	if *version {
 		fmt.Fprintln(stdout, "assetgen", moduleVersion())
 		return exitOK
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "assetgen: unexpected argument %q; did you mean assetgen find?\n", fs.Arg(0))
-		printHelp()
-		return exitUsage
+		return usageError(stderr, "assetgen", "%s", strayArg(fs.Arg(0)))
+	}
+	if *quiet && *verbose {
+		return usageError(stderr, "assetgen", "-q and -v contradict each other; pass one of them")
 	}
 	cfg := c.config()
 	cfg.OutDir, cfg.FileName, cfg.Manifest, cfg.Prefix = *out, *file, *manifest, *prefix
@@ -144,6 +176,7 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	cfg.AllowMissing, cfg.Prehashed = allowMiss, prehashed
 	cfg.Templates = templates
 	cfg.Minify, cfg.ViteManifest = *doMinify, *viteMan
+	cfg.AllowNonUTF8 = *nonUTF8
 	cfg.Package = *pkg
 	if cfg.Package == "" {
 		cfg.Package = defaultPackage(*out, getenv)
@@ -213,6 +246,16 @@ func isSet(fs *flag.FlagSet, name string) bool {
 	return set
 }
 
+// strayArg says what an argument the generate command does not take
+// probably meant: a directory given without -dir, or a pattern the shell
+// expanded because it was not quoted.
+func strayArg(arg string) string {
+	if fi, err := os.Stat(arg); err == nil && fi.IsDir() {
+		return fmt.Sprintf("unexpected argument %q; did you mean -dir %s?", arg, arg)
+	}
+	return fmt.Sprintf("unexpected argument %q; assetgen takes only flags (quote patterns, as in -ignore '*.map', so that the shell does not expand them; assetgen find PATH looks up a file)", arg)
+}
+
 // indentLines keeps a multi-line error list readable after the prefix.
 func indentLines(err error) string {
 	s := err.Error()
@@ -249,18 +292,14 @@ func runFind(args []string, stdout, stderr io.Writer) int {
 			printHelp()
 			return exitOK
 		}
-		fmt.Fprintf(stderr, "assetgen find: %v\n", err)
-		printHelp()
-		return exitUsage
+		return usageError(stderr, "assetgen find", "%v", err)
 	}
 	if fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "assetgen find: want exactly one logical path, such as css/base.css")
-		printHelp()
-		return exitUsage
+		return usageError(stderr, "assetgen find", "want exactly one logical path, such as css/base.css; got %d arguments", fs.NArg())
 	}
 	srcs, err := gen.Find(c.config(), fs.Arg(0))
 	if err != nil {
-		fmt.Fprintf(stderr, "assetgen find: %v\n", err)
+		fmt.Fprintf(stderr, "assetgen find: %v\n", indentLines(err))
 		return exitInput
 	}
 	if len(srcs) == 0 {
