@@ -33,7 +33,6 @@ func row(a Asset) []jen.Code {
 	return fields
 }
 
-
 // jenRows renders the table the way Go did before spliceRows, through
 // jennifer and go/format.
 func jenRows(t *testing.T, assets []Asset) []byte {
@@ -73,11 +72,11 @@ func splicedRows(t *testing.T, assets []Asset) []byte {
 }
 
 var rowCases = map[string][]Asset{
-	"Empty": nil,
-	"Plain": {{Path: "css/a.css", HashedPath: "css/a.0123456789ab.css", Name: "static/css/a.css", Integrity: "sha256-x", ContentType: "text/css; charset=utf-8", Size: 12}},
+	"Empty":     nil,
+	"Plain":     {{Path: "css/a.css", HashedPath: "css/a.0123456789ab.css", Name: "static/css/a.css", Integrity: "sha256-x", ContentType: "text/css; charset=utf-8", Size: 12}},
 	"Encodings": {{Path: "a.js", Name: "_assetgen/x.js", Size: 1 << 40, Encodings: []Encoding{{Coding: "br", Name: "_assetgen/y.js.br", Size: 3}, {Coding: "gzip", Name: "_assetgen/z.js.gzip", Size: 0}}, Immutable: true}},
-	"Mark":   {{Path: "x.File{" + rowsMark + "})", Name: "[]y.File{" + rowsMark + "}"}},
-	"Quotes": {{Path: "a \"b\" `c` \\ d\n\x00\u00e9\u2028\xff.css", Name: ""}, {Path: "日本/файл.txt", Immutable: true}},
+	"Mark":      {{Path: "x.File{" + rowsMark + "})", Name: "[]y.File{" + rowsMark + "}"}},
+	"Quotes":    {{Path: "a \"b\" `c` \\ d\n\x00\u00e9\u2028\xff.css", Name: ""}, {Path: "日本/файл.txt", Immutable: true}},
 }
 
 // TestRowsAsJennifer checks that the hand-written rows are byte for byte
