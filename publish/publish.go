@@ -319,8 +319,6 @@ func (pub *publisher) uploadWave(ctx context.Context, p *assetpkg.Package, wave 
 			defer func() { <-sem }()
 			if err := pub.publishObject(ctx, p, identity, existing); err != nil {
 				fail(err)
-			} else {
-				pub.fileDone()
 			}
 		}()
 		if ctx.Err() != nil {
@@ -371,7 +369,7 @@ func (pub *publisher) publishObject(ctx context.Context, p *assetpkg.Package, it
 			return fmt.Errorf("%s: %w", it.Name, err)
 		}
 	}
-	pub.objectDone(it.Size, upload)
+	pub.objectDone(it.Size, upload, it.Coding == "")
 	return nil
 }
 
@@ -393,10 +391,15 @@ func sameObject(a *blob.Attributes, want *blob.WriterOptions, size int64) bool {
 		a.ContentEncoding == want.ContentEncoding
 }
 
-func (pub *publisher) objectDone(size int64, uploaded bool) {
+// objectDone counts an object, and its file when it is the file's
+// identity object, the last of the file's to go up.
+func (pub *publisher) objectDone(size int64, uploaded, fileDone bool) {
 	pub.mu.Lock()
 	defer pub.mu.Unlock()
 	pub.progress.Objects++
+	if fileDone {
+		pub.progress.Files++
+	}
 	pub.progress.Bytes += size
 	if uploaded {
 		pub.progress.Uploaded++
@@ -409,12 +412,6 @@ func (pub *publisher) objectDone(size int64, uploaded bool) {
 	if pub.opts.Progress != nil {
 		pub.opts.Progress(pub.progress)
 	}
-}
-
-func (pub *publisher) fileDone() {
-	pub.mu.Lock()
-	defer pub.mu.Unlock()
-	pub.progress.Files++
 }
 
 // retry runs op until it succeeds, fails for good, or has been tried
