@@ -64,8 +64,10 @@ type Options struct {
 	// or pruned, changing nothing.
 	DryRun bool
 	// PruneOlderThan, if positive, deletes objects that no manifest
-	// published within that duration names (and that were not written
-	// within it either), and manifests older than that but the newest.
+	// current within that duration names (and that were not written
+	// within it either), and the copies of manifests replaced before it.
+	// A version's files are thus kept for the duration after the next
+	// publish replaced it, whenever they were uploaded.
 	// Zero deletes nothing: pages cached in browsers still point at old
 	// files.
 	PruneOlderThan time.Duration
@@ -566,9 +568,9 @@ func (pub *publisher) readManifest(ctx context.Context, key string) (*Manifest, 
 
 // prune deletes what no recent manifest names: objects that publish wrote
 // (they carry its SHA-256 metadata; nothing else is touched), that neither
-// the current manifest nor one published within the grace period names,
-// and that were not written within it; then the manifest copies older
-// than the grace period.
+// the current manifest nor one that was current within the grace period
+// names, and that were not written within it; then the copies of
+// manifests replaced before the grace period.
 func (pub *publisher) prune(ctx context.Context, current *Manifest, existing map[string]time.Time) error {
 	cutoff := pub.now.Add(-pub.opts.PruneOlderThan)
 	keep := map[string]bool{}
@@ -579,13 +581,23 @@ func (pub *publisher) prune(ctx context.Context, current *Manifest, existing map
 	if err != nil {
 		return err
 	}
-	var oldManifests []string
+	// A manifest was current from its time until the next one's; its
+	// objects stay while that end is within the grace period. Keys sort
+	// by time: the stamp is fixed-width.
+	var keys []string
+	var times []time.Time
 	for _, key := range slices.Sorted(maps.Keys(history)) {
-		t, ok := historyTime(key)
-		switch {
-		case !ok:
-			continue // not publish's
-		case t.Before(cutoff):
+		if t, ok := historyTime(key); ok { // else not publish's
+			keys, times = append(keys, key), append(times, t)
+		}
+	}
+	var oldManifests []string
+	for i, key := range keys {
+		end := pub.now
+		if i+1 < len(keys) {
+			end = times[i+1]
+		}
+		if end.Before(cutoff) {
 			oldManifests = append(oldManifests, key)
 			continue
 		}
