@@ -12,12 +12,15 @@ require (
 	github.com/dave/jennifer v1.7.1
 	github.com/evanw/esbuild v0.27.0
 	github.com/fsnotify/fsnotify v1.10.1
+	github.com/gabriel-vasile/mimetype v1.4.16
 	github.com/google/go-cmp v0.7.0
 	github.com/klauspost/compress v1.19.2
 	github.com/tdewolff/minify/v2 v2.23.5
 	github.com/tdewolff/parse/v2 v2.8.20
 	gocloud.dev v0.47.0
+	golang.org/x/image v0.45.0
 	golang.org/x/mod v0.38.0
+	golang.org/x/text v0.41.0
 	golang.org/x/tools v0.48.0
 )
 
@@ -91,7 +94,6 @@ require (
 	golang.org/x/oauth2 v0.36.0 // indirect
 	golang.org/x/sync v0.22.0 // indirect
 	golang.org/x/sys v0.48.0 // indirect
-	golang.org/x/text v0.41.0 // indirect
 	golang.org/x/time v0.15.0 // indirect
 	golang.org/x/xerrors v0.0.0-20240903120638-7835f813f4da // indirect
 	google.golang.org/api v0.297.0 // indirect

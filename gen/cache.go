@@ -33,7 +33,9 @@ const racyWindow = 2 * time.Second
 
 // cacheMagic starts a cache file; it changes when the format or the meaning
 // of an entry does.
-const cacheMagic = "assetgen hash cache v1\n"
+// v2: an entry for a text asset also says it is valid UTF-8 or declares
+// its encoding; v1 entries were made without that check.
+const cacheMagic = "assetgen hash cache v2\n"
 
 type cacheEntry struct {
 	Key         statKey

@@ -80,6 +80,12 @@ type Config struct {
 	// their names, are not hashed again, and are served as immutable.
 	Prehashed []string
 
+	// AllowNonUTF8 keeps text assets (CSS, JavaScript, JSON, SVG, HTML...)
+	// that are not valid UTF-8 and declare no encoding of their own, served
+	// without "charset=utf-8". By default each is an error at its first
+	// invalid byte.
+	AllowNonUTF8 bool
+
 	// Minify minifies CSS, JavaScript, SVG and JSON before hashing.
 	Minify bool
 	// ViteManifest is a Vite build manifest (.vite/manifest.json): the

@@ -90,7 +90,7 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	for i, stage := range stages {
 		if err := stage(ctx); err != nil {
-			return nil, err
+			return nil, r.staleNote(err)
 		}
 		// After find: an unchanged tree whose outputs are as the last run
 		// left them needs nothing more (see unchanged).
@@ -147,8 +147,9 @@ func (r *run) find(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return err
 		}
-		return &Error{Msg: err.Error()}
+		return walkErrors(err)
 	}
+	r.warnEmptyDirs(matches)
 	var errs ErrorList
 	wd, err := os.Getwd()
 	if err != nil {
@@ -160,6 +161,9 @@ func (r *run) find(ctx context.Context) error {
 			abs = filepath.Join(wd, abs)
 		}
 		r.assets = append(r.assets, &asset{logical: m.Logical, src: m.Winner, shadowed: m.Shadowed, abs: abs})
+		if n := m.Winner.Info.Size(); n > largeAsset {
+			r.res.Warnings = append(r.res.Warnings, fmt.Sprintf("%s: %.0f MB is embedded into every program that imports the package; serve a file this large from elsewhere (a CDN, media storage) and add it to -ignore", slash(m.Winner.Path), float64(n)/1e6))
+		}
 		if len(m.Shadowed) == 0 {
 			continue
 		}
@@ -173,6 +177,44 @@ func (r *run) find(ctx context.Context) error {
 		}
 	}
 	return errs.err()
+}
+
+// largeAsset is the size above which an asset gets a warning. Every byte
+// is embedded into each binary that imports the package (and, when
+// compressible, compressed up to three more times at generate time); past
+// 50 MB that is rarely meant, and it is where GitHub starts warning about
+// a file pushed into a repository.
+const largeAsset = 50_000_000
+
+// walkErrors turns the walk's joined errors into one *Error each.
+func walkErrors(err error) error {
+	errs := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	}
+	var list ErrorList
+	for _, e := range errs {
+		list = append(list, &Error{Msg: e.Error()})
+	}
+	return list.err()
+}
+
+// warnEmptyDirs warns about a source directory that contributed no file,
+// not even a shadowed one: a typo in -dir, or an -ignore pattern that is
+// too broad, which would otherwise pass without a word.
+func (r *run) warnEmptyDirs(matches []find.Match) {
+	held := map[string]bool{}
+	for _, m := range matches {
+		held[m.Winner.Dir] = true
+		for _, s := range m.Shadowed {
+			held[s.Dir] = true
+		}
+	}
+	for _, d := range r.cfg.Dirs {
+		if !held[d] {
+			r.res.Warnings = append(r.res.Warnings, fmt.Sprintf("%s: source directory holds no files (after -ignore and the default ignores); add files or fix -dir", slash(d)))
+		}
+	}
 }
 
 // checkNames rejects logical paths that go:embed or a checkout on another

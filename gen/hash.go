@@ -50,6 +50,10 @@ func (r *run) hash(ctx context.Context) error {
 	}
 	var list ErrorList
 	for i, err := range errs {
+		if pe, ok := err.(*Error); ok {
+			list = append(list, pe)
+			continue
+		}
 		if err != nil {
 			list = append(list, &Error{File: slash(r.assets[i].src.Path), Msg: err.Error()})
 			continue
@@ -73,20 +77,58 @@ func (r *run) hashOne(c *cache, a *asset, buf []byte) error {
 	}
 	defer f.Close()
 	var head []byte
+	var enc mediatype.UTF8Checker
+	rd := io.TeeReader(f, &enc) // checked in the same pass
 	if a.copy {
-		if a.data, err = io.ReadAll(f); err == nil {
+		if a.data, err = io.ReadAll(rd); err == nil {
 			a.sum, a.size, head = sha256.Sum256(a.data), int64(len(a.data)), a.data
 		}
 	} else {
-		a.sum, a.size, head, err = sumReader(f, buf)
+		a.sum, a.size, head, err = sumReader(rd, buf)
 	}
 	if err != nil {
 		return fmt.Errorf("cannot read: %v", unwrapPathErr(err))
 	}
 	a.contentType = mediatype.Of(a.logical, head[:min(len(head), 512)])
-	c.store(a.abs, a.src.Info, cacheEntry{Sum: a.sum, Size: a.size, ContentType: a.contentType})
+	trusted, err := r.checkEncoding(a, &enc, head)
+	if err != nil {
+		return err
+	}
+	if trusted {
+		c.store(a.abs, a.src.Info, cacheEntry{Sum: a.sum, Size: a.size, ContentType: a.contentType})
+	}
 	r.hashed.Add(1)
 	return nil
+}
+
+// checkEncoding holds a text asset to the charset it will be served with.
+// Text types are served as UTF-8 (or, like JSON and SVG, default to it),
+// so one that is not valid UTF-8 is an error at its first bad byte, as
+// Django's collectstatic makes it, unless the file declares its own
+// encoding (@charset in CSS, the XML prolog's encoding) or
+// Config.AllowNonUTF8 is set: then it is served without the charset
+// parameter, so that the declaration, or the browser, decides. A file
+// kept by AllowNonUTF8 is not cached (trusted false), so that a run
+// without the option reads and rejects it again.
+func (r *run) checkEncoding(a *asset, enc *mediatype.UTF8Checker, head []byte) (trusted bool, err error) {
+	if !mediatype.Text(a.contentType) {
+		return true, nil
+	}
+	if d := mediatype.DeclaredCharset(head); d != "" && !mediatype.IsUTF8Name(d) {
+		a.contentType = mediatype.WithoutCharset(a.contentType)
+		return true, nil
+	}
+	at, bad := enc.Invalid()
+	switch {
+	case !bad:
+		return true, nil
+	case r.cfg.AllowNonUTF8:
+		a.contentType = mediatype.WithoutCharset(a.contentType)
+		return false, nil
+	}
+	return false, &Error{File: slash(a.src.Path), Line: at.Line, Col: at.Col, Msg: fmt.Sprintf(
+		"not valid UTF-8 (byte 0x%02X at offset %d), but served as text, which browsers decode as UTF-8; re-save the file as UTF-8 (from Latin-1: iconv -f ISO-8859-1 -t UTF-8), or pass -allow-non-utf8 to serve it without a charset",
+		at.Byte, at.Offset)}
 }
 
 // sumReader hashes everything rd holds in one pass, returning the sum, the

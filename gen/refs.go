@@ -56,7 +56,6 @@ func (r *run) findRefs(ctx context.Context) error {
 			}
 			continue
 		}
-		allow = append(allow, r.cfg.AllowMissing...)
 		for _, f := range found {
 			p, suffix, local := rewrite.Classify(lang, f.Kind, f.URL)
 			if !local {
@@ -65,11 +64,11 @@ func (r *run) findRefs(ctx context.Context) error {
 			logical, ok := rewrite.Resolve(a.logical, p, mount)
 			target := byLogical[logical]
 			if !ok || target == nil {
-				if rewrite.AllowMissing(allow, p, logical) {
-					r.res.Warnings = append(r.res.Warnings, fmt.Sprintf("%s:%d:%d: %s not found; allowed by assetgen:allow-missing", slash(a.src.Path), f.Line, f.Col, f))
+				if by := allowedBy(allow, r.cfg.AllowMissing, p, logical); by != "" {
+					r.res.Warnings = append(r.res.Warnings, fmt.Sprintf("%s:%d:%d: %s not found; allowed by %s", slash(a.src.Path), f.Line, f.Col, f, by))
 					continue
 				}
-				errs = append(errs, &Error{File: slash(a.src.Path), Line: f.Line, Col: f.Col, Msg: missingMsg(f, logical, ok, r.assets)})
+				errs = append(errs, &Error{File: slash(a.src.Path), Line: f.Line, Col: f.Col, Msg: r.missingMsg(a, f, p, logical, ok, byLogical, mount)})
 				continue
 			}
 			a.refs = append(a.refs, ref{Ref: f, target: target, suffix: suffix})
@@ -78,11 +77,29 @@ func (r *run) findRefs(ctx context.Context) error {
 	return errs.err()
 }
 
-// missingMsg says what a reference named and how to fix it.
-func missingMsg(f rewrite.Ref, logical string, resolved bool, assets []*asset) string {
+// allowedBy names what lets a reference to no asset through: the file's
+// own assetgen:allow-missing comment, or the -allow-missing pattern
+// (Config.AllowMissing) that matches it; "" when nothing does. Saying which
+// tells the user where to look when the warning should go.
+func allowedBy(directives, flags []string, p, logical string) string {
+	if rewrite.AllowMissing(directives, p, logical) {
+		return "an assetgen:allow-missing comment in the file"
+	}
+	for _, pat := range flags {
+		if rewrite.AllowMissing([]string{pat}, p, logical) {
+			return fmt.Sprintf("-allow-missing %q", pat)
+		}
+	}
+	return ""
+}
+
+// missingMsg says what a reference named and how to fix it, suggesting
+// the reference it probably meant (see rewrite.Suggest).
+func (r *run) missingMsg(a *asset, f rewrite.Ref, p, logical string, resolved bool, byLogical map[string]*asset, mount string) string {
 	s := ""
 	if resolved {
-		s = closest(logical, assets)
+		exists := func(l string) bool { return byLogical[l] != nil }
+		s = rewrite.Suggest(a.logical, p, mount, exists, func(l string) string { return closest(l, r.assets) })
 	}
 	return rewrite.Missing(f, logical, resolved, s)
 }
@@ -224,7 +241,7 @@ func (r *run) applyRefsLog(a *asset, use func(*asset) bool) ([]byte, []string) {
 		refs = append(refs, f.Ref)
 		repl = append(repl, u)
 		if u != f.URL {
-			lines = append(lines, fmt.Sprintf("%d:%d %s -> %s", f.Line, f.Col, f.URL, u))
+			lines = append(lines, fmt.Sprintf("%d:%d %s -> %s", f.Line, f.Col, f.URL, rewrite.AsWritten(f.Ref, u)))
 		}
 	}
 	if len(refs) == 0 {

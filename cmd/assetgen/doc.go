@@ -77,18 +77,24 @@
 //     FuncMap defines them, must name an asset; -v lists calls with a
 //     computed path, which cannot be checked. At run time, the generated
 //     CheckTemplates does the same for parsed templates.
-//   - Go code: "assetgen check ./..." (./... is the default) reports every
-//     constant path passed to a generated package's URL, MustURL or
-//     Lookup that names no asset, and suggests the typed identifier for
-//     one that does. The same analyzer runs under go vet:
-//     go vet -vettool=$(which assetgen) ./...
+//   - Go code and templates: "assetgen check ./..." (./... is the
+//     default) reports every constant path passed to a generated
+//     package's URL, MustURL or Lookup that names no asset, and suggests
+//     the typed identifier for one that does. It checks templates too:
+//     the files its -templates flags name, else those named by the
+//     -templates flags of the packages' assetgen go:generate lines (the
+//     files generate checks), fully; else every .html, .tmpl, .gohtml and
+//     .gotmpl file below the packages' directories, for literal paths
+//     that name no asset. Run it first; the same Go analyzer also runs
+//     under go vet, given the binary's path:
+//     go vet -vettool=$(go tool -n assetgen) ./...   (go get -tool)
+//     go vet -vettool=$(which assetgen) ./...        (go install)
 //   - Unused assets: "assetgen check -unused" also lists the assets of the
 //     generated packages among those checked that nothing refers to: no
-//     Go code in them (by identifier or constant path), no template
-//     (the -templates files, else every .html, .tmpl, .gohtml and .gotmpl
-//     file below the packages' directories), and no CSS or JavaScript of
-//     an asset that is itself used. A file reached only by URL, such as
-//     robots.txt, is listed too.
+//     Go code in them (by identifier or constant path), no template (the
+//     same files as above), and no CSS or JavaScript of an asset that is
+//     itself used. A file reached only by URL, such as robots.txt, is
+//     listed too.
 //
 // check exits with status 1 when it reports anything.
 //
@@ -125,6 +131,7 @@
 //	                              check Go code and templates; list unused assets
 //	assetgen collect [-o DIR] [-unhashed] [-prune-older-than D] [-nginx FILE] [PKGDIR]
 //	                              write the package's files for nginx
+//	assetgen help [find|check]    print the usage
 //
 // Flags:
 //
@@ -140,6 +147,7 @@
 //	-allow-missing PAT  let CSS/JS references matching PAT name no asset (a warning), repeatable
 //	-prehashed PATTERN  files already fingerprinted by a bundler keep their names, repeatable
 //	-minify             minify CSS, JavaScript, SVG and JSON before hashing
+//	-allow-non-utf8     keep text files that are not valid UTF-8, served without charset=utf-8
 //	-templates GLOB     check static and integrity calls in matching templates, repeatable
 //	-vite-manifest FILE Vite's .vite/manifest.json: its files keep their names, entries get identifiers
 //	-no-compress        make no br, zstd or gzip variants

@@ -129,6 +129,7 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		prehashed stringsFlag
 		templates stringsFlag
 		doMinify  = fs.Bool("minify", false, "minify CSS, JavaScript, SVG and JSON before hashing")
+		nonUTF8   = fs.Bool("allow-non-utf8", false, "keep text files that are not valid UTF-8, served without charset=utf-8 (default: an error)")
 		viteMan   = fs.String("vite-manifest", "", "Vite build `manifest` (.vite/manifest.json): its files are prehashed and its entries named after their sources")
 		noComp    = fs.Bool("no-compress", false, "make no br, zstd or gzip variants")
 		compOnly  = fs.Bool("compressed-only", false, "embed only the compressed variants of files that have a gzip one")
@@ -169,6 +170,7 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	cfg.AllowMissing, cfg.Prehashed = allowMiss, prehashed
 	cfg.Templates = templates
 	cfg.Minify, cfg.ViteManifest = *doMinify, *viteMan
+	cfg.AllowNonUTF8 = *nonUTF8
 	cfg.Package = *pkg
 	if cfg.Package == "" {
 		cfg.Package = defaultPackage(*out, getenv)

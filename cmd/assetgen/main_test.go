@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -128,5 +130,42 @@ func TestUsageErrors(t *testing.T) {
 		if code := run(context.Background(), args, &stdout, &stderr, env); code != exitOK || stderr.Len() > 0 || !strings.HasPrefix(stdout.String(), "usage: assetgen") {
 			t.Errorf("%q: exit %d, stderr %q, stdout %.60q", args, code, stderr.String(), stdout.String())
 		}
+	}
+}
+
+// TestVerboseRewrite checks that -v logs a rewritten import as the text
+// written into the file: "./cart.<hash>.js", never the bare specifier
+// "cart.<hash>.js", which would read as a package import.
+func TestVerboseRewrite(t *testing.T) {
+	dir := t.TempDir()
+	cart := "export const n = 1;\n"
+	for name, data := range map[string]string{
+		"static/js/app.js":  "import { n } from \"./cart.js\";\nconsole.log(n);\n",
+		"static/js/cart.js": cart,
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, []byte(data), 0o644)
+	}
+	t.Chdir(dir)
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"-no-cache", "-no-compress", "-v"}, &stdout, &stderr, func(k string) string { return map[string]string{"GOPACKAGE": "web"}[k] })
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	sum := sha256.Sum256([]byte(cart))
+	want := fmt.Sprintf("rewrote static/js/app.js:1:20 ./cart.js -> ./cart.%x.js\n", sum[:6])
+	if !strings.Contains(stdout.String(), want) {
+		t.Errorf("stdout lacks %q:\n%s", want, stdout.String())
+	}
+	// And that is what the file holds.
+	copies, _ := filepath.Glob("_assetgen/*.js")
+	found := false
+	for _, c := range copies {
+		b, _ := os.ReadFile(c)
+		found = found || strings.Contains(string(b), fmt.Sprintf("from \"./cart.%x.js\"", sum[:6]))
+	}
+	if !found {
+		t.Errorf("no rewritten app.js in %q imports ./cart.%x.js", copies, sum[:6])
 	}
 }
