@@ -40,7 +40,9 @@
 //     connection, a 5xx, throttling) is tried again with back-off;
 //   - nothing is deleted, since pages cached in browsers still point at
 //     old files, unless -prune-older-than DURATION: then objects publish
-//     wrote that no manifest of that period names are deleted.
+//     wrote that no manifest current within that period names are
+//     deleted, so a version's files stay for DURATION after the publish
+//     that replaced them.
 //
 // On a terminal a progress line shows files, bytes, rate and time left;
 // otherwise one summary line is printed at the end.

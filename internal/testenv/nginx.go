@@ -30,7 +30,7 @@ func Nginx(t testing.TB, server string) string {
 		Missing(t, "%s is not installed (Debian package libnginx-mod-http-brotli-static)", brotliModule)
 	}
 	dir := t.TempDir()
-	port := freePort(t)
+	addr := freeAddr(t)
 	conf := filepath.Join(dir, "nginx.conf")
 	errLog := filepath.Join(dir, "error.log")
 	temp := func(name string) string { return filepath.Join(dir, name) }
@@ -51,12 +51,12 @@ http {
 	tcp_nopush on;
 	keepalive_requests 1000000;
 	server {
-		listen 127.0.0.1:%d;
+		listen %s;
 		server_name localhost;
 %s
 	}
 }
-`, brotliModule, temp("nginx.pid"), errLog, temp("body"), temp("proxy"), temp("fastcgi"), temp("uwsgi"), temp("scgi"), port, indent(server, "\t\t"))
+`, brotliModule, temp("nginx.pid"), errLog, temp("body"), temp("proxy"), temp("fastcgi"), temp("uwsgi"), temp("scgi"), addr, indent(server, "\t\t"))
 	if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,6 @@ http {
 			}
 		}
 	})
-	addr := fmt.Sprintf("127.0.0.1:%d", port)
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		select {
@@ -108,17 +107,6 @@ http {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-}
-
-// freePort returns a loopback port that was free a moment ago.
-func freePort(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }
 
 func indent(s, prefix string) string {
