@@ -3,6 +3,7 @@ package gen
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -35,6 +36,11 @@ func (r *run) minifyAll(ctx context.Context) error {
 			continue
 		}
 		out, changed, err := minify.Minify(a.contentType, a.data)
+		var deep *minify.NestingError
+		if errors.As(err, &deep) {
+			errs = append(errs, &Error{File: slash(a.src.Path), Line: deep.Line, Col: deep.Col, Msg: strings.TrimPrefix(deep.Error(), fmt.Sprintf("%d:%d: ", deep.Line, deep.Col))})
+			continue
+		}
 		if err != nil {
 			r.res.Warnings = append(r.res.Warnings, fmt.Sprintf("%s: not minified: %v", slash(a.src.Path), err))
 			continue

@@ -98,12 +98,39 @@
 //
 // check exits with status 1 when it reports anything.
 //
+// # Collecting for nginx
+//
+// "assetgen collect" writes a generated package's files into a directory
+// for a web server, as Django's collectstatic fills STATIC_ROOT:
+//
+//	assetgen collect -o /srv/static -nginx /etc/nginx/snippets/static.conf ./web
+//
+// It reads the package the way the compiler builds it, from the table in
+// assets_gen.go and the files its //go:embed lines name, checks every file
+// against its hash (a source edited since go generate is an error), and
+// writes each fingerprinted file with its br, gzip and zstd variants beside
+// it as x.css.br, x.css.gz and x.css.zst, byte for byte what the binary's
+// handler sends. -unhashed writes the logical names too. An unchanged file
+// is not rewritten; files of earlier versions stay, since pages cached in
+// browsers still point at them, unless -prune-older-than DURATION, which
+// removes what collect wrote earlier and the package has not named for
+// that long (collect records when in .assetgen-collect.json in the
+// directory). -nginx FILE writes a location block for the prefix (or
+// -prefix PATH) that sends the headers the handler does: the same
+// Content-Type, immutable Cache-Control for hashed names only, Vary and
+// X-Content-Type-Options, with brotli_static and gzip_static; include it
+// in a server block. Publishing to object storage behind a CDN is
+// "assetgen-publish", a separate command so that the cloud SDKs stay out
+// of this one.
+//
 // # Usage
 //
 //	assetgen [flags]              generate the package
 //	assetgen find [-first] PATH   list the files that hold logical path PATH
 //	assetgen check [-unused] [-templates GLOB]... [packages]
 //	                              check Go code and templates; list unused assets
+//	assetgen collect [-o DIR] [-unhashed] [-prune-older-than D] [-nginx FILE] [PKGDIR]
+//	                              write the package's files for nginx
 //	assetgen help [find|check]    print the usage
 //
 // Flags:

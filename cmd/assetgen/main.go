@@ -73,6 +73,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if len(args) > 0 && args[0] == "check" {
 		return runCheck(ctx, args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "collect" {
+		return runCollect(ctx, args[1:], stdout, stderr)
+	}
 	return runGenerate(ctx, args, stdout, stderr, getenv)
 }
 

@@ -351,6 +351,46 @@ func testParity(t *testing.T, minify bool) {
 	}
 }
 
+// TestDeepNesting serves, with Minify on, a script nested deeper than the
+// JavaScript minifier can parse (the parser's stack overflow used to kill
+// the whole server): the server keeps serving, the script is served
+// unminified with the one-line error appended as a console.error call,
+// and the error is logged once, naming the file.
+func TestDeepNesting(t *testing.T) {
+	dir := t.TempDir()
+	deep := "x=" + strings.Repeat("(", 400_000) + "1" + strings.Repeat(")", 400_000) + ";\n"
+	writeTree(t, dir, map[string]string{"static/deep.js": deep, "static/ok.js": "var  a = 1 ;\n"})
+	t.Chdir(dir)
+	log := &logBuf{}
+	set := runtime.New(fstest.MapFS{}, "/static/", nil)
+	src, err := dev.Attach(set, dev.Config{Dirs: []string{"static"}, Minify: true, Logf: log.logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	h := set.Handler()
+	get := func(p string) (int, string) {
+		u, err := set.URL(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", u, nil))
+		return rec.Code, rec.Body.String()
+	}
+	code, body := get("deep.js")
+	msg := "static/deep.js:1:1002: nested more than 1000 levels deep, which the JavaScript minifier cannot parse; flatten the expression, or leave the file unminified (build it with a bundler, or run without -minify)"
+	if diff := cmp.Diff([]string{"assetgen: " + msg}, log.take()); diff != "" {
+		t.Errorf("log (-want +got):\n%s", diff)
+	}
+	if code != 200 || !strings.HasPrefix(body, deep) || !strings.Contains(body, msg) {
+		t.Errorf("status %d; body starts %.40q, contains the message: %v", code, body, strings.Contains(body, msg))
+	}
+	if code, body := get("ok.js"); code != 200 || body != "var a=1;\n" {
+		t.Errorf("the other script: %d %q", code, body)
+	}
+}
+
 // TestNonUTF8ContentType checks that development mode never claims UTF-8
 // for a text file that is not: generate rejects such a file, and until it
 // is fixed the live server serves it without the charset parameter, as

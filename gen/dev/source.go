@@ -311,6 +311,13 @@ func (s *Source) minify(n *node) {
 		return
 	}
 	out, changed, err := minify.Minify(mediatype.Of(n.logical, n.raw[:min(len(n.raw), 512)]), n.raw)
+	var deep *minify.NestingError
+	if errors.As(err, &deep) {
+		// As generate fails on it, the page shows it; the file is
+		// served as it is.
+		n.bad = append(n.bad, fmt.Sprintf("%s:%s", s.file(n), deep))
+		return
+	}
 	if err != nil {
 		s.cfg.Logf("assetgen: %s: not minified: %v", s.file(n), err)
 		return

@@ -109,6 +109,11 @@ func validate(pat string) error {
 // "**" element matches zero or more elements and every other element is a
 // path.Match pattern. The only error is path.ErrBadPattern.
 //
+// A pattern without a "**" element is matched by path.Match itself, so the
+// two always agree there, even where path.Match lets a character class
+// match the separator ("[^0]" matches "/"); element by element, a class
+// never matches one.
+//
 // It runs in time proportional to the product of the element counts, so
 // no pattern, however many "**" it holds, makes it slow.
 func Match(pattern, name string) (bool, error) {
@@ -116,6 +121,9 @@ func Match(pattern, name string) (bool, error) {
 		return false, path.ErrBadPattern
 	}
 	pe, ne := strings.Split(pattern, "/"), strings.Split(name, "/")
+	if !slices.Contains(pe, "**") {
+		return path.Match(pattern, name)
+	}
 	// m[j] is whether pe[i:] matches ne[j:], for the current i, from the end.
 	m := make([]bool, len(ne)+1)
 	m[len(ne)] = true

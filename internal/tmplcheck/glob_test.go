@@ -49,7 +49,10 @@ func TestMatch(t *testing.T) {
 }
 
 // FuzzMatch checks Match against path.Match for patterns without "**",
-// where they must agree, and that "**/" in front matches any prefix.
+// where they must agree, and that "**/" in front matches any prefix when the
+// match went element by element (the same number of separators on both
+// sides: path.Match lets a class such as "[^0]" match a "/", which no
+// element can hold).
 func FuzzMatch(f *testing.F) {
 	for _, tt := range matchTests {
 		f.Add(tt.pattern, tt.path)
@@ -65,7 +68,7 @@ func FuzzMatch(f *testing.F) {
 				t.Fatalf("Match(%q, %q) = %v, path.Match says %v", pattern, name, got, want)
 			}
 		}
-		if got {
+		if got && strings.Count(pattern, "/") == strings.Count(name, "/") {
 			if ok, _ := Match("**/"+pattern, "x/y/"+name); !ok {
 				t.Fatalf("Match(%q, %q) but not with **/ in front of x/y/", pattern, name)
 			}

@@ -47,7 +47,9 @@ import (
 // the lexer version the rewrite package needs.
 //
 // err is the minifier's error when src cannot be minified; the caller
-// should then serve src unminified and say why.
+// should then serve src unminified and say why. A *NestingError is a file
+// that must not be given to the minifier at all, which a caller should
+// treat as an error in the file.
 func Minify(mediaType string, src []byte) (out []byte, changed bool, err error) {
 	mt, _, perr := mime.ParseMediaType(mediaType)
 	if perr != nil {
@@ -88,9 +90,31 @@ func isJS(mt string) bool {
 	return false
 }
 
-// minifyJS minifies a script or module with esbuild. esbuild's errors
-// carry a line and column, which the message keeps.
+// MaxNestingJS is how deep a script may nest (see rewrite.NestingJS) to
+// be given to esbuild, whose parser recurses once per level and overflows
+// the stack, fatally, at a few hundred thousand. Hand-written and bundled
+// code stays far below it; 1,000 levels cost esbuild a few megabytes of
+// stack.
+const MaxNestingJS = 1000
+
+// NestingError is a script nested too deep to minify: the generator fails
+// on it and development mode shows it, rather than letting the parser
+// crash the process.
+type NestingError struct {
+	Line, Col int // 1-based, of the token past MaxNestingJS
+}
+
+func (e *NestingError) Error() string {
+	return fmt.Sprintf("%d:%d: nested more than %d levels deep, which the JavaScript minifier cannot parse; flatten the expression, or leave the file unminified (build it with a bundler, or run without -minify)", e.Line, e.Col, MaxNestingJS)
+}
+
+// minifyJS minifies a script or module with esbuild, once the lexer has
+// found it shallow enough to parse. esbuild's errors carry a line and
+// column, which the message keeps.
 func minifyJS(src []byte) ([]byte, bool, error) {
+	if line, col, ok := rewrite.NestingJS(src, MaxNestingJS); !ok {
+		return src, false, &NestingError{Line: line, Col: col}
+	}
 	res := api.Transform(string(src), api.TransformOptions{
 		Loader:            api.LoaderJS,
 		Target:            api.ESNext,

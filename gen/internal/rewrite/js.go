@@ -53,6 +53,7 @@ type jsToken struct {
 	start, end int
 	eof        bool
 	afterDot   bool // the token lexed before was . or ?., so this is a property name
+	nl         bool // a line break came before it
 }
 
 // jsTokens yields the significant tokens of a script, with lookahead undone
@@ -108,6 +109,7 @@ func (s *jsTokens) next() jsToken {
 		s.back = s.back[:n-1]
 		return t
 	}
+	nl := false
 	for {
 		before := s.in.Offset()
 		tt, data := s.l.Next()
@@ -119,10 +121,14 @@ func (s *jsTokens) next() jsToken {
 				return s.token(jsToken{tt: tt, start: end, end: end, eof: true})
 			}
 			s.restart(end)
-		case js.WhitespaceToken, js.LineTerminatorToken:
+		case js.WhitespaceToken:
+			continue
+		case js.LineTerminatorToken:
+			nl = true
 			continue
 		case js.CommentToken, js.CommentLineTerminatorToken:
 			s.f.comment(start, data)
+			nl = nl || tt == js.CommentLineTerminatorToken
 			continue
 		case js.DivToken, js.DivEqToken:
 			if regexpAllowed(s.prev) {
@@ -135,7 +141,7 @@ func (s *jsTokens) next() jsToken {
 				}
 			}
 		}
-		return s.token(jsToken{tt: tt, start: start, end: end})
+		return s.token(jsToken{tt: tt, start: start, end: end, nl: nl})
 	}
 }
 
