@@ -109,6 +109,9 @@ func (h handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		cacheControl = "private, max-age=" + strconv.FormatInt(int64(min(left, s.cfg.maxAge)/time.Second), 10)
 	}
+	// A variant step (a resized image for "?w=") fits here: it maps name
+	// and the query to the variant's stored name, made on first request,
+	// and the signature above must then cover the query too (see sign).
 	if s.cfg.redirect > 0 && r.Method == http.MethodGet {
 		h.redirect(w, r, name)
 		return
