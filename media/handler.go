@@ -90,27 +90,9 @@ func inert(contentType string) bool {
 
 func (h handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s := h.s
-	if len(r.URL.Path) > httpserve.MaxPathLen {
-		httpserve.Error(w, r, http.StatusRequestURITooLong)
-		return
-	}
-	name, ok := strings.CutPrefix(r.URL.Path, s.state.Load().mount)
-	if !ok {
-		name = strings.TrimPrefix(r.URL.Path, "/") // stripped already
-	}
-	switch httpserve.CheckName(name, r.URL.RawPath) {
-	case httpserve.PathBad:
-		httpserve.Error(w, r, http.StatusBadRequest)
-		return
-	case httpserve.PathTooLong:
-		httpserve.Error(w, r, http.StatusRequestURITooLong)
-		return
-	case httpserve.PathDotfile, httpserve.PathDir:
-		httpserve.Error(w, r, http.StatusNotFound)
-		return
-	}
-	if !validName(name) {
-		httpserve.Error(w, r, http.StatusNotFound) // invalid UTF-8: never stored
+	name, status := h.resolve(r)
+	if status != 0 {
+		httpserve.Error(w, r, status)
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -127,11 +109,38 @@ func (h handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		cacheControl = "private, max-age=" + strconv.FormatInt(int64(min(left, s.cfg.maxAge)/time.Second), 10)
 	}
+	// A variant step (a resized image for "?w=") fits here: it maps name
+	// and the query to the variant's stored name, made on first request,
+	// and the signature above must then cover the query too (see sign).
 	if s.cfg.redirect > 0 && r.Method == http.MethodGet {
 		h.redirect(w, r, name)
 		return
 	}
 	h.serve(w, r, name, cacheControl)
+}
+
+// resolve maps the request path to a stored name by the static handler's
+// rules, or to the error status.
+func (h handler) resolve(r *http.Request) (name string, status int) {
+	if len(r.URL.Path) > httpserve.MaxPathLen {
+		return "", http.StatusRequestURITooLong
+	}
+	name, ok := strings.CutPrefix(r.URL.Path, h.s.state.Load().mount)
+	if !ok {
+		name = strings.TrimPrefix(r.URL.Path, "/") // stripped already
+	}
+	switch httpserve.CheckName(name, r.URL.RawPath) {
+	case httpserve.PathBad:
+		return "", http.StatusBadRequest
+	case httpserve.PathTooLong:
+		return "", http.StatusRequestURITooLong
+	case httpserve.PathDotfile, httpserve.PathDir:
+		return "", http.StatusNotFound
+	}
+	if !validName(name) {
+		return "", http.StatusNotFound // invalid UTF-8, a sidecar: never stored
+	}
+	return name, 0
 }
 
 // redirect answers 302 with a URL the store signed. The redirect may be

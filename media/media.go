@@ -135,7 +135,8 @@ func Redirect(ttl time.Duration) Option {
 // Static tells the Store where static files are served, as a function
 // returning the static URL prefix (pass the generated asset package's
 // Prefix), so that a media prefix equal to, inside or containing it is an
-// error at Open and SetPrefix. Without it, the check is against
+// error at Open and SetPrefix, and Handler panics if the static prefix has
+// moved onto the media one since. Without it, the check is against
 // runtime.DefaultPrefix, "/static/".
 func Static(prefix func() string) Option {
 	return func(c *config) { c.static = prefix }
