@@ -103,12 +103,14 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 		sub = args[0]
 	}
 	switch {
-	case len(args) > 1 || (sub != "" && sub != "find" && sub != "check"):
-		return usageError(stderr, "assetgen", "help: unknown topic %q; the topics are find and check", strings.Join(args, " "))
+	case len(args) > 1 || (sub != "" && sub != "find" && sub != "check" && sub != "collect"):
+		return usageError(stderr, "assetgen", "help: unknown topic %q; the topics are find, check and collect", strings.Join(args, " "))
 	case sub == "":
 		return runGenerate(context.Background(), []string{"-h"}, stdout, stdout, func(string) string { return "" })
 	case sub == "find":
 		return runFind([]string{"-h"}, stdout, stdout)
+	case sub == "collect":
+		return runCollect(context.Background(), []string{"-h"}, stdout, stdout)
 	}
 	return runCheck(context.Background(), []string{"-h"}, stdout, stdout)
 }
