@@ -76,6 +76,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if len(args) > 0 && args[0] == "collect" {
 		return runCollect(ctx, args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "publish" {
+		// A separate command, so that go generate never builds the cloud SDKs.
+		return usageError(stderr, "assetgen", "publish is its own command, which links the cloud SDKs this one leaves out: go run github.com/assetgen/assetgen/cmd/assetgen-publish %s", strings.Join(args[1:], " "))
+	}
 	return runGenerate(ctx, args, stdout, stderr, getenv)
 }
 
