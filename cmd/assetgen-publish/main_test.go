@@ -3,11 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"testing"
 	"time"
 
+	"github.com/assetgen/assetgen/internal/assetpkg"
 	"github.com/assetgen/assetgen/internal/testenv"
 	"github.com/assetgen/assetgen/publish"
 )
@@ -65,4 +68,94 @@ func TestProgressText(t *testing.T) {
 	if got := progressText(publish.Progress{TotalFiles: 3}, 0); got != "assetgen-publish: 0/3 files, 0 B/0 B" {
 		t.Errorf("at start: %q", got)
 	}
+}
+
+// TestMain runs the test binary as the command when the killed-publish
+// test starts it as a child process.
+func TestMain(m *testing.M) {
+	if os.Getenv("ASSETGEN_PUBLISH_AS_COMMAND") == "1" {
+		main()
+	}
+	os.Exit(m.Run())
+}
+
+// TestKilled kills a publish process midway with SIGKILL and publishes
+// again. To stop it at a known point, a directory stands where the file
+// css/base.css goes, so that its upload fails and is retried (for seconds,
+// with back-off) after its variants went up; the process is killed once
+// they are in the bucket. Then no manifest may be there, and a second run
+// must upload only what the first did not.
+func TestKilled(t *testing.T) {
+	example := filepath.Join(testenv.RepoRoot(t), "example")
+	p, err := assetpkg.Load(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var variants []string
+	var identity string
+	for _, o := range p.Objects(false) {
+		if p.Files[o.File].Path != "css/base.css" {
+			continue
+		}
+		if o.Coding != "" {
+			variants = append(variants, o.Name)
+		} else {
+			identity = o.Name
+		}
+	}
+	dst := t.TempDir()
+	blocker := filepath.Join(dst, filepath.FromSlash(identity))
+	if err := os.MkdirAll(filepath.Join(blocker, "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	bucket := "file://" + filepath.ToSlash(dst)
+
+	cmd := exec.Command(os.Args[0], "-to", bucket, "-parallel", "2", example)
+	cmd.Env = append(os.Environ(), "ASSETGEN_PUBLISH_AS_COMMAND=1")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	deadline := time.Now().Add(time.Minute)
+	for !allExist(dst, variants) {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			<-exited
+			t.Fatalf("variants %v not uploaded within a minute:\n%s", variants, out.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cmd.Process.Kill() // SIGKILL: no cleanup runs
+	if err := <-exited; err == nil {
+		t.Fatalf("publish succeeded with %s blocked:\n%s", identity, out.String())
+	}
+	if allExist(dst, []string{publish.ManifestKey}) {
+		t.Fatal("manifest written by a killed publish")
+	}
+
+	os.RemoveAll(blocker)
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"-to", bucket, example}, &stdout, &stderr, publish.Options{}); code != exitOK {
+		t.Fatalf("re-run: exit %d\n%s", code, stderr.String())
+	}
+	m := regexp.MustCompile(`: (\d+) uploaded .*, (\d+) already in place`).FindStringSubmatch(stdout.String())
+	if m == nil || m[1] == "0" || m[2] == "0" {
+		t.Errorf("re-run: %q; want some objects uploaded and some already in place", stdout.String())
+	}
+	stdout.Reset()
+	if code := run(context.Background(), []string{"-to", bucket, "-check", example}, &stdout, &stderr, publish.Options{}); code != exitOK {
+		t.Errorf("-check after the re-run: exit %d\n%s", code, stderr.String())
+	}
+}
+
+func allExist(dir string, keys []string) bool {
+	for _, k := range keys {
+		if fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(k))); err != nil || fi.IsDir() {
+			return false
+		}
+	}
+	return true
 }
