@@ -103,6 +103,12 @@ type Config struct {
 	// NoCompress turns off precompression. By default every compressible
 	// asset gets br, zstd and gzip variants where they save enough.
 	NoCompress bool
+	// Encodings are the content codings to make, from "br", "zstd" and
+	// "gzip" in any order; nil means all three. Each one costs a file per
+	// compressible asset in the owned directory, its bytes in the binary,
+	// and its encoder's time. Brotli serves every current browser, gzip
+	// every client; zstd serves none that Brotli does not.
+	Encodings []string
 	// CompressedOnly embeds only the compressed variants of a file that has
 	// a gzip one, not its identity bytes; the handler decompresses for the
 	// rare client that accepts no coding. It shrinks the binary.
@@ -111,9 +117,42 @@ type Config struct {
 	// CacheDir holds the hash cache that makes a run over an unchanged tree
 	// cheap; empty means no cache.
 	CacheDir string
-	// Progress, if set, is called from time to time with the number of
-	// files hashed so far and the total.
-	Progress func(done, total int)
+	// Progress, if set, is called about ten times a second during the
+	// long phases of a run (hashing, compressing) and once at the end of
+	// each, from one goroutine at a time, never after Generate returns.
+	// It must not block: the caller decides what to show and when.
+	Progress func(Progress)
+}
+
+// Progress is how far one phase of a run has got.
+type Progress struct {
+	Phase      Phase
+	Files      int   // files finished
+	TotalFiles int   // files the phase will handle
+	Bytes      int64 // bytes done: read, or for compression fed to encoders
+	TotalBytes int64
+	Elapsed    time.Duration // since the phase started
+}
+
+// Phase names a phase of a run that reports Progress.
+type Phase int
+
+const (
+	// PhaseHash reads and hashes files that the cache does not know.
+	PhaseHash Phase = iota + 1
+	// PhaseCompress makes the br, zstd and gzip variants; its bytes count
+	// each file once per encoder it goes through.
+	PhaseCompress
+)
+
+func (p Phase) String() string {
+	switch p {
+	case PhaseHash:
+		return "hashing"
+	case PhaseCompress:
+		return "compressing"
+	}
+	return fmt.Sprintf("Phase(%d)", int(p))
 }
 
 // Result describes a successful run.
@@ -244,6 +283,9 @@ func (cfg Config) withDefaults() (Config, error) {
 		return cfg, &Error{Msg: err.Error()}
 	}
 	if err := checkPatterns(cfg); err != nil {
+		return cfg, err
+	}
+	if err := checkEncodings(cfg.Encodings); err != nil {
 		return cfg, err
 	}
 	return cfg, nil

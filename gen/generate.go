@@ -12,6 +12,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -31,6 +32,7 @@ type asset struct {
 	shadowed []find.Source
 
 	sum         [sha256.Size]byte
+	srcSum      [sha256.Size]byte // of the source file, before any rewrite
 	size        int64
 	contentType string
 	data        []byte // content, kept only when it must be copied
@@ -50,6 +52,7 @@ type asset struct {
 
 // run is the state of one Generate call.
 type run struct {
+	start  time.Time // before the walk: the reference for racy times
 	cfg    Config
 	outAbs string // OutDir, absolute and with symbolic links evaluated
 	assets []*asset
@@ -62,6 +65,9 @@ type run struct {
 
 	realDirs map[string]string // directory → its path with links evaluated
 	modDirs  map[string]bool   // directory → whether it is in another module
+
+	tempMu sync.Mutex
+	temps  []string // streamed variants not yet renamed into place
 }
 
 // Generate writes the package that cfg describes. On any error it leaves the
@@ -73,7 +79,7 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &run{cfg: cfg}
+	r := &run{cfg: cfg, start: start}
 	stages := []func(context.Context) error{
 		r.checkDirs,
 		r.find,
@@ -90,6 +96,7 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	for i, stage := range stages {
 		if err := stage(ctx); err != nil {
+			r.removeTemps()
 			return nil, r.staleNote(err)
 		}
 		// After find: an unchanged tree whose outputs are as the last run

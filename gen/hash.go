@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"sync/atomic"
 
 	"github.com/assetgen/assetgen/gen/internal/mediatype"
+	"github.com/assetgen/assetgen/internal/progress"
 )
 
 // hash reads every asset once, on every core: one SHA-256 pass serves the
@@ -18,11 +20,16 @@ import (
 // content type where the extension does not. Files whose size, times and
 // identity match the cache are not read at all.
 func (r *run) hash(ctx context.Context) error {
-	c := openCache(r.cfg.CacheDir, r.outAbs)
+	c := openCache(r.cfg.CacheDir, r.outAbs, r.start)
 	defer c.save()
 
 	errs := make([]error, len(r.assets))
-	var next, done atomic.Int64
+	var total int64
+	for _, a := range r.assets {
+		total += a.src.Info.Size()
+	}
+	m := r.meter(PhaseHash, len(r.assets), total)
+	var next atomic.Int64
 	workers := min(runtime.GOMAXPROCS(0), len(r.assets))
 	var wg sync.WaitGroup
 	for range workers {
@@ -35,15 +42,13 @@ func (r *run) hash(ctx context.Context) error {
 				if i >= len(r.assets) || ctx.Err() != nil {
 					return
 				}
-				errs[i] = r.hashOne(c, r.assets[i], buf)
-				n := done.Add(1)
-				if r.cfg.Progress != nil && n%256 == 0 {
-					r.cfg.Progress(int(n), len(r.assets))
-				}
+				errs[i] = r.hashOne(c, r.assets[i], buf, m)
+				m.Add(1, 0)
 			}
 		}()
 	}
 	wg.Wait()
+	m.Stop()
 	r.res.Hashed = int(r.hashed.Load())
 	if err := ctx.Err(); err != nil {
 		return err
@@ -64,10 +69,11 @@ func (r *run) hash(ctx context.Context) error {
 }
 
 // hashOne fills in an asset's sum, size and content type.
-func (r *run) hashOne(c *cache, a *asset, buf []byte) error {
+func (r *run) hashOne(c *cache, a *asset, buf []byte, m *progress.Meter) error {
 	if !a.copy {
 		if e, ok := c.lookup(a.abs, a.src.Info); ok {
-			a.sum, a.size, a.contentType = e.Sum, e.Size, e.ContentType
+			a.sum, a.srcSum, a.size, a.contentType = e.Sum, e.Sum, e.Size, e.ContentType
+			m.Add(0, a.src.Info.Size())
 			return nil
 		}
 	}
@@ -78,9 +84,9 @@ func (r *run) hashOne(c *cache, a *asset, buf []byte) error {
 	defer f.Close()
 	var head []byte
 	var enc mediatype.UTF8Checker
-	rd := io.TeeReader(f, &enc) // checked in the same pass
+	rd := progress.Reader{R: io.TeeReader(f, &enc), M: m} // checked and counted in the same pass
 	if a.copy {
-		if a.data, err = io.ReadAll(rd); err == nil {
+		if a.data, err = readAll(rd, a.src.Info.Size()); err == nil {
 			a.sum, a.size, head = sha256.Sum256(a.data), int64(len(a.data)), a.data
 		}
 	} else {
@@ -89,6 +95,7 @@ func (r *run) hashOne(c *cache, a *asset, buf []byte) error {
 	if err != nil {
 		return fmt.Errorf("cannot read: %v", unwrapPathErr(err))
 	}
+	a.srcSum = a.sum
 	a.contentType = mediatype.Of(a.logical, head[:min(len(head), 512)])
 	trusted, err := r.checkEncoding(a, &enc, head)
 	if err != nil {
@@ -99,6 +106,24 @@ func (r *run) hashOne(c *cache, a *asset, buf []byte) error {
 	}
 	r.hashed.Add(1)
 	return nil
+}
+
+// readAll reads all of rd into a buffer sized for the file's size as
+// stat saw it, so that a large file is not copied again at each doubling.
+func readAll(rd io.Reader, size int64) ([]byte, error) {
+	b := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
+	_, err := b.ReadFrom(rd)
+	return b.Bytes(), err
+}
+
+// meter starts counting a phase, reporting to Config.Progress if set.
+func (r *run) meter(p Phase, files int, bytes int64) *progress.Meter {
+	if r.cfg.Progress == nil {
+		return progress.Start(p.String(), files, bytes, nil)
+	}
+	return progress.Start(p.String(), files, bytes, func(s progress.Snapshot) {
+		r.cfg.Progress(Progress{Phase: p, Files: s.Files, TotalFiles: s.TotalFiles, Bytes: s.Bytes, TotalBytes: s.TotalBytes, Elapsed: s.Elapsed})
+	})
 }
 
 // checkEncoding holds a text asset to the charset it will be served with.

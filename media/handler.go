@@ -59,7 +59,17 @@ import (
 //
 // Error responses are short text/plain bodies naming the status, never
 // error text.
-func (s *Store) Handler() http.Handler { return handler{s} }
+//
+// Handler panics, as http.ServeMux.Handle does for conflicting patterns,
+// if the static prefix (see Static) was changed since Open or SetPrefix to
+// one that overlaps the media prefix: a program fixes that at start-up,
+// never a request.
+func (s *Store) Handler() http.Handler {
+	if err := s.checkStatic(s.state.Load().mount); err != nil {
+		panic(err)
+	}
+	return handler{s}
+}
 
 type handler struct{ s *Store }
 

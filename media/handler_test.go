@@ -306,6 +306,15 @@ func TestStaticAndMediaApart(t *testing.T) {
 	if err := s.SetPrefix("/files/media/"); err == nil {
 		t.Error("media prefix inside the static prefix set later accepted")
 	}
+	if err := set.SetPrefix("/"); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("Handler with the static prefix moved around the media prefix did not panic")
+		}
+	}()
+	s.Handler()
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

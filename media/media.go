@@ -246,13 +246,13 @@ func (s *Store) check(ctx context.Context) error {
 		}
 		return fmt.Errorf("media: store not accessible: %w", err)
 	}
+	// A store that cannot sign (a directory; GCS without a signing
+	// identity) is still a store: only Redirect needs signing.
 	_, err := s.bucket.SignedURL(ctx, "probe", &blob.SignedURLOptions{Expiry: time.Minute})
 	s.signs = err == nil
 	switch {
-	case err != nil && gcerrors.Code(err) != gcerrors.Unimplemented:
-		return fmt.Errorf("media: signing URLs: %w", err)
 	case s.cfg.redirect != 0 && !s.signs:
-		return errors.New("media: Redirect needs a store that signs URLs, such as S3; a local directory does not")
+		return fmt.Errorf("media: Redirect needs a store that signs URLs, such as S3; a local directory does not: %w", err)
 	case s.cfg.redirect < 0:
 		return errors.New("media: Redirect needs a positive time to live")
 	case s.cfg.private && !s.signs && len(s.cfg.key) == 0:
@@ -278,17 +278,26 @@ func (s *Store) SetPrefix(prefix string) error {
 	if why != "" {
 		return fmt.Errorf("invalid media URL prefix %q: %s; use a path such as /media/ or an origin such as https://cdn.example.com/media/", prefix, why)
 	}
-	static := runtime.DefaultPrefix
-	if s.cfg.static != nil {
-		static = s.cfg.static()
-	}
-	if smount, why := httpserve.ParsePrefix(static); why == "" && (strings.HasPrefix(mount, smount) || strings.HasPrefix(smount, mount)) {
-		return fmt.Errorf("media URL prefix %q overlaps the static prefix %q: media and static files must never share a URL path; use a separate one such as /media/", prefix, static)
+	if err := s.checkStatic(mount); err != nil {
+		return err
 	}
 	if !strings.HasSuffix(prefix, "/") {
 		prefix += "/"
 	}
 	s.state.Store(&prefixState{prefix: prefix, mount: mount})
+	return nil
+}
+
+// checkStatic reports an error if the media mount path is equal to,
+// inside or around the static prefix's.
+func (s *Store) checkStatic(mount string) error {
+	static := runtime.DefaultPrefix
+	if s.cfg.static != nil {
+		static = s.cfg.static()
+	}
+	if smount, why := httpserve.ParsePrefix(static); why == "" && (strings.HasPrefix(mount, smount) || strings.HasPrefix(smount, mount)) {
+		return fmt.Errorf("media URL path %q overlaps the static prefix %q: media and static files must never share a URL path; use a separate one such as /media/", mount, static)
+	}
 	return nil
 }
 

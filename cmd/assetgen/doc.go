@@ -151,13 +151,26 @@
 //	-templates GLOB     check static and integrity calls in matching templates, repeatable
 //	-vite-manifest FILE Vite's .vite/manifest.json: its files keep their names, entries get identifiers
 //	-no-compress        make no br, zstd or gzip variants
+//	-encodings LIST     codings to make, comma-separated, from br, zstd, gzip (default all three)
 //	-compressed-only    embed only the compressed variants of files that have a gzip one
 //	-hash-len N         hex digits of the SHA-256 in names, 8 to 64 (default 12)
 //	-cache DIR          hash cache directory (default: assetgen in the user cache directory)
 //	-no-cache           hash every file, use no cache
 //	-v                  list shadowed files, rewritten references and every file written
-//	-q                  print nothing but errors
+//	-q                  print nothing but errors, and no progress
 //	-version            print the version and exit
+//
+// A run that lasts more than a second shows its progress on standard error:
+// the phase (hashing, compressing), files and bytes done of the total, the
+// rate and the time left, on one line redrawn in place when standard error
+// is a terminal, or as a plain line every ten seconds when it is not (CI
+// logs, go generate in an editor).
+//
+// Compressible files get br, zstd and gzip variants: at full effort
+// (Brotli 11, zstd's best level, gzip 9) for what browsers load, at fast
+// levels for source maps and the sources and documents only tools fetch
+// (.map, .ts, .scss, .less, .md, licences). gzip runs first, and content it
+// cannot shrink by 5% is not given to the others.
 //
 // Exit status is 0 on success, 1 for bad input (a missing directory, a name
 // collision...), 2 for bad usage.

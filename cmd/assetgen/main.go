@@ -11,10 +11,10 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/assetgen/assetgen/gen"
+	"github.com/assetgen/assetgen/internal/progress"
 )
 
 // Exit statuses.
@@ -138,6 +138,7 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		nonUTF8   = fs.Bool("allow-non-utf8", false, "keep text files that are not valid UTF-8, served without charset=utf-8 (default: an error)")
 		viteMan   = fs.String("vite-manifest", "", "Vite build `manifest` (.vite/manifest.json): its files are prehashed and its entries named after their sources")
 		noComp    = fs.Bool("no-compress", false, "make no br, zstd or gzip variants")
+		encodings = fs.String("encodings", "", "content `codings` to make, comma-separated, from br, zstd and gzip (default all three)")
 		compOnly  = fs.Bool("compressed-only", false, "embed only the compressed variants of files that have a gzip one")
 		cacheDir  = fs.String("cache", "", "hash cache `directory` (default assetgen in the user cache directory)")
 		noCache   = fs.Bool("no-cache", false, "hash every file; use no cache")
@@ -173,6 +174,11 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	cfg.OutDir, cfg.FileName, cfg.Manifest, cfg.Prefix = *out, *file, *manifest, *prefix
 	cfg.HashLen, cfg.NoShadow = *hashLen, *noShadow
 	cfg.NoCompress, cfg.CompressedOnly = *noComp, *compOnly
+	if isSet(fs, "encodings") {
+		for _, c := range strings.Split(*encodings, ",") {
+			cfg.Encodings = append(cfg.Encodings, strings.TrimSpace(c))
+		}
+	}
 	cfg.AllowMissing, cfg.Prehashed = allowMiss, prehashed
 	cfg.Templates = templates
 	cfg.Minify, cfg.ViteManifest = *doMinify, *viteMan
@@ -193,13 +199,17 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		fmt.Fprintf(stderr, "assetgen: %v\n", err)
 		return exitUsage
 	}
-	var prog *progress
-	if !*quiet && isTerminal(stderr) {
-		prog = &progress{w: stderr, start: time.Now()}
-		cfg.Progress = prog.update
+	var line *progress.Line
+	if !*quiet {
+		line = progress.NewLine(stderr, isTerminal(stderr), time.Now)
+		cfg.Progress = func(p gen.Progress) {
+			line.Update(progress.Snapshot{Phase: p.Phase.String(), Files: p.Files, TotalFiles: p.TotalFiles, Bytes: p.Bytes, TotalBytes: p.TotalBytes, Elapsed: p.Elapsed})
+		}
 	}
 	res, err := gen.Generate(ctx, cfg)
-	prog.clear()
+	if line != nil {
+		line.Clear()
+	}
 	if err != nil {
 		where := ""
 		if f := getenv("GOFILE"); f != "" {
@@ -233,6 +243,13 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	fmt.Fprintf(stdout, "assetgen: %d files, %d shadowed, %s, %d hashed, %d references rewritten, %d compressed, %d copied, %s\n",
 		res.Files, len(res.Shadowed), byteSize(res.Bytes), res.Hashed, res.Rewritten, res.Compressed, res.Copied, res.Elapsed.Round(time.Millisecond))
 	return exitOK
+}
+
+// isSet reports whether a flag was given on the command line.
+func isSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // strayArg says what an argument the generate command does not take
@@ -326,31 +343,6 @@ func byteSize(n int64) string {
 		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d B", n)
-}
-
-// progress draws one status line on a terminal while a long run works.
-// Generate calls update from its hashing goroutines.
-type progress struct {
-	w     io.Writer
-	start time.Time
-	mu    sync.Mutex
-	drawn bool
-}
-
-func (p *progress) update(done, total int) {
-	if time.Since(p.start) < 300*time.Millisecond {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.drawn = true
-	fmt.Fprintf(p.w, "\rassetgen: hashing %d/%d files", done, total)
-}
-
-func (p *progress) clear() {
-	if p != nil && p.drawn {
-		fmt.Fprint(p.w, "\r\033[K")
-	}
 }
 
 // isTerminal reports whether w is a character device, without a dependency.
