@@ -104,30 +104,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, base publ
 	parallel := fs.Int("parallel", 8, "`requests` in flight at once")
 	quiet := fs.Bool("q", false, "print nothing but errors")
 	printHelp := func() {
-		fmt.Fprintf(stderr, "usage: %s\n\nFlags:\n", synopsis)
-		fs.SetOutput(stderr)
+		fmt.Fprintf(stdout, "usage: %s\n\nFlags:\n", synopsis)
+		fs.SetOutput(stdout)
 		fs.PrintDefaults()
 	}
+	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printHelp()
 			return exitOK
 		}
-		fmt.Fprintf(stderr, "assetgen-publish: %v\n", err)
-		printHelp()
-		return exitUsage
+		return usageError(stderr, "%v", err)
 	}
 	switch {
 	case *to == "":
-		fmt.Fprintln(stderr, "assetgen-publish: -to is required: a bucket URL such as s3://my-bucket?region=eu-west-1")
-		printHelp()
-		return exitUsage
+		return usageError(stderr, "-to is required: a bucket URL such as s3://my-bucket?region=eu-west-1")
 	case fs.NArg() > 1:
-		fmt.Fprintln(stderr, "assetgen-publish: one package directory at most")
-		return exitUsage
-	case *parallel < 1 || *parallel > 256 || *prune < 0:
-		fmt.Fprintln(stderr, "assetgen-publish: -parallel must be 1 to 256 and -prune-older-than not negative")
-		return exitUsage
+		return usageError(stderr, "one package directory at most, got %q", fs.Args())
+	case *parallel < 1 || *parallel > 256:
+		return usageError(stderr, "-parallel %d is out of range; use 1 to 256", *parallel)
+	case *prune < 0:
+		return usageError(stderr, "-prune-older-than %v is negative", *prune)
 	}
 	dir := "."
 	if fs.NArg() == 1 {
@@ -175,6 +172,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, base publ
 		fmt.Fprintln(stdout, summary(st, *dryRun, time.Since(start)))
 	}
 	return exitOK
+}
+
+// usageError reports a usage mistake in two lines: the problem, and where
+// the usage is.
+func usageError(stderr io.Writer, format string, args ...any) int {
+	fmt.Fprintf(stderr, "assetgen-publish: %s\nrun \"assetgen-publish -h\" for usage\n", fmt.Sprintf(format, args...))
+	return exitUsage
 }
 
 // summary is the line printed at the end.

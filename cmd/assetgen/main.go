@@ -76,6 +76,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if len(args) > 0 && args[0] == "collect" {
 		return runCollect(ctx, args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "publish" {
+		// A separate command, so that go generate never builds the cloud SDKs.
+		return usageError(stderr, "assetgen", "publish is its own command, which links the cloud SDKs this one leaves out: go run github.com/assetgen/assetgen/cmd/assetgen-publish %s", strings.Join(args[1:], " "))
+	}
 	return runGenerate(ctx, args, stdout, stderr, getenv)
 }
 
@@ -103,12 +107,14 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 		sub = args[0]
 	}
 	switch {
-	case len(args) > 1 || (sub != "" && sub != "find" && sub != "check"):
-		return usageError(stderr, "assetgen", "help: unknown topic %q; the topics are find and check", strings.Join(args, " "))
+	case len(args) > 1 || (sub != "" && sub != "find" && sub != "check" && sub != "collect"):
+		return usageError(stderr, "assetgen", "help: unknown topic %q; the topics are find, check and collect", strings.Join(args, " "))
 	case sub == "":
 		return runGenerate(context.Background(), []string{"-h"}, stdout, stdout, func(string) string { return "" })
 	case sub == "find":
 		return runFind([]string{"-h"}, stdout, stdout)
+	case sub == "collect":
+		return runCollect(context.Background(), []string{"-h"}, stdout, stdout)
 	}
 	return runCheck(context.Background(), []string{"-h"}, stdout, stdout)
 }

@@ -1,12 +1,15 @@
 package assetpkg
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/assetgen/assetgen/internal/testenv"
+	"github.com/assetgen/assetgen/runtime"
 )
 
 func examplePackage(t *testing.T) string {
@@ -178,4 +181,21 @@ func FuzzLoad(f *testing.F) {
 		p.Set() // panics on a table runtime.New refuses
 		_ = p.Objects(true)
 	})
+}
+
+// TestObjectsCollision: a logical path that is another file's hashed name
+// is served as that file by the handler, so it is listed once, as it.
+func TestObjectsCollision(t *testing.T) {
+	p := &Package{Files: []runtime.File{
+		{Path: "a.0123456789ab.css", HashedPath: "a.0123456789ab.ffffffffffff.css", Size: 1},
+		{Path: "a.css", HashedPath: "a.0123456789ab.css", Size: 2},
+	}}
+	var names []string
+	for _, o := range p.Objects(true) {
+		names = append(names, fmt.Sprintf("%s:%d", o.Name, o.File))
+	}
+	want := []string{"a.0123456789ab.ffffffffffff.css:0", "a.0123456789ab.css:1", "a.css:1"}
+	if !slices.Equal(names, want) {
+		t.Errorf("Objects(true) = %v, want %v", names, want)
+	}
 }

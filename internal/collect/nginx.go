@@ -107,7 +107,12 @@ func Nginx(p *assetpkg.Package, opts NginxOptions) ([]byte, error) {
 	b.WriteString("\t}\n")
 	b.WriteString("\tdefault_type application/octet-stream;\n")
 	writeHeaders(&b, "\t", common)
-	b.WriteString("\tlocation ~ \"/\\.\" {\n\t\treturn 404;\n\t}\n")
+	// Dot paths: the handler's 404, word for word.
+	b.WriteString("\tlocation ~ \"/\\.\" {\n")
+	b.WriteString("\t\tdefault_type \"text/plain; charset=utf-8\";\n")
+	b.WriteString("\t\tadd_header X-Content-Type-Options \"nosniff\" always;\n")
+	b.WriteString("\t\treturn 404 \"Not Found\\n\";\n")
+	b.WriteString("\t}\n")
 	for _, s := range names {
 		typeOK := types[extension(s.name)] == s.contentType
 		if typeOK && headerEqual(s.header, common) {

@@ -1,8 +1,11 @@
 package testenv
 
 import (
+	"crypto/sha256"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // brotliModule is where Debian's libnginx-mod-http-brotli-static puts the
@@ -117,4 +122,79 @@ func indent(s, prefix string) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// Answer is what CompareServers compares of a response: the status, the
+// body (its length, first bytes and SHA-256, so that a diff stays
+// readable), and the fields that say how to decode and cache it.
+type Answer struct {
+	Status              int
+	Body                string
+	ContentType         string
+	ContentEncoding     string
+	CacheControl        string
+	Vary                string
+	XContentTypeOptions string
+	ContentLengthOK     bool // Content-Length, if sent, matches the body
+}
+
+// CompareServers fetches each path from the servers at base URLs want and
+// got, with Accept-Encoding br, gzip and none, and fails the test for
+// every answer that differs. It returns how many answers were compared
+// by Content-Encoding ("" for identity), so that a caller can check that
+// each coding it expects was seen.
+func CompareServers(t testing.TB, want, got string, paths []string) map[string]int {
+	t.Helper()
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	defer client.CloseIdleConnections()
+	seen := map[string]int{}
+	for _, p := range paths {
+		for _, ae := range []string{"br", "gzip", ""} {
+			w := Fetch(t, client, want+p, ae)
+			g := Fetch(t, client, got+p, ae)
+			if diff := cmp.Diff(w, g); diff != "" {
+				t.Errorf("GET %s, Accept-Encoding %q: the servers differ (-%s +%s):\n%s", p, ae, want, got, diff)
+			}
+			seen[w.ContentEncoding]++
+		}
+	}
+	return seen
+}
+
+// Fetch GETs url with the Accept-Encoding given ("" for none) and returns
+// what CompareServers compares.
+func Fetch(t testing.TB, c *http.Client, url, acceptEncoding string) Answer {
+	t.Helper()
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if acceptEncoding != "" {
+		req.Header.Set("Accept-Encoding", acceptEncoding)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := b
+	if len(head) > 40 {
+		head = head[:40]
+	}
+	sum := sha256.Sum256(b)
+	h := resp.Header
+	return Answer{
+		Status:              resp.StatusCode,
+		Body:                fmt.Sprintf("%d bytes %q… sha256 %x", len(b), head, sum),
+		ContentType:         h.Get("Content-Type"),
+		ContentEncoding:     h.Get("Content-Encoding"),
+		CacheControl:        strings.Join(h.Values("Cache-Control"), ", "),
+		Vary:                strings.Join(h.Values("Vary"), ", "),
+		XContentTypeOptions: h.Get("X-Content-Type-Options"),
+		ContentLengthOK:     resp.ContentLength < 0 || resp.ContentLength == int64(len(b)),
+	}
 }
