@@ -60,6 +60,11 @@ func benchTree(b *testing.B) (pkgDir string, total int64) {
 				os.MkdirAll(filepath.Dir(name), 0o755)
 			}
 			off := rng.IntN(len(buf) - size)
+			if size > 0 {
+				// A leading NUL makes every file sniff as binary: a few
+				// random bytes can pass for UTF-8 text, which must be valid.
+				buf[off] = 0
+			}
 			if err := os.WriteFile(name, buf[off:off+size], 0o644); err != nil {
 				b.Fatal(err)
 			}

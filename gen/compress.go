@@ -69,7 +69,9 @@ func compressorID(codings []string) string {
 				in = append(in, c)
 			}
 		}
-		ids = append(ids, strings.Join(in, ","))
+		if len(in) < len(compress.Codings()) { // all three is the default
+			ids = append(ids, strings.Join(in, ","))
+		}
 	}
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, d := range bi.Deps {
