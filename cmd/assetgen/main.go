@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/tools/go/packages"
+
 	"github.com/assetgen/assetgen/gen"
 )
 
@@ -71,7 +73,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		runVetTool() // go vet -vettool=assetgen; exits
 	}
 	if len(args) > 0 && args[0] == "check" {
-		return runCheck(ctx, args[1:], stdout, stderr)
+		return runCheck(ctx, args[1:], stdout, stderr, packages.Load)
 	}
 	if len(args) > 0 && args[0] == "collect" {
 		return runCollect(ctx, args[1:], stdout, stderr)
@@ -110,7 +112,7 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 	case sub == "find":
 		return runFind([]string{"-h"}, stdout, stdout)
 	}
-	return runCheck(context.Background(), []string{"-h"}, stdout, stdout)
+	return runCheck(context.Background(), []string{"-h"}, stdout, stdout, packages.Load)
 }
 
 func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
