@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/tools/go/packages"
+
 	"github.com/assetgen/assetgen/gen"
 	"github.com/assetgen/assetgen/internal/progress"
 )
@@ -71,7 +73,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		runVetTool() // go vet -vettool=assetgen; exits
 	}
 	if len(args) > 0 && args[0] == "check" {
-		return runCheck(ctx, args[1:], stdout, stderr)
+		return runCheck(ctx, args[1:], stdout, stderr, packages.Load)
 	}
 	if len(args) > 0 && args[0] == "collect" {
 		return runCollect(ctx, args[1:], stdout, stderr)
@@ -116,7 +118,7 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 	case sub == "collect":
 		return runCollect(context.Background(), []string{"-h"}, stdout, stdout)
 	}
-	return runCheck(context.Background(), []string{"-h"}, stdout, stdout)
+	return runCheck(context.Background(), []string{"-h"}, stdout, stdout, packages.Load)
 }
 
 func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
