@@ -53,6 +53,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -435,13 +436,20 @@ func notExist(op, name string) error {
 // pathError wraps a store error so that errors.Is finds fs.ErrNotExist or
 // fs.ErrExist in it.
 func (s *Store) pathError(op, name string, err error) error {
-	switch gcerrors.Code(err) {
-	case gcerrors.NotFound:
+	switch {
+	case isNotFound(err):
 		err = fmt.Errorf("%w: %w", fs.ErrNotExist, err)
-	case gcerrors.FailedPrecondition, gcerrors.AlreadyExists:
+	case gcerrors.Code(err) == gcerrors.FailedPrecondition, gcerrors.Code(err) == gcerrors.AlreadyExists:
 		err = fmt.Errorf("%w: %w", fs.ErrExist, err)
 	}
 	return &fs.PathError{Op: op, Path: name, Err: err}
+}
+
+// isNotFound reports whether a store error means there is no such file,
+// including a local store's "not a directory" for "a.png/b", a name under
+// a file.
+func isNotFound(err error) bool {
+	return gcerrors.Code(err) == gcerrors.NotFound || errors.Is(err, syscall.ENOTDIR)
 }
 
 // entityTag returns a strong entity tag for a stored file: the store's own
