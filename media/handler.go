@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"gocloud.dev/blob"
-	"gocloud.dev/gcerrors"
 
 	"github.com/assetgen/assetgen/internal/httpserve"
 )
@@ -165,7 +164,7 @@ func (h handler) serve(w http.ResponseWriter, r *http.Request, name, cacheContro
 	ctx := r.Context()
 	a, err := h.s.bucket.Attributes(ctx, name)
 	switch {
-	case gcerrors.Code(err) == gcerrors.NotFound:
+	case isNotFound(err):
 		httpserve.Error(w, r, http.StatusNotFound)
 		return
 	case err != nil:
@@ -278,7 +277,7 @@ func copyRange(ctx context.Context, b *blob.Bucket, w io.Writer, name string, br
 
 // readError answers a failure to open a file's content.
 func (h handler) readError(w http.ResponseWriter, r *http.Request, err error) {
-	if gcerrors.Code(err) == gcerrors.NotFound {
+	if isNotFound(err) {
 		httpserve.Error(w, r, http.StatusNotFound)
 		return
 	}

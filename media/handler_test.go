@@ -156,6 +156,8 @@ var handlerCases = []storeCase{
 			{"GET", "/media/missing.png", 404},
 			{"GET", "/media/" + name + ".attrs", 404}, // the local store's sidecar
 			{"GET", "/media/%ff", 404},
+			{"GET", "/media/" + name + "/x", 404},              // under a file
+			{"GET", "/media/" + strings.Repeat("0", 256), 404}, // longer than a file name can be
 			{"GET", "/media/", 404},
 			{"GET", "/media/dir/", 404},
 			{"GET", "/media/.hidden", 404},

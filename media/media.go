@@ -53,6 +53,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -405,11 +406,28 @@ func (s *Store) List(ctx context.Context, prefix string) iter.Seq2[Info, error] 
 }
 
 // validName reports whether name could be a stored name: the handler's
-// path rules, valid UTF-8, which every store's keys are, and not a local
-// store's attribute file (fileblob's sidecar, which it refuses as a key).
+// path rules; valid UTF-8, which every store's keys are; no longer than
+// S3 allows a key (1024 bytes), with no segment longer than a file system
+// allows a name (255 bytes); and not a local store's attribute file
+// (fileblob's sidecar, which it refuses as a key).
 func validName(name string) bool {
-	return httpserve.CheckName(name, "") == httpserve.PathOK && utf8.ValidString(name) && !strings.HasSuffix(name, ".attrs")
+	if len(name) > maxKeyLen || httpserve.CheckName(name, "") != httpserve.PathOK || !utf8.ValidString(name) || strings.HasSuffix(name, ".attrs") {
+		return false
+	}
+	for seg := range strings.SplitSeq(name, "/") {
+		if len(seg) > maxSegmentLen {
+			return false
+		}
+	}
+	return true
 }
+
+// Limits of names that some store cannot hold; Save's names are far
+// shorter (MaxNameLen).
+const (
+	maxKeyLen     = 1024
+	maxSegmentLen = 255
+)
 
 func notExist(op, name string) error {
 	return &fs.PathError{Op: op, Path: name, Err: fs.ErrNotExist}
@@ -418,13 +436,20 @@ func notExist(op, name string) error {
 // pathError wraps a store error so that errors.Is finds fs.ErrNotExist or
 // fs.ErrExist in it.
 func (s *Store) pathError(op, name string, err error) error {
-	switch gcerrors.Code(err) {
-	case gcerrors.NotFound:
+	switch {
+	case isNotFound(err):
 		err = fmt.Errorf("%w: %w", fs.ErrNotExist, err)
-	case gcerrors.FailedPrecondition, gcerrors.AlreadyExists:
+	case gcerrors.Code(err) == gcerrors.FailedPrecondition, gcerrors.Code(err) == gcerrors.AlreadyExists:
 		err = fmt.Errorf("%w: %w", fs.ErrExist, err)
 	}
 	return &fs.PathError{Op: op, Path: name, Err: err}
+}
+
+// isNotFound reports whether a store error means there is no such file,
+// including a local store's "not a directory" for "a.png/b", a name under
+// a file.
+func isNotFound(err error) bool {
+	return gcerrors.Code(err) == gcerrors.NotFound || errors.Is(err, syscall.ENOTDIR)
 }
 
 // entityTag returns a strong entity tag for a stored file: the store's own
