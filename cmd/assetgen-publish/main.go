@@ -156,7 +156,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, base publ
 	start := time.Now()
 	var line *progress.Line
 	if !*quiet {
-		line = progress.NewLine(stderr, isTerminal(stderr), time.Now)
+		line = progress.NewLine(stderr, progress.IsTerminal(stderr), time.Now)
 		next := opts.Progress
 		opts.Progress = func(p publish.Progress) {
 			line.Update(progress.Snapshot{Phase: "publishing", Files: p.Files, TotalFiles: p.TotalFiles, Bytes: p.Bytes, TotalBytes: p.TotalBytes, Elapsed: time.Since(start)})
@@ -207,16 +207,6 @@ func summary(st publish.Stats, dryRun bool, took time.Duration) string {
 		s += fmt.Sprintf(", %d retried", st.Retries)
 	}
 	return s + fmt.Sprintf("; %d requests in %s", st.Requests, took.Round(time.Millisecond))
-}
-
-// isTerminal reports whether w is a character device.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // byteSize formats n bytes for a person.
