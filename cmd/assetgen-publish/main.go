@@ -44,8 +44,10 @@
 //     deleted, so a version's files stay for DURATION after the publish
 //     that replaced them.
 //
-// On a terminal a progress line shows files, bytes, rate and time left;
-// otherwise one summary line is printed at the end.
+// On a terminal a progress line (the generator's, package
+// internal/progress) shows files, bytes, rate and time left once a run has
+// lasted a second; elsewhere a plain line every ten seconds; a summary
+// line ends every run.
 //
 // -check uploads nothing and exits with status 1 naming the first object
 // the bucket lacks or holds different; the application can do the same at
@@ -74,6 +76,7 @@ import (
 	_ "gocloud.dev/blob/gcsblob"
 	_ "gocloud.dev/blob/s3blob"
 
+	"github.com/assetgen/assetgen/internal/progress"
 	"github.com/assetgen/assetgen/publish"
 )
 
@@ -150,20 +153,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, base publ
 
 	opts := base
 	opts.Parallel, opts.DryRun, opts.PruneOlderThan = *parallel, *dryRun, *prune
-	var line *progressLine
-	if !*quiet && isTerminal(stderr) {
-		line = &progressLine{w: stderr, start: time.Now()}
+	start := time.Now()
+	var line *progress.Line
+	if !*quiet {
+		line = progress.NewLine(stderr, progress.IsTerminal(stderr), time.Now)
 		next := opts.Progress
 		opts.Progress = func(p publish.Progress) {
-			line.update(p)
+			line.Update(progress.Snapshot{Phase: "publishing", Files: p.Files, TotalFiles: p.TotalFiles, Bytes: p.Bytes, TotalBytes: p.TotalBytes, Elapsed: time.Since(start)})
 			if next != nil {
 				next(p)
 			}
 		}
 	}
-	start := time.Now()
 	st, err := publish.Publish(ctx, bucket, dir, opts)
-	line.clear()
+	if line != nil {
+		line.Clear()
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "assetgen-publish: %v\n", err)
 		return exitFail
@@ -202,4 +207,17 @@ func summary(st publish.Stats, dryRun bool, took time.Duration) string {
 		s += fmt.Sprintf(", %d retried", st.Retries)
 	}
 	return s + fmt.Sprintf("; %d requests in %s", st.Requests, took.Round(time.Millisecond))
+}
+
+// byteSize formats n bytes for a person.
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
 }

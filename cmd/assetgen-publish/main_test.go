@@ -58,18 +58,6 @@ func TestRun(t *testing.T) {
 	}
 }
 
-func TestProgressText(t *testing.T) {
-	p := publish.Progress{Files: 10, TotalFiles: 40, Bytes: 1 << 20, TotalBytes: 4 << 20, Uploaded: 7}
-	got := progressText(p, 2*time.Second)
-	want := "assetgen-publish: 10/40 files, 1.0 MiB/4.0 MiB, 512.0 KiB/s, 6s left (7 uploaded)"
-	if got != want {
-		t.Errorf("progressText = %q, want %q", got, want)
-	}
-	if got := progressText(publish.Progress{TotalFiles: 3}, 0); got != "assetgen-publish: 0/3 files, 0 B/0 B" {
-		t.Errorf("at start: %q", got)
-	}
-}
-
 // TestMain runs the test binary as the command when the killed-publish
 // test starts it as a child process.
 func TestMain(m *testing.M) {

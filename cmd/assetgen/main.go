@@ -203,7 +203,7 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	}
 	var line *progress.Line
 	if !*quiet {
-		line = progress.NewLine(stderr, isTerminal(stderr), time.Now)
+		line = progress.NewLine(stderr, progress.IsTerminal(stderr), time.Now)
 		cfg.Progress = func(p gen.Progress) {
 			line.Update(progress.Snapshot{Phase: p.Phase.String(), Files: p.Files, TotalFiles: p.TotalFiles, Bytes: p.Bytes, TotalBytes: p.TotalBytes, Elapsed: p.Elapsed})
 		}
@@ -345,14 +345,4 @@ func byteSize(n int64) string {
 		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d B", n)
-}
-
-// isTerminal reports whether w is a character device, without a dependency.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
