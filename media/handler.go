@@ -108,9 +108,12 @@ func (h handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		cacheControl = "private, max-age=" + strconv.FormatInt(int64(min(left, s.cfg.maxAge)/time.Second), 10)
 	}
-	// A variant step (a resized image for "?w=") fits here: it maps name
-	// and the query to the variant's stored name, made on first request,
-	// and the signature above must then cover the query too (see sign).
+	// A resized image (see Images). On a Private store, the signature
+	// above covers the name and expiry, not the width.
+	if q := r.URL.Query(); q.Has("w") {
+		h.serveImage(w, r, name, q, cacheControl)
+		return
+	}
 	if s.cfg.redirect > 0 && r.Method == http.MethodGet {
 		h.redirect(w, r, name)
 		return
@@ -175,6 +178,9 @@ func (h handler) serve(w http.ResponseWriter, r *http.Request, name, cacheContro
 		return
 	}
 	etag := entityTag(a.ETag, a.MD5, a.Size, a.ModTime)
+	if e := a.Metadata[etagMetadata]; e != "" {
+		etag = e // a variant's, from its bytes
+	}
 	status := httpserve.CheckPreconditions(r, etag)
 	if status == http.StatusPreconditionFailed {
 		httpserve.Error(w, r, status)

@@ -102,6 +102,7 @@ type config struct {
 	redirect time.Duration
 	static   func() string
 	maxAge   time.Duration
+	images   *images // see Images
 }
 
 // An Option configures a Store at Open.
@@ -259,6 +260,8 @@ func (s *Store) check(ctx context.Context) error {
 		return errors.New("media: Redirect needs a positive time to live")
 	case s.cfg.private && !s.signs && len(s.cfg.key) == 0:
 		return errors.New("media: Private needs a SigningKey on a store that does not sign URLs itself")
+	case s.cfg.images != nil:
+		return s.cfg.images.check()
 	}
 	return nil
 }
@@ -376,6 +379,7 @@ func (s *Store) Delete(ctx context.Context, name string) error {
 	if err := s.bucket.Delete(ctx, name); err != nil {
 		return s.pathError("delete", name, err)
 	}
+	s.deleteVariants(ctx, name)
 	return nil
 }
 
