@@ -56,6 +56,9 @@ import (
 // at a time, never read whole into memory: a request costs two store
 // requests (attributes, then the content), one for a 304.
 //
+// With Images, a request with a w query parameter is for a resized
+// variant of an image; see Images.
+//
 // Error responses are short text/plain bodies naming the status, never
 // error text.
 //

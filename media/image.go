@@ -31,15 +31,16 @@ import (
 // decompression bomb). Handlers map it to 422 Unprocessable Content.
 var ErrBadImage = errors.New("media: image cannot be processed")
 
-// DefaultWidths are the variant widths when ImageOptions.Widths is empty:
+// defaultWidths are the variant widths when ImageOptions.Widths is empty:
 // a phone, a phone at 2× or a laptop, a laptop at 2×, a desktop.
-var DefaultWidths = []int{320, 640, 1280, 1920}
+var defaultWidths = []int{320, 640, 1280, 1920}
 
 // ImageOptions configure image variants; see Images.
 type ImageOptions struct {
 	// Widths are the widths, in pixels, of the variants Handler makes;
 	// a request for any other width is 400, so that nobody can fill the
-	// store with sizes of their choosing. Empty means DefaultWidths.
+	// store with sizes of their choosing. Empty means 320, 640, 1280 and
+	// 1920: a phone, a phone at 2× or a laptop, a laptop at 2×, a desktop.
 	Widths []int
 	// Quality is the JPEG quality of variants and of StripOriginal's
 	// re-encodes, 1 to 100; 0 means 82.
@@ -152,7 +153,7 @@ const statTimeout = 10 * time.Second
 
 func (im *images) widths() []int {
 	if len(im.opts.Widths) == 0 {
-		return DefaultWidths
+		return defaultWidths
 	}
 	return im.opts.Widths
 }

@@ -39,6 +39,14 @@
 // type that can run script or navigate (HTML, SVG, XML, JavaScript, PDF and
 // anything unknown) is sent as an attachment with Content-Security-Policy:
 // sandbox.
+//
+// # Images
+//
+// With the Images option, the Handler also serves resized variants of
+// uploaded JPEG, PNG, GIF and WebP images (NAME?w=640), made on first
+// request without the source's metadata and stored beside it, and
+// ImageURL, SrcSet and FuncMap put them in pages with a srcset; see
+// Images and ImageOptions.
 package media
 
 import (
