@@ -114,7 +114,7 @@ func Images(o ImageOptions) Option {
 			opts:    o,
 			sem:     make(chan struct{}, runtime.GOMAXPROCS(0)),
 			sources: make(map[string]sourceEntry),
-			known:   make(map[string]string),
+			whole:   make(map[string]bool),
 		}
 	}
 }
@@ -129,12 +129,12 @@ type images struct {
 	mu sync.Mutex
 	// sources caches the versions of sources, for ImageURL; see version.
 	sources map[string]sourceEntry
-	// known maps the variant keys this Store has seen stored to the key
-	// to serve: the variant's own, or its source's name when the width is
-	// at or above the source's. So a request for a known variant costs
-	// two store requests (the source's attributes, to find its ETag, and
-	// the variant's, to serve it), one more than a plain file.
-	known map[string]string
+	// whole holds the variant keys answered with their source, the width
+	// being at or above the source's, found by reading its header once.
+	// (Whether a made variant exists is asked of the store each time: it
+	// may have been deleted with its source, and the source uploaded
+	// again with the same bytes, so the same ETag.)
+	whole map[string]bool
 }
 
 // sourceEntry is what ImageURL knows of a source as of a time: its
@@ -368,13 +368,12 @@ func (s *Store) variant(ctx context.Context, name, etag string, width int) (stri
 	im := s.cfg.images
 	key := variantKey(name, etag, width)
 	im.mu.Lock()
-	served, ok := im.known[key]
+	whole := im.whole[key]
 	im.mu.Unlock()
-	if ok {
-		return served, nil
+	if whole {
+		return name, nil
 	}
 	if a, err := s.bucket.Attributes(ctx, key); err == nil && a.Size > 0 {
-		im.remember(key, key)
 		return key, nil
 	}
 	// Made once for all the requests that ask at once, whichever of them
@@ -416,7 +415,12 @@ func (s *Store) makeVariant(ctx context.Context, name, key string, width int) (s
 	v, err := imageproc.Resize(src, width, im.procOptions())
 	switch {
 	case errors.Is(err, imageproc.ErrServeSource):
-		im.remember(key, name)
+		im.mu.Lock()
+		if len(im.whole) >= maxCached {
+			clear(im.whole)
+		}
+		im.whole[key] = true
+		im.mu.Unlock()
 		return name, nil
 	case err != nil:
 		return "", imageError(err)
@@ -430,18 +434,7 @@ func (s *Store) makeVariant(ctx context.Context, name, key string, width int) (s
 		return "", fmt.Errorf("media: storing %s: %w", key, err)
 	}
 	im.made.Add(1)
-	im.remember(key, key)
 	return key, nil
-}
-
-// remember records that the variant key is served from served.
-func (im *images) remember(key, served string) {
-	im.mu.Lock()
-	defer im.mu.Unlock()
-	if len(im.known) >= maxCached {
-		clear(im.known)
-	}
-	im.known[key] = served
 }
 
 // readImage reads a stored image whole, up to maxImageBytes.

@@ -289,6 +289,31 @@ var imageCases = []storeCase{
 			t.Errorf("stale URL cached for long")
 		}
 	}},
+	{"DeletedAndSavedAgain", func(t *testing.T, e *env) {
+		// The same bytes saved again under the same name have, on S3, the
+		// same ETag (their MD5), so the same variant name: the variant
+		// deleted with the first must be made again, not looked for.
+		s := withImages(t, e, media.ImageOptions{Widths: []int{150}})
+		src := smallPhoto(t)
+		name := save(t, s, "again.jpg", src)
+		first := get(s.Handler(), "GET", "/media/"+name+"?w=150")
+		if err := s.Delete(t.Context(), name); err != nil {
+			t.Fatal(err)
+		}
+		if w := get(s.Handler(), "GET", "/media/"+name+"?w=150"); w.Code != 404 {
+			t.Errorf("variant of a deleted image: %d, want 404", w.Code)
+		}
+		if got := save(t, s, "again.jpg", src); got != name {
+			t.Fatalf("saved as %s, want %s", got, name)
+		}
+		again := get(s.Handler(), "GET", "/media/"+name+"?w=150")
+		if first.Code != 200 || again.Code != 200 || !bytes.Equal(first.Body.Bytes(), again.Body.Bytes()) {
+			t.Errorf("first %d, %d bytes; again %d, %d bytes", first.Code, first.Body.Len(), again.Code, again.Body.Len())
+		}
+		if n := s.VariantsMade(); n != 2 {
+			t.Errorf("made %d variants, want 2", n)
+		}
+	}},
 	{"StripOriginal", func(t *testing.T, e *env) {
 		s := withImages(t, e, media.ImageOptions{StripOriginal: true})
 		name := save(t, s, "gps.jpg", smallPhoto(t))
