@@ -314,6 +314,31 @@ var imageCases = []storeCase{
 			t.Errorf("made %d variants, want 2", n)
 		}
 	}},
+	{"Redirect", func(t *testing.T, e *env) {
+		if e.s3 == nil {
+			return // a local store cannot redirect
+		}
+		s := withImages(t, e, media.ImageOptions{Widths: []int{150, 640}}, media.Redirect(time.Minute))
+		name := save(t, s, "redirected.jpg", smallPhoto(t))
+		w := get(s.Handler(), "GET", "/media/"+name+"?w=150")
+		loc := w.Header().Get("Location")
+		if w.Code != 302 || !strings.HasPrefix(loc, e.s3.Endpoint+"/") || !strings.Contains(loc, ".variants") {
+			t.Fatalf("GET = %d to %q, want 302 to the variant in the store", w.Code, loc)
+		}
+		resp, err := http.Get(loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		m, err := jpeg.Decode(resp.Body)
+		if err != nil || m.Bounds().Dx() != 150 {
+			t.Fatalf("the store answered %d: %v", resp.StatusCode, err)
+		}
+		// Wider than the source: a redirect to the source itself.
+		if loc := get(s.Handler(), "GET", "/media/"+name+"?w=640").Header().Get("Location"); strings.Contains(loc, ".variants") || !strings.Contains(loc, name) {
+			t.Errorf("?w=640 redirected to %q, want the source", loc)
+		}
+	}},
 	{"StripOriginal", func(t *testing.T, e *env) {
 		s := withImages(t, e, media.ImageOptions{StripOriginal: true})
 		name := save(t, s, "gps.jpg", smallPhoto(t))
