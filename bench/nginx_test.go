@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -68,8 +69,13 @@ func BenchmarkNginx(b *testing.B) {
 
 	type cell struct {
 		rps    []float64
+		cpu    []time.Duration // server CPU time per request
 		sample string
 	}
+	// CPU time of each server: this process for the handler, nginx's
+	// master and worker for nginx. Other work on a shared machine moves
+	// the rates a lot; CPU time per request moves less.
+	cpuOf := []func() time.Duration{cpuTime, nginxCPU}
 	bases := []string{handler, nginx}
 	cells := make([][]cell, len(rows))
 	for b.Loop() {
@@ -87,11 +93,13 @@ func BenchmarkNginx(b *testing.B) {
 					if err != nil {
 						b.Fatal(err)
 					}
-					rps, err := runWrk(wrk, url, headers)
+					cpu0 := cpuOf[j]()
+					rps, n, err := runWrk(wrk, url, headers)
 					if err != nil {
 						b.Fatal(err)
 					}
 					cells[i][j].rps = append(cells[i][j].rps, rps)
+					cells[i][j].cpu = append(cells[i][j].cpu, (cpuOf[j]()-cpu0)/time.Duration(max(n, 1)))
 					cells[i][j].sample = sample
 				}
 			}
@@ -105,6 +113,11 @@ func BenchmarkNginx(b *testing.B) {
 		h, n := medianOf(cells[i][0].rps), medianOf(cells[i][1].rps)
 		fmt.Fprintf(&out, "| %s | %.0f (1.00) | %.0f (%.2f) |\n", rw.name, h, n, n/h)
 	}
+	out.WriteString("\nServer CPU time per request, µs (ratio to the handler):\n\n| request | assetgen handler | nginx, collected tree |\n| --- | ---: | ---: |\n")
+	for i, rw := range rows {
+		h, n := medianOf(durations(cells[i][0].cpu)), medianOf(durations(cells[i][1].cpu))
+		fmt.Fprintf(&out, "| %s | %.1f (1.00) | %.1f (%.2f) |\n", rw.name, h, n, n/h)
+	}
 	out.WriteString("\nResponses (status, Content-Encoding, body bytes):\n\n| request | assetgen handler | nginx, collected tree |\n| --- | ---: | ---: |\n")
 	for i, rw := range rows {
 		fmt.Fprintf(&out, "| %s | %s | %s |\n", rw.name, cells[i][0].sample, cells[i][1].sample)
@@ -112,7 +125,7 @@ func BenchmarkNginx(b *testing.B) {
 			b.Errorf("%s: the handler answers %s, nginx %s", rw.name, cells[i][0].sample, cells[i][1].sample)
 		}
 	}
-	b.Log("\n" + out.String())
+	fmt.Print(out.String()) // b.Log would cut the table short
 }
 
 // requestFor returns the header lines wrk sends for a row (the server's
@@ -166,27 +179,75 @@ func cmpOr(s, def string) string {
 	return s
 }
 
-var wrkRate = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
+var (
+	wrkRate  = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
+	wrkTotal = regexp.MustCompile(`(\d+) requests in`)
+)
 
-// runWrk runs wrk against url and returns its requests per second; it
-// fails if any response was not a 2xx or 3xx.
-func runWrk(wrk, url string, headers []string) (float64, error) {
+// runWrk runs wrk against url and returns its requests per second and
+// the number of requests; it fails if any response was not a 2xx or 3xx.
+func runWrk(wrk, url string, headers []string) (float64, int64, error) {
 	args := []string{"-t1", "-c" + strconv.Itoa(*wrkConns), "-d" + strconv.Itoa(int(wrkDuration.Seconds())) + "s"}
 	for _, h := range headers {
 		args = append(args, "-H", h)
 	}
 	out, err := exec.Command(wrk, append(args, url)...).CombinedOutput()
 	if err != nil {
-		return 0, fmt.Errorf("wrk: %v\n%s", err, out)
+		return 0, 0, fmt.Errorf("wrk: %v\n%s", err, out)
 	}
 	if strings.Contains(string(out), "Non-2xx or 3xx responses") {
-		return 0, fmt.Errorf("wrk %s: error responses:\n%s", url, out)
+		return 0, 0, fmt.Errorf("wrk %s: error responses:\n%s", url, out)
 	}
-	m := wrkRate.FindSubmatch(out)
-	if m == nil {
-		return 0, fmt.Errorf("wrk: no rate in\n%s", out)
+	m, t := wrkRate.FindSubmatch(out), wrkTotal.FindSubmatch(out)
+	if m == nil || t == nil {
+		return 0, 0, fmt.Errorf("wrk: no rate in\n%s", out)
 	}
-	return strconv.ParseFloat(string(m[1]), 64)
+	rps, err := strconv.ParseFloat(string(m[1]), 64)
+	if err != nil {
+		return 0, 0, err
+	}
+	n, err := strconv.ParseInt(string(t[1]), 10, 64)
+	return rps, n, err
+}
+
+// nginxCPU returns the CPU time used so far by the nginx this process
+// started (its master, a child of this process, and the master's
+// workers), read from /proc; 0 where there is none.
+func nginxCPU() time.Duration {
+	self := strconv.Itoa(os.Getpid())
+	stats := map[string][]string{} // pid → fields of /proc/pid/stat after the name
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		// "pid (comm) state ppid ... utime stime ...": the name may hold
+		// spaces, so split after its closing parenthesis.
+		i := strings.LastIndexByte(string(b), ')')
+		if i < 0 || !strings.Contains(string(b[:i]), "(nginx") {
+			continue
+		}
+		stats[e.Name()] = strings.Fields(string(b[i+1:]))
+	}
+	var ticks int64
+	for _, f := range stats {
+		parent := f[1]
+		if parent == self || (stats[parent] != nil && stats[parent][1] == self) {
+			u, _ := strconv.ParseInt(f[11], 10, 64)
+			s, _ := strconv.ParseInt(f[12], 10, 64)
+			ticks += u + s
+		}
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond // USER_HZ is 100 on Linux
+}
+
+func durations(ds []time.Duration) []float64 {
+	out := make([]float64, len(ds))
+	for i, d := range ds {
+		out[i] = float64(d) / float64(time.Microsecond)
+	}
+	return out
 }
 
 func medianOf(xs []float64) float64 {

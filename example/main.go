@@ -65,7 +65,7 @@ func main() {
 			log.Fatal(err)
 		}
 	}
-	store, err := media.Open(context.Background(), *mediaLoc, media.Static(Prefix))
+	store, err := media.Open(context.Background(), *mediaLoc, media.Static(Prefix), media.Images(imageOptions))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -30,7 +30,7 @@ func TestSite(t *testing.T) {
 // testStore opens a media store in a directory of the test's own.
 func testStore(t *testing.T) *media.Store {
 	t.Helper()
-	s, err := media.Open(t.Context(), t.TempDir(), media.Static(Prefix))
+	s, err := media.Open(t.Context(), t.TempDir(), media.Static(Prefix), media.Images(imageOptions))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,13 +10,16 @@ import (
 	"github.com/assetgen/assetgen/media"
 )
 
-var uploadPage = template.Must(template.ParseFS(templates, "templates/upload.html"))
-
 // uploadOptions are the rules for the example's uploads: images, up to
 // 10 MiB each. image/* includes SVG, which can hold script; the media
 // handler serves it as an attachment under a sandbox, which the browser
 // test checks.
 var uploadOptions = media.UploadOptions{Allow: []string{"image/*"}, MaxSize: 10 << 20, MaxFiles: 4}
+
+// imageOptions make the store serve resized variants of uploaded images
+// for templates/upload.html's srcset, and store photos without their
+// EXIF, so that the example never publishes where a photo was taken.
+var imageOptions = media.ImageOptions{Widths: []int{320, 640, 1280}, StripOriginal: true}
 
 // uploadData is what templates/upload.html sees.
 type uploadData struct {
@@ -26,13 +29,23 @@ type uploadData struct {
 }
 
 type upload struct {
-	URL, Name, ContentType string
+	Name, ContentType string
 }
 
 // handleUploads serves the upload form at /upload, stores what it posts in
 // store and shows the stored images; the files themselves are served by
 // the store's handler under /media/.
 func handleUploads(mux *http.ServeMux, store *media.Store) {
+	// The page calls the store's template functions (mediaURL, imageURL,
+	// srcset), so it is parsed for this store.
+	uploadPage := template.Must(template.New("upload.html").Funcs(store.FuncMap()).ParseFS(templates, "templates/upload.html"))
+	renderUpload := func(w http.ResponseWriter, status int, data uploadData) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(status)
+		if err := uploadPage.Execute(w, data); err != nil {
+			log.Print(err)
+		}
+	}
 	mux.HandleFunc("GET /upload", func(w http.ResponseWriter, r *http.Request) {
 		data := uploadData{CSS: CSSBaseCSS}
 		for _, name := range r.URL.Query()["name"] {
@@ -40,7 +53,7 @@ func handleUploads(mux *http.ServeMux, store *media.Store) {
 			if err != nil {
 				continue // a stale or forged link: show nothing for it
 			}
-			data.Uploads = append(data.Uploads, upload{URL: store.URL(name), Name: name, ContentType: info.ContentType})
+			data.Uploads = append(data.Uploads, upload{Name: name, ContentType: info.ContentType})
 		}
 		renderUpload(w, http.StatusOK, data)
 	})
@@ -75,12 +88,4 @@ func uploadError(err error) (int, string) {
 		return http.StatusBadRequest, "Choose an image to upload."
 	}
 	return http.StatusInternalServerError, "The upload failed; try again later."
-}
-
-func renderUpload(w http.ResponseWriter, status int, data uploadData) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	if err := uploadPage.Execute(w, data); err != nil {
-		log.Print(err)
-	}
 }

@@ -156,7 +156,6 @@ func (r *run) find(ctx context.Context) error {
 		}
 		return walkErrors(err)
 	}
-	r.warnEmptyDirs(matches)
 	var errs ErrorList
 	wd, err := os.Getwd()
 	if err != nil {
@@ -168,9 +167,6 @@ func (r *run) find(ctx context.Context) error {
 			abs = filepath.Join(wd, abs)
 		}
 		r.assets = append(r.assets, &asset{logical: m.Logical, src: m.Winner, shadowed: m.Shadowed, abs: abs})
-		if n := m.Winner.Info.Size(); n > largeAsset {
-			r.res.Warnings = append(r.res.Warnings, fmt.Sprintf("%s: %.0f MB is embedded into every program that imports the package; serve a file this large from elsewhere (a CDN, media storage) and add it to -ignore", slash(m.Winner.Path), float64(n)/1e6))
-		}
 		if len(m.Shadowed) == 0 {
 			continue
 		}
@@ -206,15 +202,20 @@ func walkErrors(err error) error {
 	return list.err()
 }
 
-// warnEmptyDirs warns about a source directory that contributed no file,
-// not even a shadowed one: a typo in -dir, or an -ignore pattern that is
-// too broad, which would otherwise pass without a word.
-func (r *run) warnEmptyDirs(matches []find.Match) {
+// warnSizes warns about a source directory that contributed no file, not
+// even a shadowed one (a typo in -dir, or an -ignore pattern that is too
+// broad, which would otherwise pass without a word), and about an asset
+// over largeAsset. It runs after the unchanged-tree check, whose record
+// replays the warnings of the run that made it.
+func (r *run) warnSizes() {
 	held := map[string]bool{}
-	for _, m := range matches {
-		held[m.Winner.Dir] = true
-		for _, s := range m.Shadowed {
+	for _, a := range r.assets {
+		held[a.src.Dir] = true
+		for _, s := range a.shadowed {
 			held[s.Dir] = true
+		}
+		if n := a.src.Info.Size(); n > largeAsset {
+			r.res.Warnings = append(r.res.Warnings, fmt.Sprintf("%s: %.0f MB is embedded into every program that imports the package; serve a file this large from elsewhere (a CDN, media storage) and add it to -ignore", slash(a.src.Path), float64(n)/1e6))
 		}
 	}
 	for _, d := range r.cfg.Dirs {
@@ -227,6 +228,7 @@ func (r *run) warnEmptyDirs(matches []find.Match) {
 // checkNames rejects logical paths that go:embed or a checkout on another
 // operating system cannot hold, and paths that differ only in case.
 func (r *run) checkNames(context.Context) error {
+	r.warnSizes()
 	var errs ErrorList
 	pre, err := find.NewIgnorer(r.cfg.Prehashed)
 	if err != nil {

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"gocloud.dev/blob"
-	"gocloud.dev/gcerrors"
 
 	"github.com/assetgen/assetgen/internal/httpserve"
 )
@@ -57,9 +56,22 @@ import (
 // at a time, never read whole into memory: a request costs two store
 // requests (attributes, then the content), one for a 304.
 //
+// With Images, a request with a w query parameter is for a resized
+// variant of an image; see Images.
+//
 // Error responses are short text/plain bodies naming the status, never
 // error text.
-func (s *Store) Handler() http.Handler { return handler{s} }
+//
+// Handler panics, as http.ServeMux.Handle does for conflicting patterns,
+// if the static prefix (see Static) was changed since Open or SetPrefix to
+// one that overlaps the media prefix: a program fixes that at start-up,
+// never a request.
+func (s *Store) Handler() http.Handler {
+	if err := s.checkStatic(s.state.Load().mount); err != nil {
+		panic(err)
+	}
+	return handler{s}
+}
 
 type handler struct{ s *Store }
 
@@ -80,27 +92,9 @@ func inert(contentType string) bool {
 
 func (h handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s := h.s
-	if len(r.URL.Path) > httpserve.MaxPathLen {
-		httpserve.Error(w, r, http.StatusRequestURITooLong)
-		return
-	}
-	name, ok := strings.CutPrefix(r.URL.Path, s.state.Load().mount)
-	if !ok {
-		name = strings.TrimPrefix(r.URL.Path, "/") // stripped already
-	}
-	switch httpserve.CheckName(name, r.URL.RawPath) {
-	case httpserve.PathBad:
-		httpserve.Error(w, r, http.StatusBadRequest)
-		return
-	case httpserve.PathTooLong:
-		httpserve.Error(w, r, http.StatusRequestURITooLong)
-		return
-	case httpserve.PathDotfile, httpserve.PathDir:
-		httpserve.Error(w, r, http.StatusNotFound)
-		return
-	}
-	if !validName(name) {
-		httpserve.Error(w, r, http.StatusNotFound) // invalid UTF-8: never stored
+	name, status := h.resolve(r)
+	if status != 0 {
+		httpserve.Error(w, r, status)
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -117,11 +111,41 @@ func (h handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		cacheControl = "private, max-age=" + strconv.FormatInt(int64(min(left, s.cfg.maxAge)/time.Second), 10)
 	}
+	// A resized image (see Images). On a Private store, the signature
+	// above covers the name and expiry, not the width.
+	if q := r.URL.Query(); q.Has("w") {
+		h.serveImage(w, r, name, q, cacheControl)
+		return
+	}
 	if s.cfg.redirect > 0 && r.Method == http.MethodGet {
 		h.redirect(w, r, name)
 		return
 	}
 	h.serve(w, r, name, cacheControl)
+}
+
+// resolve maps the request path to a stored name by the static handler's
+// rules, or to the error status.
+func (h handler) resolve(r *http.Request) (name string, status int) {
+	if len(r.URL.Path) > httpserve.MaxPathLen {
+		return "", http.StatusRequestURITooLong
+	}
+	name, ok := strings.CutPrefix(r.URL.Path, h.s.state.Load().mount)
+	if !ok {
+		name = strings.TrimPrefix(r.URL.Path, "/") // stripped already
+	}
+	switch httpserve.CheckName(name, r.URL.RawPath) {
+	case httpserve.PathBad:
+		return "", http.StatusBadRequest
+	case httpserve.PathTooLong:
+		return "", http.StatusRequestURITooLong
+	case httpserve.PathDotfile, httpserve.PathDir:
+		return "", http.StatusNotFound
+	}
+	if !validName(name) {
+		return "", http.StatusNotFound // invalid UTF-8, a sidecar: never stored
+	}
+	return name, 0
 }
 
 // redirect answers 302 with a URL the store signed. The redirect may be
@@ -146,7 +170,7 @@ func (h handler) serve(w http.ResponseWriter, r *http.Request, name, cacheContro
 	ctx := r.Context()
 	a, err := h.s.bucket.Attributes(ctx, name)
 	switch {
-	case gcerrors.Code(err) == gcerrors.NotFound:
+	case isNotFound(err):
 		httpserve.Error(w, r, http.StatusNotFound)
 		return
 	case err != nil:
@@ -157,6 +181,9 @@ func (h handler) serve(w http.ResponseWriter, r *http.Request, name, cacheContro
 		return
 	}
 	etag := entityTag(a.ETag, a.MD5, a.Size, a.ModTime)
+	if e := a.Metadata[etagMetadata]; e != "" {
+		etag = e // a variant's, from its bytes
+	}
 	status := httpserve.CheckPreconditions(r, etag)
 	if status == http.StatusPreconditionFailed {
 		httpserve.Error(w, r, status)
@@ -259,7 +286,7 @@ func copyRange(ctx context.Context, b *blob.Bucket, w io.Writer, name string, br
 
 // readError answers a failure to open a file's content.
 func (h handler) readError(w http.ResponseWriter, r *http.Request, err error) {
-	if gcerrors.Code(err) == gcerrors.NotFound {
+	if isNotFound(err) {
 		httpserve.Error(w, r, http.StatusNotFound)
 		return
 	}

@@ -2,6 +2,7 @@ package media_test
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -14,6 +15,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/assetgen/assetgen/internal/testenv"
 	"github.com/assetgen/assetgen/media"
 	"github.com/assetgen/assetgen/runtime"
 )
@@ -154,6 +156,8 @@ var handlerCases = []storeCase{
 			{"GET", "/media/missing.png", 404},
 			{"GET", "/media/" + name + ".attrs", 404}, // the local store's sidecar
 			{"GET", "/media/%ff", 404},
+			{"GET", "/media/" + name + "/x", 404},              // under a file
+			{"GET", "/media/" + strings.Repeat("0", 256), 404}, // longer than a file name can be
 			{"GET", "/media/", 404},
 			{"GET", "/media/dir/", 404},
 			{"GET", "/media/.hidden", 404},
@@ -306,6 +310,49 @@ func TestStaticAndMediaApart(t *testing.T) {
 	if err := s.SetPrefix("/files/media/"); err == nil {
 		t.Error("media prefix inside the static prefix set later accepted")
 	}
+	if err := set.SetPrefix("/"); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("Handler with the static prefix moved around the media prefix did not panic")
+		}
+	}()
+	s.Handler()
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestS3Outage stops the S3 server under a store: Save fails with an
+// error rather than hanging or half-storing, the handler answers 500
+// without error text, and both work again once the server is back.
+func TestS3Outage(t *testing.T) {
+	srv := testenv.S3(t)
+	s := openStore(t, srv.URL())
+	name := save(t, s, "outage.png", pngBytes)
+	h := s.Handler()
+
+	srv.Stop()
+	// The AWS SDK retries a refused connection for seconds; a request's
+	// deadline bounds it, as a server's would.
+	ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+	defer cancel()
+	if _, err := s.Save(ctx, "down.png", bytes.NewReader(pngBytes)); err == nil {
+		t.Error("Save with the store down succeeded")
+	}
+	ctx, cancel = context.WithTimeout(t.Context(), time.Second)
+	defer cancel()
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/media/"+name, nil).WithContext(ctx))
+	if w.Code != 500 || w.Body.String() != "Internal Server Error\n" {
+		t.Errorf("GET with the store down = %d %q, want 500 and no detail", w.Code, w.Body)
+	}
+
+	srv.Start()
+	if w := get(h, "GET", "/media/"+name); w.Code != 200 || !bytes.Equal(w.Body.Bytes(), pngBytes) {
+		t.Errorf("GET after the store is back = %d, %d bytes", w.Code, w.Body.Len())
+	}
+	if got := save(t, s, "down.png", pngBytes); got != "down.png" {
+		t.Errorf("Save after the outage stored %q, want down.png: the failed upload left its name taken", got)
+	}
+}

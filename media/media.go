@@ -39,6 +39,14 @@
 // type that can run script or navigate (HTML, SVG, XML, JavaScript, PDF and
 // anything unknown) is sent as an attachment with Content-Security-Policy:
 // sandbox.
+//
+// # Images
+//
+// With the Images option, the Handler also serves resized variants of
+// uploaded JPEG, PNG, GIF and WebP images (NAME?w=640), made on first
+// request without the source's metadata and stored beside it, and
+// ImageURL, SrcSet and FuncMap put them in pages with a srcset; see
+// Images and ImageOptions.
 package media
 
 import (
@@ -53,6 +61,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -101,6 +110,7 @@ type config struct {
 	redirect time.Duration
 	static   func() string
 	maxAge   time.Duration
+	images   *images // see Images
 }
 
 // An Option configures a Store at Open.
@@ -135,7 +145,8 @@ func Redirect(ttl time.Duration) Option {
 // Static tells the Store where static files are served, as a function
 // returning the static URL prefix (pass the generated asset package's
 // Prefix), so that a media prefix equal to, inside or containing it is an
-// error at Open and SetPrefix. Without it, the check is against
+// error at Open and SetPrefix, and Handler panics if the static prefix has
+// moved onto the media one since. Without it, the check is against
 // runtime.DefaultPrefix, "/static/".
 func Static(prefix func() string) Option {
 	return func(c *config) { c.static = prefix }
@@ -246,17 +257,19 @@ func (s *Store) check(ctx context.Context) error {
 		}
 		return fmt.Errorf("media: store not accessible: %w", err)
 	}
+	// A store that cannot sign (a directory; GCS without a signing
+	// identity) is still a store: only Redirect needs signing.
 	_, err := s.bucket.SignedURL(ctx, "probe", &blob.SignedURLOptions{Expiry: time.Minute})
 	s.signs = err == nil
 	switch {
-	case err != nil && gcerrors.Code(err) != gcerrors.Unimplemented:
-		return fmt.Errorf("media: signing URLs: %w", err)
 	case s.cfg.redirect != 0 && !s.signs:
-		return errors.New("media: Redirect needs a store that signs URLs, such as S3; a local directory does not")
+		return fmt.Errorf("media: Redirect needs a store that signs URLs, such as S3; a local directory does not: %w", err)
 	case s.cfg.redirect < 0:
 		return errors.New("media: Redirect needs a positive time to live")
 	case s.cfg.private && !s.signs && len(s.cfg.key) == 0:
 		return errors.New("media: Private needs a SigningKey on a store that does not sign URLs itself")
+	case s.cfg.images != nil:
+		return s.cfg.images.check()
 	}
 	return nil
 }
@@ -278,17 +291,26 @@ func (s *Store) SetPrefix(prefix string) error {
 	if why != "" {
 		return fmt.Errorf("invalid media URL prefix %q: %s; use a path such as /media/ or an origin such as https://cdn.example.com/media/", prefix, why)
 	}
-	static := runtime.DefaultPrefix
-	if s.cfg.static != nil {
-		static = s.cfg.static()
-	}
-	if smount, why := httpserve.ParsePrefix(static); why == "" && (strings.HasPrefix(mount, smount) || strings.HasPrefix(smount, mount)) {
-		return fmt.Errorf("media URL prefix %q overlaps the static prefix %q: media and static files must never share a URL path; use a separate one such as /media/", prefix, static)
+	if err := s.checkStatic(mount); err != nil {
+		return err
 	}
 	if !strings.HasSuffix(prefix, "/") {
 		prefix += "/"
 	}
 	s.state.Store(&prefixState{prefix: prefix, mount: mount})
+	return nil
+}
+
+// checkStatic reports an error if the media mount path is equal to,
+// inside or around the static prefix's.
+func (s *Store) checkStatic(mount string) error {
+	static := runtime.DefaultPrefix
+	if s.cfg.static != nil {
+		static = s.cfg.static()
+	}
+	if smount, why := httpserve.ParsePrefix(static); why == "" && (strings.HasPrefix(mount, smount) || strings.HasPrefix(smount, mount)) {
+		return fmt.Errorf("media URL path %q overlaps the static prefix %q: media and static files must never share a URL path; use a separate one such as /media/", mount, static)
+	}
 	return nil
 }
 
@@ -365,6 +387,7 @@ func (s *Store) Delete(ctx context.Context, name string) error {
 	if err := s.bucket.Delete(ctx, name); err != nil {
 		return s.pathError("delete", name, err)
 	}
+	s.deleteVariants(ctx, name)
 	return nil
 }
 
@@ -395,11 +418,28 @@ func (s *Store) List(ctx context.Context, prefix string) iter.Seq2[Info, error] 
 }
 
 // validName reports whether name could be a stored name: the handler's
-// path rules, valid UTF-8, which every store's keys are, and not a local
-// store's attribute file (fileblob's sidecar, which it refuses as a key).
+// path rules; valid UTF-8, which every store's keys are; no longer than
+// S3 allows a key (1024 bytes), with no segment longer than a file system
+// allows a name (255 bytes); and not a local store's attribute file
+// (fileblob's sidecar, which it refuses as a key).
 func validName(name string) bool {
-	return httpserve.CheckName(name, "") == httpserve.PathOK && utf8.ValidString(name) && !strings.HasSuffix(name, ".attrs")
+	if len(name) > maxKeyLen || httpserve.CheckName(name, "") != httpserve.PathOK || !utf8.ValidString(name) || strings.HasSuffix(name, ".attrs") {
+		return false
+	}
+	for seg := range strings.SplitSeq(name, "/") {
+		if len(seg) > maxSegmentLen {
+			return false
+		}
+	}
+	return true
 }
+
+// Limits of names that some store cannot hold; Save's names are far
+// shorter (MaxNameLen).
+const (
+	maxKeyLen     = 1024
+	maxSegmentLen = 255
+)
 
 func notExist(op, name string) error {
 	return &fs.PathError{Op: op, Path: name, Err: fs.ErrNotExist}
@@ -408,13 +448,20 @@ func notExist(op, name string) error {
 // pathError wraps a store error so that errors.Is finds fs.ErrNotExist or
 // fs.ErrExist in it.
 func (s *Store) pathError(op, name string, err error) error {
-	switch gcerrors.Code(err) {
-	case gcerrors.NotFound:
+	switch {
+	case isNotFound(err):
 		err = fmt.Errorf("%w: %w", fs.ErrNotExist, err)
-	case gcerrors.FailedPrecondition, gcerrors.AlreadyExists:
+	case gcerrors.Code(err) == gcerrors.FailedPrecondition, gcerrors.Code(err) == gcerrors.AlreadyExists:
 		err = fmt.Errorf("%w: %w", fs.ErrExist, err)
 	}
 	return &fs.PathError{Op: op, Path: name, Err: err}
+}
+
+// isNotFound reports whether a store error means there is no such file,
+// including a local store's "not a directory" for "a.png/b", a name under
+// a file.
+func isNotFound(err error) bool {
+	return gcerrors.Code(err) == gcerrors.NotFound || errors.Is(err, syscall.ENOTDIR)
 }
 
 // entityTag returns a strong entity tag for a stored file: the store's own

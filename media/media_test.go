@@ -567,3 +567,22 @@ func TestOpenErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestOpenLocations opens the same directory as a plain path, a file://
+// URL and a relative one, and finds one store.
+func TestOpenLocations(t *testing.T) {
+	dir := t.TempDir()
+	name := save(t, openStore(t, filepath.Join(dir, "new", "uploads")), "a.png", pngBytes)
+	t.Chdir(dir)
+	for _, loc := range []string{
+		filepath.Join(dir, "new", "uploads"),
+		"file://" + filepath.ToSlash(filepath.Join(dir, "new", "uploads")),
+		"file://./new/uploads",
+		"new/uploads",
+	} {
+		s := openStore(t, loc)
+		if info, err := s.Stat(t.Context(), name); err != nil || info.Size != int64(len(pngBytes)) {
+			t.Errorf("Open(%q): Stat = %+v, %v", loc, info, err)
+		}
+	}
+}

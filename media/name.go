@@ -66,6 +66,11 @@ func cleanName(name string) string {
 	// normalize again.
 	name = norm.NFC.String(b.String())
 	name = strings.Trim(name, ".")
+	if _, ext := splitExt(name); ext == "" && len(name) > MaxNameLen {
+		// No extension to keep: cut first, so that the cut name's own
+		// extension, if it has one, is lower-cased like any other.
+		name = strings.TrimRight(cutAt(name, MaxNameLen), ".")
+	}
 	stem, ext := splitExt(name)
 	stem = strings.TrimRight(stem, ".")
 	if stem == "" {
@@ -93,20 +98,28 @@ func splitExt(name string) (stem, ext string) {
 }
 
 // joinExt joins stem and ext, cutting stem so that the result fits in
-// MaxNameLen bytes. The cut is at a boundary where NFC stays NFC, so a
-// letter never loses its accent to the cut.
+// MaxNameLen bytes.
 func joinExt(stem, ext string) string {
 	if max := MaxNameLen - len(ext); len(stem) > max {
-		i := max
-		for i > 0 && !(utf8.RuneStart(stem[i]) && norm.NFC.PropertiesString(stem[i:]).BoundaryBefore()) {
-			i--
-		}
-		stem = strings.TrimRight(stem[:i], ".")
+		stem = strings.TrimRight(cutAt(stem, max), ".")
 		if stem == "" {
 			stem = defaultName
 		}
 	}
 	return stem + ext
+}
+
+// cutAt cuts s to at most max bytes at a boundary where NFC stays NFC, so
+// that a letter never loses its accent to the cut.
+func cutAt(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	i := max
+	for i > 0 && !(utf8.RuneStart(s[i]) && norm.NFC.PropertiesString(s[i:]).BoundaryBefore()) {
+		i--
+	}
+	return s[:i]
 }
 
 // isDeviceName reports whether stem, or its part before a dot, is a name

@@ -50,6 +50,7 @@ var cleanNameTests = []struct {
 	{"NotDevice", "COMX.txt", "COMX.txt"},
 	{"Long", strings.Repeat("a", 10<<10) + ".png", strings.Repeat("a", MaxNameLen-4) + ".png"},
 	{"LongUnicode", strings.Repeat("é", 10<<10) + ".png", strings.Repeat("é", (MaxNameLen-4)/2) + ".png"},
+	{"LongNoExt", strings.Repeat("é", 42) + ".A" + strings.Repeat("0", 300), strings.Repeat("é", 42) + ".a" + strings.Repeat("0", 14)},
 	{"LongCombining", strings.Repeat("a", MaxNameLen-5) + "\u0301\u0301.png", strings.Repeat("a", MaxNameLen-6) + ".png"},
 }
 

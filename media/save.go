@@ -96,11 +96,15 @@ func (s *Store) save(ctx context.Context, name string, r io.Reader, accept func(
 			return Info{}, err
 		}
 	}
+	body, err := s.stripOriginal(mt.String(), io.MultiReader(bytes.NewReader(head), r)) // see ImageOptions
+	if err != nil {
+		return Info{}, err
+	}
 	key, err := s.claim(ctx, fitExtension(cleanName(name), mt))
 	if err != nil {
 		return Info{}, err
 	}
-	size, err := s.write(ctx, key, mt.String(), io.MultiReader(bytes.NewReader(head), r))
+	size, err := s.write(ctx, key, mt.String(), body)
 	if err != nil {
 		s.release(ctx, key)
 		return Info{}, err

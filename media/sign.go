@@ -53,8 +53,9 @@ func (s *Store) SignedURL(name string, ttl time.Duration) (string, error) {
 
 // sign returns the signature of name and expires, base64url without
 // padding. The two are joined with a NUL, which neither can hold, so no
-// other pair signs the same message. A later variant parameter (an image
-// width) must join the message too.
+// other pair signs the same message. An image variant's width (see
+// Images) does not join it: a signature grants one image at every
+// configured width, each no larger than the image itself.
 func (s *Store) sign(name, expires string) string {
 	m := hmac.New(sha256.New, s.cfg.key)
 	m.Write([]byte("assetgen media v1\x00"))

@@ -64,8 +64,10 @@ type Options struct {
 	// or pruned, changing nothing.
 	DryRun bool
 	// PruneOlderThan, if positive, deletes objects that no manifest
-	// published within that duration names (and that were not written
-	// within it either), and manifests older than that but the newest.
+	// current within that duration names (and that were not written
+	// within it either), and the copies of manifests replaced before it.
+	// A version's files are thus kept for the duration after the next
+	// publish replaced it, whenever they were uploaded.
 	// Zero deletes nothing: pages cached in browsers still point at old
 	// files.
 	PruneOlderThan time.Duration
@@ -319,8 +321,6 @@ func (pub *publisher) uploadWave(ctx context.Context, p *assetpkg.Package, wave 
 			defer func() { <-sem }()
 			if err := pub.publishObject(ctx, p, identity, existing); err != nil {
 				fail(err)
-			} else {
-				pub.fileDone()
 			}
 		}()
 		if ctx.Err() != nil {
@@ -371,7 +371,7 @@ func (pub *publisher) publishObject(ctx context.Context, p *assetpkg.Package, it
 			return fmt.Errorf("%s: %w", it.Name, err)
 		}
 	}
-	pub.objectDone(it.Size, upload)
+	pub.objectDone(it.Size, upload, it.Coding == "")
 	return nil
 }
 
@@ -393,10 +393,15 @@ func sameObject(a *blob.Attributes, want *blob.WriterOptions, size int64) bool {
 		a.ContentEncoding == want.ContentEncoding
 }
 
-func (pub *publisher) objectDone(size int64, uploaded bool) {
+// objectDone counts an object, and its file when it is the file's
+// identity object, the last of the file's to go up.
+func (pub *publisher) objectDone(size int64, uploaded, fileDone bool) {
 	pub.mu.Lock()
 	defer pub.mu.Unlock()
 	pub.progress.Objects++
+	if fileDone {
+		pub.progress.Files++
+	}
 	pub.progress.Bytes += size
 	if uploaded {
 		pub.progress.Uploaded++
@@ -409,12 +414,6 @@ func (pub *publisher) objectDone(size int64, uploaded bool) {
 	if pub.opts.Progress != nil {
 		pub.opts.Progress(pub.progress)
 	}
-}
-
-func (pub *publisher) fileDone() {
-	pub.mu.Lock()
-	defer pub.mu.Unlock()
-	pub.progress.Files++
 }
 
 // retry runs op until it succeeds, fails for good, or has been tried
@@ -569,9 +568,9 @@ func (pub *publisher) readManifest(ctx context.Context, key string) (*Manifest, 
 
 // prune deletes what no recent manifest names: objects that publish wrote
 // (they carry its SHA-256 metadata; nothing else is touched), that neither
-// the current manifest nor one published within the grace period names,
-// and that were not written within it; then the manifest copies older
-// than the grace period.
+// the current manifest nor one that was current within the grace period
+// names, and that were not written within it; then the copies of
+// manifests replaced before the grace period.
 func (pub *publisher) prune(ctx context.Context, current *Manifest, existing map[string]time.Time) error {
 	cutoff := pub.now.Add(-pub.opts.PruneOlderThan)
 	keep := map[string]bool{}
@@ -582,13 +581,23 @@ func (pub *publisher) prune(ctx context.Context, current *Manifest, existing map
 	if err != nil {
 		return err
 	}
-	var oldManifests []string
+	// A manifest was current from its time until the next one's; its
+	// objects stay while that end is within the grace period. Keys sort
+	// by time: the stamp is fixed-width.
+	var keys []string
+	var times []time.Time
 	for _, key := range slices.Sorted(maps.Keys(history)) {
-		t, ok := historyTime(key)
-		switch {
-		case !ok:
-			continue // not publish's
-		case t.Before(cutoff):
+		if t, ok := historyTime(key); ok { // else not publish's
+			keys, times = append(keys, key), append(times, t)
+		}
+	}
+	var oldManifests []string
+	for i, key := range keys {
+		end := pub.now
+		if i+1 < len(keys) {
+			end = times[i+1]
+		}
+		if end.Before(cutoff) {
 			oldManifests = append(oldManifests, key)
 			continue
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -363,6 +364,16 @@ func TestPrune(t *testing.T) {
 				}
 			}
 
+			// Uploaded more than the grace period ago, but replaced less
+			// than that ago: kept.
+			st, err = Publish(ctx, b, dir, Options{Now: t0.Add(grace + 30*time.Minute), PruneOlderThan: grace})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Pruned != 0 {
+				t.Errorf("pruned %d files replaced within the grace period", st.Pruned)
+			}
+
 			// Past the grace period, a dry run reports without deleting.
 			later := t0.Add(grace + 3*time.Hour)
 			st, err = Publish(ctx, b, dir, Options{Now: later, PruneOlderThan: grace, DryRun: true})
@@ -394,7 +405,8 @@ func TestPrune(t *testing.T) {
 			if err := Check(ctx, b, dir); err != nil {
 				t.Errorf("current version damaged by prune: %v", err)
 			}
-			// Only the manifests within the grace period are left.
+			// The manifests current within the grace period are left:
+			// all but v1's, replaced at t0+1h.
 			var manifests []string
 			iter := b.List(&blob.ListOptions{Prefix: manifestDir})
 			for {
@@ -402,10 +414,11 @@ func TestPrune(t *testing.T) {
 				if err != nil {
 					break
 				}
-				manifests = append(manifests, o.Key)
+				t, _ := historyTime(o.Key)
+				manifests = append(manifests, t.Sub(t0.UTC().Truncate(time.Second)).String())
 			}
-			if len(manifests) != 1 || !strings.HasPrefix(manifests[0], manifestDir+later.UTC().Format("20060102T150405Z")) {
-				t.Errorf("manifests left: %v", manifests)
+			if want := []string{"1h0m0s", "48h30m0s", "51h0m0s"}; !slices.Equal(manifests, want) {
+				t.Errorf("manifests left, by time after v1's: %v, want %v", manifests, want)
 			}
 		})
 	}

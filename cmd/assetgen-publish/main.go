@@ -40,10 +40,14 @@
 //     connection, a 5xx, throttling) is tried again with back-off;
 //   - nothing is deleted, since pages cached in browsers still point at
 //     old files, unless -prune-older-than DURATION: then objects publish
-//     wrote that no manifest of that period names are deleted.
+//     wrote that no manifest current within that period names are
+//     deleted, so a version's files stay for DURATION after the publish
+//     that replaced them.
 //
-// On a terminal a progress line shows files, bytes, rate and time left;
-// otherwise one summary line is printed at the end.
+// On a terminal a progress line (the generator's, package
+// internal/progress) shows files, bytes, rate and time left once a run has
+// lasted a second; elsewhere a plain line every ten seconds; a summary
+// line ends every run.
 //
 // -check uploads nothing and exits with status 1 naming the first object
 // the bucket lacks or holds different; the application can do the same at
@@ -72,6 +76,7 @@ import (
 	_ "gocloud.dev/blob/gcsblob"
 	_ "gocloud.dev/blob/s3blob"
 
+	"github.com/assetgen/assetgen/internal/progress"
 	"github.com/assetgen/assetgen/publish"
 )
 
@@ -102,30 +107,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, base publ
 	parallel := fs.Int("parallel", 8, "`requests` in flight at once")
 	quiet := fs.Bool("q", false, "print nothing but errors")
 	printHelp := func() {
-		fmt.Fprintf(stderr, "usage: %s\n\nFlags:\n", synopsis)
-		fs.SetOutput(stderr)
+		fmt.Fprintf(stdout, "usage: %s\n\nFlags:\n", synopsis)
+		fs.SetOutput(stdout)
 		fs.PrintDefaults()
 	}
+	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printHelp()
 			return exitOK
 		}
-		fmt.Fprintf(stderr, "assetgen-publish: %v\n", err)
-		printHelp()
-		return exitUsage
+		return usageError(stderr, "%v", err)
 	}
 	switch {
 	case *to == "":
-		fmt.Fprintln(stderr, "assetgen-publish: -to is required: a bucket URL such as s3://my-bucket?region=eu-west-1")
-		printHelp()
-		return exitUsage
+		return usageError(stderr, "-to is required: a bucket URL such as s3://my-bucket?region=eu-west-1")
 	case fs.NArg() > 1:
-		fmt.Fprintln(stderr, "assetgen-publish: one package directory at most")
-		return exitUsage
-	case *parallel < 1 || *parallel > 256 || *prune < 0:
-		fmt.Fprintln(stderr, "assetgen-publish: -parallel must be 1 to 256 and -prune-older-than not negative")
-		return exitUsage
+		return usageError(stderr, "one package directory at most, got %q", fs.Args())
+	case *parallel < 1 || *parallel > 256:
+		return usageError(stderr, "-parallel %d is out of range; use 1 to 256", *parallel)
+	case *prune < 0:
+		return usageError(stderr, "-prune-older-than %v is negative", *prune)
 	}
 	dir := "."
 	if fs.NArg() == 1 {
@@ -151,20 +153,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, base publ
 
 	opts := base
 	opts.Parallel, opts.DryRun, opts.PruneOlderThan = *parallel, *dryRun, *prune
-	var line *progressLine
-	if !*quiet && isTerminal(stderr) {
-		line = &progressLine{w: stderr, start: time.Now()}
+	start := time.Now()
+	var line *progress.Line
+	if !*quiet {
+		line = progress.NewLine(stderr, progress.IsTerminal(stderr), time.Now)
 		next := opts.Progress
 		opts.Progress = func(p publish.Progress) {
-			line.update(p)
+			line.Update(progress.Snapshot{Phase: "publishing", Files: p.Files, TotalFiles: p.TotalFiles, Bytes: p.Bytes, TotalBytes: p.TotalBytes, Elapsed: time.Since(start)})
 			if next != nil {
 				next(p)
 			}
 		}
 	}
-	start := time.Now()
 	st, err := publish.Publish(ctx, bucket, dir, opts)
-	line.clear()
+	if line != nil {
+		line.Clear()
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "assetgen-publish: %v\n", err)
 		return exitFail
@@ -173,6 +177,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, base publ
 		fmt.Fprintln(stdout, summary(st, *dryRun, time.Since(start)))
 	}
 	return exitOK
+}
+
+// usageError reports a usage mistake in two lines: the problem, and where
+// the usage is.
+func usageError(stderr io.Writer, format string, args ...any) int {
+	fmt.Fprintf(stderr, "assetgen-publish: %s\nrun \"assetgen-publish -h\" for usage\n", fmt.Sprintf(format, args...))
+	return exitUsage
 }
 
 // summary is the line printed at the end.
@@ -196,4 +207,17 @@ func summary(st publish.Stats, dryRun bool, took time.Duration) string {
 		s += fmt.Sprintf(", %d retried", st.Retries)
 	}
 	return s + fmt.Sprintf("; %d requests in %s", st.Requests, took.Round(time.Millisecond))
+}
+
+// byteSize formats n bytes for a person.
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
 }

@@ -48,7 +48,12 @@ func runVetTool() {
 // uses when neither -templates nor a go:generate line names templates.
 var templateExts = []string{".html", ".tmpl", ".gohtml", ".gotmpl"}
 
-func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+// loader loads packages; packages.Load, or in a test one that shares the
+// loads of identical patterns between runs, which are most of a check's
+// time.
+type loader func(cfg *packages.Config, patterns ...string) ([]*packages.Package, error)
+
+func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, load loader) int {
 	fs := flag.NewFlagSet("assetgen check", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	var templates stringsFlag
@@ -67,7 +72,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return usageError(stderr, "assetgen check", "%v", err)
 	}
 	analyzer.Analyzer.Flags.Set("prefer-typed", strconv.FormatBool(*preferTyped))
-	c := &check{ctx: ctx, stdout: stdout, stderr: stderr, templates: templates, tests: *tests, verbose: *verbose}
+	c := &check{ctx: ctx, stdout: stdout, stderr: stderr, templates: templates, tests: *tests, verbose: *verbose, load: load}
 	return c.run(fs.Args(), *unused)
 }
 
@@ -77,6 +82,7 @@ type check struct {
 	stdout, stderr io.Writer
 	templates      []string
 	tests, verbose bool
+	load           loader
 
 	roots []*packages.Package
 	gen   map[string]*genPackage // generated packages among the roots, by import path
@@ -105,7 +111,7 @@ func (c *check) run(patterns []string, unused bool) int {
 		patterns = []string{"./..."}
 	}
 	cfg := &packages.Config{Context: c.ctx, Mode: packages.LoadAllSyntax, Tests: c.tests}
-	pkgs, err := packages.Load(cfg, patterns...)
+	pkgs, err := c.load(cfg, patterns...)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "assetgen check: %v\n", err)
 		return exitInput

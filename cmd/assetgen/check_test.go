@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/tools/go/packages"
 
 	"github.com/assetgen/assetgen/gen"
 	"github.com/assetgen/assetgen/internal/testenv"
@@ -61,8 +63,31 @@ func Script() (string, error) {
 	return dir
 }
 
+// sharedLoads returns a loader that loads each set of patterns once and
+// hands every later run the same packages: TestCheck runs check 13 times
+// over 6 sets, and loading (type-checking every dependency from source)
+// is most of a run's time. What a run does with the packages is not
+// shared.
+func sharedLoads() loader {
+	type result struct {
+		pkgs []*packages.Package
+		err  error
+	}
+	loads := map[string]result{}
+	return func(cfg *packages.Config, patterns ...string) ([]*packages.Package, error) {
+		key := fmt.Sprintf("%v %v %q", cfg.Mode, cfg.Tests, patterns)
+		r, ok := loads[key]
+		if !ok {
+			r.pkgs, r.err = packages.Load(cfg, patterns...)
+			loads[key] = r
+		}
+		return r.pkgs, r.err
+	}
+}
+
 func TestCheck(t *testing.T) {
 	dir := checkModule(t)
+	load := sharedLoads()
 	const (
 		bse         = "bad/bad.go:6:21: css/bse.css is not an asset of package web; did you mean css/base.css?\n"
 		appJS       = "bad/bad.go:10:9: use web.JSAppJS.URL() for js/app.js; the compiler checks it\n"
@@ -98,7 +123,7 @@ func TestCheck(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			code := run(context.Background(), append([]string{"check"}, tt.args...), &stdout, &stderr, os.Getenv)
+			code := runCheck(context.Background(), tt.args, &stdout, &stderr, load)
 			if code != tt.code {
 				t.Errorf("exit %d, want %d; stderr:\n%s", code, tt.code, stderr.String())
 			}
@@ -113,6 +138,7 @@ func TestCheck(t *testing.T) {
 	// a parse error included, without -templates.
 	writeFile(t, filepath.Join(dir, "web", "web.go"), "// Package web holds the site's assets.\npackage web\n\n//go:generate go tool assetgen -dir static \"-templates=../good/templates/*.html\"\n")
 	writeFile(t, filepath.Join(dir, "good", "templates", "broken.html"), "{{static \"js/app.js\"\n")
+	load = sharedLoads() // web.go changed: load it again
 	const broken = "good/templates/broken.html:2: does not parse as a template: unclosed action started at broken.html:1; fix it or leave it out of the template patterns\n"
 	for _, tt := range []struct {
 		name   string
@@ -124,7 +150,7 @@ func TestCheck(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			if code := run(context.Background(), append([]string{"check"}, tt.args...), &stdout, &stderr, os.Getenv); code != exitInput {
+			if code := runCheck(context.Background(), tt.args, &stdout, &stderr, load); code != exitInput {
 				t.Errorf("exit %d, want %d; stderr:\n%s", code, exitInput, stderr.String())
 			}
 			if diff := cmp.Diff(tt.stdout, stdout.String()); diff != "" {

@@ -20,6 +20,7 @@ const collectSynopsis = "assetgen collect [-o DIR] [-unhashed] [-prune-older-tha
 func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("assetgen collect", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	out := fs.String("o", "collected", "output `directory`, as nginx's root for the prefix")
 	unhashed := fs.Bool("unhashed", false, "also write each file under its logical name, as collectstatic does")
 	pruneAge := fs.Duration("prune-older-than", 0, "remove files collected earlier that the package has not named for `duration` (default: keep them)")
@@ -32,14 +33,13 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			printHelp()
 			return exitOK
 		}
-		fmt.Fprintf(stderr, "assetgen collect: %v\n", err)
-		printHelp()
-		return exitUsage
+		return usageError(stderr, "assetgen collect", "%v", err)
 	}
-	if fs.NArg() > 1 || *pruneAge < 0 {
-		fmt.Fprintln(stderr, "assetgen collect: one package directory at most, and -prune-older-than must not be negative")
-		printHelp()
-		return exitUsage
+	if fs.NArg() > 1 {
+		return usageError(stderr, "assetgen collect", "one package directory at most, got %q", fs.Args())
+	}
+	if *pruneAge < 0 {
+		return usageError(stderr, "assetgen collect", "-prune-older-than %v is negative", *pruneAge)
 	}
 	dir := "."
 	if fs.NArg() == 1 {

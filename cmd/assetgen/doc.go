@@ -35,7 +35,10 @@
 // Names matching an -ignore pattern (path.Match syntax, tried against the
 // base name and the logical path) are skipped, as are, unless
 // -no-default-ignore is given, dotfiles and dot-directories, "*~", "CVS" and
-// "#*#". Symbolic links are followed; a link cycle is an error.
+// "#*#". Symbolic links are followed; link cycles and broken links are
+// errors, all reported in one run. A source directory that holds no file
+// after ignoring gets a warning, as does a file over 50 MB, whose bytes
+// every importing program would carry.
 //
 // # Output
 //
@@ -53,6 +56,17 @@
 // uses does; a reference to no asset is an error at its line and column.
 // Compressible files get br, zstd and gzip variants, which the handler
 // serves by Accept-Encoding.
+//
+// Text files (CSS, JavaScript, JSON, SVG and other XML, HTML, plain text)
+// are served as UTF-8, so one that is not valid UTF-8 is an error at its
+// first bad byte, unless it declares its own encoding (@charset, the XML
+// prolog) or -allow-non-utf8 is given: then it is served without the
+// charset parameter.
+//
+// When a run fails and the package the previous run wrote embeds a file
+// that is gone (renamed since), go build fails inside the generated file;
+// the run's last line says so, and to fix the errors and run go generate
+// again.
 //
 // # Development mode
 //

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/tools/go/packages"
+
 	"github.com/assetgen/assetgen/gen"
 	"github.com/assetgen/assetgen/internal/progress"
 )
@@ -71,10 +73,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		runVetTool() // go vet -vettool=assetgen; exits
 	}
 	if len(args) > 0 && args[0] == "check" {
-		return runCheck(ctx, args[1:], stdout, stderr)
+		return runCheck(ctx, args[1:], stdout, stderr, packages.Load)
 	}
 	if len(args) > 0 && args[0] == "collect" {
 		return runCollect(ctx, args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "publish" {
+		// A separate command, so that go generate never builds the cloud SDKs.
+		return usageError(stderr, "assetgen", "publish is its own command, which links the cloud SDKs this one leaves out: go run github.com/assetgen/assetgen/cmd/assetgen-publish %s", strings.Join(args[1:], " "))
 	}
 	return runGenerate(ctx, args, stdout, stderr, getenv)
 }
@@ -103,14 +109,16 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 		sub = args[0]
 	}
 	switch {
-	case len(args) > 1 || (sub != "" && sub != "find" && sub != "check"):
-		return usageError(stderr, "assetgen", "help: unknown topic %q; the topics are find and check", strings.Join(args, " "))
+	case len(args) > 1 || (sub != "" && sub != "find" && sub != "check" && sub != "collect"):
+		return usageError(stderr, "assetgen", "help: unknown topic %q; the topics are find, check and collect", strings.Join(args, " "))
 	case sub == "":
 		return runGenerate(context.Background(), []string{"-h"}, stdout, stdout, func(string) string { return "" })
 	case sub == "find":
 		return runFind([]string{"-h"}, stdout, stdout)
+	case sub == "collect":
+		return runCollect(context.Background(), []string{"-h"}, stdout, stdout)
 	}
-	return runCheck(context.Background(), []string{"-h"}, stdout, stdout)
+	return runCheck(context.Background(), []string{"-h"}, stdout, stdout, packages.Load)
 }
 
 func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
@@ -195,7 +203,7 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	}
 	var line *progress.Line
 	if !*quiet {
-		line = progress.NewLine(stderr, isTerminal(stderr), time.Now)
+		line = progress.NewLine(stderr, progress.IsTerminal(stderr), time.Now)
 		cfg.Progress = func(p gen.Progress) {
 			line.Update(progress.Snapshot{Phase: p.Phase.String(), Files: p.Files, TotalFiles: p.TotalFiles, Bytes: p.Bytes, TotalBytes: p.TotalBytes, Elapsed: p.Elapsed})
 		}
@@ -337,14 +345,4 @@ func byteSize(n int64) string {
 		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d B", n)
-}
-
-// isTerminal reports whether w is a character device, without a dependency.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

@@ -534,14 +534,22 @@ func Hashed(f *runtime.File) bool { return f.HashedPath != f.Path || f.Immutable
 // Objects returns the objects of every file in table order, each file's
 // variants before its identity content. With unhashed, a file with a
 // fingerprinted name is also listed under its logical path, as Django's
-// collectstatic writes both. Like the handler, it keeps one variant per
-// coding and ignores codings the handler does not serve.
+// collectstatic writes both, unless that path is another file's
+// fingerprinted name, which the handler serves there instead. Like the
+// handler, it keeps one variant per coding and ignores codings the
+// handler does not serve.
 func (p *Package) Objects(unhashed bool) []Object {
+	hashed := make(map[string]bool, len(p.Files))
+	for i := range p.Files {
+		if Hashed(&p.Files[i]) {
+			hashed[p.Files[i].HashedPath] = true
+		}
+	}
 	var out []Object
 	for i := range p.Files {
 		f := &p.Files[i]
 		out = append(out, objects(f, i, f.HashedPath, Hashed(f))...)
-		if unhashed && Hashed(f) && f.HashedPath != f.Path {
+		if unhashed && Hashed(f) && !hashed[f.Path] {
 			out = append(out, objects(f, i, f.Path, false)...)
 		}
 	}

@@ -1,12 +1,15 @@
 package assetpkg
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/assetgen/assetgen/internal/testenv"
+	"github.com/assetgen/assetgen/runtime"
 )
 
 func examplePackage(t *testing.T) string {
@@ -147,5 +150,52 @@ func write(t *testing.T, name, data string) {
 	t.Helper()
 	if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// FuzzLoad feeds Load mutations of the example's generated file. Whatever
+// the input, Load must not panic, and a table it accepts must be one
+// runtime.New accepts: sorted, valid paths, every file with content.
+func FuzzLoad(f *testing.F) {
+	src, err := os.ReadFile(filepath.Join("..", "..", "example", "assets_gen.go"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(src)
+	f.Add([]byte(generatedHeader + "\n\npackage x\n\nvar set = runtime.New(embedded, \"/s/\", []runtime.File{})\n"))
+	f.Add([]byte(generatedHeader + "\n\npackage x\n\n//go:embed a\nvar embedded embed.FS\n\nvar set = runtime.New(embedded, \"/s/\", []runtime.File{{Path: \"a\", HashedPath: \"a\", Name: \"a\", Size: 1}})\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "assets_gen.go"), src, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		p, err := Load(dir)
+		if err != nil {
+			return
+		}
+		for i, file := range p.Files {
+			if i > 0 && p.Files[i-1].Path >= file.Path {
+				t.Fatalf("accepted an unsorted table at %q", file.Path)
+			}
+		}
+		p.Set() // panics on a table runtime.New refuses
+		_ = p.Objects(true)
+	})
+}
+
+// TestObjectsCollision: a logical path that is another file's hashed name
+// is served as that file by the handler, so it is listed once, as it.
+func TestObjectsCollision(t *testing.T) {
+	p := &Package{Files: []runtime.File{
+		{Path: "a.0123456789ab.css", HashedPath: "a.0123456789ab.ffffffffffff.css", Size: 1},
+		{Path: "a.css", HashedPath: "a.0123456789ab.css", Size: 2},
+	}}
+	var names []string
+	for _, o := range p.Objects(true) {
+		names = append(names, fmt.Sprintf("%s:%d", o.Name, o.File))
+	}
+	want := []string{"a.0123456789ab.ffffffffffff.css:0", "a.0123456789ab.css:1", "a.css:1"}
+	if !slices.Equal(names, want) {
+		t.Errorf("Objects(true) = %v, want %v", names, want)
 	}
 }

@@ -95,6 +95,11 @@ func Nginx(p *assetpkg.Package, opts NginxOptions) ([]byte, error) {
 	b.WriteString("\tgzip_static on;\n")
 	b.WriteString("\tgzip_proxied any; # also behind a CDN or proxy, as the handler does\n")
 	b.WriteString("\tgzip_vary off;    # Vary is sent below, for the files that have variants\n")
+	b.WriteString("\t# Hashed files never change and variants are looked up on every request:\n")
+	b.WriteString("\t# keep what open() and stat() found, missing variants included.\n")
+	b.WriteString("\topen_file_cache max=10000 inactive=60s;\n")
+	b.WriteString("\topen_file_cache_valid 60s;\n")
+	b.WriteString("\topen_file_cache_errors on;\n")
 	b.WriteString("\ttypes {\n")
 	for _, ext := range slices.Sorted(maps.Keys(types)) {
 		fmt.Fprintf(&b, "\t\t%s %s;\n", quote(types[ext]), ext)
@@ -102,7 +107,12 @@ func Nginx(p *assetpkg.Package, opts NginxOptions) ([]byte, error) {
 	b.WriteString("\t}\n")
 	b.WriteString("\tdefault_type application/octet-stream;\n")
 	writeHeaders(&b, "\t", common)
-	b.WriteString("\tlocation ~ \"/\\.\" {\n\t\treturn 404;\n\t}\n")
+	// Dot paths: the handler's 404, word for word.
+	b.WriteString("\tlocation ~ \"/\\.\" {\n")
+	b.WriteString("\t\tdefault_type \"text/plain; charset=utf-8\";\n")
+	b.WriteString("\t\tadd_header X-Content-Type-Options \"nosniff\" always;\n")
+	b.WriteString("\t\treturn 404 \"Not Found\\n\";\n")
+	b.WriteString("\t}\n")
 	for _, s := range names {
 		typeOK := types[extension(s.name)] == s.contentType
 		if typeOK && headerEqual(s.header, common) {

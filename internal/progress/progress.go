@@ -13,6 +13,7 @@ package progress
 import (
 	"fmt"
 	"io"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -127,6 +128,18 @@ type Line struct {
 	mu    sync.Mutex
 	last  time.Time // of the last line drawn
 	drawn bool      // a terminal line is showing
+}
+
+// IsTerminal reports whether w is a character device, which is what
+// decides between redrawing a line and writing plain ones; it needs no
+// dependency.
+func IsTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // NewLine returns a Line writing to w, redrawing in place if terminal.

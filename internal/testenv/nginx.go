@@ -1,8 +1,11 @@
 package testenv
 
 import (
+	"crypto/sha256"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // brotliModule is where Debian's libnginx-mod-http-brotli-static puts the
@@ -30,7 +35,7 @@ func Nginx(t testing.TB, server string) string {
 		Missing(t, "%s is not installed (Debian package libnginx-mod-http-brotli-static)", brotliModule)
 	}
 	dir := t.TempDir()
-	port := freePort(t)
+	addr := freeAddr(t)
 	conf := filepath.Join(dir, "nginx.conf")
 	errLog := filepath.Join(dir, "error.log")
 	temp := func(name string) string { return filepath.Join(dir, name) }
@@ -51,12 +56,12 @@ http {
 	tcp_nopush on;
 	keepalive_requests 1000000;
 	server {
-		listen 127.0.0.1:%d;
+		listen %s;
 		server_name localhost;
 %s
 	}
 }
-`, brotliModule, temp("nginx.pid"), errLog, temp("body"), temp("proxy"), temp("fastcgi"), temp("uwsgi"), temp("scgi"), port, indent(server, "\t\t"))
+`, brotliModule, temp("nginx.pid"), errLog, temp("body"), temp("proxy"), temp("fastcgi"), temp("uwsgi"), temp("scgi"), addr, indent(server, "\t\t"))
 	if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +94,6 @@ http {
 			}
 		}
 	})
-	addr := fmt.Sprintf("127.0.0.1:%d", port)
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		select {
@@ -110,17 +114,6 @@ http {
 	}
 }
 
-// freePort returns a loopback port that was free a moment ago.
-func freePort(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
 func indent(s, prefix string) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	for i, l := range lines {
@@ -129,4 +122,79 @@ func indent(s, prefix string) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// Answer is what CompareServers compares of a response: the status, the
+// body (its length, first bytes and SHA-256, so that a diff stays
+// readable), and the fields that say how to decode and cache it.
+type Answer struct {
+	Status              int
+	Body                string
+	ContentType         string
+	ContentEncoding     string
+	CacheControl        string
+	Vary                string
+	XContentTypeOptions string
+	ContentLengthOK     bool // Content-Length, if sent, matches the body
+}
+
+// CompareServers fetches each path from the servers at base URLs want and
+// got, with Accept-Encoding br, gzip and none, and fails the test for
+// every answer that differs. It returns how many answers were compared
+// by Content-Encoding ("" for identity), so that a caller can check that
+// each coding it expects was seen.
+func CompareServers(t testing.TB, want, got string, paths []string) map[string]int {
+	t.Helper()
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	defer client.CloseIdleConnections()
+	seen := map[string]int{}
+	for _, p := range paths {
+		for _, ae := range []string{"br", "gzip", ""} {
+			w := Fetch(t, client, want+p, ae)
+			g := Fetch(t, client, got+p, ae)
+			if diff := cmp.Diff(w, g); diff != "" {
+				t.Errorf("GET %s, Accept-Encoding %q: the servers differ (-%s +%s):\n%s", p, ae, want, got, diff)
+			}
+			seen[w.ContentEncoding]++
+		}
+	}
+	return seen
+}
+
+// Fetch GETs url with the Accept-Encoding given ("" for none) and returns
+// what CompareServers compares.
+func Fetch(t testing.TB, c *http.Client, url, acceptEncoding string) Answer {
+	t.Helper()
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if acceptEncoding != "" {
+		req.Header.Set("Accept-Encoding", acceptEncoding)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := b
+	if len(head) > 40 {
+		head = head[:40]
+	}
+	sum := sha256.Sum256(b)
+	h := resp.Header
+	return Answer{
+		Status:              resp.StatusCode,
+		Body:                fmt.Sprintf("%d bytes %q… sha256 %x", len(b), head, sum),
+		ContentType:         h.Get("Content-Type"),
+		ContentEncoding:     h.Get("Content-Encoding"),
+		CacheControl:        strings.Join(h.Values("Cache-Control"), ", "),
+		Vary:                strings.Join(h.Values("Vary"), ", "),
+		XContentTypeOptions: h.Get("X-Content-Type-Options"),
+		ContentLengthOK:     resp.ContentLength < 0 || resp.ContentLength == int64(len(b)),
+	}
 }

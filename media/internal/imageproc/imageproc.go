@@ -5,8 +5,8 @@
 // Decoding is guarded, because every byte comes from a user: the format is
 // recognised from the leading bytes, the dimensions are read with the
 // format's DecodeConfig and refused above Options.MaxPixels before any
-// pixel is allocated (a 50,000 × 50,000 "decompression bomb" is a 6 KB
-// PNG), and a decoder that panics on hostile input is turned into
+// pixel is allocated (a valid PNG of 50,000 × 50,000 pixels, 2.5
+// gigapixels, fits in 400 KB), and a decoder that panics on hostile input is turned into
 // ErrCorrupt instead of taking the server down.
 //
 // A variant is re-encoded from pixels, so nothing of the source but its

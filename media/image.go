@@ -1,0 +1,501 @@
+package media
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"gocloud.dev/blob"
+	"gocloud.dev/gcerrors"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/assetgen/assetgen/internal/httpserve"
+	"github.com/assetgen/assetgen/media/internal/imageproc"
+)
+
+// ErrBadImage reports an image that cannot be processed: corrupt,
+// truncated, or with more pixels than ImageOptions.MaxPixels (a
+// decompression bomb). Handlers map it to 422 Unprocessable Content.
+var ErrBadImage = errors.New("media: image cannot be processed")
+
+// defaultWidths are the variant widths when ImageOptions.Widths is empty:
+// a phone, a phone at 2× or a laptop, a laptop at 2×, a desktop.
+var defaultWidths = []int{320, 640, 1280, 1920}
+
+// ImageOptions configure image variants; see Images.
+type ImageOptions struct {
+	// Widths are the widths, in pixels, of the variants Handler makes;
+	// a request for any other width is 400, so that nobody can fill the
+	// store with sizes of their choosing. Empty means 320, 640, 1280 and
+	// 1920: a phone, a phone at 2× or a laptop, a laptop at 2×, a desktop.
+	Widths []int
+	// Quality is the JPEG quality of variants and of StripOriginal's
+	// re-encodes, 1 to 100; 0 means 82.
+	Quality int
+	// MaxPixels refuses images with more pixels (width × height) before
+	// decoding them; 0 means 50 megapixels, above a 48-megapixel phone.
+	MaxPixels int64
+	// StripOriginal makes Save and Receive store a JPEG, PNG, GIF or WebP
+	// without its metadata (EXIF with its GPS position, XMP, comments), in
+	// place of the file uploaded, for a site that must never publish
+	// where a photo was taken. A JPEG or PNG is re-encoded (a JPEG at
+	// Quality, with its EXIF orientation applied to the pixels, so a
+	// re-encode of a re-encode loses a little each time); a GIF or WebP
+	// is copied without its metadata blocks, animation kept. The upload
+	// is held in memory while this is done, up to its MaxSize, and one
+	// that cannot be decoded is refused with ErrBadImage.
+	StripOriginal bool
+}
+
+// maxWidth bounds a configured width: wider than any screen.
+const maxWidth = 8192
+
+// maxImageBytes bounds the image held in memory to make a variant or to
+// strip an original saved with Save (Receive has UploadOptions.MaxSize):
+// 50 megapixels at JPEG's highest quality stay below it.
+const maxImageBytes = 64 << 20
+
+// variantMaxAge is the Cache-Control max-age of a versioned variant URL,
+// one that ImageURL made: its key includes the source's ETag, so what it
+// names never changes.
+const variantMaxAge = 365 * 24 * time.Hour
+
+// variantsDir holds every variant, under the source's name. Its leading
+// dot keeps it out of List, Handler's plain paths and every name Save can
+// make, since names that start with a dot are never stored or served.
+const variantsDir = ".variants/"
+
+// etagMetadata is the metadata key under which a variant's ETag, a digest
+// of its bytes, is stored with it; Handler sends it.
+const etagMetadata = "assetgen-etag"
+
+// Images turns on resized image variants for the Store. Handler then
+// answers a source image's URL with ?w=N, N one of the configured Widths,
+// with a variant N pixels wide: made on the first request, from the
+// source's pixels only (so without its EXIF, GPS position, XMP or
+// comments), with its EXIF orientation applied, and stored in the store
+// under a name derived from the source's name, ETag and N, where every
+// server of the site finds it. ImageURL and SrcSet make such URLs, and
+// FuncMap gives them to templates.
+//
+// Variants are resampled with Catmull-Rom (golang.org/x/image/draw). A
+// JPEG's variant is a JPEG, a PNG's is a PNG with its transparency, a
+// GIF's is a PNG of its first frame, and a WebP's (which Go cannot encode)
+// a JPEG, or a PNG if it has transparency. A width at or above the
+// source's own is answered with the source: a variant is never larger
+// than it.
+//
+// Making a variant decodes the whole source: a 12-megapixel photo takes
+// about 100 MB of memory for about a second. At most GOMAXPROCS variants
+// are made at once, and concurrent requests for one variant make it once.
+// The source's type must be JPEG, PNG, GIF or WebP (415 otherwise); a
+// source that is corrupt, truncated or over MaxPixels is 422.
+//
+// On a Private store a variant is served, privately cached, for the
+// source's SignedURL with &w=N added: the signature covers the name and
+// expiry, not the width, so its holder may ask for any configured width
+// of that one image. ImageURL and SrcSet do not sign.
+func Images(o ImageOptions) Option {
+	return func(c *config) {
+		c.images = &images{
+			opts:    o,
+			sem:     make(chan struct{}, runtime.GOMAXPROCS(0)),
+			sources: make(map[string]sourceEntry),
+			whole:   make(map[string]bool),
+		}
+	}
+}
+
+// images is the state of a Store's variants.
+type images struct {
+	opts  ImageOptions
+	group singleflight.Group
+	sem   chan struct{} // bounds the variants made at once
+	made  atomic.Int64  // variants stored, for tests
+
+	mu sync.Mutex
+	// sources caches the versions of sources, for ImageURL; see version.
+	sources map[string]sourceEntry
+	// whole holds the variant keys answered with their source, the width
+	// being at or above the source's, found by reading its header once.
+	// (Whether a made variant exists is asked of the store each time: it
+	// may have been deleted with its source, and the source uploaded
+	// again with the same bytes, so the same ETag.)
+	whole map[string]bool
+}
+
+// sourceEntry is what ImageURL knows of a source as of a time: its
+// version, or "" if it is not a type variants are made of.
+type sourceEntry struct {
+	version string
+	at      time.Time
+}
+
+// maxCached bounds each in-memory cache; a full one is emptied.
+const maxCached = 10_000
+
+// statTimeout bounds the store request ImageURL may make, which has no
+// context of its own: a template calls it.
+const statTimeout = 10 * time.Second
+
+func (im *images) widths() []int {
+	if len(im.opts.Widths) == 0 {
+		return defaultWidths
+	}
+	return im.opts.Widths
+}
+
+func (im *images) procOptions() imageproc.Options {
+	return imageproc.Options{MaxPixels: im.opts.MaxPixels, Quality: im.opts.Quality}
+}
+
+// check reports options that cannot work, at Open.
+func (im *images) check() error {
+	for _, w := range im.opts.Widths {
+		if w < 1 || w > maxWidth {
+			return fmt.Errorf("media: image width %d; use widths from 1 to %d", w, maxWidth)
+		}
+	}
+	if q := im.opts.Quality; q < 0 || q > 100 {
+		return fmt.Errorf("media: image quality %d; use 1 to 100, or 0 for the default, 82", q)
+	}
+	if im.opts.MaxPixels < 0 {
+		return fmt.Errorf("media: MaxPixels %d; use a positive number, or 0 for the default", im.opts.MaxPixels)
+	}
+	return nil
+}
+
+// fit returns the smallest configured width at or above w, or the largest.
+func (im *images) fit(w int) int {
+	ws := slices.Sorted(slices.Values(im.widths()))
+	for _, x := range ws {
+		if x >= w {
+			return x
+		}
+	}
+	return ws[len(ws)-1]
+}
+
+// imageTypes are the source types variants are made of.
+var imageTypes = map[string]bool{"image/jpeg": true, "image/png": true, "image/gif": true, "image/webp": true}
+
+// version returns a short digest of a source's ETag: it names the
+// variants of that content, in their keys and their URLs.
+func version(etag string) string {
+	sum := sha256.Sum256([]byte(etag))
+	return base64.RawURLEncoding.EncodeToString(sum[:9])
+}
+
+// variantKey is where the width-pixel variant of a source is stored.
+func variantKey(name, etag string, width int) string {
+	return variantsDir + name + "/" + version(etag) + "-" + strconv.Itoa(width)
+}
+
+// ImageURL returns the URL of the named image's variant width pixels
+// wide, such as "/media/cat.jpg?v=Xk3…&w=640": the width rounded up to
+// one of ImageOptions.Widths (or down to the largest), and v a digest of
+// the image's current ETag, which makes the URL change when the image is
+// replaced, so that it can be cached for a year.
+//
+// Finding the ETag takes a request to the store, whose answer is kept for
+// the Store's MaxAge (five minutes by default): a replaced image gets new
+// variant URLs within that time. If the store cannot say (the file is
+// missing, the store unreachable), the URL has no v, and its answer is
+// cached only for MaxAge. For a file that is not a JPEG, PNG, GIF or WebP
+// (an SVG, say), and without Images, it is URL(name), so that a template
+// can use it for any upload.
+func (s *Store) ImageURL(name string, width int) string {
+	im := s.cfg.images
+	if im == nil {
+		return s.URL(name)
+	}
+	v, ok := s.version(name)
+	if ok && v == "" {
+		return s.URL(name)
+	}
+	q := url.Values{"w": {strconv.Itoa(im.fit(width))}}
+	if v != "" {
+		q.Set("v", v)
+	}
+	return s.URL(name) + "?" + q.Encode()
+}
+
+// SrcSet returns the value of an img element's srcset attribute for the
+// named image: ImageURL for each width (ImageOptions.Widths if none are
+// given) with its "w" descriptor, such as
+// "/media/cat.jpg?w=320&v=… 320w, /media/cat.jpg?w=640&v=… 640w".
+// Without Images, or for a file that is not a JPEG, PNG, GIF or WebP, it
+// is "".
+func (s *Store) SrcSet(name string, widths ...int) string {
+	im := s.cfg.images
+	if im == nil {
+		return ""
+	}
+	if v, ok := s.version(name); ok && v == "" {
+		return ""
+	}
+	if len(widths) == 0 {
+		widths = im.widths()
+	}
+	var fitted []int
+	for _, w := range widths {
+		fitted = append(fitted, im.fit(w))
+	}
+	slices.Sort(fitted)
+	var b strings.Builder
+	for i, w := range slices.Compact(fitted) {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(s.ImageURL(name, w))
+		b.WriteString(" " + strconv.Itoa(w) + "w")
+	}
+	return b.String()
+}
+
+// FuncMap returns template functions for the Store, for html/template and
+// text/template alike:
+//
+//	mediaURL NAME          URL(NAME)
+//	imageURL NAME WIDTH    ImageURL(NAME, WIDTH)
+//	srcset NAME [WIDTH...] SrcSet(NAME, WIDTH...)
+//
+// as in
+//
+//	<img src="{{imageURL .Photo 640}}" srcset="{{srcset .Photo}}"
+//	     sizes="(max-width: 640px) 100vw, 640px" alt="">
+func (s *Store) FuncMap() map[string]any {
+	return map[string]any{
+		"mediaURL": s.URL,
+		"imageURL": s.ImageURL,
+		"srcset":   s.SrcSet,
+	}
+}
+
+// version returns the version of the named source, from the cache or the
+// store, with ok set: "" if it is not a type variants are made of. If the
+// store cannot say, ok is false.
+func (s *Store) version(name string) (v string, ok bool) {
+	im := s.cfg.images
+	now := s.now()
+	im.mu.Lock()
+	e, ok := im.sources[name]
+	im.mu.Unlock()
+	if ok && now.Sub(e.at) < s.cfg.maxAge {
+		return e.version, true
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), statTimeout)
+	defer cancel()
+	info, err := s.Stat(ctx, name)
+	if err != nil {
+		return "", false
+	}
+	if imageTypes[info.ContentType] {
+		v = version(info.ETag)
+	}
+	im.mu.Lock()
+	if len(im.sources) >= maxCached {
+		clear(im.sources)
+	}
+	im.sources[name] = sourceEntry{v, now}
+	im.mu.Unlock()
+	return v, true
+}
+
+// serveImage answers a request for a variant: ?w=WIDTH, and ?v= as
+// ImageURL makes it.
+func (h handler) serveImage(w http.ResponseWriter, r *http.Request, name string, q url.Values, cacheControl string) {
+	s := h.s
+	im := s.cfg.images
+	width, err := strconv.Atoi(q.Get("w"))
+	if im == nil || err != nil || len(q["w"]) != 1 || q.Get("w") != strconv.Itoa(width) || !slices.Contains(im.widths(), width) {
+		httpserve.Error(w, r, http.StatusBadRequest)
+		return
+	}
+	ctx := r.Context()
+	a, err := s.bucket.Attributes(ctx, name)
+	switch {
+	case gcerrors.Code(err) == gcerrors.NotFound, err == nil && a.Size == 0:
+		httpserve.Error(w, r, http.StatusNotFound)
+		return
+	case err != nil:
+		httpserve.Error(w, r, http.StatusInternalServerError)
+		return
+	case !imageTypes[a.ContentType]:
+		httpserve.Error(w, r, http.StatusUnsupportedMediaType)
+		return
+	}
+	etag := entityTag(a.ETag, a.MD5, a.Size, a.ModTime)
+	if q.Get("v") == version(etag) && !s.cfg.private {
+		cacheControl = "public, max-age=" + strconv.FormatInt(int64(variantMaxAge/time.Second), 10) + ", immutable"
+	}
+	key, err := s.variant(ctx, name, etag, width)
+	switch {
+	case errors.Is(err, imageproc.ErrUnsupported):
+		httpserve.Error(w, r, http.StatusUnsupportedMediaType)
+		return
+	case errors.Is(err, ErrBadImage):
+		httpserve.Error(w, r, http.StatusUnprocessableEntity)
+		return
+	case err != nil:
+		httpserve.Error(w, r, http.StatusInternalServerError)
+		return
+	}
+	if s.cfg.redirect > 0 && r.Method == http.MethodGet {
+		h.redirect(w, r, key)
+		return
+	}
+	h.serve(w, r, key, cacheControl)
+}
+
+// variant returns the key of the width-pixel variant of the source name
+// whose ETag is etag, making and storing it if no server has: the source's
+// name itself if the width is at or above the source's.
+func (s *Store) variant(ctx context.Context, name, etag string, width int) (string, error) {
+	im := s.cfg.images
+	key := variantKey(name, etag, width)
+	im.mu.Lock()
+	whole := im.whole[key]
+	im.mu.Unlock()
+	if whole {
+		return name, nil
+	}
+	if a, err := s.bucket.Attributes(ctx, key); err == nil && a.Size > 0 {
+		return key, nil
+	}
+	// Made once for all the requests that ask at once, whichever of them
+	// goes away: its own deadline, not the first request's.
+	ch := im.group.DoChan(key, func() (any, error) {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+		return s.makeVariant(ctx, name, key, width)
+	})
+	select {
+	case <-ctx.Done():
+		return "", ctx.Err()
+	case res := <-ch:
+		if res.Err != nil {
+			return "", res.Err
+		}
+		return res.Val.(string), nil
+	}
+}
+
+// makeVariant makes and stores the variant key of name, and returns its
+// key, or name if the source is to be served instead.
+func (s *Store) makeVariant(ctx context.Context, name, key string, width int) (string, error) {
+	im := s.cfg.images
+	// Another request may have stored it since variant looked.
+	if a, err := s.bucket.Attributes(ctx, key); err == nil && a.Size > 0 {
+		return key, nil
+	}
+	select {
+	case im.sem <- struct{}{}:
+		defer func() { <-im.sem }()
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+	src, err := s.readImage(ctx, name)
+	if err != nil {
+		return "", err
+	}
+	v, err := imageproc.Resize(src, width, im.procOptions())
+	switch {
+	case errors.Is(err, imageproc.ErrServeSource):
+		im.mu.Lock()
+		if len(im.whole) >= maxCached {
+			clear(im.whole)
+		}
+		im.whole[key] = true
+		im.mu.Unlock()
+		return name, nil
+	case err != nil:
+		return "", imageError(err)
+	}
+	sum := sha256.Sum256(v.Data)
+	err = s.bucket.WriteAll(ctx, key, v.Data, &blob.WriterOptions{
+		ContentType: v.ContentType(),
+		Metadata:    map[string]string{etagMetadata: `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`},
+	})
+	if err != nil {
+		return "", fmt.Errorf("media: storing %s: %w", key, err)
+	}
+	im.made.Add(1)
+	return key, nil
+}
+
+// readImage reads a stored image whole, up to maxImageBytes.
+func (s *Store) readImage(ctx context.Context, name string) ([]byte, error) {
+	r, err := s.bucket.NewReader(ctx, name, nil)
+	if err != nil {
+		return nil, s.pathError("open", name, err)
+	}
+	defer r.Close()
+	if r.Size() > maxImageBytes {
+		return nil, fmt.Errorf("%w: %s is %d bytes, over %d", ErrBadImage, name, r.Size(), maxImageBytes)
+	}
+	return io.ReadAll(r)
+}
+
+// imageError maps an error of package imageproc to this package's.
+func imageError(err error) error {
+	if errors.Is(err, imageproc.ErrCorrupt) || errors.Is(err, imageproc.ErrTooLarge) {
+		return fmt.Errorf("%w: %w", ErrBadImage, err)
+	}
+	return err
+}
+
+// stripOriginal returns the content of an upload of the given type to
+// store in its place: without metadata if StripOriginal is set and the
+// type is an image it can strip, else r itself.
+func (s *Store) stripOriginal(contentType string, r io.Reader) (io.Reader, error) {
+	im := s.cfg.images
+	if im == nil || !im.opts.StripOriginal || !imageTypes[contentType] {
+		return r, nil
+	}
+	src, err := io.ReadAll(io.LimitReader(r, maxImageBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(src) > maxImageBytes {
+		return nil, fmt.Errorf("%w: image larger than %d bytes", ErrTooLarge, maxImageBytes)
+	}
+	v, err := imageproc.Strip(src, im.procOptions())
+	if err != nil {
+		if errors.Is(err, imageproc.ErrUnsupported) {
+			return nil, fmt.Errorf("%w: %w", ErrBadImage, err)
+		}
+		return nil, imageError(err)
+	}
+	return bytes.NewReader(v.Data), nil
+}
+
+// deleteVariants deletes the variants of the named source, of any
+// version. It is best effort: a variant left behind is never served once
+// its source is gone, since its key includes the source's ETag.
+func (s *Store) deleteVariants(ctx context.Context, name string) {
+	if s.cfg.images == nil {
+		return
+	}
+	it := s.bucket.List(&blob.ListOptions{Prefix: variantsDir + name + "/"})
+	for {
+		obj, err := it.Next(ctx)
+		if err != nil {
+			return
+		}
+		s.bucket.Delete(ctx, obj.Key)
+	}
+}
