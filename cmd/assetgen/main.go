@@ -147,7 +147,7 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		verbose   = fs.Bool("v", false, "list shadowed files, rewritten references, unchecked template calls and files written")
 		quiet     = fs.Bool("q", false, "print nothing but errors")
 		version   = fs.Bool("version", false, "print the version and exit")
-		synopsis  = "assetgen [flags]\n       assetgen find [-first] [-dir DIR]... PATH\n       assetgen check [-unused] [-templates GLOB]... [packages]"
+		synopsis  = "assetgen [flags]\n       assetgen find [-first] [-dir DIR]... PATH\n       assetgen check [-unused] [-templates GLOB]... [packages]\n       assetgen help [find|check]"
 		printHelp = usage(fs, stderr, synopsis)
 	)
 	c.register(fs)
