@@ -136,8 +136,7 @@ func (r *run) previousEncodings() map[string][]variant {
 		}
 		var vs []variant
 		for _, enc := range e.Encodings {
-			fi, err := os.Stat(filepath.Join(r.cfg.OutDir, filepath.FromSlash(enc.Name)))
-			if err != nil || fi.Size() != enc.Size || !strings.HasPrefix(enc.Name, OwnedDir+"/") {
+			if !strings.HasPrefix(enc.Name, OwnedDir+"/") || !r.copyIntact(filepath.Join(r.cfg.OutDir, filepath.FromSlash(enc.Name))) {
 				vs = nil
 				break
 			}

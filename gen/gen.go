@@ -107,6 +107,12 @@ type Config struct {
 	// Progress, if set, is called from time to time with the number of
 	// files hashed so far and the total.
 	Progress func(done, total int)
+	// Log, if set, receives messages a user should see while the run
+	// goes on, such as that it waits for another run on the package.
+	Log func(msg string)
+	// LockTimeout is how long a run waits for another run on the same
+	// output directory to finish (default DefaultLockTimeout).
+	LockTimeout time.Duration
 }
 
 // Result describes a successful run.

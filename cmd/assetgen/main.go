@@ -102,6 +102,7 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		compOnly  = fs.Bool("compressed-only", false, "embed only the compressed variants of files that have a gzip one")
 		cacheDir  = fs.String("cache", "", "hash cache `directory` (default assetgen in the user cache directory)")
 		noCache   = fs.Bool("no-cache", false, "hash every file; use no cache")
+		lockWait  = fs.Duration("lock-timeout", gen.DefaultLockTimeout, "how long to wait for another run on the same package")
 		verbose   = fs.Bool("v", false, "list shadowed files, rewritten references, unchecked template calls and files written")
 		quiet     = fs.Bool("q", false, "print nothing but errors")
 		version   = fs.Bool("version", false, "print the version and exit")
@@ -154,6 +155,8 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		fmt.Fprintf(stderr, "assetgen: %v\n", err)
 		return exitUsage
 	}
+	cfg.LockTimeout = *lockWait
+	cfg.Log = func(msg string) { fmt.Fprintf(stderr, "assetgen: %s\n", msg) }
 	var prog *progress
 	if !*quiet && isTerminal(stderr) {
 		prog = &progress{w: stderr, start: time.Now()}
