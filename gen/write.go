@@ -234,12 +234,16 @@ func (r *run) pkg() *emit.Package {
 			name = ""
 		}
 		var refs []string
+		seen := map[*asset]bool{}
 		for _, f := range a.refs {
-			refs = append(refs, f.target.logical)
+			if !seen[f.target] {
+				seen[f.target] = true
+				refs = append(refs, f.target.logical)
+			}
 		}
 		slices.Sort(refs)
 		p.Assets = append(p.Assets, emit.Asset{
-			Refs:        slices.Compact(refs),
+			Refs:        refs,
 			Immutable:   a.prehashed,
 			Encodings:   encs,
 			Ident:       a.ident,
