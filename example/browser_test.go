@@ -37,7 +37,7 @@ func TestBrowser(t *testing.T) {
 	}
 
 	var srvLog serverLog
-	srv := httptest.NewServer(srvLog.wrap(newMux()))
+	srv := httptest.NewServer(srvLog.wrap(newMux(testStore(t))))
 	defer srv.Close()
 
 	ctx, stop := testenv.Chromium(t, 20*time.Second)

@@ -10,14 +10,20 @@ package main
 //go:generate go run github.com/assetgen/assetgen/cmd/assetgen -dir theme -dir static
 
 import (
+	"context"
 	"embed"
 	"flag"
 	"html/template"
 	"log"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"time"
 
+	_ "gocloud.dev/blob/s3blob" // -media s3://...
+
+	"github.com/assetgen/assetgen/media"
 	"github.com/assetgen/assetgen/runtime"
 )
 
@@ -33,8 +39,9 @@ type pageData struct {
 	All           []runtime.Asset
 }
 
-// newMux returns the site: the page at / and the assets under their prefix.
-func newMux() *http.ServeMux {
+// newMux returns the site: the page at /, the assets under their prefix,
+// the upload form at /upload and the uploaded files under /media/.
+func newMux(store *media.Store) *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.Handle("GET /{$}", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		data := pageData{CSS: CSSBaseCSS, JS: JSAppJS, Logo: ImgLogoSVG, All: slices.Collect(All())}
@@ -44,20 +51,27 @@ func newMux() *http.ServeMux {
 		}
 	}))
 	mux.Handle("/static/", Handler())
+	mux.Handle("/media/", store.Handler())
+	handleUploads(mux, store)
 	return mux
 }
 
 func main() {
 	addr := flag.String("addr", "localhost:8080", "listen `address`")
 	prefix := flag.String("prefix", "", "asset URL `prefix`, such as https://cdn.example.com/static/ (default /static/)")
+	mediaLoc := flag.String("media", filepath.Join(os.TempDir(), "assetgen-example-media"), "where uploads are stored: a `directory` or a URL such as s3://bucket?region=eu-west-1")
 	flag.Parse()
 	if *prefix != "" {
 		if err := SetPrefix(*prefix); err != nil {
 			log.Fatal(err)
 		}
 	}
+	store, err := media.Open(context.Background(), *mediaLoc, media.Static(Prefix))
+	if err != nil {
+		log.Fatal(err)
+	}
 	log.Printf("serving on http://%s/", *addr)
-	log.Fatal(newServer(*addr, newMux()).ListenAndServe())
+	log.Fatal(newServer(*addr, newMux(store)).ListenAndServe())
 }
 
 // newServer returns a server with the timeouts a server on the internet

@@ -9,11 +9,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/assetgen/assetgen/media"
 )
 
 // TestSite loads the page and every asset URL it names, as a browser would.
 func TestSite(t *testing.T) {
-	srv := httptest.NewServer(newMux())
+	srv := httptest.NewServer(newMux(testStore(t)))
 	defer srv.Close()
 	body := get(t, srv.URL+"/", 200)
 	urls := regexp.MustCompile(`(?:href|src)="(/static/[^"]+)"`).FindAllStringSubmatch(body, -1)
@@ -26,6 +28,17 @@ func TestSite(t *testing.T) {
 	if logo := get(t, srv.URL+ImgLogoSVG.URL(), 200); !regexp.MustCompile(`#0b6bcb`).MatchString(logo) {
 		t.Errorf("img/logo.svg is not theme/'s copy: %s", logo)
 	}
+}
+
+// testStore opens a media store in a directory of the test's own.
+func testStore(t *testing.T) *media.Store {
+	t.Helper()
+	s, err := media.Open(t.Context(), t.TempDir(), media.Static(Prefix))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }
 
 func TestAssetURLAllocs(t *testing.T) {
@@ -60,7 +73,7 @@ func get(t *testing.T, url string, code int) string {
 // connection once ReadHeaderTimeout passes (shortened here) instead of
 // holding it open.
 func TestSlowHeaders(t *testing.T) {
-	srv := newServer("127.0.0.1:0", newMux())
+	srv := newServer("127.0.0.1:0", newMux(testStore(t)))
 	if srv.ReadHeaderTimeout == 0 || srv.ReadTimeout == 0 || srv.WriteTimeout == 0 || srv.IdleTimeout == 0 {
 		t.Fatalf("a timeout is unset: %+v", srv)
 	}

@@ -21,9 +21,12 @@ import (
 // modification time), so a rewritten file never matches an old entry.
 //
 // One case remains: a file written twice within one tick of the file
-// system's clock keeps the same times. Entries are therefore stored only for
-// files whose times are at least racyWindow old when hashed (the rule git
-// calls "racy clean"); a younger file is hashed again on the next run.
+// system's clock keeps the same times. As in git's "racy clean" rule, an
+// entry made for a file whose times are within racyWindow of the run's
+// start is recorded but marked racy, and a later run whose stat matches a
+// racy entry reads the file again rather than trusting it; the entry it
+// then records is clean. So an edit costs the next run one read of the
+// edited file, not of the tree, and no run refuses to record.
 //
 // The cache only ever decides whether to read a file, never what the output
 // is: a hit yields exactly the sum that reading would have, so a deleted or
@@ -33,13 +36,17 @@ const racyWindow = 2 * time.Second
 
 // cacheMagic starts a cache file; it changes when the format or the meaning
 // of an entry does.
-const cacheMagic = "assetgen hash cache v1\n"
+// v2: an entry for a text asset also says it is valid UTF-8 or declares
+// its encoding; v1 entries were made without that check. v3: entries carry
+// the racy flag.
+const cacheMagic = "assetgen hash cache v3\n"
 
 type cacheEntry struct {
 	Key         statKey
 	Sum         [sha256.Size]byte
 	Size        int64
 	ContentType string
+	Racy        bool // recorded within racyWindow of the file's times: read again
 }
 
 // statKey is what must not change for an entry to be used.
@@ -50,9 +57,9 @@ type statKey struct {
 }
 
 type cache struct {
-	file string // "" when caching is off
-	now  time.Time
-	old  map[string]cacheEntry
+	file  string    // "" when caching is off
+	start time.Time // the run's, before the walk
+	old   map[string]cacheEntry
 
 	mu      sync.Mutex
 	new     map[string]cacheEntry
@@ -60,9 +67,10 @@ type cache struct {
 }
 
 // openCache loads the cache for one output directory. A missing or
-// unreadable cache is an empty one.
-func openCache(dir, outAbs string) *cache {
-	c := &cache{now: time.Now(), new: map[string]cacheEntry{}}
+// unreadable cache is an empty one. start is when the run began, before it
+// walked the tree.
+func openCache(dir, outAbs string, start time.Time) *cache {
+	c := &cache{start: start, new: map[string]cacheEntry{}}
 	if dir == "" {
 		return c
 	}
@@ -84,7 +92,7 @@ func (c *cache) lookup(abs string, info fs.FileInfo) (cacheEntry, bool) {
 		return cacheEntry{}, false
 	}
 	e, ok := c.old[abs]
-	if !ok || e.Key != keyOf(info) {
+	if !ok || e.Racy || e.Key != keyOf(info) {
 		return cacheEntry{}, false
 	}
 	c.mu.Lock()
@@ -93,21 +101,33 @@ func (c *cache) lookup(abs string, info fs.FileInfo) (cacheEntry, bool) {
 	return e, true
 }
 
-// store records a freshly computed result, unless the file is too young to
-// trust its times.
+// store records a freshly computed result, marked racy if the file is too
+// young to trust its times.
 func (c *cache) store(abs string, info fs.FileInfo, e cacheEntry) {
 	if c.file == "" {
 		return
 	}
 	key := keyOf(info)
-	if key.Size != e.Size || c.now.Sub(info.ModTime()) < racyWindow || c.now.Sub(sysChangeTime(info)) < racyWindow {
+	if key.Size != e.Size {
+		return // changed between the walk and the read
+	}
+	e.Key, e.Racy = key, racy(info, c.start)
+	if old, ok := c.old[abs]; ok && old == e {
+		c.mu.Lock()
+		c.new[abs] = e
+		c.mu.Unlock()
 		return
 	}
-	e.Key = key
 	c.mu.Lock()
 	c.new[abs] = e
 	c.changed = true
 	c.mu.Unlock()
+}
+
+// racy reports whether a file's times are too close to start to tell a
+// later rewrite within the same clock tick from no change at all.
+func racy(info fs.FileInfo, start time.Time) bool {
+	return !info.ModTime().Before(start.Add(-racyWindow)) || !sysChangeTime(info).Before(start.Add(-racyWindow))
 }
 
 // save writes the entries used or made by this run, dropping the rest, so
@@ -125,7 +145,7 @@ func (c *cache) save() {
 // decoded without reflection: a few milliseconds for 10,000 files.
 //
 //	len(path) u32, path, size i64, mtime i64, sys key, sum [32], size i64,
-//	len(contentType) u32, contentType
+//	len(contentType) u32, contentType, racy u8
 func encodeCache(m map[string]cacheEntry) []byte {
 	b := []byte(cacheMagic)
 	le := binary.LittleEndian
@@ -139,6 +159,11 @@ func encodeCache(m map[string]cacheEntry) []byte {
 		b = le.AppendUint64(b, uint64(e.Size))
 		b = le.AppendUint32(b, uint32(len(e.ContentType)))
 		b = append(b, e.ContentType...)
+		if e.Racy {
+			b = append(b, 1)
+		} else {
+			b = append(b, 0)
+		}
 	}
 	return b
 }
@@ -162,6 +187,13 @@ func decodeCache(data []byte) (map[string]cacheEntry, error) {
 		copy(e.Sum[:], d.bytes(len(e.Sum)))
 		e.Size = int64(d.u64())
 		e.ContentType = d.str()
+		switch r := d.bytes(1); {
+		case r == nil:
+		case r[0] == 1:
+			e.Racy = true
+		case r[0] != 0:
+			d.err = errBadCache
+		}
 		m[path] = e
 	}
 	if d.err != nil {

@@ -2,6 +2,8 @@ package gen
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"os"
 	"path"
 	"path/filepath"
@@ -102,7 +104,7 @@ func TestOutputRecord(t *testing.T) {
 	if _, err := Generate(context.Background(), cfg); err != nil { // verifies and records
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(cfg.CacheDir, "render-v1")); err != nil {
+	if _, err := os.Stat(filepath.Join(cfg.CacheDir, recordDir)); err != nil {
 		t.Fatal(err)
 	}
 	// Same size, one byte changed.
@@ -132,7 +134,11 @@ func TestTreeRecord(t *testing.T) {
 	warn := filepath.Join(static, "w.css")
 	os.WriteFile(warn, []byte("/* assetgen:allow-missing /api/* */ .w { background: url(/api/x.png) }"), 0o644)
 	os.Chtimes(warn, old, old)
-	cfg := Config{Dirs: []string{static}, OutDir: dir, Package: "assets", CacheDir: filepath.Join(dir, "cache")}
+	// An empty directory adds a warning of the walk's own, which the
+	// early stop must replay once, like the others.
+	empty := filepath.Join(dir, "empty")
+	os.MkdirAll(empty, 0o755)
+	cfg := Config{Dirs: []string{static, empty}, OutDir: dir, Package: "assets", CacheDir: filepath.Join(dir, "cache")}
 	run := func() *Result {
 		t.Helper()
 		res, err := Generate(context.Background(), cfg)
@@ -145,7 +151,7 @@ func TestTreeRecord(t *testing.T) {
 	time.Sleep(racyWindow + 100*time.Millisecond)
 	run() // records the outputs
 	run() // records the tree
-	if _, err := os.Stat(filepath.Join(cfg.CacheDir, "render-v1")); err != nil {
+	if _, err := os.Stat(filepath.Join(cfg.CacheDir, recordDir)); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := os.ReadFile(filepath.Join(dir, DefaultManifest))
@@ -153,7 +159,7 @@ func TestTreeRecord(t *testing.T) {
 	if err := os.RemoveAll(filepath.Join(cfg.CacheDir, "hash-v1")); err != nil {
 		t.Fatal(err)
 	}
-	if res := run(); res.Files != 2 || res.Bytes != 73 || len(res.Written) != 0 || res.Hashed != 0 || len(res.Warnings) != 1 {
+	if res := run(); res.Files != 2 || res.Bytes != 73 || len(res.Written) != 0 || res.Hashed != 0 || len(res.Warnings) != 2 {
 		t.Fatalf("unchanged run: %+v", res)
 	}
 	os.WriteFile(src, []byte("b{}"), 0o644)
@@ -183,5 +189,110 @@ func TestGlobEscape(t *testing.T) {
 		if ok, _ := path.Match(globEscape(p), p+"x"); ok {
 			t.Errorf("globEscape(%q) matches more than itself", p)
 		}
+	}
+}
+
+// TestFirstRerunAfterEdit checks git's racy-clean rule: the run that
+// follows an edit at once stops after the walk (it reads only the edited
+// file and the outputs, whose times are racy), and later runs read nothing.
+func TestFirstRerunAfterEdit(t *testing.T) {
+	dir := t.TempDir()
+	static := filepath.Join(dir, "static")
+	os.MkdirAll(static, 0o755)
+	for _, n := range []string{"a.css", "b.css", "c.js"} {
+		os.WriteFile(filepath.Join(static, n), []byte("/* "+n+" */ a { color: red }"), 0o644)
+	}
+	time.Sleep(racyWindow + 100*time.Millisecond) // the sources settle
+	cfg := Config{Dirs: []string{static}, OutDir: dir, Package: "assets", CacheDir: filepath.Join(dir, "cache")}
+	generate := func() *Result {
+		t.Helper()
+		res, err := Generate(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	if res := generate(); res.Hashed != 3 {
+		t.Fatalf("first run hashed %d files, want 3", res.Hashed)
+	}
+	os.WriteFile(filepath.Join(static, "a.css"), []byte("a { color: blue }"), 0o644)
+	if res := generate(); res.Hashed != 1 || len(res.Written) == 0 {
+		t.Fatalf("edit run hashed %d files and wrote %v; want 1 and the outputs", res.Hashed, res.Written)
+	}
+	// At once, within the racy window: the early stop, which would have
+	// to hash a.css again had it fallen through to the hash stage.
+	manifest, _ := os.ReadFile(filepath.Join(dir, DefaultManifest))
+	for i := range 2 {
+		res := generate()
+		if res.Hashed != 0 || len(res.Written) != 0 || res.Files != 3 {
+			t.Fatalf("rerun %d after the edit: hashed %d, wrote %v, %d files; want the early stop", i+1, res.Hashed, res.Written, res.Files)
+		}
+	}
+	if after, _ := os.ReadFile(filepath.Join(dir, DefaultManifest)); string(after) != string(manifest) {
+		t.Error("manifest changed on an unchanged rerun")
+	}
+	// Once a.css and the outputs settle, the records drop their sums.
+	time.Sleep(racyWindow + 100*time.Millisecond)
+	if res := generate(); res.Hashed != 0 || len(res.Written) != 0 {
+		t.Fatalf("settled rerun hashed %d, wrote %v", res.Hashed, res.Written)
+	}
+	r := &run{cfg: cfg}
+	r.outAbs, _ = realAbs(dir)
+	tree, err := os.ReadFile(r.treeRecordFile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := binary.LittleEndian.Uint32(tree[2*sha256.Size+16:]); n != 0 {
+		t.Errorf("tree record still lists %d racy files", n)
+	}
+	stat, err := os.ReadFile(r.outputRecordFile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := decoder{b: stat[sha256.Size:]}
+	for len(d.b) > 0 && d.err == nil {
+		name := d.str()
+		if st := readStamp(&d); st.Racy {
+			t.Errorf("output record: %s still racy", name)
+		}
+	}
+}
+
+// TestStamp checks the racy-clean check itself: a racy stamp is trusted
+// only while the content hashes to its sum, a settled one on its stat.
+func TestStamp(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "f")
+	os.WriteFile(file, []byte("one"), 0o644)
+	r := &run{start: time.Now()}
+	st, err := r.stampFile(file, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !st.Racy || st.Sum != sha256.Sum256([]byte("one")) {
+		t.Fatalf("fresh file: stamp %+v, want racy with its sum", st)
+	}
+	if !st.current(file) {
+		t.Error("unchanged racy file not current")
+	}
+	if st.settled(r.start) {
+		t.Error("fresh file settled")
+	}
+	// Same stat, other content: what a rewrite within one clock tick
+	// leaves, and what only the sum can tell.
+	other := st
+	other.Sum = sha256.Sum256([]byte("two"))
+	if other.current(file) {
+		t.Error("racy stamp with another sum taken for current")
+	}
+	later := &run{start: time.Now().Add(racyWindow + time.Second)}
+	if !st.settled(later.start) {
+		t.Error("stamp not settled a window later")
+	}
+	if st2, _ := later.stampFile(file, nil); st2.Racy || !st2.current(file) {
+		t.Errorf("settled stamp %+v", st2)
+	}
+	d := decoder{b: st.append(nil)}
+	if got := readStamp(&d); got != st || d.err != nil || len(d.b) != 0 {
+		t.Errorf("stamp round trip: got %+v, %v", got, d.err)
 	}
 }

@@ -42,3 +42,6 @@ func (k sysKey) append(b []byte) []byte {
 func readSysKey(d *decoder) sysKey {
 	return sysKey{Dev: d.u64(), Ino: d.u64(), CTime: int64(d.u64())}
 }
+
+// changeTime returns the change time in the key, in Unix nanoseconds.
+func (k sysKey) changeTime() int64 { return k.CTime }

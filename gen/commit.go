@@ -92,6 +92,21 @@ func (r *run) writeOwned(ctx context.Context, ownedDir string, owned []output) e
 		}
 		file := filepath.Join(r.cfg.OutDir, filepath.FromSlash(o.name))
 		if r.copyIntact(file) {
+			if o.tmp != "" {
+				os.Remove(o.tmp) // a streamed variant already in place
+			}
+			continue
+		}
+		if o.tmp != "" {
+			// A streamed variant, written and named by content while
+			// compressing: only its rename is left.
+			if err := r.step("rename", file); err != nil {
+				return fsError(file, err, true)
+			}
+			if err := os.Rename(o.tmp, file); err != nil {
+				return fsError(file, err, true)
+			}
+			r.res.Copied++
 			continue
 		}
 		if o.data == nil {
@@ -221,14 +236,14 @@ func (r *run) finishJournal() error {
 // record name exactly what is embedded. It is best effort: what it cannot
 // remove stays in the record, for the next run to remove.
 func (r *run) collect(ownedDir string) {
-	r.removeTemps(r.cfg.OutDir)
+	r.removeStrayTemps(r.cfg.OutDir)
 	prev := readRecord(ownedDir)
 	if prev == nil {
 		if _, err := os.Stat(filepath.Join(ownedDir, recordName)); err != nil {
 			return // assetgen has written nothing here
 		}
 	}
-	r.removeTemps(ownedDir)
+	r.removeStrayTemps(ownedDir)
 	embedded := r.embedded()
 	var keep []string
 	for _, n := range prev {
@@ -283,9 +298,9 @@ func (r *run) embedded() map[string]bool {
 	return out
 }
 
-// removeTemps removes the temporary files of stopped runs from dir. The
-// lock guarantees no other run is writing them.
-func (r *run) removeTemps(dir string) {
+// removeStrayTemps removes the temporary files of stopped runs from dir.
+// The lock guarantees no other run is writing them.
+func (r *run) removeStrayTemps(dir string) {
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
 		n, ok := strings.CutPrefix(e.Name(), tempPrefix)

@@ -1,20 +1,27 @@
 package gen
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 
 	"github.com/assetgen/assetgen/gen/internal/compress"
 	"github.com/assetgen/assetgen/gen/internal/emit"
+	"github.com/assetgen/assetgen/internal/progress"
 )
 
 // variant is a precompressed form of an asset's final content.
@@ -22,15 +29,50 @@ type variant struct {
 	coding string
 	name   string // in the embed.FS, under OwnedDir, named by content hash
 	size   int64
-	data   []byte // nil when reused from the previous run's output
+	data   []byte // nil when reused from the previous run's output or in tmp
+	tmp    string // a finished temporary file in the owned directory, for a streamed variant
 }
 
-// compressorID names the encoders whose output is in the owned directory.
-// Variants are reused across runs only when it is unchanged, so that an
-// upgraded encoder never leaves old bytes beside new ones: the output stays
-// a function of the input and the generator's dependencies.
-func compressorID() string {
-	ids := []string{"compress-v1"}
+// streamMin is the size from which a file's variants are streamed to
+// temporary files rather than made in memory: a 200 MB file then costs the
+// encoders' state (tens of megabytes) rather than its variants' size three
+// times over, and its content is read from disk once per encoder rather
+// than held, unless a rewrite already holds it.
+const streamMin = 4 << 20
+
+// checkEncodings rejects unknown and repeated codings in Config.Encodings.
+func checkEncodings(codings []string) error {
+	seen := map[string]bool{}
+	for _, c := range codings {
+		switch {
+		case !slices.Contains(compress.Codings(), c):
+			return &Error{Msg: fmt.Sprintf("unknown encoding %q; use br, zstd or gzip, comma-separated, or -no-compress for none", c)}
+		case seen[c]:
+			return &Error{Msg: fmt.Sprintf("encoding %q listed twice; list each once", c)}
+		}
+		seen[c] = true
+	}
+	return nil
+}
+
+// compressorID names the encoders whose output is in the owned directory
+// and the codings asked for. Variants are reused across runs only when it
+// is unchanged, so that an upgraded encoder never leaves old bytes beside
+// new ones: the output stays a function of the input and the generator's
+// dependencies.
+func compressorID(codings []string) string {
+	ids := []string{"compress-v2"}
+	if codings != nil {
+		var in []string // in order of preference, however given
+		for _, c := range compress.Codings() {
+			if slices.Contains(codings, c) {
+				in = append(in, c)
+			}
+		}
+		if len(in) < len(compress.Codings()) { // all three is the default
+			ids = append(ids, strings.Join(in, ","))
+		}
+	}
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, d := range bi.Deps {
 			switch d.Path {
@@ -42,19 +84,26 @@ func compressorID() string {
 	return strings.Join(ids, " ")
 }
 
-// compress makes br, zstd and gzip variants of every compressible asset,
-// on every core. Content whose variants the previous run already wrote
-// (same integrity, same compressor, files present in the owned directory)
-// is not compressed again, and not even read: at the densest settings
+// compress makes the variants of every compressible asset, on every core,
+// at the effort its name deserves (compress.EffortFor: full for what
+// browsers load, fast for source maps and sources only tools fetch).
+// Content whose variants the previous run already wrote (same integrity,
+// same effort, same compressor, files present in the owned directory) is
+// not compressed again, and not even read: at the densest settings
 // compression costs milliseconds per file, which is why WhiteNoise users
 // turn it off, and why a second run here must not pay it.
 func (r *run) compress(ctx context.Context) error {
 	if r.cfg.NoCompress {
 		return nil
 	}
-	r.compressor = compressorID()
-	var prev map[string][]variant // read only if some asset can use it
+	r.compressor = compressorID(r.cfg.Encodings)
+	var prev map[reuseKey][]variant // read only if some asset can use it
 	var todo []*asset
+	var total int64
+	passes := int64(len(compress.Codings()))
+	if r.cfg.Encodings != nil {
+		passes = int64(len(r.cfg.Encodings))
+	}
 	for _, a := range r.assets {
 		if !compress.Compressible(a.contentType) || a.size < compress.MinSize {
 			continue
@@ -62,12 +111,16 @@ func (r *run) compress(ctx context.Context) error {
 		if prev == nil {
 			prev = r.previousEncodings()
 		}
-		if vs, ok := prev[sri(a.sum)]; ok {
+		if vs, ok := prev[reuseKey{sri(a.sum), compress.EffortFor(a.logical)}]; ok {
 			a.variants = vs
 			continue
 		}
 		todo = append(todo, a)
+		total += a.size * passes
 	}
+	// Large files first, so that one does not start last and run alone.
+	slices.SortStableFunc(todo, func(a, b *asset) int { return int(min(max(b.size-a.size, -1), 1)) })
+	m := r.meter(PhaseCompress, len(todo), total)
 	errs := make([]error, len(todo))
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -80,11 +133,13 @@ func (r *run) compress(ctx context.Context) error {
 				if i >= len(todo) || ctx.Err() != nil {
 					return
 				}
-				errs[i] = r.compressOne(todo[i])
+				errs[i] = r.compressOne(todo[i], m, todo[i].size*passes)
+				m.Add(1, 0)
 			}
 		}()
 	}
 	wg.Wait()
+	m.Stop()
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -98,27 +153,197 @@ func (r *run) compress(ctx context.Context) error {
 	return list.err()
 }
 
-func (r *run) compressOne(a *asset) error {
-	data, err := content(a)
+// compressOne makes an asset's variants, in memory below streamMin and in
+// temporary files in the owned directory from there on. weight is what the
+// asset counts for in the meter; whatever the encoders did not read
+// (passes that gzip's verdict skipped) is added at the end.
+func (r *run) compressOne(a *asset, m *progress.Meter, weight int64) error {
+	opt := compress.Options{Codings: r.cfg.Encodings, Effort: compress.EffortFor(a.logical)}
+	counted := &countingMeter{m: m}
+	defer func() { m.Add(0, weight-counted.n.Load()) }()
+	if a.size < streamMin {
+		data, err := content(a)
+		if err != nil {
+			return err
+		}
+		counted.add(weight) // small: counted whole, at once
+		for _, v := range compress.Variants(data, a.contentType, opt) {
+			sum := sha256.Sum256(v.Data)
+			a.variants = append(a.variants, variant{coding: v.Coding, name: r.variantName(a, sum[:], v.Coding), size: int64(len(v.Data)), data: v.Data})
+		}
+		return nil
+	}
+	src, done, err := r.openContent(a)
 	if err != nil {
 		return err
 	}
-	for _, v := range compress.Variants(data, a.contentType) {
-		sum := sha256.Sum256(v.Data)
-		a.variants = append(a.variants, variant{
-			coding: v.Coding,
-			name:   OwnedDir + "/" + hex.EncodeToString(sum[:16]) + safeExt(a.logical) + "." + v.Coding,
-			size:   int64(len(v.Data)),
-			data:   v.Data,
-		})
+	defer done()
+	var made []*fileSink
+	err = compress.Encode(countingReaderAt{src, counted}, a.size, opt, func(coding string) (compress.Sink, error) {
+		s, err := r.newFileSink(coding)
+		if err == nil {
+			made = append(made, s)
+		}
+		return s, err
+	})
+	if err == nil {
+		err = done()
+	}
+	for _, s := range made {
+		if err != nil || !s.kept {
+			s.remove()
+		}
+	}
+	if err != nil {
+		return err
+	}
+	for _, c := range compress.Codings() { // in order of preference
+		for _, s := range made {
+			if s.coding == c && s.kept {
+				a.variants = append(a.variants, variant{coding: c, name: r.variantName(a, s.sum, c), size: s.n, tmp: s.f.Name()})
+			}
+		}
 	}
 	return nil
 }
 
+func (r *run) variantName(a *asset, sum []byte, coding string) string {
+	return OwnedDir + "/" + hex.EncodeToString(sum[:16]) + safeExt(a.logical) + "." + coding
+}
+
+// openContent returns a large asset's content for reading at will: a.data
+// if a rewrite holds it, else the file, checked against the hashed sum
+// before use and its stat after (done reports a change).
+func (r *run) openContent(a *asset) (io.ReaderAt, func() error, error) {
+	if a.data != nil {
+		return bytes.NewReader(a.data), func() error { return nil }, nil
+	}
+	f, err := os.Open(a.src.Path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("cannot read: %v", unwrapPathErr(err))
+	}
+	fi, err := f.Stat()
+	if err == nil {
+		var sum [sha256.Size]byte
+		sum, _, _, err = sumReader(f, make([]byte, 64<<10))
+		if err == nil && sum != a.sum {
+			err = errChanged
+		}
+	}
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	closed := false
+	return f, func() error {
+		if closed {
+			return nil
+		}
+		closed = true
+		after, err := f.Stat()
+		f.Close()
+		if err != nil || keyOf(after) != keyOf(fi) {
+			return errChanged
+		}
+		return nil
+	}, nil
+}
+
+var errChanged = errors.New("changed while assetgen ran; run it again")
+
+// fileSink writes a streamed variant to a temporary file in the owned
+// directory, hashing it on the way for its name. The write stage renames
+// it into place; a failed run removes it (see removeTemps).
+type fileSink struct {
+	coding string
+	f      *os.File
+	h      hash.Hash
+	sum    []byte
+	n      int64
+	kept   bool
+}
+
+func (r *run) newFileSink(coding string) (*fileSink, error) {
+	dir := filepath.Join(r.cfg.OutDir, OwnedDir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.CreateTemp(dir, ".assetgen-*")
+	if err != nil {
+		return nil, err
+	}
+	r.tempMu.Lock()
+	r.temps = append(r.temps, f.Name())
+	r.tempMu.Unlock()
+	return &fileSink{coding: coding, f: f, h: sha256.New()}, nil
+}
+
+func (s *fileSink) Write(p []byte) (int, error) {
+	n, err := s.f.Write(p)
+	s.h.Write(p[:n])
+	s.n += int64(n)
+	return n, err
+}
+
+func (s *fileSink) Keep() error {
+	if err := s.f.Chmod(0o644); err != nil {
+		return err
+	}
+	if err := s.f.Close(); err != nil {
+		return err
+	}
+	s.sum, s.kept = s.h.Sum(nil), true
+	return nil
+}
+
+func (s *fileSink) Drop() { s.remove() }
+
+func (s *fileSink) remove() {
+	s.f.Close()
+	os.Remove(s.f.Name())
+}
+
+// removeTemps removes the streamed variants that a failed run left.
+func (r *run) removeTemps() {
+	for _, t := range r.temps {
+		os.Remove(t)
+	}
+}
+
+// countingMeter feeds the meter the bytes an asset's encoders read.
+type countingMeter struct {
+	m *progress.Meter
+	n atomic.Int64
+}
+
+func (c *countingMeter) add(n int64) {
+	c.n.Add(n)
+	c.m.Add(0, n)
+}
+
+type countingReaderAt struct {
+	r io.ReaderAt
+	c *countingMeter
+}
+
+func (r countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	n, err := r.r.ReadAt(p, off)
+	r.c.add(int64(n))
+	return n, err
+}
+
+// reuseKey finds a previous run's variants: the same content at the same
+// effort.
+type reuseKey struct {
+	integrity string
+	effort    compress.Effort
+}
+
 // previousEncodings reads the variants the previous run recorded in its
-// manifest, by integrity, keeping those whose files are still in place.
-func (r *run) previousEncodings() map[string][]variant {
-	out := map[string][]variant{}
+// manifest, by integrity and effort, keeping those whose files are still
+// in place.
+func (r *run) previousEncodings() map[reuseKey][]variant {
+	out := map[reuseKey][]variant{}
 	if r.cfg.Manifest == "-" {
 		return out
 	}
@@ -130,7 +355,7 @@ func (r *run) previousEncodings() map[string][]variant {
 	if json.Unmarshal(b, &m) != nil || m.Compressor != r.compressor {
 		return out
 	}
-	for _, e := range m.Assets {
+	for p, e := range m.Assets {
 		if len(e.Encodings) == 0 {
 			continue
 		}
@@ -143,7 +368,7 @@ func (r *run) previousEncodings() map[string][]variant {
 			vs = append(vs, variant{coding: enc.Coding, name: enc.Name, size: enc.Size})
 		}
 		if vs != nil {
-			out[e.Integrity] = vs
+			out[reuseKey{e.Integrity, compress.EffortFor(p)}] = vs
 		}
 	}
 	return out

@@ -20,6 +20,7 @@ package gen
 import (
 	"fmt"
 	"go/token"
+	"path"
 	"path/filepath"
 	"slices"
 	"time"
@@ -79,6 +80,12 @@ type Config struct {
 	// their names, are not hashed again, and are served as immutable.
 	Prehashed []string
 
+	// AllowNonUTF8 keeps text assets (CSS, JavaScript, JSON, SVG, HTML...)
+	// that are not valid UTF-8 and declare no encoding of their own, served
+	// without "charset=utf-8". By default each is an error at its first
+	// invalid byte.
+	AllowNonUTF8 bool
+
 	// Minify minifies CSS, JavaScript, SVG and JSON before hashing.
 	Minify bool
 	// ViteManifest is a Vite build manifest (.vite/manifest.json): the
@@ -96,6 +103,12 @@ type Config struct {
 	// NoCompress turns off precompression. By default every compressible
 	// asset gets br, zstd and gzip variants where they save enough.
 	NoCompress bool
+	// Encodings are the content codings to make, from "br", "zstd" and
+	// "gzip" in any order; nil means all three. Each one costs a file per
+	// compressible asset in the owned directory, its bytes in the binary,
+	// and its encoder's time. Brotli serves every current browser, gzip
+	// every client; zstd serves none that Brotli does not.
+	Encodings []string
 	// CompressedOnly embeds only the compressed variants of a file that has
 	// a gzip one, not its identity bytes; the handler decompresses for the
 	// rare client that accepts no coding. It shrinks the binary.
@@ -104,15 +117,48 @@ type Config struct {
 	// CacheDir holds the hash cache that makes a run over an unchanged tree
 	// cheap; empty means no cache.
 	CacheDir string
-	// Progress, if set, is called from time to time with the number of
-	// files hashed so far and the total.
-	Progress func(done, total int)
+	// Progress, if set, is called about ten times a second during the
+	// long phases of a run (hashing, compressing) and once at the end of
+	// each, from one goroutine at a time, never after Generate returns.
+	// It must not block: the caller decides what to show and when.
+	Progress func(Progress)
 	// Log, if set, receives messages a user should see while the run
 	// goes on, such as that it waits for another run on the package.
 	Log func(msg string)
 	// LockTimeout is how long a run waits for another run on the same
 	// output directory to finish (default DefaultLockTimeout).
 	LockTimeout time.Duration
+}
+
+// Progress is how far one phase of a run has got.
+type Progress struct {
+	Phase      Phase
+	Files      int   // files finished
+	TotalFiles int   // files the phase will handle
+	Bytes      int64 // bytes done: read, or for compression fed to encoders
+	TotalBytes int64
+	Elapsed    time.Duration // since the phase started
+}
+
+// Phase names a phase of a run that reports Progress.
+type Phase int
+
+const (
+	// PhaseHash reads and hashes files that the cache does not know.
+	PhaseHash Phase = iota + 1
+	// PhaseCompress makes the br, zstd and gzip variants; its bytes count
+	// each file once per encoder it goes through.
+	PhaseCompress
+)
+
+func (p Phase) String() string {
+	switch p {
+	case PhaseHash:
+		return "hashing"
+	case PhaseCompress:
+		return "compressing"
+	}
+	return fmt.Sprintf("Phase(%d)", int(p))
 }
 
 // Result describes a successful run.
@@ -160,6 +206,17 @@ func Find(cfg Config, p string) ([]Source, error) {
 	}
 	if len(cfg.Dirs) == 0 {
 		return nil, &Error{Msg: "no source directories; pass at least one -dir"}
+	}
+	// A missing directory would otherwise read as "no file holds p", which
+	// sends the user looking for the file rather than at the flag.
+	var errs ErrorList
+	for _, d := range cfg.Dirs {
+		if _, err := realAbs(d); err != nil {
+			errs = append(errs, dirError(d, err))
+		}
+	}
+	if err := errs.err(); err != nil {
+		return nil, err
 	}
 	srcs, err := find.Lookup(cfg.Dirs, ig, p)
 	if err != nil {
@@ -231,5 +288,28 @@ func (cfg Config) withDefaults() (Config, error) {
 	if err := checkPrefix(cfg.Prefix); err != nil {
 		return cfg, &Error{Msg: err.Error()}
 	}
+	if err := checkPatterns(cfg); err != nil {
+		return cfg, err
+	}
+	if err := checkEncodings(cfg.Encodings); err != nil {
+		return cfg, err
+	}
 	return cfg, nil
+}
+
+// checkPatterns rejects a malformed pattern before any file is read, so
+// that it is reported as a usage error, like any other bad flag value,
+// naming the option it came from.
+func checkPatterns(cfg Config) error {
+	for _, list := range []struct {
+		name string
+		pats []string
+	}{{"-ignore", cfg.Ignore}, {"-prehashed", cfg.Prehashed}, {"-allow-missing", cfg.AllowMissing}, {"-templates", cfg.Templates}} {
+		for _, p := range list.pats {
+			if _, err := path.Match(p, ""); err != nil {
+				return &Error{Msg: fmt.Sprintf("%s pattern %q is malformed (%v); see path.Match for the syntax", list.name, p, err)}
+			}
+		}
+	}
+	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -31,6 +32,7 @@ type asset struct {
 	shadowed []find.Source
 
 	sum         [sha256.Size]byte
+	srcSum      [sha256.Size]byte // of the source file, before any rewrite
 	size        int64
 	contentType string
 	data        []byte // content, kept only when it must be copied
@@ -50,6 +52,7 @@ type asset struct {
 
 // run is the state of one Generate call.
 type run struct {
+	start  time.Time // before the walk: the reference for racy times
 	cfg    Config
 	outAbs string // OutDir, absolute and with symbolic links evaluated
 	assets []*asset
@@ -62,6 +65,9 @@ type run struct {
 
 	realDirs map[string]string // directory → its path with links evaluated
 	modDirs  map[string]bool   // directory → whether it is in another module
+
+	tempMu sync.Mutex
+	temps  []string // streamed variants not yet renamed into place
 
 	lock  *packageLock // held from lockOut to the end of the run
 	cache *cache       // the hash cache, opened on first use
@@ -96,7 +102,7 @@ func generate(ctx context.Context, cfg Config, h *hooks) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &run{cfg: cfg, hooks: h}
+	r := &run{cfg: cfg, start: start, hooks: h}
 	defer func() {
 		if r.cache != nil {
 			r.cache.save()
@@ -120,7 +126,8 @@ func generate(ctx context.Context, cfg Config, h *hooks) (*Result, error) {
 	}
 	for i, stage := range stages {
 		if err := stage(ctx); err != nil {
-			return nil, err
+			r.removeTemps()
+			return nil, r.staleNote(err)
 		}
 		// After find: an unchanged tree whose outputs are as the last run
 		// left them needs nothing more (see unchanged).
@@ -146,7 +153,7 @@ func (r *run) checkDirs(context.Context) error {
 	for _, d := range r.cfg.Dirs {
 		abs, err := realAbs(d)
 		if err != nil {
-			errs = append(errs, &Error{File: slash(d), Msg: fmt.Sprintf("source directory: %v; create it or fix -dir", unwrapPathErr(err))})
+			errs = append(errs, dirError(d, err))
 			continue
 		}
 		if prev, ok := seen[abs]; ok {
@@ -182,9 +189,14 @@ func (r *run) lockOut(ctx context.Context) error {
 // hashCache returns the run's hash cache, opening it on first use.
 func (r *run) hashCache() *cache {
 	if r.cache == nil {
-		r.cache = openCache(r.cfg.CacheDir, r.outAbs)
+		r.cache = openCache(r.cfg.CacheDir, r.outAbs, r.start)
 	}
 	return r.cache
+}
+
+// dirError is the error for a source directory that cannot be used.
+func dirError(d string, err error) *Error {
+	return &Error{File: slash(d), Msg: fmt.Sprintf("source directory: %v; create it or fix -dir", unwrapPathErr(err))}
 }
 
 // find walks the source directories.
@@ -198,7 +210,7 @@ func (r *run) find(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return err
 		}
-		return &Error{Msg: err.Error()}
+		return walkErrors(err)
 	}
 	var errs ErrorList
 	wd, err := os.Getwd()
@@ -226,9 +238,53 @@ func (r *run) find(ctx context.Context) error {
 	return errs.err()
 }
 
+// largeAsset is the size above which an asset gets a warning. Every byte
+// is embedded into each binary that imports the package (and, when
+// compressible, compressed up to three more times at generate time); past
+// 50 MB that is rarely meant, and it is where GitHub starts warning about
+// a file pushed into a repository.
+const largeAsset = 50_000_000
+
+// walkErrors turns the walk's joined errors into one *Error each.
+func walkErrors(err error) error {
+	errs := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	}
+	var list ErrorList
+	for _, e := range errs {
+		list = append(list, &Error{Msg: e.Error()})
+	}
+	return list.err()
+}
+
+// warnSizes warns about a source directory that contributed no file, not
+// even a shadowed one (a typo in -dir, or an -ignore pattern that is too
+// broad, which would otherwise pass without a word), and about an asset
+// over largeAsset. It runs after the unchanged-tree check, whose record
+// replays the warnings of the run that made it.
+func (r *run) warnSizes() {
+	held := map[string]bool{}
+	for _, a := range r.assets {
+		held[a.src.Dir] = true
+		for _, s := range a.shadowed {
+			held[s.Dir] = true
+		}
+		if n := a.src.Info.Size(); n > largeAsset {
+			r.res.Warnings = append(r.res.Warnings, fmt.Sprintf("%s: %.0f MB is embedded into every program that imports the package; serve a file this large from elsewhere (a CDN, media storage) and add it to -ignore", slash(a.src.Path), float64(n)/1e6))
+		}
+	}
+	for _, d := range r.cfg.Dirs {
+		if !held[d] {
+			r.res.Warnings = append(r.res.Warnings, fmt.Sprintf("%s: source directory holds no files (after -ignore and the default ignores); add files or fix -dir", slash(d)))
+		}
+	}
+}
+
 // checkNames rejects logical paths that go:embed or a checkout on another
 // operating system cannot hold, and paths that differ only in case.
 func (r *run) checkNames(context.Context) error {
+	r.warnSizes()
 	var errs ErrorList
 	pre, err := find.NewIgnorer(r.cfg.Prehashed)
 	if err != nil {

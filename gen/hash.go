@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"sync/atomic"
 
 	"github.com/assetgen/assetgen/gen/internal/mediatype"
+	"github.com/assetgen/assetgen/internal/progress"
 )
 
 // hash reads every asset once, on every core: one SHA-256 pass serves the
@@ -21,7 +23,12 @@ func (r *run) hash(ctx context.Context) error {
 	c := r.hashCache()
 
 	errs := make([]error, len(r.assets))
-	var next, done atomic.Int64
+	var total int64
+	for _, a := range r.assets {
+		total += a.src.Info.Size()
+	}
+	m := r.meter(PhaseHash, len(r.assets), total)
+	var next atomic.Int64
 	workers := min(runtime.GOMAXPROCS(0), len(r.assets))
 	var wg sync.WaitGroup
 	for range workers {
@@ -34,21 +41,23 @@ func (r *run) hash(ctx context.Context) error {
 				if i >= len(r.assets) || ctx.Err() != nil {
 					return
 				}
-				errs[i] = r.hashOne(c, r.assets[i], buf)
-				n := done.Add(1)
-				if r.cfg.Progress != nil && n%256 == 0 {
-					r.cfg.Progress(int(n), len(r.assets))
-				}
+				errs[i] = r.hashOne(c, r.assets[i], buf, m)
+				m.Add(1, 0)
 			}
 		}()
 	}
 	wg.Wait()
+	m.Stop()
 	r.res.Hashed = int(r.hashed.Load())
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	var list ErrorList
 	for i, err := range errs {
+		if pe, ok := err.(*Error); ok {
+			list = append(list, pe)
+			continue
+		}
 		if err != nil {
 			list = append(list, &Error{File: slash(r.assets[i].src.Path), Msg: err.Error()})
 			continue
@@ -59,10 +68,11 @@ func (r *run) hash(ctx context.Context) error {
 }
 
 // hashOne fills in an asset's sum, size and content type.
-func (r *run) hashOne(c *cache, a *asset, buf []byte) error {
+func (r *run) hashOne(c *cache, a *asset, buf []byte, m *progress.Meter) error {
 	if !a.copy {
 		if e, ok := c.lookup(a.abs, a.src.Info); ok {
-			a.sum, a.size, a.contentType = e.Sum, e.Size, e.ContentType
+			a.sum, a.srcSum, a.size, a.contentType = e.Sum, e.Sum, e.Size, e.ContentType
+			m.Add(0, a.src.Info.Size())
 			return nil
 		}
 	}
@@ -72,20 +82,77 @@ func (r *run) hashOne(c *cache, a *asset, buf []byte) error {
 	}
 	defer f.Close()
 	var head []byte
+	var enc mediatype.UTF8Checker
+	rd := progress.Reader{R: io.TeeReader(f, &enc), M: m} // checked and counted in the same pass
 	if a.copy {
-		if a.data, err = io.ReadAll(f); err == nil {
+		if a.data, err = readAll(rd, a.src.Info.Size()); err == nil {
 			a.sum, a.size, head = sha256.Sum256(a.data), int64(len(a.data)), a.data
 		}
 	} else {
-		a.sum, a.size, head, err = sumReader(f, buf)
+		a.sum, a.size, head, err = sumReader(rd, buf)
 	}
 	if err != nil {
 		return fmt.Errorf("cannot read: %v", unwrapPathErr(err))
 	}
+	a.srcSum = a.sum
 	a.contentType = mediatype.Of(a.logical, head[:min(len(head), 512)])
-	c.store(a.abs, a.src.Info, cacheEntry{Sum: a.sum, Size: a.size, ContentType: a.contentType})
+	trusted, err := r.checkEncoding(a, &enc, head)
+	if err != nil {
+		return err
+	}
+	if trusted {
+		c.store(a.abs, a.src.Info, cacheEntry{Sum: a.sum, Size: a.size, ContentType: a.contentType})
+	}
 	r.hashed.Add(1)
 	return nil
+}
+
+// readAll reads all of rd into a buffer sized for the file's size as
+// stat saw it, so that a large file is not copied again at each doubling.
+func readAll(rd io.Reader, size int64) ([]byte, error) {
+	b := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
+	_, err := b.ReadFrom(rd)
+	return b.Bytes(), err
+}
+
+// meter starts counting a phase, reporting to Config.Progress if set.
+func (r *run) meter(p Phase, files int, bytes int64) *progress.Meter {
+	if r.cfg.Progress == nil {
+		return progress.Start(p.String(), files, bytes, nil)
+	}
+	return progress.Start(p.String(), files, bytes, func(s progress.Snapshot) {
+		r.cfg.Progress(Progress{Phase: p, Files: s.Files, TotalFiles: s.TotalFiles, Bytes: s.Bytes, TotalBytes: s.TotalBytes, Elapsed: s.Elapsed})
+	})
+}
+
+// checkEncoding holds a text asset to the charset it will be served with.
+// Text types are served as UTF-8 (or, like JSON and SVG, default to it),
+// so one that is not valid UTF-8 is an error at its first bad byte, as
+// Django's collectstatic makes it, unless the file declares its own
+// encoding (@charset in CSS, the XML prolog's encoding) or
+// Config.AllowNonUTF8 is set: then it is served without the charset
+// parameter, so that the declaration, or the browser, decides. A file
+// kept by AllowNonUTF8 is not cached (trusted false), so that a run
+// without the option reads and rejects it again.
+func (r *run) checkEncoding(a *asset, enc *mediatype.UTF8Checker, head []byte) (trusted bool, err error) {
+	if !mediatype.Text(a.contentType) {
+		return true, nil
+	}
+	if d := mediatype.DeclaredCharset(head); d != "" && !mediatype.IsUTF8Name(d) {
+		a.contentType = mediatype.WithoutCharset(a.contentType)
+		return true, nil
+	}
+	at, bad := enc.Invalid()
+	switch {
+	case !bad:
+		return true, nil
+	case r.cfg.AllowNonUTF8:
+		a.contentType = mediatype.WithoutCharset(a.contentType)
+		return false, nil
+	}
+	return false, &Error{File: slash(a.src.Path), Line: at.Line, Col: at.Col, Msg: fmt.Sprintf(
+		"not valid UTF-8 (byte 0x%02X at offset %d), but served as text, which browsers decode as UTF-8; re-save the file as UTF-8 (from Latin-1: iconv -f ISO-8859-1 -t UTF-8), or pass -allow-non-utf8 to serve it without a charset",
+		at.Byte, at.Offset)}
 }
 
 // sumReader hashes everything rd holds in one pass, returning the sum, the

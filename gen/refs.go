@@ -56,7 +56,6 @@ func (r *run) findRefs(ctx context.Context) error {
 			}
 			continue
 		}
-		allow = append(allow, r.cfg.AllowMissing...)
 		// A sheet may repeat one URL a million times: resolve each
 		// distinct one once, and size the list once.
 		resolved := map[refKey]resolution{}
@@ -76,11 +75,11 @@ func (r *run) findRefs(ctx context.Context) error {
 			}
 			target := byLogical[logical]
 			if !ok || target == nil {
-				if rewrite.AllowMissing(allow, p, logical) {
-					r.res.Warnings = append(r.res.Warnings, fmt.Sprintf("%s:%d:%d: %s not found; allowed by assetgen:allow-missing", slash(a.src.Path), f.Line, f.Col, f))
+				if by := allowedBy(allow, r.cfg.AllowMissing, p, logical); by != "" {
+					r.res.Warnings = append(r.res.Warnings, fmt.Sprintf("%s:%d:%d: %s not found; allowed by %s", slash(a.src.Path), f.Line, f.Col, f, by))
 					continue
 				}
-				errs = append(errs, &Error{File: slash(a.src.Path), Line: f.Line, Col: f.Col, Msg: missingMsg(f, logical, ok, r.assets)})
+				errs = append(errs, &Error{File: slash(a.src.Path), Line: f.Line, Col: f.Col, Msg: r.missingMsg(a, f, p, logical, ok, byLogical, mount)})
 				continue
 			}
 			a.refs = append(a.refs, ref{Ref: f, target: target, suffix: suffix})
@@ -100,11 +99,29 @@ type resolution struct {
 	local, ok             bool
 }
 
-// missingMsg says what a reference named and how to fix it.
-func missingMsg(f rewrite.Ref, logical string, resolved bool, assets []*asset) string {
+// allowedBy names what lets a reference to no asset through: the file's
+// own assetgen:allow-missing comment, or the -allow-missing pattern
+// (Config.AllowMissing) that matches it; "" when nothing does. Saying which
+// tells the user where to look when the warning should go.
+func allowedBy(directives, flags []string, p, logical string) string {
+	if rewrite.AllowMissing(directives, p, logical) {
+		return "an assetgen:allow-missing comment in the file"
+	}
+	for _, pat := range flags {
+		if rewrite.AllowMissing([]string{pat}, p, logical) {
+			return fmt.Sprintf("-allow-missing %q", pat)
+		}
+	}
+	return ""
+}
+
+// missingMsg says what a reference named and how to fix it, suggesting
+// the reference it probably meant (see rewrite.Suggest).
+func (r *run) missingMsg(a *asset, f rewrite.Ref, p, logical string, resolved bool, byLogical map[string]*asset, mount string) string {
 	s := ""
 	if resolved {
-		s = closest(logical, assets)
+		exists := func(l string) bool { return byLogical[l] != nil }
+		s = rewrite.Suggest(a.logical, p, mount, exists, func(l string) string { return closest(l, r.assets) })
 	}
 	return rewrite.Missing(f, logical, resolved, s)
 }
@@ -255,7 +272,7 @@ func (r *run) applyRefsLog(a *asset, use func(*asset) bool) ([]byte, []string) {
 			urls[key{f.target, f.suffix}] = u
 		}
 		if u != f.URL {
-			lines = append(lines, fmt.Sprintf("%d:%d %s -> %s", f.Line, f.Col, f.URL, u))
+			lines = append(lines, fmt.Sprintf("%d:%d %s -> %s", f.Line, f.Col, f.URL, rewrite.AsWritten(f.Ref, u)))
 		}
 		return &f.Ref, u
 	})

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"time"
 
 	"github.com/assetgen/assetgen/gen/internal/emit"
 )
@@ -33,7 +32,7 @@ func (r *run) render(pkg *emit.Package, key [sha256.Size]byte, oldCode, oldManif
 	var file string
 	if r.cfg.CacheDir != "" {
 		id := sha256.Sum256([]byte(r.outAbs))
-		file = filepath.Join(r.cfg.CacheDir, "render-v1", hex.EncodeToString(id[:12]))
+		file = filepath.Join(r.cfg.CacheDir, recordDir, hex.EncodeToString(id[:12]))
 		if code, manifest, ok := readRender(file, key, oldCode, oldManifest); ok {
 			return code, manifest, nil
 		}
@@ -161,45 +160,69 @@ func generatorID() string {
 }
 
 // outputsCurrent reports whether the outputs on disk are exactly what the
-// last run recorded for this key, judged by their stat alone, as the hash
-// cache judges sources: then nothing needs reading, rendering or writing.
-// A record is made only for outputs whose times are older than the racy
-// window, so a file rewritten within one clock tick is never taken for
-// unchanged.
+// last run recorded for this key, judged by their stat as the hash cache
+// judges sources, and for those whose times were racy when recorded, by
+// their content's hash: then nothing needs rendering or writing. Once the
+// racy ones are past the window the record is rewritten without their
+// sums.
+//
+//	key [32], then per output: len u32, name, stamp
 func (r *run) outputsCurrent(key [sha256.Size]byte, names []string) bool {
 	file := r.outputRecordFile()
 	if file == "" {
 		return false
 	}
 	b, err := os.ReadFile(file)
-	if err != nil {
+	if err != nil || len(b) < sha256.Size || !bytes.Equal(b[:sha256.Size], key[:]) {
 		return false
 	}
-	want := r.outputStats(key, names, false)
-	return want != nil && bytes.Equal(b, want)
+	d := decoder{b: b[sha256.Size:]}
+	stillRacy, anyRacy := false, false
+	for _, n := range names {
+		if d.str() != n {
+			return false
+		}
+		st := readStamp(&d)
+		if d.err != nil || !st.current(filepath.Join(r.cfg.OutDir, n)) {
+			return false
+		}
+		anyRacy = anyRacy || st.Racy
+		stillRacy = stillRacy || !st.settled(r.start)
+	}
+	if d.err != nil || len(d.b) != 0 {
+		return false
+	}
+	if anyRacy && !stillRacy {
+		r.recordOutputs(key, names, nil)
+	}
+	return true
 }
 
-// recordOutputs records the outputs' stats after a run that found them
-// already right, so the next run can skip them. A run that wrote them
-// records nothing: their times are too young to trust.
-func (r *run) recordOutputs(key [sha256.Size]byte, outs []output) {
+// recordOutputs records the outputs' stamps, after a run that wrote them
+// or found them already right, so that the next run can skip them. data,
+// if not nil, holds their contents, which saves reading racy ones.
+func (r *run) recordOutputs(key [sha256.Size]byte, names []string, data [][]byte) {
 	file := r.outputRecordFile()
 	if file == "" {
 		return
 	}
-	names := make([]string, len(outs))
-	for i, o := range outs {
-		names[i] = o.name
-		if o.old == nil || !bytes.Equal(o.old, o.data) {
+	b := append([]byte(nil), key[:]...)
+	for i, n := range names {
+		var content []byte
+		if data != nil {
+			content = data[i]
+		}
+		st, err := r.stampFile(filepath.Join(r.cfg.OutDir, n), content)
+		if err != nil {
 			os.Remove(file)
 			return
 		}
+		b = binary.LittleEndian.AppendUint32(b, uint32(len(n)))
+		b = append(b, n...)
+		b = st.append(b)
 	}
-	if b := r.outputStats(key, names, true); b != nil {
-		_ = writeFileAtomic(file, b)
-	} else {
-		os.Remove(file)
-	}
+	_ = os.MkdirAll(filepath.Dir(file), 0o755)
+	_ = writeFileAtomic(file, b)
 }
 
 func (r *run) outputRecordFile() string {
@@ -207,28 +230,5 @@ func (r *run) outputRecordFile() string {
 		return ""
 	}
 	id := sha256.Sum256([]byte(r.outAbs))
-	return filepath.Join(r.cfg.CacheDir, "render-v1", hex.EncodeToString(id[:12])+".stat")
-}
-
-// outputStats encodes the key and each output's name and stat key; nil if
-// one is missing or, when recording, too young.
-func (r *run) outputStats(key [sha256.Size]byte, names []string, recording bool) []byte {
-	b := append([]byte(nil), key[:]...)
-	now := time.Now()
-	for _, n := range names {
-		fi, err := os.Stat(filepath.Join(r.cfg.OutDir, n))
-		if err != nil {
-			return nil
-		}
-		if recording && (now.Sub(fi.ModTime()) < racyWindow || now.Sub(sysChangeTime(fi)) < racyWindow) {
-			return nil
-		}
-		k := keyOf(fi)
-		b = binary.LittleEndian.AppendUint32(b, uint32(len(n)))
-		b = append(b, n...)
-		b = binary.LittleEndian.AppendUint64(b, uint64(k.Size))
-		b = binary.LittleEndian.AppendUint64(b, uint64(k.MTime))
-		b = k.Sys.append(b)
-	}
-	return b
+	return filepath.Join(r.cfg.CacheDir, recordDir, hex.EncodeToString(id[:12])+".stat")
 }

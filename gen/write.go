@@ -31,6 +31,7 @@ const recordName = "files.txt"
 type output struct {
 	name string // slash-separated
 	data []byte
+	tmp  string // a temporary file holding the data instead, renamed into place
 	old  []byte // what the file holds now; nil if it does not exist
 }
 
@@ -55,6 +56,8 @@ func (r *run) emitAndWrite(ctx context.Context) error {
 		r.recordTree(key)
 		return nil
 	}
+	// The outputs are rendered and compared below; either way they are
+	// then what this key renders to, and the next run can trust them.
 	outs := make([]output, len(names))
 	for i, n := range names {
 		outs[i].name = n
@@ -82,7 +85,12 @@ func (r *run) emitAndWrite(ctx context.Context) error {
 	if err := r.write(ctx, owned, outs); err != nil {
 		return err
 	}
-	r.recordOutputs(key, outs)
+	data := make([][]byte, len(outs))
+	for i, o := range outs {
+		data[i] = o.data
+	}
+	r.recordOutputs(key, names, data)
+	r.recordTree(key)
 	return nil
 }
 
@@ -184,7 +192,7 @@ func (r *run) ownedFiles() []output {
 		for _, v := range a.variants {
 			if !seen[v.name] {
 				seen[v.name] = true
-				out = append(out, output{name: v.name, data: v.data})
+				out = append(out, output{name: v.name, data: v.data, tmp: v.tmp})
 			}
 		}
 	}

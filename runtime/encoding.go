@@ -1,5 +1,7 @@
 package runtime
 
+import "github.com/assetgen/assetgen/internal/httpserve"
+
 // Content codings the handler can serve, in the server's order of
 // preference among codings a client weighs equally: Brotli is densest and
 // universally supported by browsers, zstd decodes faster but is newer, gzip
@@ -59,9 +61,9 @@ func parseAcceptEncoding(lines []string) acceptEncoding {
 	for _, line := range lines {
 		for len(line) > 0 {
 			var elem string
-			elem, line = cutByte(line, ',')
-			coding, params := cutByte(elem, ';')
-			dst := ae.weightOf(trimOWS(coding))
+			elem, line = httpserve.CutByte(line, ',')
+			coding, params := httpserve.CutByte(elem, ';')
+			dst := ae.weightOf(httpserve.TrimOWS(coding))
 			if dst == nil {
 				continue
 			}
@@ -77,13 +79,13 @@ func parseAcceptEncoding(lines []string) acceptEncoding {
 // (or a malformed element) the handler ignores.
 func (ae *acceptEncoding) weightOf(coding string) *int16 {
 	switch {
-	case equalFoldASCII(coding, "br"):
+	case httpserve.EqualFoldASCII(coding, "br"):
 		return &ae.q[codingBr]
-	case equalFoldASCII(coding, "zstd"):
+	case httpserve.EqualFoldASCII(coding, "zstd"):
 		return &ae.q[codingZstd]
-	case equalFoldASCII(coding, "gzip"), equalFoldASCII(coding, "x-gzip"):
+	case httpserve.EqualFoldASCII(coding, "gzip"), httpserve.EqualFoldASCII(coding, "x-gzip"):
 		return &ae.q[codingGzip]
-	case equalFoldASCII(coding, "identity"):
+	case httpserve.EqualFoldASCII(coding, "identity"):
 		return &ae.identity
 	case coding == "*":
 		return &ae.star
@@ -98,14 +100,14 @@ func parseWeight(params string) (q int16, ok bool) {
 	q = 1000
 	for params != "" {
 		var p string
-		p, params = cutByte(params, ';')
-		p = trimOWS(p)
+		p, params = httpserve.CutByte(params, ';')
+		p = httpserve.TrimOWS(p)
 		if p == "" {
 			continue
 		}
-		name, value := cutByte(p, '=')
-		name, value = trimOWS(name), trimOWS(value)
-		if !equalFoldASCII(name, "q") {
+		name, value := httpserve.CutByte(p, '=')
+		name, value = httpserve.TrimOWS(name), httpserve.TrimOWS(value)
+		if !httpserve.EqualFoldASCII(name, "q") {
 			continue // no other parameter is defined for codings
 		}
 		w, ok := parseQValue(value)
@@ -191,46 +193,4 @@ func (ae *acceptEncoding) negotiate(has *[numCodings]bool) (int, bool) {
 		return best, true
 	}
 	return codingIdentity, false
-}
-
-// cutByte is strings.Cut for a single byte.
-func cutByte(s string, sep byte) (before, after string) {
-	for i := 0; i < len(s); i++ {
-		if s[i] == sep {
-			return s[:i], s[i+1:]
-		}
-	}
-	return s, ""
-}
-
-// trimOWS removes optional whitespace, spaces and tabs (RFC 9110 §5.6.3).
-func trimOWS(s string) string {
-	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
-		s = s[1:]
-	}
-	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
-		s = s[:len(s)-1]
-	}
-	return s
-}
-
-// equalFoldASCII is strings.EqualFold for ASCII, which is all that header
-// tokens may hold; it does not decode UTF-8.
-func equalFoldASCII(s, t string) bool {
-	if len(s) != len(t) {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		a, b := s[i], t[i]
-		if 'A' <= a && a <= 'Z' {
-			a += 'a' - 'A'
-		}
-		if 'A' <= b && b <= 'Z' {
-			b += 'a' - 'A'
-		}
-		if a != b {
-			return false
-		}
-	}
-	return true
 }

@@ -12,7 +12,13 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/assetgen/assetgen/internal/httpserve"
 )
+
+// maxPathLen caps the request path the handler looks at; see
+// httpserve.MaxPathLen.
+const maxPathLen = httpserve.MaxPathLen
 
 // Cache-Control values. A fingerprinted URL names one content forever, so it
 // may be cached for a year (the longest RFC 9111 suggests) and never
@@ -244,12 +250,12 @@ func headerRules(files []File, rules []HeaderRule) [][]headerField {
 func servableNames(files []File) map[string]nameEntry {
 	m := make(map[string]nameEntry, 2*len(files))
 	for i, f := range files {
-		if checkName(f.Path, "") == pathOK {
+		if httpserve.CheckName(f.Path, "") == httpserve.PathOK {
 			m[f.Path] = nameEntry{int32(i), kindUnhashed}
 		}
 	}
 	for i, f := range files {
-		if (f.HashedPath != f.Path || f.Immutable) && checkName(f.HashedPath, "") == pathOK {
+		if (f.HashedPath != f.Path || f.Immutable) && httpserve.CheckName(f.HashedPath, "") == httpserve.PathOK {
 			m[f.HashedPath] = nameEntry{int32(i), kindHashed}
 		}
 	}
@@ -394,14 +400,14 @@ func (h *handler) resolve(r *http.Request) target {
 		// It names the same table, so it is served the same.
 		name = strings.TrimPrefix(r.URL.Path, "/")
 	}
-	switch checkName(name, r.URL.RawPath) {
-	case pathBad:
+	switch httpserve.CheckName(name, r.URL.RawPath) {
+	case httpserve.PathBad:
 		return target{status: http.StatusBadRequest}
-	case pathTooLong:
+	case httpserve.PathTooLong:
 		return target{status: http.StatusRequestURITooLong}
-	case pathDotfile:
+	case httpserve.PathDotfile:
 		return target{status: http.StatusNotFound}
-	case pathDir:
+	case httpserve.PathDir:
 		if i, ok := h.index[name]; ok {
 			return target{i: i, kind: kindUnhashed}
 		}
@@ -439,7 +445,7 @@ func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, i int32, kin
 		writeError(w, r, http.StatusNotAcceptable)
 		return
 	}
-	status := checkPreconditions(r, rp.etag)
+	status := httpserve.CheckPreconditions(r, rp.etag)
 	if status == http.StatusPreconditionFailed {
 		writeError(w, r, status)
 		return
@@ -545,24 +551,32 @@ func (h *handler) serveRanges(w http.ResponseWriter, r *http.Request, data []byt
 	if len(lines) != 1 || len(data) == 0 {
 		return false // Range is a single field; two lines are invalid
 	}
-	if checkIfRange(r, rp.etag) == condFalse {
+	if httpserve.CheckIfRange(r, rp.etag) == httpserve.CondFalse {
 		return false
 	}
-	rs, res := parseRange(lines[0], int64(len(data)))
+	rs, res := httpserve.ParseRange(lines[0], int64(len(data)))
 	switch res {
-	case rangeIgnore:
+	case httpserve.RangeIgnore:
 		return false
-	case rangeUnsatisfiable:
+	case httpserve.RangeUnsatisfiable:
 		hdr := w.Header()
 		hdr["Content-Range"] = []string{"bytes */" + rp.contentLength[0]}
 		writeError(w, r, http.StatusRequestedRangeNotSatisfiable)
 		return true
 	}
-	if rs.n == 1 {
-		writeRange(w, r, data, rs.r[0])
+	if rs.Len() == 1 {
+		br := rs.At(0)
+		httpserve.SetRange(w, br, int64(len(data)))
+		if r.Method != http.MethodHead {
+			w.Write(data[br.Start : br.Start+br.Length])
+		}
 		return true
 	}
-	writeMultipartRanges(w, r, data, rs.ranges(), fs.contentType[0], rp.etag)
+	m := httpserve.NewMultipart(rs.Ranges(), int64(len(data)), fs.contentType[0], httpserve.MultipartBoundary(rp.etag))
+	m.Write(w, r, func(w io.Writer, br httpserve.Range) error {
+		_, err := w.Write(data[br.Start : br.Start+br.Length])
+		return err
+	})
 	return true
 }
 
@@ -593,20 +607,8 @@ func writeDecompressed(w http.ResponseWriter, r *http.Request, gz []byte, size i
 	io.CopyN(w, zr, size)
 }
 
-// writeError answers status with its standard text. Validators and content
-// fields set for a success response are removed; error text never is
-// sent, as it could reveal file names or internals.
+// writeError answers status with its standard text and no error detail;
+// see httpserve.Error.
 func writeError(w http.ResponseWriter, r *http.Request, status int) {
-	hdr := w.Header()
-	for _, k := range []string{"Etag", "Cache-Control", "Content-Encoding", "Accept-Ranges"} {
-		delete(hdr, k)
-	}
-	body := http.StatusText(status) + "\n"
-	hdr["Content-Type"] = []string{"text/plain; charset=utf-8"}
-	hdr["Content-Length"] = []string{strconv.Itoa(len(body))}
-	hdr["X-Content-Type-Options"] = []string{"nosniff"}
-	w.WriteHeader(status)
-	if r.Method != http.MethodHead {
-		io.WriteString(w, body)
-	}
+	httpserve.Error(w, r, status)
 }

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/assetgen/assetgen/internal/httpserve"
 )
 
 // Live is a source that takes a Set's assets over at run time: development
@@ -379,21 +381,21 @@ func (h *liveHandler) resolve(l Live, w http.ResponseWriter, r *http.Request) (p
 	if !ok {
 		name = strings.TrimPrefix(r.URL.Path, "/") // stripped already, as in production
 	}
-	if rest, ok := strings.CutPrefix(name, LiveDir); ok && r.URL.RawPath == "" && checkName(rest, "") == pathOK {
+	if rest, ok := strings.CutPrefix(name, LiveDir); ok && r.URL.RawPath == "" && httpserve.CheckName(rest, "") == httpserve.PathOK {
 		if ev := l.Events(); ev != nil {
 			ev.ServeHTTP(w, r)
 			return "", -1, ""
 		}
 		return "", http.StatusNotFound, ""
 	}
-	switch checkName(name, r.URL.RawPath) {
-	case pathBad:
+	switch httpserve.CheckName(name, r.URL.RawPath) {
+	case httpserve.PathBad:
 		return "", http.StatusBadRequest, ""
-	case pathTooLong:
+	case httpserve.PathTooLong:
 		return "", http.StatusRequestURITooLong, ""
-	case pathDotfile:
+	case httpserve.PathDotfile:
 		return "", http.StatusNotFound, ""
-	case pathDir:
+	case httpserve.PathDir:
 		if h.opts.Index {
 			if p, ok := l.Logical(name + "index.html"); ok {
 				return p, 0, ""

@@ -21,6 +21,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/assetgen/assetgen/internal/httpserve"
 )
 
 // GeneratedV1 is referenced by generated code. A future runtime that can no
@@ -168,53 +170,13 @@ func (s *Set) SetPrefix(prefix string) error {
 }
 
 // parsePrefix validates a prefix and returns the URL path the handler is
-// mounted at, always starting and ending with "/".
+// mounted at, always starting and ending with "/"; see httpserve.ParsePrefix.
 func parsePrefix(prefix string) (mount string, err error) {
-	bad := func(why string) (string, error) {
+	mount, why := httpserve.ParsePrefix(prefix)
+	if why != "" {
 		return "", fmt.Errorf("invalid asset URL prefix %q: %s; use a path such as /static/ or an origin such as https://cdn.example.com/static/", prefix, why)
 	}
-	if prefix == "" {
-		return bad("empty")
-	}
-	for _, r := range prefix {
-		if r <= ' ' || r == 0x7f || r == '\\' {
-			return bad("contains a space, control character or backslash")
-		}
-	}
-	u, err := url.Parse(prefix)
-	if err != nil {
-		return bad("not a URL")
-	}
-	switch {
-	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.ContainsAny(prefix, "?#"):
-		return bad("has a query or fragment")
-	case u.User != nil:
-		return bad("has user info")
-	case u.Scheme == "" && u.Host == "" && !strings.HasPrefix(prefix, "/"):
-		return bad("relative path")
-	case u.Scheme != "" && u.Scheme != "http" && u.Scheme != "https":
-		return bad("scheme must be http or https")
-	case u.Scheme != "" && u.Host == "":
-		return bad("no host")
-	case u.Opaque != "":
-		return bad("not a hierarchical URL")
-	}
-	p := u.Path
-	if p == "" {
-		p = "/"
-	}
-	if !strings.HasSuffix(p, "/") {
-		p += "/"
-	}
-	for _, seg := range strings.Split(strings.Trim(p, "/"), "/") {
-		if seg == "." || seg == ".." {
-			return bad(`has a "." or ".." segment`)
-		}
-	}
-	if strings.Contains(p, "//") {
-		return bad("has an empty path segment")
-	}
-	return p, nil
+	return mount, nil
 }
 
 // escapePath percent-encodes what a URL path cannot hold literally. Most

@@ -16,10 +16,10 @@ import (
 const _ = runtime.GeneratedV1
 
 //go:embed _assetgen/38d954b4f82e3aa421512be6487c0b8f.css.br
+//go:embed _assetgen/62abb4f896508f66cff7110f4d405b64.css.zstd
 //go:embed _assetgen/97a40463024d63de1e869a4ac6ecc2d2.js.zstd
 //go:embed _assetgen/a1de0cece6907443da5a717e20aaeba7.js.gzip
 //go:embed _assetgen/ccc49c527a9dc13eb63de050f4d4f294.css.gzip
-//go:embed _assetgen/ddc2c15b2166cb2fc77879d770b55425.css.zstd
 //go:embed _assetgen/f0d729e671b10f590083a24421f3f440.js.br
 //go:embed static/bin/blob.bin
 //go:embed static/css/site.css
@@ -29,7 +29,7 @@ var embedded embed.FS
 // set holds every asset of this package, sorted by logical path.
 var set = runtime.New(embedded, "/static/", []runtime.File{
 	{Path: "bin/blob.bin", HashedPath: "bin/blob.1c4e54095bea.bin", Name: "static/bin/blob.bin", Integrity: "sha256-HE5UCVvqA5KyTNPfMmeWJ96/Ktud4FSZ7dsuexj6GP8=", ContentType: "application/octet-stream", Size: 1048576},
-	{Path: "css/site.css", HashedPath: "css/site.158f39ad8041.css", Name: "static/css/site.css", Integrity: "sha256-FY85rYBBqGM/NCbyjCarZbkUAXKflvHZ5rjKBaLsyd4=", ContentType: "text/css; charset=utf-8", Size: 1024, Encodings: []runtime.Encoding{{Coding: "br", Name: "_assetgen/38d954b4f82e3aa421512be6487c0b8f.css.br", Size: 295}, {Coding: "zstd", Name: "_assetgen/ddc2c15b2166cb2fc77879d770b55425.css.zstd", Size: 384}, {Coding: "gzip", Name: "_assetgen/ccc49c527a9dc13eb63de050f4d4f294.css.gzip", Size: 374}}},
+	{Path: "css/site.css", HashedPath: "css/site.158f39ad8041.css", Name: "static/css/site.css", Integrity: "sha256-FY85rYBBqGM/NCbyjCarZbkUAXKflvHZ5rjKBaLsyd4=", ContentType: "text/css; charset=utf-8", Size: 1024, Encodings: []runtime.Encoding{{Coding: "br", Name: "_assetgen/38d954b4f82e3aa421512be6487c0b8f.css.br", Size: 295}, {Coding: "zstd", Name: "_assetgen/62abb4f896508f66cff7110f4d405b64.css.zstd", Size: 387}, {Coding: "gzip", Name: "_assetgen/ccc49c527a9dc13eb63de050f4d4f294.css.gzip", Size: 374}}},
 	{Path: "js/app.js", HashedPath: "js/app.c29e303604de.js", Name: "static/js/app.js", Integrity: "sha256-wp4wNgTeAHljxc8Pog4qG5D0Ns4lpl7j6YCeDaud368=", ContentType: "text/javascript; charset=utf-8", Size: 30720, Encodings: []runtime.Encoding{{Coding: "br", Name: "_assetgen/f0d729e671b10f590083a24421f3f440.js.br", Size: 3386}, {Coding: "zstd", Name: "_assetgen/97a40463024d63de1e869a4ac6ecc2d2.js.zstd", Size: 4016}, {Coding: "gzip", Name: "_assetgen/a1de0cece6907443da5a717e20aaeba7.js.gzip", Size: 4119}}},
 })
 

@@ -28,7 +28,7 @@ import (
 )
 
 // isVetTool reports whether the go command runs assetgen as a vet tool
-// (go vet -vettool=$(which assetgen)): it asks for the version with
+// (go vet -vettool=$(go tool -n assetgen)): it asks for the version with
 // -V=full, for the flags with -flags, and then passes one unit.cfg file.
 // None of these is a valid generate command line.
 func isVetTool(args []string) bool {
@@ -44,11 +44,16 @@ func runVetTool() {
 	unitchecker.Main(analyzer.Analyzer)
 }
 
-// templateExts are the file name extensions that check -unused scans for
-// template uses when no -templates pattern is given.
+// templateExts are the file name extensions that check scans for template
+// uses when neither -templates nor a go:generate line names templates.
 var templateExts = []string{".html", ".tmpl", ".gohtml", ".gotmpl"}
 
-func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+// loader loads packages; packages.Load, or in a test one that shares the
+// loads of identical patterns between runs, which are most of a check's
+// time.
+type loader func(cfg *packages.Config, patterns ...string) ([]*packages.Package, error)
+
+func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, load loader) int {
 	fs := flag.NewFlagSet("assetgen check", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	var templates stringsFlag
@@ -64,12 +69,10 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			printHelp()
 			return exitOK
 		}
-		fmt.Fprintf(stderr, "assetgen check: %v\n", err)
-		printHelp()
-		return exitUsage
+		return usageError(stderr, "assetgen check", "%v", err)
 	}
 	analyzer.Analyzer.Flags.Set("prefer-typed", strconv.FormatBool(*preferTyped))
-	c := &check{ctx: ctx, stdout: stdout, stderr: stderr, templates: templates, tests: *tests, verbose: *verbose}
+	c := &check{ctx: ctx, stdout: stdout, stderr: stderr, templates: templates, tests: *tests, verbose: *verbose, load: load}
 	return c.run(fs.Args(), *unused)
 }
 
@@ -79,6 +82,7 @@ type check struct {
 	stdout, stderr io.Writer
 	templates      []string
 	tests, verbose bool
+	load           loader
 
 	roots []*packages.Package
 	gen   map[string]*genPackage // generated packages among the roots, by import path
@@ -107,7 +111,7 @@ func (c *check) run(patterns []string, unused bool) int {
 		patterns = []string{"./..."}
 	}
 	cfg := &packages.Config{Context: c.ctx, Mode: packages.LoadAllSyntax, Tests: c.tests}
-	pkgs, err := packages.Load(cfg, patterns...)
+	pkgs, err := c.load(cfg, patterns...)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "assetgen check: %v\n", err)
 		return exitInput
@@ -125,7 +129,7 @@ func (c *check) run(patterns []string, unused bool) int {
 		fmt.Fprintf(c.stderr, "assetgen check: %v\n", err)
 		return exitInput
 	}
-	tmplUsed, err := c.checkTemplates(unused)
+	tmplUsed, err := c.checkTemplates()
 	if err != nil {
 		fmt.Fprintf(c.stderr, "assetgen check: %v\n", err)
 		return exitInput
@@ -215,25 +219,30 @@ func (c *check) print(lines []tmplcheck.Diag) {
 }
 
 // checkTemplates scans the template files and returns the constant paths
-// they use. Files named by -templates are checked too: a path that is an
-// asset of no generated package, a wrong number of arguments and a file
-// that does not parse are reported. Without -templates, and only for
-// -unused, it scans the template-like files under the root packages'
-// directories for uses, and reports nothing about them: they may well be
-// templates of another kind.
-func (c *check) checkTemplates(unused bool) (map[string]bool, error) {
+// they use; check and check -unused scan the same files and report the
+// same problems. The files are those the -templates flags name, else those
+// the -templates flags of the assetgen go:generate lines in the packages'
+// directories name (the files generate checks), else every template-like
+// file below the packages' directories. In the first two cases every
+// problem is reported: a path that is an asset of no generated package, a
+// wrong number of arguments, a file that does not parse. Found by
+// extension, a file may be a template of another kind, so only literal
+// paths that name no asset are reported, and only when some generated
+// package is being checked.
+func (c *check) checkTemplates() (map[string]bool, error) {
+	patterns := c.templates
+	if len(patterns) == 0 {
+		patterns = generateTemplates(c.rootDirs())
+	}
+	explicit := len(patterns) > 0
 	var files []string
-	explicit := len(c.templates) > 0
-	switch {
-	case explicit:
+	if explicit {
 		var err error
-		if files, err = tmplcheck.Glob(c.ctx, c.templates); err != nil {
+		if files, err = tmplcheck.Glob(c.ctx, patterns); err != nil {
 			return nil, err
 		}
-	case unused:
+	} else {
 		files = c.templateFiles()
-	default:
-		return nil, nil
 	}
 	refs, bad, err := tmplcheck.Scan(c.ctx, files)
 	if err != nil {
@@ -252,7 +261,7 @@ func (c *check) checkTemplates(unused bool) (map[string]bool, error) {
 		switch {
 		case r.Literal:
 			used[r.Path] = true
-			if explicit && !c.isAsset(r.Path) {
+			if (explicit || len(c.gen) > 0) && !c.isAsset(r.Path) {
 				at.Msg = c.missing(r)
 				lines = append(lines, at)
 			}
@@ -266,6 +275,101 @@ func (c *check) checkTemplates(unused bool) (map[string]bool, error) {
 	}
 	c.print(lines)
 	return used, nil
+}
+
+// rootDirs returns the directories of the root packages, sorted, once
+// each.
+func (c *check) rootDirs() []string {
+	var dirs []string
+	for _, p := range c.roots {
+		if len(p.GoFiles) > 0 {
+			dirs = append(dirs, filepath.Dir(p.GoFiles[0]))
+		}
+	}
+	slices.Sort(dirs)
+	return slices.Compact(dirs)
+}
+
+// generateTemplates returns the -templates patterns of the go:generate
+// lines that run assetgen in the Go files of dirs, each made relative to
+// the working directory as go generate would run it in its file's
+// directory. They are the templates generate checks, so check checks the
+// same ones without being told again.
+func generateTemplates(dirs []string) []string {
+	var out []string
+	for _, dir := range dirs {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				continue
+			}
+			for _, line := range strings.Split(string(b), "\n") {
+				rest, ok := strings.CutPrefix(strings.TrimRight(line, "\r"), "//go:generate ")
+				if !ok {
+					continue
+				}
+				for _, pat := range templatesFlags(generateWords(rest)) {
+					if !filepath.IsAbs(pat) {
+						pat = filepath.Join(dir, filepath.FromSlash(pat))
+					}
+					out = append(out, relPath(pat))
+				}
+			}
+		}
+	}
+	return out
+}
+
+// generateWords splits a go:generate line as go generate does: on spaces,
+// with double-quoted Go strings as one word.
+func generateWords(s string) []string {
+	var words []string
+	for s = strings.TrimSpace(s); s != ""; s = strings.TrimSpace(s) {
+		if s[0] == '"' {
+			q, err := strconv.QuotedPrefix(s)
+			if err != nil {
+				return words
+			}
+			u, _ := strconv.Unquote(q)
+			words, s = append(words, u), s[len(q):]
+			continue
+		}
+		w, rest, _ := strings.Cut(s, " ")
+		words, s = append(words, w), rest
+	}
+	return words
+}
+
+// templatesFlags returns the values of the -templates flags of a command
+// line that runs assetgen ("go tool assetgen", "go run
+// github.com/assetgen/assetgen/cmd/assetgen@v1.0.0", "assetgen", a path
+// ending in /assetgen), or nil for another command.
+func templatesFlags(words []string) []string {
+	start := slices.IndexFunc(words, func(w string) bool {
+		base, _, _ := strings.Cut(path.Base(filepath.ToSlash(w)), "@")
+		return base == "assetgen"
+	})
+	if start < 0 {
+		return nil
+	}
+	var pats []string
+	args := words[start+1:]
+	for i := 0; i < len(args); i++ {
+		name, val, hasVal := strings.Cut(strings.TrimLeft(args[i], "-"), "=")
+		if !strings.HasPrefix(args[i], "-") || name != "templates" {
+			continue
+		}
+		if !hasVal {
+			if i+1 >= len(args) {
+				break
+			}
+			i++
+			val = args[i]
+		}
+		pats = append(pats, val)
+	}
+	return pats
 }
 
 // isAsset reports whether p is an asset of any generated root package:

@@ -3,14 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/tools/go/packages"
 
 	"github.com/assetgen/assetgen/gen"
 	"github.com/assetgen/assetgen/internal/testenv"
@@ -61,8 +63,31 @@ func Script() (string, error) {
 	return dir
 }
 
+// sharedLoads returns a loader that loads each set of patterns once and
+// hands every later run the same packages: TestCheck runs check 13 times
+// over 6 sets, and loading (type-checking every dependency from source)
+// is most of a run's time. What a run does with the packages is not
+// shared.
+func sharedLoads() loader {
+	type result struct {
+		pkgs []*packages.Package
+		err  error
+	}
+	loads := map[string]result{}
+	return func(cfg *packages.Config, patterns ...string) ([]*packages.Package, error) {
+		key := fmt.Sprintf("%v %v %q", cfg.Mode, cfg.Tests, patterns)
+		r, ok := loads[key]
+		if !ok {
+			r.pkgs, r.err = packages.Load(cfg, patterns...)
+			loads[key] = r
+		}
+		return r.pkgs, r.err
+	}
+}
+
 func TestCheck(t *testing.T) {
-	checkModule(t)
+	dir := checkModule(t)
+	load := sharedLoads()
 	const (
 		bse         = "bad/bad.go:6:21: css/bse.css is not an asset of package web; did you mean css/base.css?\n"
 		appJS       = "bad/bad.go:10:9: use web.JSAppJS.URL() for js/app.js; the compiler checks it\n"
@@ -77,16 +102,20 @@ func TestCheck(t *testing.T) {
 		code   int
 		stdout string
 	}{
-		{"Good", []string{"./good", "./web"}, exitOK, ""},
-		{"Bad", []string{"./..."}, exitInput, bse},
-		{"DefaultAll", nil, exitInput, bse},
+		// Without a generated package, a template path cannot be judged.
+		{"Good", []string{"./good"}, exitOK, ""},
+		// Template-like files below the packages are scanned by check as
+		// by check -unused, and a literal path to no asset is reported.
+		{"GoodTemplates", []string{"./good", "./web"}, exitInput, nope},
+		{"Bad", []string{"./..."}, exitInput, bse + nope},
+		{"DefaultAll", nil, exitInput, bse + nope},
 		{"UnusedNoAssets", []string{"-unused", "./good"}, exitUsage, ""},
-		{"PreferTyped", []string{"-prefer-typed", "./..."}, exitInput, bse + appJS},
+		{"PreferTyped", []string{"-prefer-typed", "./..."}, exitInput, bse + appJS + nope},
 		{"Templates", []string{"-templates", "good/**/*.html", "./good", "./web"}, exitInput, nope},
 		// bg.png is used through base.css, which good uses; admin.js by
 		// the template found by scanning good/; app.js only by bad.
-		{"Unused", []string{"-unused", "./good", "./web"}, exitInput, oldPNG + appJSUnused},
-		{"UnusedAll", []string{"-unused", "./good", "./bad", "./web"}, exitInput, bse + oldPNG},
+		{"Unused", []string{"-unused", "./good", "./web"}, exitInput, nope + oldPNG + appJSUnused},
+		{"UnusedAll", []string{"-unused", "./good", "./bad", "./web"}, exitInput, bse + nope + oldPNG},
 		{"UnusedNoTemplates", []string{"-unused", "-templates", "web/web.go", "./good", "./web"}, exitInput, oldPNG + admin + appJSUnused},
 		{"BadFlag", []string{"-bogus"}, exitUsage, ""},
 		{"BadPattern", []string{"-templates", "nope/*.html", "./web"}, exitInput, ""},
@@ -94,7 +123,7 @@ func TestCheck(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			code := run(context.Background(), append([]string{"check"}, tt.args...), &stdout, &stderr, os.Getenv)
+			code := runCheck(context.Background(), tt.args, &stdout, &stderr, load)
 			if code != tt.code {
 				t.Errorf("exit %d, want %d; stderr:\n%s", code, tt.code, stderr.String())
 			}
@@ -103,47 +132,122 @@ func TestCheck(t *testing.T) {
 			}
 		})
 	}
+
+	// The package's go:generate line names its templates, as generate
+	// checks them: check and check -unused then check those files fully,
+	// a parse error included, without -templates.
+	writeFile(t, filepath.Join(dir, "web", "web.go"), "// Package web holds the site's assets.\npackage web\n\n//go:generate go tool assetgen -dir static \"-templates=../good/templates/*.html\"\n")
+	writeFile(t, filepath.Join(dir, "good", "templates", "broken.html"), "{{static \"js/app.js\"\n")
+	load = sharedLoads() // web.go changed: load it again
+	const broken = "good/templates/broken.html:2: does not parse as a template: unclosed action started at broken.html:1; fix it or leave it out of the template patterns\n"
+	for _, tt := range []struct {
+		name   string
+		args   []string
+		stdout string
+	}{
+		{"GenerateLine", []string{"./good", "./web"}, broken + nope},
+		{"GenerateLineUnused", []string{"-unused", "./good", "./web"}, broken + nope + oldPNG + appJSUnused},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			if code := runCheck(context.Background(), tt.args, &stdout, &stderr, load); code != exitInput {
+				t.Errorf("exit %d, want %d; stderr:\n%s", code, exitInput, stderr.String())
+			}
+			if diff := cmp.Diff(tt.stdout, stdout.String()); diff != "" {
+				t.Errorf("stdout mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
 }
 
-// TestVetTool builds assetgen and runs it under go vet -vettool, which
-// dispatches to unitchecker: a broken path fails vet with the analyzer's
-// message; correct code passes.
-func TestVetTool(t *testing.T) {
-	dir := checkModule(t)
-	bin := filepath.Join(t.TempDir(), "assetgen")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Dir = filepath.Dir(mustCaller(t))
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+func writeFile(t *testing.T, name, data string) {
+	t.Helper()
+	if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
 	}
-	vet := func(pkg string) (string, error) {
-		cmd := exec.Command("go", "vet", "-vettool="+bin, pkg)
-		cmd.Dir = dir
-		out, err := cmd.CombinedOutput()
-		return string(out), err
-	}
-	if out, err := vet("./good"); err != nil {
-		t.Errorf("go vet ./good: %v\n%s", err, out)
-	}
-	out, err := vet("./bad")
-	if err == nil {
-		t.Fatalf("go vet ./bad passed:\n%s", out)
-	}
-	for _, want := range []string{
-		"bad/bad.go:6:21: css/bse.css is not an asset of package web; did you mean css/base.css?",
+}
+
+func TestTemplatesFlags(t *testing.T) {
+	for _, tt := range []struct {
+		line string
+		want []string
+	}{
+		{`go tool assetgen -dir static -templates templates/*.html`, []string{"templates/*.html"}},
+		{`go run github.com/assetgen/assetgen/cmd/assetgen@v1.2.0 -templates=a/*.tmpl --templates "b c/**/*.html"`, []string{"a/*.tmpl", "b c/**/*.html"}},
+		{`assetgen -templates`, nil},
+		{`go run ../cmd/assetgen -dir static`, nil},
+		{`stringer -type=Pill -templates x`, nil},
+		{`go run ./internal/mkfiles -o static`, nil},
 	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("go vet output lacks %q:\n%s", want, out)
+		if got := templatesFlags(generateWords(tt.line)); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: got %q, want %q", tt.line, got, tt.want)
 		}
 	}
 }
 
-func mustCaller(t *testing.T) string {
-	_, file, _, ok := runtime.Caller(0)
-	if !ok {
-		t.Fatal("no caller")
+// TestToolInstall sets assetgen up as a new user does, with nothing but
+// the go command: a module that gets it as a tool (go get -tool), with the
+// go command's default -mod=readonly and no module proxy, so that a
+// missing go.mod requirement fails as it would for the user. Then:
+// go generate; go vet -vettool=$(go tool -n assetgen), the README's form
+// for a tool install, fails on a broken path and passes on correct code;
+// and the development-mode build (-tags assetgen_dev, which links
+// fsnotify) builds without a go mod tidy or any other step.
+func TestToolInstall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the go command; skipped with -short")
 	}
-	return file
+	dir := t.TempDir()
+	root := testenv.RepoRoot(t)
+	files := map[string]string{
+		"go.mod":                  "module example.com/site\n\ngo 1.24\n\nreplace github.com/assetgen/assetgen => " + filepath.ToSlash(root) + "\n",
+		"web/web.go":              "// Package web holds the site's assets.\npackage web\n\n//go:generate go tool assetgen -dir static\n",
+		"web/static/css/base.css": "body { color: red }\n",
+		"good/good.go":            "package good\n\nimport \"example.com/site/web\"\n\nfunc Head() string { return web.CSSBaseCSS.URL() }\n",
+		"bad/bad.go":              "package bad\n\nimport \"example.com/site/web\"\n\nfunc Head() string {\n\treturn web.MustURL(\"css/bse.css\")\n}\n",
+	}
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		writeFile(t, p, data)
+	}
+	goCmd := func(args ...string) (string, error) {
+		cmd := exec.Command("go", args...)
+		cmd.Dir = dir
+		// The user's defaults: no -mod=mod; modules from the local cache
+		// only (tests reach no network), unverified by the checksum
+		// database for the same reason.
+		cmd.Env = append(os.Environ(), "GOFLAGS=", "GOPROXY=off", "GOSUMDB=off", "GOWORK=off")
+		out, err := cmd.CombinedOutput()
+		return strings.TrimSpace(string(out)), err
+	}
+	must := func(args ...string) string {
+		t.Helper()
+		out, err := goCmd(args...)
+		if err != nil {
+			t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return out
+	}
+	must("get", "-tool", "github.com/assetgen/assetgen/cmd/assetgen")
+	must("generate", "./...")
+	must("build", "./...")
+	// Development mode needs fsnotify, which go get -tool recorded
+	// because the tool links package dev.
+	must("build", "-tags", "assetgen_dev", "./...")
+
+	bin := must("tool", "-n", "assetgen")
+	if _, err := os.Stat(bin); err != nil {
+		t.Fatalf("go tool -n assetgen printed %q: %v", bin, err)
+	}
+	must("vet", "-vettool="+bin, "./good")
+	out, err := goCmd("vet", "-vettool="+bin, "./bad")
+	if err == nil {
+		t.Fatalf("go vet ./bad passed:\n%s", out)
+	}
+	if want := "bad/bad.go:6:21: css/bse.css is not an asset of package web; did you mean css/base.css?"; !strings.Contains(out, want) {
+		t.Errorf("go vet output lacks %q:\n%s", want, out)
+	}
 }
 
 func TestIsVetTool(t *testing.T) {

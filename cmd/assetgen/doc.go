@@ -35,7 +35,10 @@
 // Names matching an -ignore pattern (path.Match syntax, tried against the
 // base name and the logical path) are skipped, as are, unless
 // -no-default-ignore is given, dotfiles and dot-directories, "*~", "CVS" and
-// "#*#". Symbolic links are followed; a link cycle is an error.
+// "#*#". Symbolic links are followed; link cycles and broken links are
+// errors, all reported in one run. A source directory that holds no file
+// after ignoring gets a warning, as does a file over 50 MB, whose bytes
+// every importing program would carry.
 //
 // # Output
 //
@@ -53,6 +56,17 @@
 // uses does; a reference to no asset is an error at its line and column.
 // Compressible files get br, zstd and gzip variants, which the handler
 // serves by Accept-Encoding.
+//
+// Text files (CSS, JavaScript, JSON, SVG and other XML, HTML, plain text)
+// are served as UTF-8, so one that is not valid UTF-8 is an error at its
+// first bad byte, unless it declares its own encoding (@charset, the XML
+// prolog) or -allow-non-utf8 is given: then it is served without the
+// charset parameter.
+//
+// When a run fails and the package the previous run wrote embeds a file
+// that is gone (renamed since), go build fails inside the generated file;
+// the run's last line says so, and to fix the errors and run go generate
+// again.
 //
 // # Development mode
 //
@@ -77,20 +91,51 @@
 //     FuncMap defines them, must name an asset; -v lists calls with a
 //     computed path, which cannot be checked. At run time, the generated
 //     CheckTemplates does the same for parsed templates.
-//   - Go code: "assetgen check ./..." (./... is the default) reports every
-//     constant path passed to a generated package's URL, MustURL or
-//     Lookup that names no asset, and suggests the typed identifier for
-//     one that does. The same analyzer runs under go vet:
-//     go vet -vettool=$(which assetgen) ./...
+//   - Go code and templates: "assetgen check ./..." (./... is the
+//     default) reports every constant path passed to a generated
+//     package's URL, MustURL or Lookup that names no asset, and suggests
+//     the typed identifier for one that does. It checks templates too:
+//     the files its -templates flags name, else those named by the
+//     -templates flags of the packages' assetgen go:generate lines (the
+//     files generate checks), fully; else every .html, .tmpl, .gohtml and
+//     .gotmpl file below the packages' directories, for literal paths
+//     that name no asset. Run it first; the same Go analyzer also runs
+//     under go vet, given the binary's path:
+//     go vet -vettool=$(go tool -n assetgen) ./...   (go get -tool)
+//     go vet -vettool=$(which assetgen) ./...        (go install)
 //   - Unused assets: "assetgen check -unused" also lists the assets of the
 //     generated packages among those checked that nothing refers to: no
-//     Go code in them (by identifier or constant path), no template
-//     (the -templates files, else every .html, .tmpl, .gohtml and .gotmpl
-//     file below the packages' directories), and no CSS or JavaScript of
-//     an asset that is itself used. A file reached only by URL, such as
-//     robots.txt, is listed too.
+//     Go code in them (by identifier or constant path), no template (the
+//     same files as above), and no CSS or JavaScript of an asset that is
+//     itself used. A file reached only by URL, such as robots.txt, is
+//     listed too.
 //
 // check exits with status 1 when it reports anything.
+//
+// # Collecting for nginx
+//
+// "assetgen collect" writes a generated package's files into a directory
+// for a web server, as Django's collectstatic fills STATIC_ROOT:
+//
+//	assetgen collect -o /srv/static -nginx /etc/nginx/snippets/static.conf ./web
+//
+// It reads the package the way the compiler builds it, from the table in
+// assets_gen.go and the files its //go:embed lines name, checks every file
+// against its hash (a source edited since go generate is an error), and
+// writes each fingerprinted file with its br, gzip and zstd variants beside
+// it as x.css.br, x.css.gz and x.css.zst, byte for byte what the binary's
+// handler sends. -unhashed writes the logical names too. An unchanged file
+// is not rewritten; files of earlier versions stay, since pages cached in
+// browsers still point at them, unless -prune-older-than DURATION, which
+// removes what collect wrote earlier and the package has not named for
+// that long (collect records when in .assetgen-collect.json in the
+// directory). -nginx FILE writes a location block for the prefix (or
+// -prefix PATH) that sends the headers the handler does: the same
+// Content-Type, immutable Cache-Control for hashed names only, Vary and
+// X-Content-Type-Options, with brotli_static and gzip_static; include it
+// in a server block. Publishing to object storage behind a CDN is
+// "assetgen-publish", a separate command so that the cloud SDKs stay out
+// of this one.
 //
 // # Usage
 //
@@ -98,6 +143,9 @@
 //	assetgen find [-first] PATH   list the files that hold logical path PATH
 //	assetgen check [-unused] [-templates GLOB]... [packages]
 //	                              check Go code and templates; list unused assets
+//	assetgen collect [-o DIR] [-unhashed] [-prune-older-than D] [-nginx FILE] [PKGDIR]
+//	                              write the package's files for nginx
+//	assetgen help [find|check]    print the usage
 //
 // Flags:
 //
@@ -113,17 +161,31 @@
 //	-allow-missing PAT  let CSS/JS references matching PAT name no asset (a warning), repeatable
 //	-prehashed PATTERN  files already fingerprinted by a bundler keep their names, repeatable
 //	-minify             minify CSS, JavaScript, SVG and JSON before hashing
+//	-allow-non-utf8     keep text files that are not valid UTF-8, served without charset=utf-8
 //	-templates GLOB     check static and integrity calls in matching templates, repeatable
 //	-vite-manifest FILE Vite's .vite/manifest.json: its files keep their names, entries get identifiers
 //	-no-compress        make no br, zstd or gzip variants
+//	-encodings LIST     codings to make, comma-separated, from br, zstd, gzip (default all three)
 //	-compressed-only    embed only the compressed variants of files that have a gzip one
 //	-hash-len N         hex digits of the SHA-256 in names, 8 to 64 (default 12)
 //	-cache DIR          hash cache directory (default: assetgen in the user cache directory)
 //	-no-cache           hash every file, use no cache
 //	-lock-timeout D     how long to wait for another run on the same package (default 5m)
 //	-v                  list shadowed files, rewritten references and every file written
-//	-q                  print nothing but errors
+//	-q                  print nothing but errors, and no progress
 //	-version            print the version and exit
+//
+// A run that lasts more than a second shows its progress on standard error:
+// the phase (hashing, compressing), files and bytes done of the total, the
+// rate and the time left, on one line redrawn in place when standard error
+// is a terminal, or as a plain line every ten seconds when it is not (CI
+// logs, go generate in an editor).
+//
+// Compressible files get br, zstd and gzip variants: at full effort
+// (Brotli 11, zstd's best level, gzip 9) for what browsers load, at fast
+// levels for source maps and the sources and documents only tools fetch
+// (.map, .ts, .scss, .less, .md, licences). gzip runs first, and content it
+// cannot shrink by 5% is not given to the others.
 //
 // Runs on one package take turns: a run that finds another at work on the
 // same -o directory says so on standard error and waits for it, up to

@@ -11,10 +11,12 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
-	"sync"
 	"time"
 
+	"golang.org/x/tools/go/packages"
+
 	"github.com/assetgen/assetgen/gen"
+	"github.com/assetgen/assetgen/internal/progress"
 )
 
 // Exit statuses.
@@ -61,6 +63,9 @@ func (c *common) config() gen.Config {
 // run is the whole command, with its inputs passed in so that tests can
 // call it.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	if len(args) > 0 && args[0] == "help" {
+		return runHelp(args[1:], stdout, stderr)
+	}
 	if len(args) > 0 && args[0] == "find" {
 		return runFind(args[1:], stdout, stderr)
 	}
@@ -68,7 +73,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		runVetTool() // go vet -vettool=assetgen; exits
 	}
 	if len(args) > 0 && args[0] == "check" {
-		return runCheck(ctx, args[1:], stdout, stderr)
+		return runCheck(ctx, args[1:], stdout, stderr, packages.Load)
+	}
+	if len(args) > 0 && args[0] == "collect" {
+		return runCollect(ctx, args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "publish" {
+		// A separate command, so that go generate never builds the cloud SDKs.
+		return usageError(stderr, "assetgen", "publish is its own command, which links the cloud SDKs this one leaves out: go run github.com/assetgen/assetgen/cmd/assetgen-publish %s", strings.Join(args[1:], " "))
 	}
 	return runGenerate(ctx, args, stdout, stderr, getenv)
 }
@@ -79,6 +91,34 @@ func usage(fs *flag.FlagSet, stderr io.Writer, synopsis string) func() {
 		fs.SetOutput(stderr)
 		fs.PrintDefaults()
 	}
+}
+
+// usageError reports a usage mistake in two lines, the problem and where
+// the usage is, rather than the whole flag list, which would bury the one
+// line that matters.
+func usageError(stderr io.Writer, cmd, format string, args ...any) int {
+	fmt.Fprintf(stderr, "%s: %s\nrun \"%s -h\" for usage\n", cmd, fmt.Sprintf(format, args...), cmd)
+	return exitUsage
+}
+
+// runHelp prints the usage of the command or of a subcommand to stdout:
+// asked for, it is the output, not a diagnostic.
+func runHelp(args []string, stdout, stderr io.Writer) int {
+	sub := ""
+	if len(args) > 0 {
+		sub = args[0]
+	}
+	switch {
+	case len(args) > 1 || (sub != "" && sub != "find" && sub != "check" && sub != "collect"):
+		return usageError(stderr, "assetgen", "help: unknown topic %q; the topics are find, check and collect", strings.Join(args, " "))
+	case sub == "":
+		return runGenerate(context.Background(), []string{"-h"}, stdout, stdout, func(string) string { return "" })
+	case sub == "find":
+		return runFind([]string{"-h"}, stdout, stdout)
+	case sub == "collect":
+		return runCollect(context.Background(), []string{"-h"}, stdout, stdout)
+	}
+	return runCheck(context.Background(), []string{"-h"}, stdout, stdout, packages.Load)
 }
 
 func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
@@ -97,8 +137,10 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		prehashed stringsFlag
 		templates stringsFlag
 		doMinify  = fs.Bool("minify", false, "minify CSS, JavaScript, SVG and JSON before hashing")
+		nonUTF8   = fs.Bool("allow-non-utf8", false, "keep text files that are not valid UTF-8, served without charset=utf-8 (default: an error)")
 		viteMan   = fs.String("vite-manifest", "", "Vite build `manifest` (.vite/manifest.json): its files are prehashed and its entries named after their sources")
 		noComp    = fs.Bool("no-compress", false, "make no br, zstd or gzip variants")
+		encodings = fs.String("encodings", "", "content `codings` to make, comma-separated, from br, zstd and gzip (default all three)")
 		compOnly  = fs.Bool("compressed-only", false, "embed only the compressed variants of files that have a gzip one")
 		cacheDir  = fs.String("cache", "", "hash cache `directory` (default assetgen in the user cache directory)")
 		noCache   = fs.Bool("no-cache", false, "hash every file; use no cache")
@@ -119,26 +161,31 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 			printHelp()
 			return exitOK
 		}
-		fmt.Fprintf(stderr, "assetgen: %v\n", err)
-		printHelp()
-		return exitUsage
+		return usageError(stderr, "assetgen", "%v", err)
 	}
 	if *version {
 		fmt.Fprintln(stdout, "assetgen", moduleVersion())
 		return exitOK
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "assetgen: unexpected argument %q; did you mean assetgen find?\n", fs.Arg(0))
-		printHelp()
-		return exitUsage
+		return usageError(stderr, "assetgen", "%s", strayArg(fs.Arg(0)))
+	}
+	if *quiet && *verbose {
+		return usageError(stderr, "assetgen", "-q and -v contradict each other; pass one of them")
 	}
 	cfg := c.config()
 	cfg.OutDir, cfg.FileName, cfg.Manifest, cfg.Prefix = *out, *file, *manifest, *prefix
 	cfg.HashLen, cfg.NoShadow = *hashLen, *noShadow
 	cfg.NoCompress, cfg.CompressedOnly = *noComp, *compOnly
+	if isSet(fs, "encodings") {
+		for _, c := range strings.Split(*encodings, ",") {
+			cfg.Encodings = append(cfg.Encodings, strings.TrimSpace(c))
+		}
+	}
 	cfg.AllowMissing, cfg.Prehashed = allowMiss, prehashed
 	cfg.Templates = templates
 	cfg.Minify, cfg.ViteManifest = *doMinify, *viteMan
+	cfg.AllowNonUTF8 = *nonUTF8
 	cfg.Package = *pkg
 	if cfg.Package == "" {
 		cfg.Package = defaultPackage(*out, getenv)
@@ -155,15 +202,24 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		fmt.Fprintf(stderr, "assetgen: %v\n", err)
 		return exitUsage
 	}
+	var line *progress.Line
 	cfg.LockTimeout = *lockWait
-	cfg.Log = func(msg string) { fmt.Fprintf(stderr, "assetgen: %s\n", msg) }
-	var prog *progress
-	if !*quiet && isTerminal(stderr) {
-		prog = &progress{w: stderr, start: time.Now()}
-		cfg.Progress = prog.update
+	cfg.Log = func(msg string) {
+		if line != nil {
+			line.Clear()
+		}
+		fmt.Fprintf(stderr, "assetgen: %s\n", msg)
+	}
+	if !*quiet {
+		line = progress.NewLine(stderr, isTerminal(stderr), time.Now)
+		cfg.Progress = func(p gen.Progress) {
+			line.Update(progress.Snapshot{Phase: p.Phase.String(), Files: p.Files, TotalFiles: p.TotalFiles, Bytes: p.Bytes, TotalBytes: p.TotalBytes, Elapsed: p.Elapsed})
+		}
 	}
 	res, err := gen.Generate(ctx, cfg)
-	prog.clear()
+	if line != nil {
+		line.Clear()
+	}
 	if err != nil {
 		where := ""
 		if f := getenv("GOFILE"); f != "" {
@@ -197,6 +253,23 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	fmt.Fprintf(stdout, "assetgen: %d files, %d shadowed, %s, %d hashed, %d references rewritten, %d compressed, %d copied, %s\n",
 		res.Files, len(res.Shadowed), byteSize(res.Bytes), res.Hashed, res.Rewritten, res.Compressed, res.Copied, res.Elapsed.Round(time.Millisecond))
 	return exitOK
+}
+
+// isSet reports whether a flag was given on the command line.
+func isSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+// strayArg says what an argument the generate command does not take
+// probably meant: a directory given without -dir, or a pattern the shell
+// expanded because it was not quoted.
+func strayArg(arg string) string {
+	if fi, err := os.Stat(arg); err == nil && fi.IsDir() {
+		return fmt.Sprintf("unexpected argument %q; did you mean -dir %s?", arg, arg)
+	}
+	return fmt.Sprintf("unexpected argument %q; assetgen takes only flags (quote patterns, as in -ignore '*.map', so that the shell does not expand them; assetgen find PATH looks up a file)", arg)
 }
 
 // indentLines keeps a multi-line error list readable after the prefix.
@@ -235,18 +308,14 @@ func runFind(args []string, stdout, stderr io.Writer) int {
 			printHelp()
 			return exitOK
 		}
-		fmt.Fprintf(stderr, "assetgen find: %v\n", err)
-		printHelp()
-		return exitUsage
+		return usageError(stderr, "assetgen find", "%v", err)
 	}
 	if fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "assetgen find: want exactly one logical path, such as css/base.css")
-		printHelp()
-		return exitUsage
+		return usageError(stderr, "assetgen find", "want exactly one logical path, such as css/base.css; got %d arguments", fs.NArg())
 	}
 	srcs, err := gen.Find(c.config(), fs.Arg(0))
 	if err != nil {
-		fmt.Fprintf(stderr, "assetgen find: %v\n", err)
+		fmt.Fprintf(stderr, "assetgen find: %v\n", indentLines(err))
 		return exitInput
 	}
 	if len(srcs) == 0 {
@@ -284,31 +353,6 @@ func byteSize(n int64) string {
 		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d B", n)
-}
-
-// progress draws one status line on a terminal while a long run works.
-// Generate calls update from its hashing goroutines.
-type progress struct {
-	w     io.Writer
-	start time.Time
-	mu    sync.Mutex
-	drawn bool
-}
-
-func (p *progress) update(done, total int) {
-	if time.Since(p.start) < 300*time.Millisecond {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.drawn = true
-	fmt.Fprintf(p.w, "\rassetgen: hashing %d/%d files", done, total)
-}
-
-func (p *progress) clear() {
-	if p != nil && p.drawn {
-		fmt.Fprint(p.w, "\r\033[K")
-	}
 }
 
 // isTerminal reports whether w is a character device, without a dependency.

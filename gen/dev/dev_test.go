@@ -390,3 +390,19 @@ func TestDeepNesting(t *testing.T) {
 		t.Errorf("the other script: %d %q", code, body)
 	}
 }
+
+// TestNonUTF8ContentType checks that development mode never claims UTF-8
+// for a text file that is not: generate rejects such a file, and until it
+// is fixed the live server serves it without the charset parameter, as
+// generate's -allow-non-utf8 does.
+func TestNonUTF8ContentType(t *testing.T) {
+	s := newSite(t, map[string]string{
+		"second/css/latin.css": "/* \xe9viter */\n",
+		"second/css/utf8.css":  "/* éviter */\n",
+	})
+	for path, want := range map[string]string{"css/latin.css": "text/css", "css/utf8.css": "text/css; charset=utf-8"} {
+		if code, hdr, _ := s.get(s.url(path)); code != 200 || hdr.Get("Content-Type") != want {
+			t.Errorf("GET %s = %d, Content-Type %q, want %q", path, code, hdr.Get("Content-Type"), want)
+		}
+	}
+}

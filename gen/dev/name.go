@@ -166,7 +166,7 @@ func (s *Source) finish(n *node, final []byte, hashed string, seen map[string]*n
 		Path:        n.logical,
 		HashedPath:  hashed,
 		Integrity:   "sha256-" + base64.StdEncoding.EncodeToString(sum[:]),
-		ContentType: mediatype.Of(n.logical, final[:min(len(final), 512)]),
+		ContentType: mediatype.ForContent(mediatype.Of(n.logical, final[:min(len(final), 512)]), final),
 		Size:        int64(len(final)),
 		Immutable:   n.prehashed,
 	}

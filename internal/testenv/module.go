@@ -32,7 +32,7 @@ func Module(t testing.TB, dir, path, extra string, files map[string]string) {
 		t.Fatal(err)
 	}
 	all := map[string]string{
-		"go.mod": "module " + path + "\n\ngo 1.24\n\nrequire github.com/assetgen/assetgen v0.0.0\n\nreplace github.com/assetgen/assetgen => " + filepath.ToSlash(root) + "\n" + extra,
+		"go.mod": "module " + path + "\n\ngo 1.26\n\nrequire github.com/assetgen/assetgen v0.0.0\n\nreplace github.com/assetgen/assetgen => " + filepath.ToSlash(root) + "\n" + extra,
 		"go.sum": string(sum),
 	}
 	for name, data := range files {

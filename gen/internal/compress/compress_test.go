@@ -96,11 +96,11 @@ func TestVariants(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			vs := Variants(tt.data, tt.ct)
+			vs := Variants(tt.data, tt.ct, Options{})
 			var got []string
 			for _, v := range vs {
 				got = append(got, v.Coding)
-				if !worthKeeping(len(tt.data), len(v.Data)) {
+				if !worthKeeping(int64(len(tt.data)), int64(len(v.Data))) {
 					t.Errorf("%s: kept %d -> %d bytes, below threshold", v.Coding, len(tt.data), len(v.Data))
 				}
 				if dec := decode(t, v); !bytes.Equal(dec, tt.data) {
@@ -147,7 +147,7 @@ func decode(t *testing.T, v Variant) []byte {
 func TestWorthKeeping(t *testing.T) {
 	tests := []struct {
 		name             string
-		orig, compressed int
+		orig, compressed int64
 		want             bool
 	}{
 		{"BothMet", 10000, 5000, true},
@@ -170,7 +170,7 @@ func TestWorthKeeping(t *testing.T) {
 // byte-identical output, which generated code relies on.
 func TestDeterministic(t *testing.T) {
 	data := text(200 << 10)
-	want := Variants(data, "text/css")
+	want := Variants(data, "text/css", Options{})
 	if len(want) != 3 {
 		t.Fatalf("got %d variants, want 3", len(want))
 	}
@@ -180,7 +180,7 @@ func TestDeterministic(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			got[i] = Variants(data, "text/css")
+			got[i] = Variants(data, "text/css", Options{})
 		}()
 	}
 	wg.Wait()
@@ -194,10 +194,17 @@ func TestDeterministic(t *testing.T) {
 // TestGzipHeader checks that the gzip header has no name and a zero MTIME
 // (RFC 1952 §2.3), so that output depends on content alone.
 func TestGzipHeader(t *testing.T) {
-	b, err := compressGzip(text(1024))
-	if err != nil {
-		t.Fatal(err)
+	for _, e := range []Effort{Full, Fast} {
+		vs := Variants(text(1024), "text/css", Options{Codings: []string{Gzip}, Effort: e})
+		if len(vs) != 1 {
+			t.Fatalf("%v: got %d variants, want 1", e, len(vs))
+		}
+		checkGzipHeader(t, vs[0].Data)
 	}
+}
+
+func checkGzipHeader(t *testing.T, b []byte) {
+	t.Helper()
 	if flg := b[3]; flg != 0 {
 		t.Errorf("FLG = %#x, want 0 (no name, comment or extra)", flg)
 	}
@@ -210,9 +217,14 @@ func FuzzVariants(f *testing.F) {
 	f.Add(text(300), "text/css")
 	f.Add(noise(300), "application/wasm")
 	f.Add([]byte{}, "text/plain")
+	f.Add(text(300), "text/css; fast")
 	f.Fuzz(func(t *testing.T, data []byte, ct string) {
-		for _, v := range Variants(data, ct) {
-			if !worthKeeping(len(data), len(v.Data)) {
+		opt := Options{}
+		if strings.HasSuffix(ct, "; fast") {
+			opt.Effort = Fast
+		}
+		for _, v := range Variants(data, ct, opt) {
+			if !worthKeeping(int64(len(data)), int64(len(v.Data))) {
 				t.Errorf("%s kept below threshold", v.Coding)
 			}
 			if dec := decode(t, v); !bytes.Equal(dec, data) {
@@ -235,8 +247,130 @@ func BenchmarkVariants(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(bb.data)))
 			for b.Loop() {
-				Variants(bb.data, "text/css")
+				Variants(bb.data, "text/css", Options{})
 			}
+		})
+	}
+}
+
+func TestEffortFor(t *testing.T) {
+	tests := []struct {
+		path string
+		want Effort
+	}{
+		{"css/app.css", Full},
+		{"js/app.js", Full},
+		{"js/app.mjs", Full},
+		{"data/big.json", Full},
+		{"img/logo.svg", Full},
+		{"css/app.css.map", Fast},
+		{"js/app.js.MAP", Fast},
+		{"src/index.ts", Fast},
+		{"src/index.d.ts", Fast},
+		{"scss/_variables.scss", Fast},
+		{"less/main.less", Fast},
+		{"README.md", Fast},
+		{"LICENSE", Fast},
+		{"vendor/LICENSE.txt", Fast},
+		{"licenses.json", Full}, // not "license." + ext
+		{"mapping.js", Full},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			if got := EffortFor(tt.path); got != tt.want {
+				t.Errorf("EffortFor(%q) = %v, want %v", tt.path, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestOptions checks that only the codings asked for are made, always in
+// order of preference, at either effort.
+func TestOptions(t *testing.T) {
+	data := text(8192)
+	tests := []struct {
+		name    string
+		codings []string
+		want    []string
+	}{
+		{"All", nil, []string{"br", "zstd", "gzip"}},
+		{"BrOnly", []string{"br"}, []string{"br"}},
+		{"NoZstd", []string{"gzip", "br"}, []string{"br", "gzip"}},
+		{"ZstdGzip", []string{"zstd", "gzip"}, []string{"zstd", "gzip"}},
+	}
+	for _, tt := range tests {
+		for _, e := range []Effort{Full, Fast} {
+			t.Run(tt.name+"/"+e.String(), func(t *testing.T) {
+				var got []string
+				for _, v := range Variants(data, "text/css", Options{Codings: tt.codings, Effort: e}) {
+					got = append(got, v.Coding)
+					if dec := decode(t, v); !bytes.Equal(dec, data) {
+						t.Errorf("%s: round trip differs", v.Coding)
+					}
+				}
+				if diff := cmp.Diff(tt.want, got); diff != "" {
+					t.Errorf("codings (-want +got):\n%s", diff)
+				}
+			})
+		}
+	}
+}
+
+// recordSinks returns a sink factory that notes each coding asked for.
+func recordSinks(asked *[]string) func(string) (Sink, error) {
+	return func(c string) (Sink, error) {
+		*asked = append(*asked, c)
+		return &memSink{}, nil
+	}
+}
+
+// TestGzipDecides checks that content gzip cannot shrink enough never
+// reaches Brotli or zstd, with gzip asked for or only used as the probe.
+func TestGzipDecides(t *testing.T) {
+	tests := []struct {
+		name    string
+		data    []byte
+		codings []string
+		asked   []string
+	}{
+		{"Incompressible", noise(64 << 10), nil, []string{"gzip"}},
+		{"IncompressibleBrOnly", noise(64 << 10), []string{"br"}, nil},
+		{"Text", text(64 << 10), nil, []string{"gzip", "br", "zstd"}},
+		{"TextBrOnly", text(64 << 10), []string{"br"}, []string{"br"}},
+		// gzip saves 5% but not 64 bytes: Brotli still gets its try.
+		{"SmallText", []byte(`body{margin:0;padding:0}.a{color:red}.b{color:blue}.c{margin:0 auto}.d{padding:1em 2em}.e{font:12px/1.5 sans-serif}.f{display:flex}.g{display:grid}.h{border:1px solid #ccc}.i{background:#fff}.j{color:#333}.k{text-align:center}`), nil, []string{"gzip", "br", "zstd"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var asked []string
+			err := Encode(bytes.NewReader(tt.data), int64(len(tt.data)), Options{Codings: tt.codings}, recordSinks(&asked))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.asked, asked); diff != "" {
+				t.Errorf("sinks asked for (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// BenchmarkEffort compares the two efforts on 256 KiB of text.
+//
+//	go test ./gen/internal/compress -run '^$' -bench Effort
+func BenchmarkEffort(b *testing.B) {
+	data := text(256 << 10)
+	for _, e := range []Effort{Full, Fast} {
+		b.Run(e.String(), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(data)))
+			var n int
+			for b.Loop() {
+				n = 0
+				for _, v := range Variants(data, "text/css", Options{Effort: e}) {
+					n += len(v.Data)
+				}
+			}
+			b.ReportMetric(float64(n)/float64(len(data)), "ratio")
 		})
 	}
 }

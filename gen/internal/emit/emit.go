@@ -85,11 +85,7 @@ func Go(p *Package) ([]byte, error) {
 	f.Var().Id("set").Op("=").Qual(runtimePath, "New").Call(
 		jen.Id("embedded"),
 		jen.Lit(p.Prefix),
-		jen.Index().Qual(runtimePath, "File").CustomFunc(jen.Options{Open: "{", Close: "}", Separator: ",", Multi: true}, func(g *jen.Group) {
-			for _, a := range p.Assets {
-				g.Values(row(a)...)
-			}
-		}).Op(","),
+		jen.Index().Qual(runtimePath, "File").Values(jen.Id(rowsMark)).Op(","),
 	)
 	f.Line()
 
@@ -116,7 +112,91 @@ func Go(p *Package) ([]byte, error) {
 	if err := f.Render(&buf); err != nil {
 		return nil, fmt.Errorf("rendering generated code: %w", err)
 	}
-	return groupImports(buf.Bytes()), nil
+	out, err := spliceRows(buf.Bytes(), p.Assets)
+	if err != nil {
+		return nil, err
+	}
+	return groupImports(out), nil
+}
+
+// rowsMark stands for the table's rows while jennifer renders the file.
+// The rows, one line each, are written by spliceRows after go/format has
+// run: formatting 10,000 of them through jennifer and go/format cost more
+// than reading and hashing the files they describe, and a composite
+// literal with one element per line is already gofmt'ed as written (no
+// alignment happens within or across such lines). TestRowsAsJennifer
+// checks the result against jennifer's own rendering.
+const rowsMark = "assetgenRowsMark"
+
+func spliceRows(src []byte, assets []Asset) ([]byte, error) {
+	// The mark ends the line that declares set, whatever the prefix and
+	// the asset names elsewhere in the file hold.
+	mark := []byte(".File{" + rowsMark + "})")
+	start := bytes.Index(src, []byte("\nvar set = "))
+	end := -1
+	if start >= 0 {
+		end = bytes.IndexByte(src[start+1:], '\n') + start + 1
+	}
+	i := end - len(mark)
+	j := bytes.LastIndex(src[start+1:max(i, start+1)], []byte("[]")) + start + 1
+	if start < 0 || end <= start || !bytes.HasSuffix(src[start:end], mark) || j <= start {
+		return nil, fmt.Errorf("rendering generated code: table marker not found")
+	}
+	mark = mark[:len(mark)-1] // the closing parenthesis stays
+	q := string(src[j+2 : i]) // the runtime package's name in this file
+	var b bytes.Buffer
+	b.Grow(len(src) + 300*len(assets))
+	b.Write(src[:i])
+	b.WriteString(".File{")
+	if len(assets) > 0 {
+		b.WriteByte('\n')
+	}
+	for _, a := range assets {
+		b.WriteByte('\t')
+		writeRow(&b, a, q)
+		b.WriteString(",\n")
+	}
+	b.WriteByte('}')
+	b.Write(src[i+len(mark):])
+	return b.Bytes(), nil
+}
+
+// writeRow writes one File literal as gofmt would, optional fields only
+// when set; q names the runtime package.
+func writeRow(b *bytes.Buffer, a Asset, q string) {
+	str := func(name, v string) {
+		b.WriteString(name)
+		b.WriteString(": ")
+		b.WriteString(strconv.Quote(v))
+	}
+	b.WriteByte('{')
+	str("Path", a.Path)
+	str(", HashedPath", a.HashedPath)
+	str(", Name", a.Name)
+	str(", Integrity", a.Integrity)
+	str(", ContentType", a.ContentType)
+	b.WriteString(", Size: ")
+	b.WriteString(strconv.FormatInt(a.Size, 10))
+	if len(a.Encodings) > 0 {
+		b.WriteString(", Encodings: []")
+		b.WriteString(q)
+		b.WriteString(".Encoding{")
+		for i, e := range a.Encodings {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			str("{Coding", e.Coding)
+			str(", Name", e.Name)
+			b.WriteString(", Size: ")
+			b.WriteString(strconv.FormatInt(e.Size, 10))
+			b.WriteByte('}')
+		}
+		b.WriteByte('}')
+	}
+	if a.Immutable {
+		b.WriteString(", Immutable: true")
+	}
+	b.WriteByte('}')
 }
 
 // groupImports puts a blank line between standard library imports and the
@@ -152,29 +232,6 @@ func groupImports(src []byte) []byte {
 	out.Write(bytes.Join(other, []byte("\n")))
 	out.Write(src[end:])
 	return out.Bytes()
-}
-
-// row is one File literal's fields; optional ones only when set.
-func row(a Asset) []jen.Code {
-	fields := []jen.Code{
-		jen.Id("Path").Op(":").Lit(a.Path),
-		jen.Id("HashedPath").Op(":").Lit(a.HashedPath),
-		jen.Id("Name").Op(":").Lit(a.Name),
-		jen.Id("Integrity").Op(":").Lit(a.Integrity),
-		jen.Id("ContentType").Op(":").Lit(a.ContentType),
-		jen.Id("Size").Op(":").Op(strconv.FormatInt(a.Size, 10)),
-	}
-	if len(a.Encodings) > 0 {
-		fields = append(fields, jen.Id("Encodings").Op(":").Index().Qual(runtimePath, "Encoding").ValuesFunc(func(g *jen.Group) {
-			for _, e := range a.Encodings {
-				g.Values(jen.Id("Coding").Op(":").Lit(e.Coding), jen.Id("Name").Op(":").Lit(e.Name), jen.Id("Size").Op(":").Op(strconv.FormatInt(e.Size, 10)))
-			}
-		}))
-	}
-	if a.Immutable {
-		fields = append(fields, jen.Id("Immutable").Op(":").True())
-	}
-	return fields
 }
 
 // embedComments writes one //go:embed line per file. Names go:embed would

@@ -118,10 +118,13 @@ func (m *matcher) match(s string) bool {
 
 // Walk lists every file under dirs, by logical path in byte order, with the
 // first directory's copy winning. It follows symbolic links to files and
-// directories and reports a directory cycle as an error.
+// directories and reports a directory cycle as an error. The error joins
+// every problem found in every directory (errors.Join, sorted), so that
+// two link cycles are reported in one run, not one per run.
 func Walk(ctx context.Context, dirs []string, ig *Ignorer) ([]Match, error) {
 	byLogical := map[string]*Match{}
 	var order []string
+	var errs []error
 	for _, d := range dirs {
 		err := walkDir(ctx, d, ig, func(logical string, src Source) {
 			m, ok := byLogical[logical]
@@ -134,8 +137,14 @@ func Walk(ctx context.Context, dirs []string, ig *Ignorer) ([]Match, error) {
 			m.Shadowed = append(m.Shadowed, src)
 		})
 		if err != nil {
-			return nil, err
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			errs = append(errs, err)
 		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
 	}
 	slices.Sort(order)
 	out := make([]Match, len(order))
@@ -195,9 +204,9 @@ func walkDir(ctx context.Context, root string, ig *Ignorer, visit func(string, S
 	w.walk(dirTask{logical: ".", dir: root, ancestors: []os.FileInfo{info}})
 	w.wg.Wait()
 	if len(w.errs) > 0 {
-		// Report the same error whatever the scheduling: the first by path.
+		// Report the same errors whatever the scheduling: sorted by path.
 		slices.SortFunc(w.errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
-		return w.errs[0]
+		return errors.Join(w.errs...)
 	}
 	for _, h := range w.hits {
 		visit(h.logical, h.src)
@@ -276,16 +285,14 @@ func (w *walker) walk(t dirTask) {
 			info, err = os.Stat(full)
 			if err != nil {
 				w.fail(fmt.Errorf("%s: broken symbolic link: %w; remove it or add it to -ignore", filepath.ToSlash(full), unwrapPath(err)))
-				return
+				continue
 			}
 		}
 		switch {
 		case info.IsDir():
-			for _, a := range t.ancestors {
-				if os.SameFile(a, info) {
-					w.fail(fmt.Errorf("%s: symbolic link cycle: it leads back to a directory above it; remove the link or add it to -ignore", filepath.ToSlash(full)))
-					return
-				}
+			if slices.ContainsFunc(t.ancestors, func(a os.FileInfo) bool { return os.SameFile(a, info) }) {
+				w.fail(fmt.Errorf("%s: symbolic link cycle: it leads back to a directory above it; remove the link or add it to -ignore", filepath.ToSlash(full)))
+				continue
 			}
 			sub := dirTask{logical: lp, dir: full, ancestors: append(slices.Clip(t.ancestors), info), viaLink: link}
 			w.wg.Add(1)

@@ -98,11 +98,19 @@ func encode(b *bytes.Buffer, r Ref, url string) {
 			b.WriteByte(q)
 		}
 	default:
-		if r.Kind.isModuleSpecifier() && url != "" && !isRelativeSpecifier(url) && !hasScheme(url) {
-			url = "./" + url
-		}
-		encodeJSString(b, url, r.Quote)
+		encodeJSString(b, AsWritten(r, url), r.Quote)
 	}
+}
+
+// AsWritten returns url as Apply writes it in place of r, before escaping:
+// in a module specifier, a path that would read as a bare specifier gets
+// "./". Logs of what was rewritten show this form, which is what the file
+// holds.
+func AsWritten(r Ref, url string) string {
+	if r.Kind.isModuleSpecifier() && url != "" && !isRelativeSpecifier(url) && !hasScheme(url) {
+		return "./" + url
+	}
+	return url
 }
 
 // needsQuotesCSS reports whether url cannot stand unquoted in url() (CSS

@@ -158,3 +158,43 @@ func escapeSegment(b *strings.Builder, seg string) {
 		b.WriteByte(hex[c&15])
 	}
 }
+
+// Suggest returns what a local reference that names no asset probably
+// meant, written as the reference should be, or "" when nothing is close.
+//
+// A relative path that names an asset when read from a directory above
+// from's is a forgotten "../": url(fonts/x.woff2) in css/app.css, where
+// fonts/x.woff2 is an asset, suggests ../fonts/x.woff2. Otherwise closest,
+// given the logical path the reference resolved to, names the nearest
+// asset by spelling. The suggestion is relative to from (with "./" kept
+// when pathPart had it, as a module specifier needs), or under prefixPath
+// when pathPart was absolute, so that it can be pasted in place.
+func Suggest(from, pathPart, prefixPath string, exists func(string) bool, closest func(string) string) string {
+	abs := strings.HasPrefix(pathPart, "/") || strings.HasPrefix(pathPart, `\`)
+	target := ""
+	if !abs {
+		for dir := path.Dir(from); dir != "." && target == ""; {
+			dir = path.Dir(dir)
+			if l, ok := Resolve(path.Join(dir, "_"), pathPart, prefixPath); ok && exists(l) {
+				target = l
+			}
+		}
+	}
+	if target == "" {
+		l, ok := Resolve(from, pathPart, prefixPath)
+		if !ok {
+			return ""
+		}
+		if target = closest(l); target == "" {
+			return ""
+		}
+	}
+	if abs {
+		return "/" + strings.TrimPrefix(prefixPath, "/") + target
+	}
+	rel := Relative(from, target)
+	if strings.HasPrefix(pathPart, "./") && !strings.HasPrefix(rel, "../") {
+		rel = "./" + rel
+	}
+	return rel
+}

@@ -1,4 +1,4 @@
-package runtime
+package httpserve
 
 import (
 	"net/http"
@@ -72,10 +72,10 @@ func TestCheckPreconditions(t *testing.T) {
 			r, _ := http.NewRequest(tt.method, "/", nil)
 			r.Header = tt.header
 			// As serveFile and serveRanges combine them.
-			status := checkPreconditions(r, `"e"`)
-			rangeOK := status == 0 && (len(r.Header["Range"]) == 0 || checkIfRange(r, `"e"`) != condFalse)
+			status := CheckPreconditions(r, `"e"`)
+			rangeOK := status == 0 && (len(r.Header["Range"]) == 0 || CheckIfRange(r, `"e"`) != CondFalse)
 			if status != tt.wantStatus || rangeOK != tt.wantRange {
-				t.Errorf("checkPreconditions, checkIfRange = %d, %v; want %d, %v", status, rangeOK, tt.wantStatus, tt.wantRange)
+				t.Errorf("CheckPreconditions, CheckIfRange = %d, %v; want %d, %v", status, rangeOK, tt.wantStatus, tt.wantRange)
 			}
 		})
 	}
@@ -88,11 +88,11 @@ func FuzzMatchETagList(f *testing.F) {
 	f.Fuzz(func(t *testing.T, line, etag string) {
 		strong := matchETagList(line, etag, true)
 		weak := matchETagList(line, etag, false)
-		if strong && !weak && trimOWS(line) != "*" {
+		if strong && !weak && TrimOWS(line) != "*" {
 			t.Errorf("%q matches %q strongly but not weakly", line, etag)
 		}
 		tag, rest := scanETag(line)
-		if tag != "" && tag+rest != trimOWS(line) {
+		if tag != "" && tag+rest != TrimOWS(line) {
 			t.Errorf("scanETag(%q) = %q, %q: not a split of the input", line, tag, rest)
 		}
 	})

@@ -1,38 +1,39 @@
-package runtime
+package httpserve
 
 import "net/http"
 
-// condResult is the outcome of evaluating one precondition header.
-type condResult int
+// Cond is the outcome of evaluating one precondition header.
+type Cond int
 
 const (
-	condNone  condResult = iota // the header is absent
-	condTrue                    // the condition holds
-	condFalse                   // the condition fails
+	CondNone  Cond = iota // the header is absent
+	CondTrue              // the condition holds
+	CondFalse             // the condition fails
 )
 
-// checkPreconditions evaluates the request's preconditions against etag,
+// CheckPreconditions evaluates the request's preconditions against etag,
 // the strong entity tag of the selected representation, in the order of
 // RFC 9110 §13.2.2. It returns the status to answer instead of the
 // representation (412 or 304), or 0.
 //
 // Step 5, If-Range, applies only to a GET with a Range field, which only
-// the identity representation honors; serveRanges evaluates it with
-// checkIfRange after finding a Range field, so that the common request
+// the identity representation honors; the caller evaluates it with
+// CheckIfRange after finding a Range field, so that the common request
 // reads that field once.
 //
-// The handler sends no Last-Modified (embedded files have no modification
-// time, and the entity tag is exact), so If-Unmodified-Since and
-// If-Modified-Since are never evaluated: RFC 9110 §13.1.4 and §13.1.3 tell
-// a server to ignore them for a resource without a modification date.
-func checkPreconditions(r *http.Request, etag string) (status int) {
+// Neither handler sends Last-Modified (embedded files have no modification
+// time, a media file's is less exact than its entity tag), so
+// If-Unmodified-Since and If-Modified-Since are never evaluated: RFC 9110
+// §13.1.4 and §13.1.3 tell a server to ignore them for a resource without
+// a modification date.
+func CheckPreconditions(r *http.Request, etag string) (status int) {
 	// Step 1: If-Match (§13.1.1).
-	if checkIfMatch(r, etag) == condFalse {
+	if checkIfMatch(r, etag) == CondFalse {
 		return http.StatusPreconditionFailed
 	}
 	// Step 2: If-Unmodified-Since, ignored; see above.
 	// Step 3: If-None-Match (§13.1.2).
-	if checkIfNoneMatch(r, etag) == condFalse {
+	if checkIfNoneMatch(r, etag) == CondFalse {
 		if r.Method == http.MethodGet || r.Method == http.MethodHead {
 			return http.StatusNotModified
 		}
@@ -45,68 +46,68 @@ func checkPreconditions(r *http.Request, etag string) (status int) {
 
 // checkIfMatch evaluates If-Match (RFC 9110 §13.1.1): true if the field is
 // "*" or lists a tag that matches etag by strong comparison.
-func checkIfMatch(r *http.Request, etag string) condResult {
+func checkIfMatch(r *http.Request, etag string) Cond {
 	lines := r.Header["If-Match"]
 	if len(lines) == 0 {
-		return condNone
+		return CondNone
 	}
 	for _, line := range lines {
 		if matchETagList(line, etag, true) {
-			return condTrue
+			return CondTrue
 		}
 	}
-	return condFalse
+	return CondFalse
 }
 
 // checkIfNoneMatch evaluates If-None-Match (RFC 9110 §13.1.2): false if
 // the field is "*" or lists a tag that matches etag by weak comparison,
 // so that a cache holding a weakly tagged copy (as some proxies make when
 // they re-encode) still gets a 304.
-func checkIfNoneMatch(r *http.Request, etag string) condResult {
+func checkIfNoneMatch(r *http.Request, etag string) Cond {
 	lines := r.Header["If-None-Match"]
 	if len(lines) == 0 {
-		return condNone
+		return CondNone
 	}
 	for _, line := range lines {
 		if matchETagList(line, etag, false) {
-			return condFalse
+			return CondFalse
 		}
 	}
-	return condTrue
+	return CondTrue
 }
 
-// checkIfRange evaluates If-Range (RFC 9110 §13.1.5) for a request that
+// CheckIfRange evaluates If-Range (RFC 9110 §13.1.5) for a request that
 // has a Range field (without one, If-Range is ignored and the caller does
 // not ask). An entity tag holds if it matches etag by strong
-// comparison; a weak tag never does. A date never holds, since the handler
-// sends no Last-Modified that it could match. When it does not hold, the
+// comparison; a weak tag never does. A date never holds, since no handler
+// sends a Last-Modified that it could match. When it does not hold, the
 // Range field is ignored and the whole representation is sent.
-func checkIfRange(r *http.Request, etag string) condResult {
+func CheckIfRange(r *http.Request, etag string) Cond {
 	lines := r.Header["If-Range"]
 	if len(lines) == 0 {
-		return condNone
+		return CondNone
 	}
 	if len(lines) > 1 {
-		return condFalse // If-Range is a single value, not a list
+		return CondFalse // If-Range is a single value, not a list
 	}
 	tag, rest := scanETag(lines[0])
-	if tag == "" || trimOWS(rest) != "" || !strongMatch(tag, etag) {
-		return condFalse
+	if tag == "" || TrimOWS(rest) != "" || !strongMatch(tag, etag) {
+		return CondFalse
 	}
-	return condTrue
+	return CondTrue
 }
 
 // matchETagList reports whether one field line of If-Match or
 // If-None-Match, "*" or a comma-separated list of entity tags, matches
 // etag. Parsing stops at the first malformed element, as net/http's does.
 func matchETagList(line, etag string, strong bool) bool {
-	line = trimOWS(line)
+	line = TrimOWS(line)
 	if line == "*" {
 		return true
 	}
 	for line != "" {
 		if line[0] == ',' {
-			line = trimOWS(line[1:])
+			line = TrimOWS(line[1:])
 			continue
 		}
 		var tag string
@@ -117,7 +118,7 @@ func matchETagList(line, etag string, strong bool) bool {
 		if strong && strongMatch(tag, etag) || !strong && weakMatch(tag, etag) {
 			return true
 		}
-		line = trimOWS(line)
+		line = TrimOWS(line)
 	}
 	return false
 }
@@ -129,7 +130,7 @@ func matchETagList(line, etag string, strong bool) bool {
 //
 // returning it and the rest of s, or "" if s does not start with one.
 func scanETag(s string) (tag, rest string) {
-	s = trimOWS(s)
+	s = TrimOWS(s)
 	start := 0
 	if len(s) >= 2 && s[0] == 'W' && s[1] == '/' {
 		start = 2

@@ -1,28 +1,28 @@
-package runtime
+package httpserve
 
-// maxPathLen caps the request path the handler looks at. No asset name
-// comes near it; a longer path is answered 414 URI Too Long (RFC 9110
+// MaxPathLen caps the request path a handler looks at. No asset or media
+// name comes near it; a longer path is answered 414 URI Too Long (RFC 9110
 // §15.5.15) without further work.
-const maxPathLen = 4096
+const MaxPathLen = 4096
 
-// pathStatus classifies the name a request asks for, after the mount path.
-type pathStatus int
+// PathStatus classifies the name a request asks for, after the mount path.
+type PathStatus int
 
 const (
-	pathOK      pathStatus = iota
-	pathDir                // "" or ending in "/": a directory
-	pathBad                // malformed: 400
-	pathDotfile            // a segment starts with ".": 404
-	pathTooLong            // 414
+	PathOK      PathStatus = iota
+	PathDir                // "" or ending in "/": a directory
+	PathBad                // malformed: 400
+	PathDotfile            // a segment starts with ".": 404
+	PathTooLong            // 414
 )
 
-// checkName applies the handler's path rules to name, the decoded path
+// CheckName applies the handlers' path rules to name, the decoded path
 // after the mount path, and rawPath, the request's escaped path if it
 // differs from the default encoding (url.URL.RawPath).
 //
-// The handler only ever serves names in its table, so these rules are not
-// what keeps it inside the table; they make its answers to hostile paths
-// explicit and uniform:
+// The static handler only ever serves names in its table, and the media
+// handler only names in its store, so these rules are not what keeps them
+// inside; they make their answers to hostile paths explicit and uniform:
 //
 //   - a NUL or other control byte, or a backslash (which some clients and
 //     file systems treat as a separator): 400;
@@ -33,23 +33,23 @@ const (
 //     ServeMux would already have redirected it;
 //   - a segment starting with "." (".git/config", "a/.env"): 404, so that
 //     dotfiles are never served and their existence is not revealed;
-//   - a path longer than maxPathLen: 414.
+//   - a path longer than MaxPathLen: 414.
 //
 // A trailing "/" (or the empty name) asks for a directory, which has no
-// listing and is served only through ServeOptions.Index.
-func checkName(name, rawPath string) pathStatus {
-	if len(name) > maxPathLen || len(rawPath) > maxPathLen {
-		return pathTooLong
+// listing; the static handler serves it only through ServeOptions.Index.
+func CheckName(name, rawPath string) PathStatus {
+	if len(name) > MaxPathLen || len(rawPath) > MaxPathLen {
+		return PathTooLong
 	}
 	if containsEscapedSeparator(rawPath) {
-		return pathBad
+		return PathBad
 	}
-	st := pathOK
+	st := PathOK
 	if name == "" {
-		return pathDir
+		return PathDir
 	}
 	if name[len(name)-1] == '/' {
-		st = pathDir
+		st = PathDir
 		name = name[:len(name)-1] // "/" becomes "", an empty segment below
 	}
 	// One pass over the bytes, checking each segment at its end: this runs
@@ -59,20 +59,20 @@ func checkName(name, rawPath string) pathStatus {
 	for i := 0; i <= len(name); i++ {
 		if i < len(name) && name[i] != '/' {
 			if c := name[i]; c < 0x20 || c == 0x7f || c == '\\' {
-				return pathBad
+				return PathBad
 			}
 			continue
 		}
 		switch seg := name[start:i]; {
 		case seg == "", seg == ".", seg == "..":
-			return pathBad
+			return PathBad
 		case seg[0] == '.':
 			dot = true
 		}
 		start = i + 1
 	}
 	if dot {
-		return pathDotfile
+		return PathDotfile
 	}
 	return st
 }

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/assetgen/assetgen/internal/assetpkg"
+	"github.com/assetgen/assetgen/internal/collect"
+)
+
+const collectSynopsis = "assetgen collect [-o DIR] [-unhashed] [-prune-older-than DURATION] [-nginx FILE] [-prefix PATH] [PKGDIR]"
+
+func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("assetgen collect", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	out := fs.String("o", "collected", "output `directory`, as nginx's root for the prefix")
+	unhashed := fs.Bool("unhashed", false, "also write each file under its logical name, as collectstatic does")
+	pruneAge := fs.Duration("prune-older-than", 0, "remove files collected earlier that the package has not named for `duration` (default: keep them)")
+	nginx := fs.String("nginx", "", "write an nginx location block serving the output to `file`")
+	prefix := fs.String("prefix", "", "URL `path` (or origin) the application's prefix is set to (default: the package's)")
+	quiet := fs.Bool("q", false, "print nothing but errors")
+	printHelp := usage(fs, stderr, collectSynopsis)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printHelp()
+			return exitOK
+		}
+		return usageError(stderr, "assetgen collect", "%v", err)
+	}
+	if fs.NArg() > 1 {
+		return usageError(stderr, "assetgen collect", "one package directory at most, got %q", fs.Args())
+	}
+	if *pruneAge < 0 {
+		return usageError(stderr, "assetgen collect", "-prune-older-than %v is negative", *pruneAge)
+	}
+	dir := "."
+	if fs.NArg() == 1 {
+		dir = fs.Arg(0)
+	}
+	p, err := assetpkg.Load(dir)
+	if err != nil {
+		fmt.Fprintf(stderr, "assetgen collect: %v\n", err)
+		return exitInput
+	}
+	res, err := collect.Collect(ctx, p, collect.Options{Dir: *out, Unhashed: *unhashed, PruneOlderThan: *pruneAge})
+	if err != nil {
+		fmt.Fprintf(stderr, "assetgen collect: %v\n", err)
+		return exitInput
+	}
+	if *nginx != "" {
+		if err := writeNginx(p, *nginx, *out, *prefix, *unhashed); err != nil {
+			fmt.Fprintf(stderr, "assetgen collect: %v\n", err)
+			return exitInput
+		}
+	}
+	if !*quiet {
+		fmt.Fprintf(stdout, "assetgen collect: %s: %d files written (%s), %d unchanged, %d pruned", filepath.ToSlash(*out), res.Written, byteSize(res.Bytes), res.Unchanged, res.Pruned)
+		if res.Skipped > 0 {
+			fmt.Fprintf(stdout, ", %d not served by the handler (dot paths) left out", res.Skipped)
+		}
+		fmt.Fprintln(stdout)
+	}
+	return exitOK
+}
+
+// writeNginx writes the location block for the collected tree.
+func writeNginx(p *assetpkg.Package, file, out, prefix string, unhashed bool) error {
+	root, err := filepath.Abs(out)
+	if err != nil {
+		return err
+	}
+	if prefix == "" {
+		prefix = p.Prefix
+	}
+	u, err := url.Parse(prefix)
+	if err != nil || !strings.HasPrefix(u.Path, "/") {
+		return fmt.Errorf("-prefix %q: want a path such as /static/ or an origin such as https://cdn.example.com/static/", prefix)
+	}
+	mount := u.Path
+	if !strings.HasSuffix(mount, "/") {
+		mount += "/"
+	}
+	conf, err := collect.Nginx(p, collect.NginxOptions{Root: filepath.ToSlash(root), Mount: mount, Unhashed: unhashed})
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(file, conf, 0o644)
+}

@@ -1,0 +1,216 @@
+package media
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/gabriel-vasile/mimetype"
+	"gocloud.dev/blob"
+	"gocloud.dev/gcerrors"
+)
+
+// ErrEmpty reports an upload with no content. A store keeps no empty
+// files: an empty object is how Save holds a name while the content is
+// being written.
+var ErrEmpty = errors.New("media: empty file")
+
+// sniffLen is how many leading bytes decide a file's type: mimetype's
+// default read limit, enough for every format it knows.
+const sniffLen = 3072
+
+// partSize and partConcurrency bound what a remote store's writer holds in
+// memory: S3 uploads a large file in parts of partSize (its minimum), one
+// at a time, so an upload costs about two parts of heap whatever its size.
+const (
+	partSize        = 5 << 20
+	partConcurrency = 1
+)
+
+// writeBufferSize is the size of the writes to the store.
+const writeBufferSize = 64 << 10
+
+// maxTries caps the names Save tries before giving up. The first is the
+// cleaned name, the rest have random suffixes from 32⁷ values, so a second
+// clash is already unlikely.
+const maxTries = 10
+
+// releaseTimeout bounds the clean-up of a failed upload, which runs even
+// when the upload's context is cancelled.
+const releaseTimeout = 30 * time.Second
+
+// Save stores the content read from r under a name made from name, and
+// returns that name. It streams: memory use does not grow with the size.
+//
+// The type is detected from the first bytes of the content with
+// github.com/gabriel-vasile/mimetype, never from the name, and stored with
+// the file; Handler sends it.
+//
+// The name is cleaned (as Django's get_valid_name does, and more): only
+// its last element is kept, so a client sends no directories or ".."; it
+// is put in Unicode NFC; control, bidirectional and other invisible
+// characters, quotes and most punctuation go, and spaces become "_";
+// leading dots go, so there are no dotfiles; it is cut to MaxNameLen
+// bytes; an empty name becomes "file". The extension is lower-cased and
+// made to agree with the detected type: a PNG named "x.html" is stored as
+// "x.png".
+//
+// Save never overwrites. If the name is taken, a random suffix is added
+// ("cat_k2m9q7x.png"), as Django's get_available_name does. The name is
+// claimed before the content is written, atomically: an empty object
+// created only if none exists (an exclusive create in a local directory, a
+// conditional write, If-None-Match: *, on S3), so concurrent uploads of one
+// name each get their own. An upload that fails or whose context is
+// cancelled leaves nothing: the claim is deleted, and until the content is
+// complete the name is neither listed nor served.
+func (s *Store) Save(ctx context.Context, name string, r io.Reader) (stored string, err error) {
+	f, err := s.save(ctx, name, r, nil)
+	return f.Name, err
+}
+
+// save is Save, with accept checking the detected type before anything is
+// stored.
+func (s *Store) save(ctx context.Context, name string, r io.Reader, accept func(*mimetype.MIME) error) (Info, error) {
+	r = ctxReader{ctx, r}
+	head := make([]byte, sniffLen)
+	n, err := io.ReadFull(r, head)
+	switch {
+	case err == io.EOF:
+		return Info{}, ErrEmpty
+	case err != nil && err != io.ErrUnexpectedEOF:
+		return Info{}, err
+	}
+	head = head[:n]
+	mt := mimetype.Detect(head)
+	if accept != nil {
+		if err := accept(mt); err != nil {
+			return Info{}, err
+		}
+	}
+	key, err := s.claim(ctx, fitExtension(cleanName(name), mt))
+	if err != nil {
+		return Info{}, err
+	}
+	size, err := s.write(ctx, key, mt.String(), io.MultiReader(bytes.NewReader(head), r))
+	if err != nil {
+		s.release(ctx, key)
+		return Info{}, err
+	}
+	return Info{Name: key, Size: size, ContentType: mt.String()}, nil
+}
+
+// write streams r to key, replacing the claim. An error aborts the write,
+// so the claim stays empty.
+func (s *Store) write(ctx context.Context, key, contentType string, r io.Reader) (int64, error) {
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	opts := &blob.WriterOptions{
+		ContentType:    contentType,
+		BufferSize:     partSize,
+		MaxConcurrency: partConcurrency,
+	}
+	if !inert(contentType) {
+		// Stored with the object, so that the store itself sends it when
+		// it serves the file (Redirect, SignedURL, a CDN in front of it).
+		opts.ContentDisposition = contentDisposition(key)
+	}
+	w, err := s.bucket.NewWriter(wctx, key, opts)
+	if err != nil {
+		return 0, fmt.Errorf("media: %w", err)
+	}
+	// Multipart parts are read a few KiB at a time; batch them into larger
+	// writes, as io.Copy of a plain body would make.
+	bw := bufio.NewWriterSize(w, writeBufferSize)
+	n, err := io.Copy(bw, r)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err != nil {
+		cancel() // abort: gocloud discards a write whose context is done
+		w.Close()
+		return 0, err
+	}
+	if err := w.Close(); err != nil {
+		return 0, fmt.Errorf("media: %w", err)
+	}
+	return n, nil
+}
+
+// claim reserves a free name, base or base with a random suffix, by
+// creating an empty object only if none exists.
+func (s *Store) claim(ctx context.Context, base string) (string, error) {
+	for try := range maxTries {
+		key := base
+		if try > 0 {
+			key = withSuffix(base)
+		}
+		err := s.create(ctx, key)
+		if err == nil {
+			return key, nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return "", err
+		}
+	}
+	return "", fmt.Errorf("media: no free name like %q after %d tries: %w", base, maxTries, fs.ErrExist)
+}
+
+// create makes an empty object at key if there is none, atomically. In a
+// local directory it is an exclusive create: fileblob's IfNotExist checks
+// and then renames, which two writers can both pass. The path is the one
+// fileblob uses, since cleaned names need none of its escapes.
+func (s *Store) create(ctx context.Context, key string) error {
+	if s.dir != "" {
+		f, err := os.OpenFile(filepath.Join(s.dir, key), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
+		if err != nil {
+			return fmt.Errorf("media: %w", err)
+		}
+		return f.Close()
+	}
+	err := s.bucket.WriteAll(ctx, key, nil, &blob.WriterOptions{ContentType: "application/octet-stream", IfNotExist: true})
+	if err != nil {
+		if gcerrors.Code(err) == gcerrors.FailedPrecondition {
+			return fmt.Errorf("media: %w: %w", fs.ErrExist, err)
+		}
+		return fmt.Errorf("media: %w", err)
+	}
+	return nil
+}
+
+// release deletes a claim whose upload failed. It runs even if ctx is
+// cancelled, which is the usual reason.
+func (s *Store) release(ctx context.Context, key string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), releaseTimeout)
+	defer cancel()
+	s.bucket.Delete(ctx, key)
+}
+
+// withSuffix adds "_" and seven random lower-case letters and digits to
+// the stem of a cleaned name.
+func withSuffix(name string) string {
+	stem, ext := splitExt(name)
+	return stem + "_" + strings.ToLower(rand.Text()[:7]) + ext
+}
+
+// ctxReader fails reads once its context is done, so that a cancelled
+// upload stops at once rather than when the client stops sending.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (r ctxReader) Read(p []byte) (int, error) {
+	if err := r.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return r.r.Read(p)
+}
