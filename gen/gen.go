@@ -126,7 +126,8 @@ type Config struct {
 	// goes on, such as that it waits for another run on the package.
 	Log func(msg string)
 	// LockTimeout is how long a run waits for another run on the same
-	// output directory to finish (default DefaultLockTimeout).
+	// output directory to finish (default DefaultLockTimeout); a negative
+	// one means not to wait.
 	LockTimeout time.Duration
 }
 

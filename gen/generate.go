@@ -172,8 +172,11 @@ func (r *run) checkDirs(context.Context) error {
 // that was stopped in the middle of one.
 func (r *run) lockOut(ctx context.Context) error {
 	timeout := r.cfg.LockTimeout
-	if timeout == 0 {
+	switch {
+	case timeout == 0:
 		timeout = DefaultLockTimeout
+	case timeout < 0:
+		timeout = 0 // one try
 	}
 	l, err := lockPackage(ctx, r.cfg.OutDir, timeout, r.cfg.Log)
 	if err != nil {

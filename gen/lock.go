@@ -67,8 +67,8 @@ func lockPackage(ctx context.Context, dir string, timeout time.Duration, logf fu
 		}
 		holder := readHolder(f)
 		f.Close()
-		if !waited && logf != nil {
-			logf(fmt.Sprintf("%s: another assetgen run on this package (%s) holds the lock; waiting up to %v", slash(relSlash(file)), holder, timeout))
+		if !waited && logf != nil && timeout > 0 {
+			logf(fmt.Sprintf("%s: another assetgen run on this package (%s) holds the lock; waiting up to %v", relSlash(file), holder, timeout))
 			waited = true
 		}
 		if !time.Now().Before(deadline) {

@@ -204,6 +204,9 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	}
 	var line *progress.Line
 	cfg.LockTimeout = *lockWait
+	if *lockWait == 0 {
+		cfg.LockTimeout = -1 // -lock-timeout 0: do not wait
+	}
 	cfg.Log = func(msg string) {
 		if line != nil {
 			line.Clear()
