@@ -418,7 +418,7 @@ func fsError(file string, err error, intact bool) *Error {
 		case syscall.EDQUOT:
 			fix = "free space within your disk quota and run again"
 		case syscall.EROFS:
-			fix = "the file system is read-only; generate on a writable one"
+			fix = "make the file system writable, or generate elsewhere"
 		case syscall.EACCES, syscall.EPERM:
 			fix = "check the permissions of the file and its directory"
 		}
