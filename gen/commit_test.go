@@ -12,7 +12,9 @@ import (
 // TestFSError checks that a failed write names the file it was for, never
 // the temporary file that stood in for it, with the way out.
 func TestFSError(t *testing.T) {
-	tmp := func(err error) error { return &os.PathError{Op: "open", Path: "web/_assetgen/.assetgen-3860523887", Err: err} }
+	tmp := func(err error) error {
+		return &os.PathError{Op: "open", Path: "web/_assetgen/.assetgen-3860523887", Err: err}
+	}
 	for _, tt := range []struct {
 		name   string
 		err    error
