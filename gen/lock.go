@@ -2,10 +2,13 @@ package gen
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -46,6 +49,11 @@ func lockPackage(ctx context.Context, dir string, timeout time.Duration, logf fu
 	waited := false
 	for {
 		f, err := os.OpenFile(file, os.O_RDWR|os.O_CREATE, 0o644)
+		if errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS) {
+			// No run can write here either, so none needs to wait: a
+			// run over an unchanged tree in a read-only checkout works.
+			return nil, nil
+		}
 		if err != nil {
 			return nil, fsError(file, err, true)
 		}
