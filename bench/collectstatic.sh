@@ -17,7 +17,9 @@
 # scss and less, and Django's own admin static files. Both tools get the
 # same directory: STATICFILES_DIRS for Django, -dir for assetgen, which
 # generates a package around it (-o), with a fresh hash cache for the
-# first run. Both make br and gzip variants; assetgen also makes zstd.
+# first run. Both make br and gzip variants; assetgen also makes zstd, so
+# it runs a second first run with -encodings br,gzip, which makes what
+# WhiteNoise makes. SKIP_DJANGO=1 times assetgen alone.
 #
 # Each cell is wall-clock time and CPU time (user+sys), from bash's time;
 # the ratio column is assetgen over collectstatic.
@@ -78,7 +80,7 @@ collectstatic() {
 (cd "$repo" && go build -o "$work/assetgen" ./cmd/assetgen)
 echo "package assets" >"$work/pkg/doc.go"
 assetgen() {
-	"$work/assetgen" -q -pkg assets -o "$work/pkg" -dir "$work/pkg/static" -cache "$work/cache"
+	"$work/assetgen" -q -pkg assets -o "$work/pkg" -dir "$work/pkg/static" -cache "$work/cache" "$@"
 }
 clean_assetgen() {
 	rm -rf "$work/cache" "$work/pkg/_assetgen" "$work/pkg/assets_gen.go" "$work/pkg/manifest.json"
@@ -102,27 +104,35 @@ median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 declare -A wall cpu
 for ((i = 1; i <= rounds; i++)); do
 	echo "round $i of $rounds" >&2
-	clean_django
-	read -r w c < <(timed collectstatic); wall[django_first]+="$w "; cpu[django_first]+="$c "
-	read -r w c < <(timed collectstatic); wall[django_rerun]+="$w "; cpu[django_rerun]+="$c "
+	if [[ -z ${SKIP_DJANGO:-} ]]; then
+		clean_django
+		read -r w c < <(timed collectstatic); wall[django_first]+="$w "; cpu[django_first]+="$c "
+		read -r w c < <(timed collectstatic); wall[django_rerun]+="$w "; cpu[django_rerun]+="$c "
+	fi
+	wall[django_brgz]=${wall[django_first]:-} cpu[django_brgz]=${cpu[django_first]:-}
+	clean_assetgen
+	read -r w c < <(timed assetgen -encodings br,gzip); wall[assetgen_brgz]+="$w "; cpu[assetgen_brgz]+="$c "
 	clean_assetgen
 	read -r w c < <(timed assetgen); wall[assetgen_first]+="$w "; cpu[assetgen_first]+="$c "
 	read -r w c < <(timed assetgen); wall[assetgen_rerun]+="$w "; cpu[assetgen_rerun]+="$c "
 done
 med() { tr ' ' '\n' <<<"$1" | grep . | median; }
 
-collected=$(find "$work/collected" -type f | wc -l)
+collected=$(find "$work/collected" -type f 2>/dev/null | wc -l)
 owned=$(find "$work/pkg/_assetgen" -type f | wc -l)
 echo
 echo "$files files, $((bytes / 1024 / 1024)) MB; collectstatic wrote $collected files, assetgen $owned in _assetgen/ plus 3"
 echo
 echo "| run | collectstatic wall | assetgen wall | ratio | collectstatic CPU | assetgen CPU | ratio |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
-for run in first rerun; do
-	dw=$(med "${wall[django_$run]}") aw=$(med "${wall[assetgen_$run]}")
-	dc=$(med "${cpu[django_$run]}") ac=$(med "${cpu[assetgen_$run]}")
-	label="first run"
-	[[ $run == rerun ]] && label="unchanged re-run"
+for run in first brgz rerun; do
+	dw=$(med "${wall[django_$run]:-0}") aw=$(med "${wall[assetgen_$run]}")
+	dc=$(med "${cpu[django_$run]:-0}") ac=$(med "${cpu[assetgen_$run]}")
+	case $run in
+	first) label="first run" ;;
+	brgz) label="first run, assetgen -encodings br,gzip" ;;
+	rerun) label="unchanged re-run" ;;
+	esac
 	awk -v l="$label" -v dw="$dw" -v aw="$aw" -v dc="$dc" -v ac="$ac" \
-		'BEGIN {printf "| %s | %.2f s | %.3f s | 1/%.0f | %.2f s | %.3f s | 1/%.0f |\n", l, dw, aw, dw/aw, dc, ac, dc/(ac > 0 ? ac : 0.001)}'
+		'BEGIN {printf "| %s | %.2f s | %.3f s | 1/%.1f | %.2f s | %.3f s | 1/%.1f |\n", l, dw, aw, dw/aw, dc, ac, dc/(ac > 0 ? ac : 0.001)}'
 done
