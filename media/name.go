@@ -92,7 +92,10 @@ func splitExt(name string) (stem, ext string) {
 	}
 	stem, ext = name[:i], strings.ToLower(name[i:])
 	if ext == ".attrs" || ext == ".tmp" {
-		return stem + "_" + ext[1:], ""
+		// "a.B.TMP" becomes "a.B_tmp", whose own extension, ".B_tmp",
+		// is split (and lower-cased) as any other, so that cleaning
+		// twice gives what cleaning once did.
+		return splitExt(stem + "_" + ext[1:])
 	}
 	return stem, ext
 }
