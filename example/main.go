@@ -19,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"time"
 
 	_ "gocloud.dev/blob/s3blob" // -media s3://...
 
@@ -70,5 +71,27 @@ func main() {
 		log.Fatal(err)
 	}
 	log.Printf("serving on http://%s/", *addr)
-	log.Fatal(http.ListenAndServe(*addr, newMux(store)))
+	log.Fatal(newServer(*addr, newMux(store)).ListenAndServe())
+}
+
+// newServer returns a server with the timeouts a server on the internet
+// needs: http.ListenAndServe sets none, so a client that sends its headers
+// a byte at a time (slowloris) holds a connection and a goroutine for ever.
+//
+// WriteTimeout bounds a whole response, from the end of the request's
+// headers to its last byte, so it must exceed the time the slowest client
+// you mean to serve takes to download your largest asset: two minutes is
+// 15 MB at 1 Mbit/s. A site that serves larger files should lengthen it, or
+// move such files' deadline per request with
+// http.NewResponseController(w).SetWriteDeadline, rather than cut off
+// downloads that are merely slow.
+func newServer(addr string, h http.Handler) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,  // the request line and headers
+		ReadTimeout:       30 * time.Second, // the whole request, body included
+		WriteTimeout:      2 * time.Minute,  // the whole response; see above
+		IdleTimeout:       2 * time.Minute,  // a keep-alive connection between requests
+	}
 }

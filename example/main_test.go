@@ -2,10 +2,13 @@ package main
 
 import (
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/assetgen/assetgen/media"
 )
@@ -63,4 +66,38 @@ func get(t *testing.T, url string, code int) string {
 		t.Errorf("GET %s: %d, want %d", url, resp.StatusCode, code)
 	}
 	return string(b)
+}
+
+// TestSlowHeaders opens a connection and sends half a request line, as a
+// slowloris client does: the server sets every timeout, and closes the
+// connection once ReadHeaderTimeout passes (shortened here) instead of
+// holding it open.
+func TestSlowHeaders(t *testing.T) {
+	srv := newServer("127.0.0.1:0", newMux(testStore(t)))
+	if srv.ReadHeaderTimeout == 0 || srv.ReadTimeout == 0 || srv.WriteTimeout == 0 || srv.IdleTimeout == 0 {
+		t.Fatalf("a timeout is unset: %+v", srv)
+	}
+	srv.ReadHeaderTimeout = 50 * time.Millisecond
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	defer srv.Close()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	c.SetReadDeadline(time.Now().Add(time.Minute)) // a bound on the test, not a measurement
+	b, err := io.ReadAll(c)
+	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		t.Fatalf("connection still open after a minute of half-sent headers")
+	}
+	if len(b) > 0 && !strings.HasPrefix(string(b), "HTTP/1.1 408") {
+		t.Errorf("answered %q", b)
+	}
 }

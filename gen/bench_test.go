@@ -77,6 +77,9 @@ func benchTree(b *testing.B) (pkgDir string, total int64) {
 }
 
 func TestMain(m *testing.M) {
+	if os.Getenv("ASSETGEN_FAULT_CHILD") != "" {
+		faultChild() // TestKill's generator, killed midway
+	}
 	code := m.Run()
 	if benchDir != "" {
 		os.RemoveAll(benchDir)

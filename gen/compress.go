@@ -361,8 +361,7 @@ func (r *run) previousEncodings() map[reuseKey][]variant {
 		}
 		var vs []variant
 		for _, enc := range e.Encodings {
-			fi, err := os.Stat(filepath.Join(r.cfg.OutDir, filepath.FromSlash(enc.Name)))
-			if err != nil || fi.Size() != enc.Size || !strings.HasPrefix(enc.Name, OwnedDir+"/") {
+			if !strings.HasPrefix(enc.Name, OwnedDir+"/") || !r.copyIntact(filepath.Join(r.cfg.OutDir, filepath.FromSlash(enc.Name))) {
 				vs = nil
 				break
 			}
@@ -373,18 +372,4 @@ func (r *run) previousEncodings() map[reuseKey][]variant {
 		}
 	}
 	return out
-}
-
-// placeTemp renames a streamed variant into place, or drops it when a
-// file of that name (named by content) is already there.
-func (r *run) placeTemp(o output) error {
-	file := filepath.Join(r.cfg.OutDir, filepath.FromSlash(o.name))
-	if _, err := os.Stat(file); err == nil {
-		return os.Remove(o.tmp)
-	}
-	if err := os.Rename(o.tmp, file); err != nil {
-		return err
-	}
-	r.res.Copied++
-	return nil
 }

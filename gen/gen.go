@@ -4,13 +4,15 @@
 //
 // Generate runs a short pipeline over an in-memory set of assets:
 //
+//	lock    wait for any other run on the package; finish a stopped one's commit
 //	find    walk the directories; first match wins, the rest are shadowed
 //	check   reject names that cannot be embedded or that collide
 //	hash    read each file once: SHA-256 gives its name, SRI string and ETag
 //	name    Go identifiers and fingerprinted names
 //	place   embed in place when possible, else copy into the owned directory
 //	emit    render the Go file and manifest.json in memory
-//	write   write beside the old output, swap in by rename, remove stale files
+//	write   copies beside the old ones, then the Go file, manifest and dev
+//	        file through one journal; remove what the Go file does not embed
 //
 // Every stage is a function over the set, so the command line tool and
 // development mode run the same code. The package never exits, prints,
@@ -122,6 +124,13 @@ type Config struct {
 	// each, from one goroutine at a time, never after Generate returns.
 	// It must not block: the caller decides what to show and when.
 	Progress func(Progress)
+	// Log, if set, receives messages a user should see while the run
+	// goes on, such as that it waits for another run on the package.
+	Log func(msg string)
+	// LockTimeout is how long a run waits for another run on the same
+	// output directory to finish (default DefaultLockTimeout); a negative
+	// one means not to wait.
+	LockTimeout time.Duration
 }
 
 // Progress is how far one phase of a run has got.

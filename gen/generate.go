@@ -68,20 +68,50 @@ type run struct {
 
 	tempMu sync.Mutex
 	temps  []string // streamed variants not yet renamed into place
+
+	lock  *packageLock // held from lockOut to the end of the run
+	cache *cache       // the hash cache, opened on first use
+	hooks *hooks       // for tests; nil otherwise
+}
+
+// hooks let tests stop or fail a run at a chosen point.
+type hooks struct {
+	// step is called before each change a run makes to the package's
+	// files: op is "create", "write", "rename" or "remove", file the file
+	// changed (never a temporary name). An error fails the change as the
+	// system would.
+	step func(op, file string) error
+	// locked is called once the run holds the package's lock.
+	locked func()
 }
 
 // Generate writes the package that cfg describes. On any error it leaves the
 // previous output as it was. Problems with the input come back as an
 // ErrorList of *Error, sorted, all of them at once where the stage allows.
+//
+// Runs on one package take turns (see lockPackage), and whatever stops a
+// run, the package it leaves builds and the next run completes or undoes
+// its changes (see write).
 func Generate(ctx context.Context, cfg Config) (*Result, error) {
+	return generate(ctx, cfg, nil)
+}
+
+func generate(ctx context.Context, cfg Config, h *hooks) (*Result, error) {
 	start := time.Now()
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return nil, err
 	}
-	r := &run{cfg: cfg, start: start}
+	r := &run{cfg: cfg, start: start, hooks: h}
+	defer func() {
+		if r.cache != nil {
+			r.cache.save()
+		}
+		r.lock.unlock()
+	}()
 	stages := []func(context.Context) error{
 		r.checkDirs,
+		r.lockOut,
 		r.find,
 		r.checkNames,
 		r.place,
@@ -101,7 +131,7 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 		}
 		// After find: an unchanged tree whose outputs are as the last run
 		// left them needs nothing more (see unchanged).
-		if i == 1 && r.unchanged() {
+		if i == 2 && r.unchanged() {
 			break
 		}
 	}
@@ -136,6 +166,35 @@ func (r *run) checkDirs(context.Context) error {
 		}
 	}
 	return errs.err()
+}
+
+// lockOut takes the package's lock, then finishes the commit of a run
+// that was stopped in the middle of one.
+func (r *run) lockOut(ctx context.Context) error {
+	timeout := r.cfg.LockTimeout
+	switch {
+	case timeout == 0:
+		timeout = DefaultLockTimeout
+	case timeout < 0:
+		timeout = 0 // one try
+	}
+	l, err := lockPackage(ctx, r.cfg.OutDir, timeout, r.cfg.Log)
+	if err != nil {
+		return err
+	}
+	r.lock = l
+	if r.hooks != nil && r.hooks.locked != nil {
+		r.hooks.locked()
+	}
+	return r.finishJournal()
+}
+
+// hashCache returns the run's hash cache, opening it on first use.
+func (r *run) hashCache() *cache {
+	if r.cache == nil {
+		r.cache = openCache(r.cfg.CacheDir, r.outAbs, r.start)
+	}
+	return r.cache
 }
 
 // dirError is the error for a source directory that cannot be used.

@@ -20,8 +20,7 @@ import (
 // content type where the extension does not. Files whose size, times and
 // identity match the cache are not read at all.
 func (r *run) hash(ctx context.Context) error {
-	c := openCache(r.cfg.CacheDir, r.outAbs, r.start)
-	defer c.save()
+	c := r.hashCache()
 
 	errs := make([]error, len(r.assets))
 	var total int64

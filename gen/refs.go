@@ -56,12 +56,23 @@ func (r *run) findRefs(ctx context.Context) error {
 			}
 			continue
 		}
+		// A sheet may repeat one URL a million times: resolve each
+		// distinct one once, and size the list once.
+		resolved := map[refKey]resolution{}
+		a.refs = make([]ref, 0, len(found))
 		for _, f := range found {
-			p, suffix, local := rewrite.Classify(lang, f.Kind, f.URL)
-			if !local {
+			res, seen := resolved[refKey{f.Kind, f.URL}]
+			if !seen {
+				res.path, res.suffix, res.local = rewrite.Classify(lang, f.Kind, f.URL)
+				if res.local {
+					res.logical, res.ok = rewrite.Resolve(a.logical, res.path, mount)
+				}
+				resolved[refKey{f.Kind, f.URL}] = res
+			}
+			p, suffix, logical, ok := res.path, res.suffix, res.logical, res.ok
+			if !res.local {
 				continue
 			}
-			logical, ok := rewrite.Resolve(a.logical, p, mount)
 			target := byLogical[logical]
 			if !ok || target == nil {
 				if by := allowedBy(allow, r.cfg.AllowMissing, p, logical); by != "" {
@@ -75,6 +86,17 @@ func (r *run) findRefs(ctx context.Context) error {
 		}
 	}
 	return errs.err()
+}
+
+// refKey and resolution memoize Classify and Resolve within one file.
+type refKey struct {
+	kind rewrite.Kind
+	url  string
+}
+
+type resolution struct {
+	path, suffix, logical string
+	local, ok             bool
 }
 
 // allowedBy names what lets a reference to no asset through: the file's
@@ -231,21 +253,31 @@ func (r *run) applyRefs(a *asset, use func(*asset) bool) []byte {
 
 // applyRefsLog is applyRefs that also says what it changed, for -v.
 func (r *run) applyRefsLog(a *asset, use func(*asset) bool) ([]byte, []string) {
-	var refs []rewrite.Ref
-	var repl, lines []string
-	for _, f := range a.refs {
+	type key struct {
+		target *asset
+		suffix string
+	}
+	urls := map[key]string{} // one string for each repeated URL
+	var lines []string
+	used := false
+	out := rewrite.ApplyFunc(a.data, len(a.refs), func(i int) (*rewrite.Ref, string) {
+		f := &a.refs[i]
 		if !use(f.target) {
-			continue
+			return nil, ""
 		}
-		u := rewrite.Relative(a.logical, f.target.hashed) + f.suffix
-		refs = append(refs, f.Ref)
-		repl = append(repl, u)
+		used = true
+		u, ok := urls[key{f.target, f.suffix}]
+		if !ok {
+			u = rewrite.Relative(a.logical, f.target.hashed) + f.suffix
+			urls[key{f.target, f.suffix}] = u
+		}
 		if u != f.URL {
 			lines = append(lines, fmt.Sprintf("%d:%d %s -> %s", f.Line, f.Col, f.URL, rewrite.AsWritten(f.Ref, u)))
 		}
-	}
-	if len(refs) == 0 {
+		return &f.Ref, u
+	})
+	if !used {
 		return a.data, nil
 	}
-	return rewrite.Apply(a.data, refs, repl), lines
+	return out, lines
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/assetgen/assetgen/gen/internal/emit"
@@ -58,7 +59,7 @@ func (r *run) treeKey(recording bool) (key [sha256.Size]byte, racyFiles []racyFi
 	}
 	str(generatorID())
 	cfg := r.cfg
-	cfg.Progress = nil // a func prints as its address, which differs per process
+	cfg.Progress, cfg.Log = nil, nil // a func prints as its address, which differs per process
 	str(fmt.Sprintf("%#v", cfg))
 	for _, a := range r.assets {
 		str(a.logical)
@@ -160,7 +161,7 @@ func (r *run) unchanged() bool {
 	if root, _ := moduleOf(r.outAbs); root != "" {
 		names = append(names, emit.DevFileName(r.cfg.FileName))
 	}
-	if !r.outputsCurrent(outKey, names) || !r.ownedPresent() {
+	if !r.outputsCurrent(outKey, names) || !r.ownedIntact() {
 		return false
 	}
 	r.res.Bytes = int64(binary.LittleEndian.Uint64(b[2*sha256.Size:]))
@@ -188,12 +189,22 @@ func (r *run) unchanged() bool {
 	return true
 }
 
-// ownedPresent reports whether every file the owned directory's record
-// lists is still there.
-func (r *run) ownedPresent() bool {
+// ownedIntact reports whether every file the owned directory's record
+// lists holds what its name promises (the hash cache vouches for those
+// unchanged since they were read), and no stopped run left temporary
+// files for garbage collection to remove.
+func (r *run) ownedIntact() bool {
 	dir := filepath.Join(r.cfg.OutDir, OwnedDir)
+	for _, d := range []string{r.cfg.OutDir, dir} {
+		entries, _ := os.ReadDir(d)
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), tempPrefix) || e.Name() == journalName {
+				return false
+			}
+		}
+	}
 	for _, n := range readRecord(dir) {
-		if _, err := os.Stat(filepath.Join(dir, n)); err != nil {
+		if !r.copyIntact(filepath.Join(dir, n)) {
 			return false
 		}
 	}

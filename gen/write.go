@@ -242,12 +242,16 @@ func (r *run) pkg() *emit.Package {
 			name = ""
 		}
 		var refs []string
+		seen := map[*asset]bool{}
 		for _, f := range a.refs {
-			refs = append(refs, f.target.logical)
+			if !seen[f.target] {
+				seen[f.target] = true
+				refs = append(refs, f.target.logical)
+			}
 		}
 		slices.Sort(refs)
 		p.Assets = append(p.Assets, emit.Asset{
-			Refs:        slices.Compact(refs),
+			Refs:        refs,
 			Immutable:   a.prehashed,
 			Encodings:   encs,
 			Ident:       a.ident,
@@ -337,104 +341,15 @@ func generatedByUs(name string, data []byte) bool {
 	return err == nil && val == emit.Generator
 }
 
-// write puts the owned files in place first (new names only, so the old
-// package keeps compiling), then the Go file and manifest, each by rename,
-// then removes owned files of earlier runs that are no longer used.
-func (r *run) write(ctx context.Context, owned, outs []output) error {
-	ownedDir := filepath.Join(r.cfg.OutDir, OwnedDir)
-	prev := readRecord(ownedDir)
-	if len(owned) > 0 || len(prev) > 0 {
-		if err := os.MkdirAll(ownedDir, 0o755); err != nil {
-			return err
-		}
-	}
-	for _, o := range owned {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if o.tmp != "" {
-			if err := r.placeTemp(o); err != nil {
-				return err
-			}
-			continue
-		}
-		if o.data == nil {
-			continue // a variant reused from the previous run, checked in place
-		}
-		file := filepath.Join(r.cfg.OutDir, filepath.FromSlash(o.name))
-		if fi, err := os.Stat(file); err == nil && fi.Size() == int64(len(o.data)) {
-			continue // named by content: same name, same bytes
-		}
-		if err := writeFileAtomic(file, o.data); err != nil {
-			return err
-		}
-		r.res.Copied++
-	}
-	var names []string
-	for _, o := range owned {
-		names = append(names, path.Base(o.name))
-	}
-	if len(owned) > 0 || len(prev) > 0 {
-		if err := writeIfChanged(filepath.Join(ownedDir, recordName), []byte(strings.Join(append(names, ""), "\n"))); err != nil {
-			return err
-		}
-	}
-	for _, o := range outs {
-		file := filepath.Join(r.cfg.OutDir, o.name)
-		if o.old != nil && bytes.Equal(o.old, o.data) {
-			continue // unchanged: touch nothing, keep build caches warm
-		}
-		if err := writeFileAtomic(file, o.data); err != nil {
-			return err
-		}
-		r.res.Written = append(r.res.Written, slash(file))
-	}
-	keep := map[string]bool{}
-	for _, n := range names {
-		keep[n] = true
-	}
-	for _, n := range prev {
-		if !keep[n] && path.Base(n) == n && n != recordName {
-			_ = os.Remove(filepath.Join(ownedDir, n))
-		}
-	}
-	if len(owned) == 0 && len(prev) > 0 {
-		_ = os.Remove(filepath.Join(ownedDir, recordName))
-		_ = os.Remove(ownedDir) // only if empty: others' files stay
-	}
-	return nil
-}
-
-// readRecord returns the names listed in the owned directory's record.
-func readRecord(ownedDir string) []string {
-	b, err := os.ReadFile(filepath.Join(ownedDir, recordName))
-	if err != nil {
-		return nil
-	}
-	return strings.Fields(string(b))
-}
-
-// writeIfChanged writes data unless the file already holds it.
-func writeIfChanged(file string, data []byte) error {
-	if old, err := os.ReadFile(file); err == nil && bytes.Equal(old, data) {
-		return nil
-	}
-	return writeFileAtomic(file, data)
-}
-
-// writeFileAtomic writes to a temporary file in the same directory and
-// renames it into place, so a reader sees the old file or the new one.
+// writeFileAtomic writes a file of the caches, outside the package, by
+// way of a temporary file renamed into place.
 func writeFileAtomic(file string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(file), ".assetgen-*")
+	tmp, err := os.CreateTemp(filepath.Dir(file), tempPrefix+"*")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp.Name())
 	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
 		tmp.Close()
 		return err
 	}

@@ -404,16 +404,13 @@ func (c *check) missing(r tmplcheck.Ref) string {
 // testdata, and nested modules.
 func (c *check) templateFiles() []string {
 	var files []string
-	seen := map[string]bool{}
-	for _, p := range c.roots {
-		if len(p.GoFiles) == 0 {
+	visited := map[string]bool{}
+	for _, root := range c.rootDirs() {
+		// Sorted, a directory comes after its parent, whose walk has
+		// covered it (./... in a tree of many packages): walk it once.
+		if visited[root] {
 			continue
 		}
-		root := filepath.Dir(p.GoFiles[0])
-		if seen[root] {
-			continue
-		}
-		seen[root] = true
 		filepath.WalkDir(root, func(f string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return nil
@@ -422,6 +419,7 @@ func (c *check) templateFiles() []string {
 				if f != root && skipDir(f, d.Name()) {
 					return filepath.SkipDir
 				}
+				visited[f] = true
 				return nil
 			}
 			if slices.Contains(templateExts, filepath.Ext(f)) {

@@ -170,6 +170,7 @@
 //	-hash-len N         hex digits of the SHA-256 in names, 8 to 64 (default 12)
 //	-cache DIR          hash cache directory (default: assetgen in the user cache directory)
 //	-no-cache           hash every file, use no cache
+//	-lock-timeout D     how long to wait for another run on the same package (default 5m)
 //	-v                  list shadowed files, rewritten references and every file written
 //	-q                  print nothing but errors, and no progress
 //	-version            print the version and exit
@@ -185,6 +186,12 @@
 // levels for source maps and the sources and documents only tools fetch
 // (.map, .ts, .scss, .less, .md, licences). gzip runs first, and content it
 // cannot shrink by 5% is not given to the others.
+//
+// Runs on one package take turns: a run that finds another at work on the
+// same -o directory says so on standard error and waits for it, up to
+// -lock-timeout, then fails naming it. Whatever stops a run (a kill, a
+// full disk), the package it leaves builds, and the next run finishes or
+// undoes its changes; see the README's Safety section.
 //
 // Exit status is 0 on success, 1 for bad input (a missing directory, a name
 // collision...), 2 for bad usage.

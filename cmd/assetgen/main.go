@@ -144,10 +144,11 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		compOnly  = fs.Bool("compressed-only", false, "embed only the compressed variants of files that have a gzip one")
 		cacheDir  = fs.String("cache", "", "hash cache `directory` (default assetgen in the user cache directory)")
 		noCache   = fs.Bool("no-cache", false, "hash every file; use no cache")
+		lockWait  = fs.Duration("lock-timeout", gen.DefaultLockTimeout, "how long to wait for another run on the same package")
 		verbose   = fs.Bool("v", false, "list shadowed files, rewritten references, unchecked template calls and files written")
 		quiet     = fs.Bool("q", false, "print nothing but errors")
 		version   = fs.Bool("version", false, "print the version and exit")
-		synopsis  = "assetgen [flags]\n       assetgen find [-first] [-dir DIR]... PATH\n       assetgen check [-unused] [-templates GLOB]... [packages]"
+		synopsis  = "assetgen [flags]\n       assetgen find [-first] [-dir DIR]... PATH\n       assetgen check [-unused] [-templates GLOB]... [packages]\n       assetgen help [find|check]"
 		printHelp = usage(fs, stderr, synopsis)
 	)
 	c.register(fs)
@@ -202,6 +203,16 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		return exitUsage
 	}
 	var line *progress.Line
+	cfg.LockTimeout = *lockWait
+	if *lockWait == 0 {
+		cfg.LockTimeout = -1 // -lock-timeout 0: do not wait
+	}
+	cfg.Log = func(msg string) {
+		if line != nil {
+			line.Clear()
+		}
+		fmt.Fprintf(stderr, "assetgen: %s\n", msg)
+	}
 	if !*quiet {
 		line = progress.NewLine(stderr, progress.IsTerminal(stderr), time.Now)
 		cfg.Progress = func(p gen.Progress) {

@@ -1,7 +1,7 @@
 package rewrite
 
 import (
-	"strings"
+	"bytes"
 	"unicode/utf8"
 )
 
@@ -29,23 +29,38 @@ import (
 //     and "*" percent-encoded, as the URL ends at white space and a "*/"
 //     would end the comment.
 func Apply(src []byte, refs []Ref, repl []string) []byte {
-	if len(refs) != len(repl) || !validRefs(refs, len(src)) {
+	if len(refs) != len(repl) {
 		return append([]byte(nil), src...)
 	}
-	var b strings.Builder
+	return ApplyFunc(src, len(refs), func(i int) (*Ref, string) { return &refs[i], repl[i] })
+}
+
+// ApplyFunc is Apply over n references that ref returns, once each and
+// in order, with their replacements; a nil *Ref skips one. It lets a
+// caller whose references live in its own structures rewrite a file
+// without first copying millions of them into slices.
+func ApplyFunc(src []byte, n int, ref func(i int) (*Ref, string)) []byte {
+	var b bytes.Buffer // its bytes are the result: no copy of a large file at the end
 	b.Grow(len(src))
 	last := 0
-	for i, r := range refs {
+	for i := range n {
+		r, url := ref(i)
+		if r == nil {
+			continue
+		}
+		if r.Start < last || r.End < r.Start || r.End > len(src) {
+			return append([]byte(nil), src...) // not as Find returns them: do not guess
+		}
 		b.Write(src[last:r.Start])
-		if repl[i] == r.URL {
+		if url == r.URL {
 			b.Write(src[r.Start:r.End])
 		} else {
-			encode(&b, r, repl[i])
+			encode(&b, *r, url)
 		}
 		last = r.End
 	}
 	b.Write(src[last:])
-	return []byte(b.String())
+	return b.Bytes()
 }
 
 // validRefs reports whether refs are sorted, non-overlapping ranges of a
@@ -62,7 +77,7 @@ func validRefs(refs []Ref, n int) bool {
 }
 
 // encode writes url escaped for the place of r, as Apply says.
-func encode(b *strings.Builder, r Ref, url string) {
+func encode(b *bytes.Buffer, r Ref, url string) {
 	switch {
 	case r.Kind == KindSourceMap:
 		encodeComment(b, url)
@@ -114,7 +129,7 @@ func needsQuotesCSS(url string) bool {
 }
 
 // encodeCSSString writes s as the inside of a CSS string quoted with q.
-func encodeCSSString(b *strings.Builder, s string, q byte) {
+func encodeCSSString(b *bytes.Buffer, s string, q byte) {
 	const hex = "0123456789abcdef"
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
@@ -139,7 +154,7 @@ func encodeCSSString(b *strings.Builder, s string, q byte) {
 
 // encodeJSString writes s as the inside of a JavaScript string quoted with
 // q.
-func encodeJSString(b *strings.Builder, s string, q byte) {
+func encodeJSString(b *bytes.Buffer, s string, q byte) {
 	const hex = "0123456789abcdef"
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -177,7 +192,7 @@ func encodeJSString(b *strings.Builder, s string, q byte) {
 }
 
 // encodeComment writes url for a sourceMappingURL comment.
-func encodeComment(b *strings.Builder, url string) {
+func encodeComment(b *bytes.Buffer, url string) {
 	const hex = "0123456789ABCDEF"
 	if url == "" {
 		url = "#" // keep the directive well-formed; names no map

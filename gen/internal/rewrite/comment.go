@@ -61,7 +61,7 @@ func (f *finder) sourceMap(start int, body []byte) {
 		j++
 	}
 	if j > i {
-		f.add(start+i, start+j, string(body[i:j]), KindSourceMap, 0)
+		f.add(start+i, start+j, f.text(body[i:j]), KindSourceMap, 0)
 	}
 }
 

@@ -127,7 +127,7 @@ func (f *finder) cssURL(start int, data []byte, kind Kind) {
 		j++
 	}
 	if j > i {
-		f.add(start+i, start+j, cssUnescape(data[i:j]), kind, 0)
+		f.add(start+i, start+j, f.unescaped(data[i:j], cssUnescape), kind, 0)
 	}
 }
 
@@ -147,7 +147,7 @@ func (f *finder) cssString(start int, data []byte, kind Kind) {
 		j = len(data)
 	}
 	if j > i {
-		f.add(start+i, start+j, cssUnescape(data[i:j]), kind, q)
+		f.add(start+i, start+j, f.unescaped(data[i:j], cssUnescape), kind, q)
 	}
 }
 

@@ -358,3 +358,21 @@ func FuzzFindJS(f *testing.F) {
 		checkInvariants(t, JS, src)
 	})
 }
+
+// lineStarts, the oracle for positions, returns the offset of the start of every line of src; a line
+// ends at "\n", "\r\n" or a lone "\r".
+func lineStarts(src []byte) []int {
+	lines := []int{0}
+	for i := 0; i < len(src); i++ {
+		switch src[i] {
+		case '\n':
+			lines = append(lines, i+1)
+		case '\r':
+			if i+1 < len(src) && src[i+1] == '\n' {
+				i++
+			}
+			lines = append(lines, i+1)
+		}
+	}
+	return lines
+}

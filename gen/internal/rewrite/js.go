@@ -333,7 +333,7 @@ func (f *finder) jsString(t jsToken, kind Kind) {
 		return // "" names nothing
 	}
 	q := f.src[t.start]
-	f.add(t.start+1, t.end-1, jsUnescape(f.src[t.start+1:t.end-1]), kind, q)
+	f.add(t.start+1, t.end-1, f.unescaped(f.src[t.start+1:t.end-1], jsUnescape), kind, q)
 }
 
 // jsUnescape decodes the escapes of a string literal (ECMAScript 2024
