@@ -118,7 +118,8 @@ for ((i = 1; i <= rounds; i++)); do
 done
 med() { tr ' ' '\n' <<<"$1" | grep . | median; }
 
-collected=$(find "$work/collected" -type f 2>/dev/null | wc -l)
+collected=0 # none with SKIP_DJANGO, when find would fail the pipeline
+[[ -d $work/collected ]] && collected=$(find "$work/collected" -type f | wc -l)
 owned=$(find "$work/pkg/_assetgen" -type f | wc -l)
 echo
 echo "$files files, $((bytes / 1024 / 1024)) MB; collectstatic wrote $collected files, assetgen $owned in _assetgen/ plus 3"
@@ -134,5 +135,8 @@ for run in first brgz rerun; do
 	rerun) label="unchanged re-run" ;;
 	esac
 	awk -v l="$label" -v dw="$dw" -v aw="$aw" -v dc="$dc" -v ac="$ac" \
-		'BEGIN {printf "| %s | %.2f s | %.3f s | 1/%.1f | %.2f s | %.3f s | 1/%.1f |\n", l, dw, aw, dw/aw, dc, ac, dc/(ac > 0 ? ac : 0.001)}'
+		'BEGIN {
+			if (dw == 0) { printf "| %s | | %.3f s | | | %.3f s | |\n", l, aw, ac; exit }
+			printf "| %s | %.2f s | %.3f s | 1/%.1f | %.2f s | %.3f s | 1/%.1f |\n", l, dw, aw, dw/aw, dc, ac, dc/(ac > 0 ? ac : 0.001)
+		}'
 done
