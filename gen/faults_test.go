@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"go/parser"
 	"go/token"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -89,30 +88,6 @@ func setTree(t *testing.T, pkgDir string, g int) {
 			t.Fatal(err)
 		}
 	}
-}
-
-// copyDir copies a module, for a fresh start at each fault.
-func copyDir(t *testing.T, src string) string {
-	t.Helper()
-	dst := t.TempDir()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
 }
 
 // generateOK runs the generator on pkgDir and fails the test on error or
@@ -300,7 +275,7 @@ func (s step) class() string {
 // the module at pkgDir.
 func runSteps(t *testing.T, pkgDir string, g int) []step {
 	t.Helper()
-	dir := filepath.Join(copyDir(t, filepath.Dir(pkgDir)), "assets")
+	dir := filepath.Join(testenv.CopyDir(t, filepath.Dir(pkgDir)), "assets")
 	setTree(t, dir, g)
 	var steps []step
 	_, err := gen.GenerateHooked(context.Background(), faultConfig(dir), func(op, file string) error {
@@ -379,7 +354,7 @@ func TestKill(t *testing.T) {
 	builds := map[string]bool{"create copy": true, "rename assets_gen.go": true, "rename manifest.json": true, "remove copy": true}
 	for _, at := range points {
 		label := fmt.Sprintf("killed before step %d (%s %s)", at, steps[at].op, steps[at].file)
-		mod := copyDir(t, filepath.Dir(base))
+		mod := testenv.CopyDir(t, filepath.Dir(base))
 		dir := filepath.Join(mod, "assets")
 		setTree(t, dir, 2)
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
@@ -421,7 +396,7 @@ func TestDiskFull(t *testing.T) {
 	}
 	for _, at := range stopPoints(writes) {
 		label := fmt.Sprintf("ENOSPC at write %d (%s)", at, writes[at].file)
-		dir := filepath.Join(copyDir(t, filepath.Dir(base)), "assets")
+		dir := filepath.Join(testenv.CopyDir(t, filepath.Dir(base)), "assets")
 		setTree(t, dir, 2)
 		n := 0
 		_, err := gen.GenerateHooked(context.Background(), faultConfig(dir), func(op, file string) error {

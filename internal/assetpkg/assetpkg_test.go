@@ -16,31 +16,6 @@ func examplePackage(t *testing.T) string {
 	return filepath.Join(testenv.RepoRoot(t), "example")
 }
 
-// copyDir copies the example package's directory (files only, recursively)
-// into a temporary one that a test may change.
-func copyDir(t *testing.T, src string) string {
-	t.Helper()
-	dst := t.TempDir()
-	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
-}
-
 func TestLoadExample(t *testing.T) {
 	p, err := Load(examplePackage(t))
 	if err != nil {
@@ -120,7 +95,7 @@ func TestLoadErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := copyDir(t, examplePackage(t))
+			dir := testenv.CopyDir(t, examplePackage(t))
 			tt.change(t, dir)
 			p, err := Load(dir)
 			if tt.load != "" {
