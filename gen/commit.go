@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/assetgen/assetgen/internal/relpath"
 )
 
 // How a run changes the package, so that after a crash, a kill or a full
@@ -112,7 +114,7 @@ func (r *run) writeOwned(ctx context.Context, ownedDir string, owned []output) e
 		if o.data == nil {
 			// A variant reused from the previous run was checked when it
 			// was chosen; it has changed since.
-			return &Error{File: relSlash(file), Msg: "changed while assetgen ran; run it again"}
+			return &Error{File: relpath.Display(file), Msg: "changed while assetgen ran; run it again"}
 		}
 		if err := r.writeFile(file, o.data); err != nil {
 			return err
@@ -432,5 +434,5 @@ func fsError(file string, err error, intact bool) *Error {
 	} else {
 		msg += " — the next run finishes this one's changes"
 	}
-	return &Error{File: relSlash(file), Msg: msg}
+	return &Error{File: relpath.Display(file), Msg: msg}
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/assetgen/assetgen/gen/internal/compress"
 	"github.com/assetgen/assetgen/gen/internal/emit"
 	"github.com/assetgen/assetgen/internal/progress"
+	"github.com/assetgen/assetgen/internal/sri"
 )
 
 // variant is a precompressed form of an asset's final content.
@@ -111,7 +112,7 @@ func (r *run) compress(ctx context.Context) error {
 		if prev == nil {
 			prev = r.previousEncodings()
 		}
-		if vs, ok := prev[reuseKey{sri(a.sum), compress.EffortFor(a.logical)}]; ok {
+		if vs, ok := prev[reuseKey{sri.Of(a.Sum), compress.EffortFor(a.Logical)}]; ok {
 			a.variants = vs
 			continue
 		}
@@ -158,7 +159,7 @@ func (r *run) compress(ctx context.Context) error {
 // asset counts for in the meter; whatever the encoders did not read
 // (passes that gzip's verdict skipped) is added at the end.
 func (r *run) compressOne(a *asset, m *progress.Meter, weight int64) error {
-	opt := compress.Options{Codings: r.cfg.Encodings, Effort: compress.EffortFor(a.logical)}
+	opt := compress.Options{Codings: r.cfg.Encodings, Effort: compress.EffortFor(a.Logical)}
 	counted := &countingMeter{m: m}
 	defer func() { m.Add(0, weight-counted.n.Load()) }()
 	if a.size < streamMin {
@@ -208,15 +209,15 @@ func (r *run) compressOne(a *asset, m *progress.Meter, weight int64) error {
 }
 
 func (r *run) variantName(a *asset, sum []byte, coding string) string {
-	return OwnedDir + "/" + hex.EncodeToString(sum[:16]) + safeExt(a.logical) + "." + coding
+	return OwnedDir + "/" + hex.EncodeToString(sum[:16]) + safeExt(a.Logical) + "." + coding
 }
 
-// openContent returns a large asset's content for reading at will: a.data
+// openContent returns a large asset's content for reading at will: a.Final
 // if a rewrite holds it, else the file, checked against the hashed sum
 // before use and its stat after (done reports a change).
 func (r *run) openContent(a *asset) (io.ReaderAt, func() error, error) {
-	if a.data != nil {
-		return bytes.NewReader(a.data), func() error { return nil }, nil
+	if a.Final != nil {
+		return bytes.NewReader(a.Final), func() error { return nil }, nil
 	}
 	f, err := os.Open(a.src.Path)
 	if err != nil {
@@ -226,7 +227,7 @@ func (r *run) openContent(a *asset) (io.ReaderAt, func() error, error) {
 	if err == nil {
 		var sum [sha256.Size]byte
 		sum, _, _, err = sumReader(f, make([]byte, 64<<10))
-		if err == nil && sum != a.sum {
+		if err == nil && sum != a.Sum {
 			err = errChanged
 		}
 	}

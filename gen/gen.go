@@ -27,6 +27,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/assetgen/assetgen/gen/internal/build"
 	"github.com/assetgen/assetgen/gen/internal/find"
 )
 
@@ -35,7 +36,7 @@ const (
 	DefaultFileName = "assets_gen.go"
 	DefaultManifest = "manifest.json"
 	DefaultPrefix   = "/static/"
-	DefaultHashLen  = 12
+	DefaultHashLen  = build.DefaultHashLen
 	// OwnedDir is the subdirectory of the output directory that assetgen
 	// owns: it holds the files that cannot be embedded where they lie. Its
 	// leading underscore keeps the go command from treating it as a package.
@@ -233,12 +234,7 @@ func Find(cfg Config, p string) ([]Source, error) {
 }
 
 func ignorer(cfg Config) (*find.Ignorer, error) {
-	var pats []string
-	if !cfg.NoDefaultIgnore {
-		pats = append(pats, find.DefaultIgnore...)
-	}
-	pats = append(pats, cfg.Ignore...)
-	ig, err := find.NewIgnorer(pats)
+	ig, err := build.Ignorer(cfg.NoDefaultIgnore, cfg.Ignore)
 	if err != nil {
 		return nil, &Error{Msg: err.Error()}
 	}

@@ -3,7 +3,6 @@ package gen
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/base64"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -18,34 +17,32 @@ import (
 
 	"golang.org/x/mod/module"
 
+	"github.com/assetgen/assetgen/gen/internal/build"
 	"github.com/assetgen/assetgen/gen/internal/emit"
 	"github.com/assetgen/assetgen/gen/internal/find"
 	"github.com/assetgen/assetgen/gen/internal/naming"
+	"github.com/assetgen/assetgen/internal/relpath"
 	"github.com/assetgen/assetgen/runtime"
 )
 
-// asset is one file of the in-memory set that the stages work on.
+// asset is one file of the in-memory set that the stages work on: a node
+// of the build graph (its logical path, content, sum, references and
+// hashed name) and what only generate needs.
 type asset struct {
-	logical  string
+	build.Node
 	src      find.Source
 	abs      string // src.Path made absolute
 	shadowed []find.Source
 
-	sum         [sha256.Size]byte
 	srcSum      [sha256.Size]byte // of the source file, before any rewrite
 	size        int64
 	contentType string
-	data        []byte // content, kept only when it must be copied
 
-	ident  string
-	hashed string
-	name   string // name in the embed.FS
-	copy   bool   // must be written into the owned directory
+	ident string
+	name  string // name in the embed.FS
+	owned bool   // must be written into the owned directory
 
 	variants []variant // precompressed forms, in order of preference
-
-	refs      []ref // references to other assets, in source order
-	prehashed bool  // named by a bundler already: keeps its name, immutable
 
 	rejected bool // already reported as an error
 }
@@ -59,9 +56,9 @@ type run struct {
 	res    Result
 	hashed atomic.Int64 // files read, as opposed to found in the cache
 
-	compressor string        // compressorID, when compressing
-	prehashed  *find.Ignorer // matches Config.Prehashed
-	aliases    []alias       // identifiers from a Vite manifest
+	compressor    string        // compressorID, when compressing
+	prehashedPats *find.Ignorer // matches Config.Prehashed
+	aliases       []alias       // identifiers from a Vite manifest
 
 	realDirs map[string]string // directory → its path with links evaluated
 	modDirs  map[string]bool   // directory → whether it is in another module
@@ -117,9 +114,8 @@ func generate(ctx context.Context, cfg Config, h *hooks) (*Result, error) {
 		r.place,
 		r.hash,
 		r.viteEntries,
-		r.minifyAll,
-		r.findRefs,
-		r.nameAll,
+		r.prepare,
+		r.name,
 		r.checkTemplates,
 		r.compress,
 		r.emitAndWrite,
@@ -225,7 +221,7 @@ func (r *run) find(ctx context.Context) error {
 		if !filepath.IsAbs(abs) {
 			abs = filepath.Join(wd, abs)
 		}
-		r.assets = append(r.assets, &asset{logical: m.Logical, src: m.Winner, shadowed: m.Shadowed, abs: abs})
+		r.assets = append(r.assets, &asset{Node: build.Node{Logical: m.Logical}, src: m.Winner, shadowed: m.Shadowed, abs: abs})
 		if len(m.Shadowed) == 0 {
 			continue
 		}
@@ -293,23 +289,23 @@ func (r *run) checkNames(context.Context) error {
 	if err != nil {
 		return &Error{Msg: "-prehashed: " + err.Error()}
 	}
-	r.prehashed = pre
+	r.prehashedPats = pre
 	byFold := map[string]*asset{}
 	for _, a := range r.assets {
-		if err := module.CheckFilePath(a.logical); err != nil {
+		if err := module.CheckFilePath(a.Logical); err != nil {
 			errs = append(errs, &Error{File: slash(a.src.Path), Msg: fmt.Sprintf("name cannot be embedded or checked out everywhere (%v); rename the file or add it to -ignore", trimCheckErr(err))})
 			continue
 		}
-		fold := strings.ToLower(a.logical)
+		fold := strings.ToLower(a.Logical)
 		if prev, ok := byFold[fold]; ok {
 			a.rejected = true
 			errs = append(errs, &Error{File: slash(a.src.Path), Msg: fmt.Sprintf("differs from %s only in letter case, which breaks checkouts on macOS and Windows; rename one of them", slash(prev.src.Path))})
 			continue
 		}
 		byFold[fold] = a
-		a.prehashed = r.prehashed.Ignored(a.logical)
-		if dotPath(a.logical) {
-			r.res.Warnings = append(r.res.Warnings, fmt.Sprintf("%s: embedded, but the handler never serves a path with a dot segment (%s); serve it yourself from FS(), or leave it out", slash(a.src.Path), a.logical))
+		a.Prehashed = r.prehashedPats.Ignored(a.Logical)
+		if dotPath(a.Logical) {
+			r.res.Warnings = append(r.res.Warnings, fmt.Sprintf("%s: embedded, but the handler never serves a path with a dot segment (%s); serve it yourself from FS(), or leave it out", slash(a.src.Path), a.Logical))
 		}
 	}
 	idErrs, err := r.identify()
@@ -349,7 +345,7 @@ func (r *run) place(context.Context) error {
 		if ok {
 			a.name = rel
 		} else {
-			a.copy = true
+			a.owned = true
 		}
 	}
 	return nil
@@ -410,14 +406,14 @@ func (r *run) identify() (ErrorList, error) {
 	}
 	decls := map[string]string{}
 	for n, p := range declPos {
-		decls[n] = fmt.Sprintf("%s:%d:%d", relSlash(p.Filename), p.Line, p.Column)
+		decls[n] = fmt.Sprintf("%s:%d:%d", relpath.Display(p.Filename), p.Line, p.Column)
 	}
 	var errs ErrorList
 	// The generated file's own top-level names must not be declared by
 	// hand elsewhere in the package, or the package will not compile.
 	for _, n := range append([]string{"embedded", "set"}, emit.Reserved...) {
 		if at, ok := declPos[n]; ok {
-			errs = append(errs, &Error{File: relSlash(at.Filename), Line: at.Line, Col: at.Column, Msg: fmt.Sprintf("%s is also declared by the generated %s; rename this declaration or generate into another package", n, r.cfg.FileName)})
+			errs = append(errs, &Error{File: relpath.Display(at.Filename), Line: at.Line, Col: at.Column, Msg: fmt.Sprintf("%s is also declared by the generated %s; rename this declaration or generate into another package", n, r.cfg.FileName)})
 		}
 	}
 	byIdent := map[string]*asset{}
@@ -425,7 +421,7 @@ func (r *run) identify() (ErrorList, error) {
 		if a.rejected {
 			continue
 		}
-		id := naming.Ident(a.logical)
+		id := naming.Ident(a.Logical)
 		if reserved[id] {
 			id += "File"
 		}
@@ -503,26 +499,11 @@ func within(p, dir string) bool {
 
 func slash(p string) string { return filepath.ToSlash(p) }
 
-// relSlash names a file relative to the working directory when it can.
-func relSlash(p string) string {
-	if wd, err := os.Getwd(); err == nil {
-		if rel, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(rel, "..") {
-			return filepath.ToSlash(rel)
-		}
-	}
-	return filepath.ToSlash(p)
-}
-
 func unwrapPathErr(err error) error {
 	if pe, ok := err.(*os.PathError); ok {
 		return pe.Err
 	}
 	return err
-}
-
-// sri returns the Subresource Integrity string of a SHA-256 sum.
-func sri(sum [sha256.Size]byte) string {
-	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
 }
 
 // checkPrefix validates a URL prefix with the runtime's own rules.

@@ -69,9 +69,9 @@ func (r *run) hash(ctx context.Context) error {
 
 // hashOne fills in an asset's sum, size and content type.
 func (r *run) hashOne(c *cache, a *asset, buf []byte, m *progress.Meter) error {
-	if !a.copy {
+	if !a.owned {
 		if e, ok := c.lookup(a.abs, a.src.Info); ok {
-			a.sum, a.srcSum, a.size, a.contentType = e.Sum, e.Sum, e.Size, e.ContentType
+			a.Sum, a.srcSum, a.size, a.contentType = e.Sum, e.Sum, e.Size, e.ContentType
 			m.Add(0, a.src.Info.Size())
 			return nil
 		}
@@ -84,24 +84,24 @@ func (r *run) hashOne(c *cache, a *asset, buf []byte, m *progress.Meter) error {
 	var head []byte
 	var enc mediatype.UTF8Checker
 	rd := progress.Reader{R: io.TeeReader(f, &enc), M: m} // checked and counted in the same pass
-	if a.copy {
-		if a.data, err = readAll(rd, a.src.Info.Size()); err == nil {
-			a.sum, a.size, head = sha256.Sum256(a.data), int64(len(a.data)), a.data
+	if a.owned {
+		if a.Data, err = readAll(rd, a.src.Info.Size()); err == nil {
+			a.Sum, a.size, head = sha256.Sum256(a.Data), int64(len(a.Data)), a.Data
 		}
 	} else {
-		a.sum, a.size, head, err = sumReader(rd, buf)
+		a.Sum, a.size, head, err = sumReader(rd, buf)
 	}
 	if err != nil {
 		return fmt.Errorf("cannot read: %v", unwrapPathErr(err))
 	}
-	a.srcSum = a.sum
-	a.contentType = mediatype.Of(a.logical, head[:min(len(head), 512)])
+	a.srcSum = a.Sum
+	a.contentType = mediatype.Of(a.Logical, head[:min(len(head), 512)])
 	trusted, err := r.checkEncoding(a, &enc, head)
 	if err != nil {
 		return err
 	}
 	if trusted {
-		c.store(a.abs, a.src.Info, cacheEntry{Sum: a.sum, Size: a.size, ContentType: a.contentType})
+		c.store(a.abs, a.src.Info, cacheEntry{Sum: a.Sum, Size: a.size, ContentType: a.contentType})
 	}
 	r.hashed.Add(1)
 	return nil
@@ -178,4 +178,35 @@ func sumReader(rd io.Reader, buf []byte) (sum [sha256.Size]byte, n int64, head [
 	}
 	h.Sum(sum[:0])
 	return sum, n, head, nil
+}
+
+// load reads an asset's content into a.Data, once, checking it is what
+// was hashed.
+func (r *run) load(a *asset) *Error {
+	b, err := content(a)
+	if err != nil {
+		return &Error{File: slash(a.src.Path), Msg: err.Error()}
+	}
+	a.Data = b
+	return nil
+}
+
+// content returns an asset's content: in memory if it is held (its final
+// form once named), else read from disk (without keeping it) and checked
+// against the hashed sum.
+func content(a *asset) ([]byte, error) {
+	if a.Final != nil {
+		return a.Final, nil
+	}
+	if a.Data != nil {
+		return a.Data, nil
+	}
+	b, err := os.ReadFile(a.src.Path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read: %v", unwrapPathErr(err))
+	}
+	if sha256.Sum256(b) != a.Sum {
+		return nil, fmt.Errorf("changed while assetgen ran; run it again")
+	}
+	return b, nil
 }

@@ -26,11 +26,11 @@ func (r *run) checkTemplates(ctx context.Context) error {
 	}
 	known := make(map[string]bool, len(r.assets))
 	for _, a := range r.assets {
-		known[a.logical] = true
+		known[a.Logical] = true
 	}
 	paths := func(yield func(string) bool) {
 		for _, a := range r.assets {
-			if !yield(a.logical) {
+			if !yield(a.Logical) {
 				return
 			}
 		}

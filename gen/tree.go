@@ -62,7 +62,7 @@ func (r *run) treeKey(recording bool) (key [sha256.Size]byte, racyFiles []racyFi
 	cfg.Progress, cfg.Log = nil, nil // a func prints as its address, which differs per process
 	str(fmt.Sprintf("%#v", cfg))
 	for _, a := range r.assets {
-		str(a.logical)
+		str(a.Logical)
 		str(a.abs)
 		stat(keyOf(a.src.Info))
 		if recording && racy(a.src.Info, r.start) {

@@ -17,9 +17,11 @@ import (
 
 	"golang.org/x/mod/modfile"
 
+	"github.com/assetgen/assetgen/gen/internal/build"
 	"github.com/assetgen/assetgen/gen/internal/compress"
 	"github.com/assetgen/assetgen/gen/internal/emit"
 	"github.com/assetgen/assetgen/gen/internal/naming"
+	"github.com/assetgen/assetgen/internal/sri"
 )
 
 // recordName lists, inside the owned directory, the files assetgen wrote
@@ -140,8 +142,8 @@ func (r *run) devPackage() *emit.DevPackage {
 func (r *run) vitePrehashed() []string {
 	out := slices.Clone(r.cfg.Prehashed)
 	for _, a := range r.assets {
-		if a.prehashed && (r.prehashed == nil || !r.prehashed.Ignored(a.logical)) {
-			out = append(out, globEscape(a.logical))
+		if a.Prehashed && (r.prehashedPats == nil || !r.prehashedPats.Ignored(a.Logical)) {
+			out = append(out, globEscape(a.Logical))
 		}
 	}
 	return out
@@ -179,13 +181,13 @@ func (r *run) ownedFiles() []output {
 	var out []output
 	seen := map[string]bool{}
 	for _, a := range r.assets {
-		if !a.copy {
+		if !a.owned {
 			continue
 		}
-		a.name = OwnedDir + "/" + hex.EncodeToString(a.sum[:16]) + safeExt(a.logical)
+		a.name = OwnedDir + "/" + hex.EncodeToString(a.Sum[:16]) + safeExt(a.Logical)
 		if !seen[a.name] && !r.identityOmitted(a) {
 			seen[a.name] = true
-			out = append(out, output{name: a.name, data: a.data})
+			out = append(out, output{name: a.name, data: a.Final})
 		}
 	}
 	for _, a := range r.assets {
@@ -242,24 +244,24 @@ func (r *run) pkg() *emit.Package {
 			name = ""
 		}
 		var refs []string
-		seen := map[*asset]bool{}
-		for _, f := range a.refs {
-			if !seen[f.target] {
-				seen[f.target] = true
-				refs = append(refs, f.target.logical)
+		seen := map[*build.Node]bool{}
+		for _, f := range a.Refs {
+			if !seen[f.Target] {
+				seen[f.Target] = true
+				refs = append(refs, f.Target.Logical)
 			}
 		}
 		slices.Sort(refs)
 		p.Assets = append(p.Assets, emit.Asset{
 			Refs:        refs,
-			Immutable:   a.prehashed,
+			Immutable:   a.Prehashed,
 			Encodings:   encs,
 			Ident:       a.ident,
-			Path:        a.logical,
-			HashedPath:  a.hashed,
+			Path:        a.Logical,
+			HashedPath:  a.Hashed,
 			Name:        name,
 			Source:      relTo(r.outAbs, a.abs),
-			Integrity:   sri(a.sum),
+			Integrity:   sri.Of(a.Sum),
 			ContentType: a.contentType,
 			Size:        a.size,
 		})
