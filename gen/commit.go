@@ -16,6 +16,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/assetgen/assetgen/gen/internal/cache"
 	"github.com/assetgen/assetgen/internal/relpath"
 )
 
@@ -49,11 +50,6 @@ import (
 // journalName lists the renames of a commit in progress, in the output
 // directory.
 const journalName = ".assetgen.journal"
-
-// tempPrefix starts the name of every temporary file a run writes into
-// the output and owned directories; garbage collection removes those
-// that a killed run left.
-const tempPrefix = ".assetgen-"
 
 // write puts the owned files in place, commits the outputs that changed,
 // and collects garbage; on failure it collects garbage against the Go
@@ -139,7 +135,7 @@ func (r *run) copyIntact(file string) bool {
 	}
 	abs, _ := filepath.Abs(file)
 	c := r.hashCache()
-	if e, ok := c.lookup(abs, fi); ok && bytes.Equal(e.Sum[:16], want) {
+	if e, ok := c.Lookup(abs, fi); ok && bytes.Equal(e.Sum[:16], want) {
 		return true
 	}
 	b, err := os.ReadFile(file)
@@ -150,7 +146,7 @@ func (r *run) copyIntact(file string) bool {
 	if !bytes.Equal(sum[:16], want) {
 		return false
 	}
-	c.store(abs, fi, cacheEntry{Sum: sum, Size: int64(len(b))})
+	c.Store(abs, fi, cache.Entry{Sum: sum, Size: int64(len(b))})
 	return true
 }
 
@@ -209,7 +205,7 @@ func (r *run) finishJournal() error {
 	lines := strings.Fields(string(b))
 	for i := 0; i+1 < len(lines); i += 2 {
 		tmp, dst := lines[i], lines[i+1]
-		if !strings.HasPrefix(tmp, tempPrefix) || filepath.Base(dst) != dst || filepath.Base(tmp) != tmp {
+		if !strings.HasPrefix(tmp, cache.TempPrefix) || filepath.Base(dst) != dst || filepath.Base(tmp) != tmp {
 			continue // not one of ours: never rename it
 		}
 		from, to := filepath.Join(r.cfg.OutDir, tmp), filepath.Join(r.cfg.OutDir, dst)
@@ -305,7 +301,7 @@ func (r *run) embedded() map[string]bool {
 func (r *run) removeStrayTemps(dir string) {
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
-		n, ok := strings.CutPrefix(e.Name(), tempPrefix)
+		n, ok := strings.CutPrefix(e.Name(), cache.TempPrefix)
 		if !ok || !e.Type().IsRegular() {
 			continue
 		}
@@ -362,7 +358,7 @@ func (r *run) writeTemp(file string, data []byte, sync bool) (string, error) {
 	if err := r.step("create", file); err != nil {
 		return "", fsError(file, err, true)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(file), tempPrefix+"*")
+	tmp, err := os.CreateTemp(filepath.Dir(file), cache.TempPrefix+"*")
 	if err != nil {
 		return "", fsError(file, err, true)
 	}

@@ -19,6 +19,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/assetgen/assetgen/gen/internal/cache"
 	"github.com/assetgen/assetgen/gen/internal/compress"
 	"github.com/assetgen/assetgen/gen/internal/emit"
 	"github.com/assetgen/assetgen/internal/progress"
@@ -243,7 +244,7 @@ func (r *run) openContent(a *asset) (io.ReaderAt, func() error, error) {
 		closed = true
 		after, err := f.Stat()
 		f.Close()
-		if err != nil || keyOf(after) != keyOf(fi) {
+		if err != nil || cache.KeyOf(after) != cache.KeyOf(fi) {
 			return errChanged
 		}
 		return nil

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/mod/module"
 
 	"github.com/assetgen/assetgen/gen/internal/build"
+	"github.com/assetgen/assetgen/gen/internal/cache"
 	"github.com/assetgen/assetgen/gen/internal/emit"
 	"github.com/assetgen/assetgen/gen/internal/find"
 	"github.com/assetgen/assetgen/gen/internal/naming"
@@ -66,9 +67,9 @@ type run struct {
 	tempMu sync.Mutex
 	temps  []string // streamed variants not yet renamed into place
 
-	lock  *packageLock // held from lockOut to the end of the run
-	cache *cache       // the hash cache, opened on first use
-	hooks *hooks       // for tests; nil otherwise
+	lock  *packageLock  // held from lockOut to the end of the run
+	cache *cache.Hashes // the hash cache, opened on first use
+	hooks *hooks        // for tests; nil otherwise
 }
 
 // hooks let tests stop or fail a run at a chosen point.
@@ -102,7 +103,7 @@ func generate(ctx context.Context, cfg Config, h *hooks) (*Result, error) {
 	r := &run{cfg: cfg, start: start, hooks: h}
 	defer func() {
 		if r.cache != nil {
-			r.cache.save()
+			r.cache.Save()
 		}
 		r.lock.unlock()
 	}()
@@ -186,9 +187,9 @@ func (r *run) lockOut(ctx context.Context) error {
 }
 
 // hashCache returns the run's hash cache, opening it on first use.
-func (r *run) hashCache() *cache {
+func (r *run) hashCache() *cache.Hashes {
 	if r.cache == nil {
-		r.cache = openCache(r.cfg.CacheDir, r.outAbs, r.start)
+		r.cache = cache.OpenHashes(r.cfg.CacheDir, r.outAbs, r.start)
 	}
 	return r.cache
 }

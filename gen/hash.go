@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/assetgen/assetgen/gen/internal/cache"
 	"github.com/assetgen/assetgen/gen/internal/mediatype"
 	"github.com/assetgen/assetgen/internal/progress"
 )
@@ -68,9 +69,9 @@ func (r *run) hash(ctx context.Context) error {
 }
 
 // hashOne fills in an asset's sum, size and content type.
-func (r *run) hashOne(c *cache, a *asset, buf []byte, m *progress.Meter) error {
+func (r *run) hashOne(c *cache.Hashes, a *asset, buf []byte, m *progress.Meter) error {
 	if !a.owned {
-		if e, ok := c.lookup(a.abs, a.src.Info); ok {
+		if e, ok := c.Lookup(a.abs, a.src.Info); ok {
 			a.Sum, a.srcSum, a.size, a.contentType = e.Sum, e.Sum, e.Size, e.ContentType
 			m.Add(0, a.src.Info.Size())
 			return nil
@@ -101,7 +102,7 @@ func (r *run) hashOne(c *cache, a *asset, buf []byte, m *progress.Meter) error {
 		return err
 	}
 	if trusted {
-		c.store(a.abs, a.src.Info, cacheEntry{Sum: a.Sum, Size: a.size, ContentType: a.contentType})
+		c.Store(a.abs, a.src.Info, cache.Entry{Sum: a.Sum, Size: a.size, ContentType: a.contentType})
 	}
 	r.hashed.Add(1)
 	return nil

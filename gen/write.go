@@ -342,21 +342,3 @@ func generatedByUs(name string, data []byte) bool {
 	val, err := dec.Token()
 	return err == nil && val == emit.Generator
 }
-
-// writeFileAtomic writes a file of the caches, outside the package, by
-// way of a temporary file renamed into place.
-func writeFileAtomic(file string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(file), tempPrefix+"*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), file)
-}
