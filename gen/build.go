@@ -6,13 +6,13 @@ import (
 	"fmt"
 
 	"github.com/assetgen/assetgen/gen/internal/build"
-	"github.com/assetgen/assetgen/gen/internal/rewrite"
+	"github.com/assetgen/assetgen/internal/httpserve"
 	"github.com/assetgen/assetgen/internal/suggest"
 )
 
 // buildOptions are the settings of package build that Config gives.
 func (r *run) buildOptions() build.Options {
-	return build.Options{Mount: rewrite.PrefixPath(r.cfg.Prefix), Minify: r.cfg.Minify, AllowMissing: r.cfg.AllowMissing}
+	return build.Options{Mount: httpserve.Mount(r.cfg.Prefix), Minify: r.cfg.Minify, AllowMissing: r.cfg.AllowMissing}
 }
 
 // prepare minifies each asset (Config.Minify) and finds and resolves the

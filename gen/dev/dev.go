@@ -109,7 +109,7 @@ import (
 	"golang.org/x/mod/modfile"
 
 	"github.com/assetgen/assetgen/gen/internal/build"
-	"github.com/assetgen/assetgen/gen/internal/rewrite"
+	"github.com/assetgen/assetgen/internal/httpserve"
 	"github.com/assetgen/assetgen/internal/relpath"
 	"github.com/assetgen/assetgen/runtime"
 )
@@ -266,5 +266,5 @@ func findModule(dir, mod string) string {
 // buildOptions are the settings of package build that cfg gives, as
 // generate's are.
 func (cfg Config) buildOptions() build.Options {
-	return build.Options{Mount: rewrite.PrefixPath(cfg.Prefix), Minify: cfg.Minify, AllowMissing: cfg.AllowMissing}
+	return build.Options{Mount: httpserve.Mount(cfg.Prefix), Minify: cfg.Minify, AllowMissing: cfg.AllowMissing}
 }

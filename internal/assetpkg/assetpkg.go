@@ -39,6 +39,7 @@ import (
 	"github.com/andybalholm/brotli"
 	"github.com/klauspost/compress/zstd"
 
+	"github.com/assetgen/assetgen/internal/httpserve"
 	"github.com/assetgen/assetgen/internal/sri"
 	"github.com/assetgen/assetgen/runtime"
 )
@@ -90,21 +91,7 @@ func (p *Package) Headers(o Object) (http.Header, error) {
 		p.set = p.Set()
 		p.handler = p.set.Handler()
 	})
-	return HandlerHeaders(p.handler, Mount(p.set.Prefix()), o)
-}
-
-// Mount returns the URL path of a prefix, "/static/" for "/static/" and
-// "/app/" for "https://cdn.example.com/app/", where a Set's handler
-// answers.
-func Mount(prefix string) string {
-	u, err := url.Parse(prefix)
-	if err != nil || u.Path == "" {
-		return "/"
-	}
-	if !strings.HasSuffix(u.Path, "/") {
-		return u.Path + "/"
-	}
-	return u.Path
+	return HandlerHeaders(p.handler, httpserve.Mount(p.set.Prefix()), o)
 }
 
 // HandlerHeaders returns the header fields handler h, a runtime.Set's

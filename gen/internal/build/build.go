@@ -43,7 +43,7 @@ func Ignorer(noDefault bool, extra []string) (*find.Ignorer, error) {
 
 // Options are the settings that decide what Prepare makes.
 type Options struct {
-	// Mount is the URL path of the prefix (rewrite.PrefixPath), against
+	// Mount is the URL path of the prefix (httpserve.Mount), against
 	// which absolute references ("/static/img/a.png") resolve.
 	Mount string
 	// Minify minifies CSS, JavaScript, SVG and JSON before anything else.
