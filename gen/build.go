@@ -3,7 +3,6 @@ package gen
 import (
 	"context"
 	"crypto/sha256"
-	"fmt"
 
 	"github.com/assetgen/assetgen/gen/internal/build"
 	"github.com/assetgen/assetgen/internal/httpserve"
@@ -55,10 +54,10 @@ func (r *run) prepare(ctx context.Context) error {
 		}
 		p := build.Prepare(a.Logical, a.contentType, a.Data, false, opt)
 		if p.NotMinified != nil {
-			r.res.Warnings = append(r.res.Warnings, fmt.Sprintf("%s: not minified: %v", slash(a.src.Path), p.NotMinified))
+			r.warn("%s: not minified: %v", slash(a.src.Path), p.NotMinified)
 		}
 		for _, w := range p.Allowed {
-			r.res.Warnings = append(r.res.Warnings, w.In(slash(a.src.Path)))
+			r.warn("%s", w.In(slash(a.src.Path)))
 		}
 		for _, pr := range p.Problems {
 			errs = append(errs, problem(a, pr))
@@ -75,7 +74,7 @@ func (r *run) prepare(ctx context.Context) error {
 			}
 			switch pr, allowed := p.Missing(a.Logical, &ref, opt, exists, closest); {
 			case allowed:
-				r.res.Warnings = append(r.res.Warnings, pr.In(slash(a.src.Path)))
+				r.warn("%s", pr.In(slash(a.src.Path)))
 			default:
 				errs = append(errs, problem(a, pr))
 			}
@@ -85,25 +84,25 @@ func (r *run) prepare(ctx context.Context) error {
 }
 
 // name gives every asset its final content and fingerprinted name
-// (build.Name). An asset whose references were rewritten lives in the
-// owned directory from then on.
-func (r *run) name(ctx context.Context) error {
+// (build.Name), and returns the references it rewrote. An asset whose
+// references were rewritten lives in the owned directory from then on.
+func (r *run) name(ctx context.Context) (rewritten int, rewrites []Rewrite, err error) {
 	nodes := make([]*build.Node, len(r.assets))
 	for i, a := range r.assets {
 		nodes[i] = &a.Node
 	}
 	if err := build.Name(ctx, nodes, r.cfg.HashLen, nil); err != nil {
-		return err
+		return 0, nil, err
 	}
 	for _, a := range r.assets {
 		if !a.Rewritten() {
 			continue
 		}
 		a.owned, a.size = true, int64(len(a.Final))
-		r.res.Rewritten += len(a.Rewrites)
+		rewritten += len(a.Rewrites)
 		if len(a.Rewrites) > 0 {
-			r.res.Rewrites = append(r.res.Rewrites, Rewrite{File: slash(a.src.Path), Refs: a.Rewrites})
+			rewrites = append(rewrites, Rewrite{File: slash(a.src.Path), Refs: a.Rewrites})
 		}
 	}
-	return nil
+	return rewritten, rewrites, nil
 }

@@ -53,25 +53,26 @@ const journalName = ".assetgen.journal"
 
 // write puts the owned files in place, commits the outputs that changed,
 // and collects garbage; on failure it collects garbage against the Go
-// file still in place and says the previous package is intact.
-func (r *run) write(ctx context.Context, owned, outs []output) error {
+// file still in place and says the previous package is intact. It returns
+// how many owned files it wrote and the outputs that changed.
+func (r *run) write(ctx context.Context, owned, outs []output) (copied int, written []string, err error) {
 	ownedDir := filepath.Join(r.cfg.OutDir, OwnedDir)
-	err := r.writeOwned(ctx, ownedDir, owned)
+	copied, err = r.writeOwned(ctx, ownedDir, owned)
 	if err == nil {
-		err = r.commit(outs)
+		written, err = r.commit(outs)
 	}
 	r.collect(ownedDir)
-	return err
+	return copied, written, err
 }
 
 // writeOwned brings the record ahead, then writes each copy that is
 // missing or wrong.
-func (r *run) writeOwned(ctx context.Context, ownedDir string, owned []output) error {
+func (r *run) writeOwned(ctx context.Context, ownedDir string, owned []output) (copied int, err error) {
 	if len(owned) == 0 {
-		return nil
+		return 0, nil
 	}
 	if err := os.MkdirAll(ownedDir, 0o755); err != nil {
-		return fsError(ownedDir, err, true)
+		return copied, fsError(ownedDir, err, true)
 	}
 	prev := readRecord(ownedDir)
 	all := slices.Clone(prev)
@@ -81,12 +82,12 @@ func (r *run) writeOwned(ctx context.Context, ownedDir string, owned []output) e
 	slices.Sort(all)
 	if all = slices.Compact(all); len(all) != len(prev) {
 		if err := r.writeFile(filepath.Join(ownedDir, recordName), recordBytes(all)); err != nil {
-			return err
+			return copied, err
 		}
 	}
 	for _, o := range owned {
 		if err := ctx.Err(); err != nil {
-			return err
+			return copied, err
 		}
 		file := filepath.Join(r.cfg.OutDir, filepath.FromSlash(o.name))
 		if r.copyIntact(file) {
@@ -99,25 +100,25 @@ func (r *run) writeOwned(ctx context.Context, ownedDir string, owned []output) e
 			// A streamed variant, written and named by content while
 			// compressing: only its rename is left.
 			if err := r.step("rename", file); err != nil {
-				return fsError(file, err, true)
+				return copied, fsError(file, err, true)
 			}
 			if err := os.Rename(o.tmp, file); err != nil {
-				return fsError(file, err, true)
+				return copied, fsError(file, err, true)
 			}
-			r.res.Copied++
+			copied++
 			continue
 		}
 		if o.data == nil {
 			// A variant reused from the previous run was checked when it
 			// was chosen; it has changed since.
-			return &Error{File: relpath.Display(file), Msg: "changed while assetgen ran; run it again"}
+			return copied, &Error{File: relpath.Display(file), Msg: "changed while assetgen ran; run it again"}
 		}
 		if err := r.writeFile(file, o.data); err != nil {
-			return err
+			return copied, err
 		}
-		r.res.Copied++
+		copied++
 	}
-	return nil
+	return copied, nil
 }
 
 // copyIntact reports whether a copy in the owned directory holds the
@@ -150,8 +151,9 @@ func (r *run) copyIntact(file string) bool {
 	return true
 }
 
-// commit swaps in the outputs that changed, through the journal.
-func (r *run) commit(outs []output) error {
+// commit swaps in the outputs that changed, through the journal, and
+// returns their names.
+func (r *run) commit(outs []output) (written []string, err error) {
 	var changed []output
 	for _, o := range outs {
 		if o.old == nil || !bytes.Equal(o.old, o.data) {
@@ -159,7 +161,7 @@ func (r *run) commit(outs []output) error {
 		}
 	}
 	if len(changed) == 0 {
-		return nil
+		return nil, nil
 	}
 	var journal []string
 	defer func() { // on failure before the journal is in place
@@ -171,22 +173,22 @@ func (r *run) commit(outs []output) error {
 		file := filepath.Join(r.cfg.OutDir, o.name)
 		tmp, err := r.writeTemp(file, o.data, true)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		journal = append(journal, filepath.Base(tmp), o.name)
 	}
 	jfile := filepath.Join(r.cfg.OutDir, journalName)
 	if err := r.writeFileSync(jfile, []byte(strings.Join(journal, "\n")+"\n"), true); err != nil {
-		return err
+		return nil, err
 	}
 	journal = nil // committed: the renames are the next run's to finish if this one stops
 	if err := r.finishJournal(); err != nil {
-		return err
+		return nil, err
 	}
 	for _, o := range changed {
-		r.res.Written = append(r.res.Written, slash(filepath.Join(r.cfg.OutDir, o.name)))
+		written = append(written, slash(filepath.Join(r.cfg.OutDir, o.name)))
 	}
-	return nil
+	return written, nil
 }
 
 // finishJournal carries out the renames a journal lists, where the

@@ -12,11 +12,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	"github.com/assetgen/assetgen/gen/internal/cache"
@@ -94,9 +92,9 @@ func compressorID(codings []string) string {
 // not compressed again, and not even read: at the densest settings
 // compression costs milliseconds per file, which is why WhiteNoise users
 // turn it off, and why a second run here must not pay it.
-func (r *run) compress(ctx context.Context) error {
+func (r *run) compress(ctx context.Context) (compressed int, err error) {
 	if r.cfg.NoCompress {
-		return nil
+		return 0, nil
 	}
 	r.compressor = compressorID(r.cfg.Encodings)
 	var prev map[reuseKey][]variant // read only if some asset can use it
@@ -123,27 +121,15 @@ func (r *run) compress(ctx context.Context) error {
 	// Large files first, so that one does not start last and run alone.
 	slices.SortStableFunc(todo, func(a, b *asset) int { return int(min(max(b.size-a.size, -1), 1)) })
 	m := r.meter(PhaseCompress, len(todo), total)
-	errs := make([]error, len(todo))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(todo)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(todo) || ctx.Err() != nil {
-					return
-				}
-				errs[i] = r.compressOne(todo[i], m, todo[i].size*passes)
-				m.Add(1, 0)
-			}
-		}()
-	}
-	wg.Wait()
+	errs := parallel(ctx, len(todo), func() func(i int) error {
+		return func(i int) error {
+			defer m.Add(1, 0)
+			return r.compressOne(todo[i], m, todo[i].size*passes)
+		}
+	})
 	m.Stop()
 	if err := ctx.Err(); err != nil {
-		return err
+		return 0, err
 	}
 	var list ErrorList
 	for i, err := range errs {
@@ -151,8 +137,7 @@ func (r *run) compress(ctx context.Context) error {
 			list = append(list, &Error{File: slash(todo[i].src.Path), Msg: err.Error()})
 		}
 	}
-	r.res.Compressed = len(todo)
-	return list.err()
+	return len(todo), list.err()
 }
 
 // compressOne makes an asset's variants, in memory below streamMin and in

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"golang.org/x/mod/module"
@@ -50,12 +49,11 @@ type asset struct {
 
 // run is the state of one Generate call.
 type run struct {
-	start  time.Time // before the walk: the reference for racy times
-	cfg    Config
-	outAbs string // OutDir, absolute and with symbolic links evaluated
-	assets []*asset
-	res    Result
-	hashed atomic.Int64 // files read, as opposed to found in the cache
+	start    time.Time // before the walk: the reference for racy times
+	cfg      Config
+	outAbs   string // OutDir, absolute and with symbolic links evaluated
+	assets   []*asset
+	warnings []string // problems that do not stop the run, for Result
 
 	compressor    string        // compressorID, when compressing
 	prehashedPats *find.Ignorer // matches Config.Prehashed
@@ -107,39 +105,72 @@ func generate(ctx context.Context, cfg Config, h *hooks) (*Result, error) {
 		}
 		r.lock.unlock()
 	}()
-	stages := []func(context.Context) error{
-		r.checkDirs,
-		r.lockOut,
-		r.find,
-		r.checkNames,
-		r.place,
-		r.hash,
-		r.viteEntries,
-		r.prepare,
-		r.name,
-		r.checkTemplates,
-		r.compress,
-		r.emitAndWrite,
+	res, err := r.steps(ctx)
+	if err != nil {
+		r.removeTemps()
+		return nil, r.staleNote(err)
 	}
-	for i, stage := range stages {
-		if err := stage(ctx); err != nil {
-			r.removeTemps()
-			return nil, r.staleNote(err)
-		}
-		// After find: an unchanged tree whose outputs are as the last run
-		// left them needs nothing more (see unchanged).
-		if i == 2 && r.unchanged() {
-			break
-		}
+	res.Files = len(r.assets)
+	res.Warnings = r.warnings
+	res.Elapsed = time.Since(start)
+	return res, nil
+}
+
+// steps runs the steps of a run in order, each taking what it needs from
+// the run and returning what it counts; see the package documentation.
+func (r *run) steps(ctx context.Context) (*Result, error) {
+	res := &Result{}
+	var err error
+	if err = r.checkDirs(); err != nil {
+		return nil, err
 	}
-	r.res.Files = len(r.assets)
-	r.res.Elapsed = time.Since(start)
-	return &r.res, nil
+	if err = r.lockOut(ctx); err != nil {
+		return nil, err
+	}
+	if res.Shadowed, err = r.find(ctx); err != nil {
+		return nil, err
+	}
+	// An unchanged tree whose outputs are as the last run left them needs
+	// nothing more.
+	if rec, ok := r.unchanged(); ok {
+		return rec, nil
+	}
+	if err = r.checkNames(); err != nil {
+		return nil, err
+	}
+	r.place()
+	if res.Hashed, res.Bytes, err = r.hash(ctx); err != nil {
+		return nil, err
+	}
+	if err = r.viteEntries(); err != nil {
+		return nil, err
+	}
+	if err = r.prepare(ctx); err != nil {
+		return nil, err
+	}
+	if res.Rewritten, res.Rewrites, err = r.name(ctx); err != nil {
+		return nil, err
+	}
+	if res.Unchecked, err = r.checkTemplates(ctx); err != nil {
+		return nil, err
+	}
+	if res.Compressed, err = r.compress(ctx); err != nil {
+		return nil, err
+	}
+	if res.Copied, res.Written, err = r.emitAndWrite(ctx, res); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// warn records a problem that does not stop the run.
+func (r *run) warn(format string, args ...any) {
+	r.warnings = append(r.warnings, fmt.Sprintf(format, args...))
 }
 
 // checkDirs rejects repeated source directories and an output directory
 // inside a source directory, whose generated files would become assets.
-func (r *run) checkDirs(context.Context) error {
+func (r *run) checkDirs() error {
 	out, err := realAbs(r.cfg.OutDir)
 	if err != nil {
 		return &Error{File: slash(r.cfg.OutDir), Msg: fmt.Sprintf("output directory: %v; create it or fix -o", err)}
@@ -199,23 +230,25 @@ func dirError(d string, err error) *Error {
 	return &Error{File: slash(d), Msg: fmt.Sprintf("source directory: %v; create it or fix -dir", unwrapPathErr(err))}
 }
 
-// find walks the source directories.
-func (r *run) find(ctx context.Context) error {
+// find walks the source directories and returns the logical paths held
+// by more than one.
+func (r *run) find(ctx context.Context) ([]Shadow, error) {
 	ig, err := ignorer(r.cfg)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	matches, err := find.Walk(ctx, r.cfg.Dirs, ig)
 	if err != nil {
 		if ctx.Err() != nil {
-			return err
+			return nil, err
 		}
-		return walkErrors(err)
+		return nil, walkErrors(err)
 	}
 	var errs ErrorList
+	var shadowed []Shadow
 	wd, err := os.Getwd()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, m := range matches {
 		abs := m.Winner.Path
@@ -230,12 +263,12 @@ func (r *run) find(ctx context.Context) error {
 		for _, s := range m.Shadowed {
 			sh.Shadowed = append(sh.Shadowed, slash(s.Path))
 		}
-		r.res.Shadowed = append(r.res.Shadowed, sh)
+		shadowed = append(shadowed, sh)
 		if r.cfg.NoShadow {
 			errs = append(errs, &Error{File: sh.Shadowed[0], Msg: fmt.Sprintf("shadowed by %s (-no-shadow); remove one of them or drop -no-shadow", sh.Winner)})
 		}
 	}
-	return errs.err()
+	return shadowed, errs.err()
 }
 
 // largeAsset is the size above which an asset gets a warning. Every byte
@@ -271,19 +304,19 @@ func (r *run) warnSizes() {
 			held[s.Dir] = true
 		}
 		if n := a.src.Info.Size(); n > largeAsset {
-			r.res.Warnings = append(r.res.Warnings, fmt.Sprintf("%s: %.0f MB is embedded into every program that imports the package; serve a file this large from elsewhere (a CDN, media storage) and add it to -ignore", slash(a.src.Path), float64(n)/1e6))
+			r.warn("%s: %.0f MB is embedded into every program that imports the package; serve a file this large from elsewhere (a CDN, media storage) and add it to -ignore", slash(a.src.Path), float64(n)/1e6)
 		}
 	}
 	for _, d := range r.cfg.Dirs {
 		if !held[d] {
-			r.res.Warnings = append(r.res.Warnings, fmt.Sprintf("%s: source directory holds no files (after -ignore and the default ignores); add files or fix -dir", slash(d)))
+			r.warn("%s: source directory holds no files (after -ignore and the default ignores); add files or fix -dir", slash(d))
 		}
 	}
 }
 
 // checkNames rejects logical paths that go:embed or a checkout on another
 // operating system cannot hold, and paths that differ only in case.
-func (r *run) checkNames(context.Context) error {
+func (r *run) checkNames() error {
 	r.warnSizes()
 	var errs ErrorList
 	pre, err := find.NewIgnorer(r.cfg.Prehashed)
@@ -306,7 +339,7 @@ func (r *run) checkNames(context.Context) error {
 		byFold[fold] = a
 		a.Prehashed = r.prehashedPats.Ignored(a.Logical)
 		if dotPath(a.Logical) {
-			r.res.Warnings = append(r.res.Warnings, fmt.Sprintf("%s: embedded, but the handler never serves a path with a dot segment (%s); serve it yourself from FS(), or leave it out", slash(a.src.Path), a.Logical))
+			r.warn("%s: embedded, but the handler never serves a path with a dot segment (%s); serve it yourself from FS(), or leave it out", slash(a.src.Path), a.Logical)
 		}
 	}
 	idErrs, err := r.identify()
@@ -334,8 +367,9 @@ func trimCheckErr(err error) string {
 // place decides, per asset, whether go:embed can take the file where it
 // lies: inside the package directory, reached without symbolic links,
 // in this module, and with a name that is not read as a glob pattern.
-// Everything else is copied into the owned directory under its content hash.
-func (r *run) place(context.Context) error {
+// Everything else is owned: copied into the owned directory under its
+// content hash, which is why hash, next, holds its content in memory.
+func (r *run) place() {
 	r.realDirs, r.modDirs = map[string]string{}, map[string]bool{}
 	dirReal := map[string]string{}
 	for _, a := range r.assets {
@@ -349,7 +383,6 @@ func (r *run) place(context.Context) error {
 			a.owned = true
 		}
 	}
-	return nil
 }
 
 func (r *run) embeddable(a *asset) (string, bool) {
@@ -547,7 +580,7 @@ func (r *run) warnLinkOut(a *asset, dirReal map[string]string) {
 	if err != nil || root == "" || within(real, root) {
 		return
 	}
-	r.res.Warnings = append(r.res.Warnings, fmt.Sprintf("%s: a symbolic link leads out of %s; it is embedded, but development mode will not follow it (add its directory as a -dir instead)", slash(a.src.Path), slash(a.src.Dir)))
+	r.warn("%s: a symbolic link leads out of %s; it is embedded, but development mode will not follow it (add its directory as a -dir instead)", slash(a.src.Path), slash(a.src.Dir))
 }
 
 // realPath returns a file's absolute path with symbolic links evaluated.

@@ -98,44 +98,45 @@ func (r *run) treeRecordFile() string {
 //
 //	tree key [32], output key [32], bytes u64, rewritten u64,
 //	count u64, count × (len u32, path, stamp), then per warning: len u32, text
-func (r *run) recordTree(outKey [sha256.Size]byte) {
+func (r *run) recordTree(outKey [sha256.Size]byte, res *Result) {
 	key, racyFiles, ok := r.treeKey(true)
 	if !ok {
 		return
 	}
-	_ = cache.WriteFile(r.treeRecordFile(), r.encodeTree(key, outKey, racyFiles))
+	_ = cache.WriteFile(r.treeRecordFile(), r.encodeTree(key, outKey, racyFiles, res))
 }
 
-func (r *run) encodeTree(key, outKey [sha256.Size]byte, racyFiles []racyFile) []byte {
+func (r *run) encodeTree(key, outKey [sha256.Size]byte, racyFiles []racyFile, res *Result) []byte {
 	var w cache.Writer
 	w.Bytes(key[:])
 	w.Bytes(outKey[:])
-	w.Num(r.res.Bytes)
-	w.Num(int64(r.res.Rewritten))
+	w.Num(res.Bytes)
+	w.Num(int64(res.Rewritten))
 	w.Num(int64(len(racyFiles)))
 	for _, f := range racyFiles {
 		w.Str32(f.path)
 		w.Stamp(f.st)
 	}
-	for _, warning := range r.res.Warnings { // repeated by the runs that stop early
+	for _, warning := range r.warnings { // repeated by the runs that stop early
 		w.Str32(warning)
 	}
 	return w.Data()
 }
 
 // unchanged reports whether the tree and the outputs are as recorded, and
-// if so fills in the result as the full run would have. Racy files are
+// if so returns the result the full run would have (its warnings go to
+// the run's). Racy files are
 // read and compared; once they are past the racy window the record is
 // rewritten without them, so later runs read nothing.
-func (r *run) unchanged() bool {
+func (r *run) unchanged() (*Result, bool) {
 	key, _, ok := r.treeKey(false)
 	if !ok {
-		return false
+		return nil, false
 	}
 	b, err := os.ReadFile(r.treeRecordFile())
 	const head = 2*sha256.Size + 16
 	if err != nil || len(b) < head || !bytes.Equal(b[:sha256.Size], key[:]) {
-		return false
+		return nil, false
 	}
 	var outKey [sha256.Size]byte
 	copy(outKey[:], b[sha256.Size:])
@@ -147,10 +148,12 @@ func (r *run) unchanged() bool {
 		names = append(names, emit.DevFileName(r.cfg.FileName))
 	}
 	if !r.outputsCurrent(outKey, names) || !r.ownedIntact() {
-		return false
+		return nil, false
 	}
-	r.res.Bytes = int64(binary.LittleEndian.Uint64(b[2*sha256.Size:]))
-	r.res.Rewritten = int(binary.LittleEndian.Uint64(b[2*sha256.Size+8:]))
+	res := &Result{
+		Bytes:     int64(binary.LittleEndian.Uint64(b[2*sha256.Size:])),
+		Rewritten: int(binary.LittleEndian.Uint64(b[2*sha256.Size+8:])),
+	}
 	d := cache.NewDecoder(b[head:])
 	n := d.U64()
 	stillRacy := false
@@ -158,20 +161,20 @@ func (r *run) unchanged() bool {
 		p := d.Str()
 		st := cache.ReadStamp(d)
 		if d.Err() != nil || !st.Current(p) {
-			return false
+			return nil, false
 		}
 		stillRacy = stillRacy || !st.Settled(r.start)
 	}
 	for d.More() {
-		r.res.Warnings = append(r.res.Warnings, d.Str())
+		r.warnings = append(r.warnings, d.Str())
 	}
 	if d.Err() != nil {
-		return false
+		return nil, false
 	}
 	if n > 0 && !stillRacy {
-		_ = cache.WriteFile(r.treeRecordFile(), r.encodeTree(key, outKey, nil))
+		_ = cache.WriteFile(r.treeRecordFile(), r.encodeTree(key, outKey, nil, res))
 	}
-	return true
+	return res, true
 }
 
 // ownedIntact reports whether every file the owned directory's record

@@ -1,7 +1,6 @@
 package gen
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"slices"
@@ -15,7 +14,7 @@ import (
 // name gets an identifier under that name (src/main.ts → SrcMainTS) for
 // the built chunk, so Go code refers to the source it knows rather than a
 // hash it cannot.
-func (r *run) viteEntries(context.Context) error {
+func (r *run) viteEntries() error {
 	if r.cfg.ViteManifest == "" {
 		return nil
 	}

@@ -38,8 +38,10 @@ type output struct {
 }
 
 // emitAndWrite renders everything in memory, checks that no output would
-// overwrite something assetgen did not write, then writes.
-func (r *run) emitAndWrite(ctx context.Context) error {
+// overwrite something assetgen did not write, then writes, and records
+// the tree for the next run (res is what it replays). It returns how many
+// files it copied into the owned directory and which outputs changed.
+func (r *run) emitAndWrite(ctx context.Context, res *Result) (copied int, written []string, err error) {
 	owned := r.ownedFiles()
 	pkg := r.pkg()
 	devPkg := r.devPackage()
@@ -52,11 +54,11 @@ func (r *run) emitAndWrite(ctx context.Context) error {
 	}
 	key := outputKey(pkg, devPkg, names)
 	if r.outputsCurrent(key, names) {
-		if err := r.write(ctx, owned, nil); err != nil {
-			return err
+		if copied, _, err = r.write(ctx, owned, nil); err != nil {
+			return 0, nil, err
 		}
-		r.recordTree(key)
-		return nil
+		r.recordTree(key, res)
+		return copied, nil, nil
 	}
 	// The outputs are rendered and compared below; either way they are
 	// then what this key renders to, and the next run can trust them.
@@ -65,7 +67,7 @@ func (r *run) emitAndWrite(ctx context.Context) error {
 		outs[i].name = n
 	}
 	if err := r.checkOutputs(outs); err != nil {
-		return err
+		return 0, nil, err
 	}
 	var oldManifest []byte
 	if r.cfg.Manifest != "-" {
@@ -73,7 +75,7 @@ func (r *run) emitAndWrite(ctx context.Context) error {
 	}
 	code, js, err := r.render(pkg, key, outs[0].old, oldManifest)
 	if err != nil {
-		return err
+		return 0, nil, err
 	}
 	outs[0].data = code
 	if r.cfg.Manifest != "-" {
@@ -81,19 +83,19 @@ func (r *run) emitAndWrite(ctx context.Context) error {
 	}
 	if devPkg != nil {
 		if outs[len(outs)-1].data, err = emit.DevGo(devPkg); err != nil {
-			return err
+			return 0, nil, err
 		}
 	}
-	if err := r.write(ctx, owned, outs); err != nil {
-		return err
+	if copied, written, err = r.write(ctx, owned, outs); err != nil {
+		return 0, nil, err
 	}
 	data := make([][]byte, len(outs))
 	for i, o := range outs {
 		data[i] = o.data
 	}
 	r.recordOutputs(key, names, data)
-	r.recordTree(key)
-	return nil
+	r.recordTree(key, res)
+	return copied, written, nil
 }
 
 // devPackage describes the development-mode file (built only with the
