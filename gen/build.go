@@ -91,7 +91,14 @@ func (r *run) name(ctx context.Context) (rewritten int, rewrites []Rewrite, err 
 	for i, a := range r.assets {
 		nodes[i] = &a.Node
 	}
-	if err := build.Name(ctx, nodes, r.cfg.HashLen, nil); err != nil {
+	lines := map[*build.Node][]string{}
+	err = build.Name(ctx, nodes, r.cfg.HashLen, func(n *build.Node, final []byte, rewrites []string) []byte {
+		if len(rewrites) > 0 {
+			lines[n] = rewrites
+		}
+		return final
+	})
+	if err != nil {
 		return 0, nil, err
 	}
 	for _, a := range r.assets {
@@ -99,9 +106,9 @@ func (r *run) name(ctx context.Context) (rewritten int, rewrites []Rewrite, err 
 			continue
 		}
 		a.owned, a.size = true, int64(len(a.Final))
-		rewritten += len(a.Rewrites)
-		if len(a.Rewrites) > 0 {
-			rewrites = append(rewrites, Rewrite{File: slash(a.src.Path), Refs: a.Rewrites})
+		if l := lines[&a.Node]; len(l) > 0 {
+			rewritten += len(l)
+			rewrites = append(rewrites, Rewrite{File: slash(a.src.Path), Refs: l})
 		}
 	}
 	return rewritten, rewrites, nil

@@ -40,10 +40,10 @@ type asset struct {
 
 	ident string
 	name  string // name in the embed.FS
-	owned bool   // must be written into the owned directory
 
 	variants []variant // precompressed forms, in order of preference
 
+	owned    bool // must be written into the owned directory
 	rejected bool // already reported as an error
 }
 

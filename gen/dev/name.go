@@ -39,7 +39,7 @@ func (s *Source) name(seen map[string]*node) {
 	for i, k := range keys {
 		nodes[i] = &seen[k].Node
 	}
-	_ = build.Name(context.Background(), nodes, s.cfg.HashLen, func(bn *build.Node, final []byte) []byte {
+	_ = build.Name(context.Background(), nodes, s.cfg.HashLen, func(bn *build.Node, final []byte, _ []string) []byte {
 		return s.decorate(seen[bn.Logical], final)
 	})
 	for _, k := range keys {

@@ -14,8 +14,7 @@ import (
 
 // Node is one file of the graph that Name names.
 type Node struct {
-	Logical   string
-	Prehashed bool // named by a bundler already: keeps its name
+	Logical string
 	// Data is the prepared content. It may be nil for a node without
 	// references whose Sum is known, so that a large file that needs no
 	// rewrite is never held in memory.
@@ -25,10 +24,10 @@ type Node struct {
 	Refs []Ref
 
 	// Set by Name, valid until the node is dirty again.
-	Final    []byte   // Data with its references rewritten; Data itself if none changed
-	Hashed   string   // the fingerprinted logical path
-	Rewrites []string // "line:col url -> new url", one per reference whose text changed
+	Final  []byte // Data with its references rewritten; Data itself if none changed
+	Hashed string // the fingerprinted logical path
 
+	Prehashed bool // named by a bundler already: keeps its name
 	named     bool
 	rewritten bool
 	deps      []string // the targets' hashed names that Final used
@@ -59,10 +58,12 @@ func hashedOf(n *Node) string {
 	return n.Hashed
 }
 
-// Decorate, if not nil, is given each node's final content before it is
-// hashed (after references are rewritten) and returns what to serve
-// instead; development mode adds its error banners here.
-type Decorate func(n *Node, final []byte) []byte
+// Decorate, if not nil, is given each node's final content as Name makes
+// it, after its references are rewritten and before it is hashed, with a
+// line for each reference whose text changed ("line:col url -> new
+// url"), and returns what to serve: development mode adds its error
+// banners here, generate logs the rewrites for -v.
+type Decorate func(n *Node, final []byte, rewrites []string) []byte
 
 // Name gives every dirty node of nodes its final content and fingerprinted
 // name, in dependency order, so that a node's name covers the final names
@@ -162,14 +163,14 @@ func finish(n *Node, final []byte, lines []string, decorate Decorate) {
 	n.rewritten = !sameBytes(final, n.Data)
 	changed := n.rewritten
 	if decorate != nil {
-		if d := decorate(n, final); !sameBytes(d, final) {
+		if d := decorate(n, final, lines); !sameBytes(d, final) {
 			final, changed = d, true
 		}
 	}
 	if changed {
 		n.Sum = sha256.Sum256(final)
 	}
-	n.Final, n.Rewrites, n.named = final, lines, true
+	n.Final, n.named = final, true
 	n.deps = n.deps[:0]
 	for _, r := range n.Refs {
 		n.deps = append(n.deps, hashedOf(r.Target))
