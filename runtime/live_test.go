@@ -48,6 +48,8 @@ func (l *fakeLive) Paths() []string {
 
 func (l *fakeLive) Events() http.Handler { return l.events }
 
+func (l *fakeLive) Variants(File, []byte) []Variant { return nil }
+
 // TestLive checks that a Set with a Live answers from it, through every
 // entry point, and goes back to its table without one.
 func TestLive(t *testing.T) {
