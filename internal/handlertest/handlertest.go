@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -567,29 +568,44 @@ func headerValuesNotShared(t *testing.T, m Mode) {
 	}
 }
 
-// Fuzz serves arbitrary request targets with m and checks that the status
-// is one the handler documents and that any 200 body is exactly one
-// asset's content.
-func Fuzz(f *testing.F, m Mode) {
-	for _, s := range []string{
-		m.url(f, "css/base.css"), "/static/css/base.css", "/static/", "/static/docs",
+// Seeds are request targets for fuzzing a handler mounted at /static/
+// over the tree of Assets: its names, and the path rules' hostile cases.
+func Seeds() []string {
+	return []string{
+		"/static/css/base.1a2b3c4d5e6f.css", "/static/css/base.css", "/static/", "/static/docs",
 		"/static/../static/robots.txt", "/static/%2e%2e/etc/passwd", "/static/css%2Fbase.css",
 		`/static/css\base.css`, "/static/robots.txt%00", "/static//robots.txt", "/static/.well-known/security.txt",
 		"/static/app/settings", "/static/app/x.js", "/static/robots%2Etxt", "/other", "*", "",
-	} {
-		f.Add(s)
 	}
-	h := m.Set.Serve(runtime.ServeOptions{Index: true, Fallback: "index.html"})
+}
+
+// Fuzz serves arbitrary request targets with m, with an index and a
+// fallback, through FuzzTargets.
+func Fuzz(f *testing.F, m Mode) {
 	var contents [][]byte
 	for _, v := range m.Variants {
 		contents = append(contents, v[""])
 	}
+	h := m.Set.Serve(runtime.ServeOptions{Index: true, Fallback: "index.html"})
+	FuzzTargets(f, append(Seeds(), m.url(f, "css/base.css")), h, contents, nil)
+}
+
+// FuzzTargets fuzzes h with request targets, seeds first, parsed as
+// net/http's server does. It checks that each status is one the handler
+// documents and that any 200 body is exactly one of contents (equal
+// contents counting once), for a path with no dot segment, empty segment
+// or backslash. check, if not nil, looks at every answer too.
+func FuzzTargets(f *testing.F, seeds []string, h http.Handler, contents [][]byte, check func(t *testing.T, target string, w *httptest.ResponseRecorder)) {
+	for _, s := range seeds {
+		f.Add(s)
+	}
+	slices.SortFunc(contents, bytes.Compare)
+	contents = slices.CompactFunc(contents, bytes.Equal)
 	f.Fuzz(func(t *testing.T, target string) {
 		r, err := http.NewRequest("GET", "http://example.com", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		// Parse the way net/http's server does.
 		u, err := url.ParseRequestURI(target)
 		if err != nil {
 			return
@@ -597,6 +613,9 @@ func Fuzz(f *testing.F, m Mode) {
 		r.URL = u
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, r)
+		if check != nil {
+			check(t, target, w)
+		}
 		switch w.Code {
 		case 200:
 			n := 0
