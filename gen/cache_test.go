@@ -10,45 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/assetgen/assetgen/gen/internal/cache"
 )
-
-func TestCacheRoundTrip(t *testing.T) {
-	m := map[string]cacheEntry{
-		"/a/b.css": {Key: statKey{Size: 3, MTime: 42}, Sum: [32]byte{1, 2, 3}, Size: 3, ContentType: "text/css; charset=utf-8"},
-		"/a/c d":   {Key: statKey{Size: 0, MTime: -1}, Size: 0, ContentType: ""},
-	}
-	got, err := decodeCache(encodeCache(m))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(m, got); diff != "" {
-		t.Errorf("round trip (-want +got):\n%s", diff)
-	}
-	for _, bad := range [][]byte{nil, []byte("junk"), encodeCache(m)[:len(cacheMagic)+5]} {
-		if _, err := decodeCache(bad); err == nil {
-			t.Errorf("decodeCache(%q) accepted damage", bad)
-		}
-	}
-}
-
-// FuzzDecodeCache checks that a damaged cache file is an error, never a
-// panic, and that whatever decodes encodes back to the same entries.
-func FuzzDecodeCache(f *testing.F) {
-	f.Add(encodeCache(map[string]cacheEntry{"/x": {Size: 1, ContentType: "a"}}))
-	f.Add([]byte(cacheMagic))
-	f.Add([]byte(cacheMagic + "\xff\xff\xff\xff"))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		m, err := decodeCache(data)
-		if err != nil {
-			return
-		}
-		again, err := decodeCache(encodeCache(m))
-		if err != nil || !cmp.Equal(m, again) {
-			t.Fatalf("re-encoding changed the entries: %v", err)
-		}
-	})
-}
 
 // TestCacheSeesRewrite rewrites a file with the same size and puts its
 // modification time back, as tar or touch -d would: the hash must change.
@@ -63,7 +26,7 @@ func TestCacheSeesRewrite(t *testing.T) {
 	cfg := Config{Dirs: []string{static}, OutDir: dir, Package: "assets", CacheDir: filepath.Join(dir, "cache")}
 
 	// The change time is now; wait it out so the entry is stored.
-	time.Sleep(racyWindow + 100*time.Millisecond)
+	time.Sleep(cache.RacyWindow + 100*time.Millisecond)
 	first := generateSum(t, cfg)
 	if res, _ := Generate(context.Background(), cfg); res.Hashed != 0 {
 		t.Fatalf("unchanged run hashed %d files; the cache was not used", res.Hashed)
@@ -100,7 +63,7 @@ func TestOutputRecord(t *testing.T) {
 		t.Fatal(err)
 	}
 	want, _ := os.ReadFile(gen)
-	time.Sleep(racyWindow + 100*time.Millisecond)
+	time.Sleep(cache.RacyWindow + 100*time.Millisecond)
 	if _, err := Generate(context.Background(), cfg); err != nil { // verifies and records
 		t.Fatal(err)
 	}
@@ -148,7 +111,7 @@ func TestTreeRecord(t *testing.T) {
 		return res
 	}
 	run()
-	time.Sleep(racyWindow + 100*time.Millisecond)
+	time.Sleep(cache.RacyWindow + 100*time.Millisecond)
 	run() // records the outputs
 	run() // records the tree
 	if _, err := os.Stat(filepath.Join(cfg.CacheDir, recordDir)); err != nil {
@@ -202,7 +165,7 @@ func TestFirstRerunAfterEdit(t *testing.T) {
 	for _, n := range []string{"a.css", "b.css", "c.js"} {
 		os.WriteFile(filepath.Join(static, n), []byte("/* "+n+" */ a { color: red }"), 0o644)
 	}
-	time.Sleep(racyWindow + 100*time.Millisecond) // the sources settle
+	time.Sleep(cache.RacyWindow + 100*time.Millisecond) // the sources settle
 	cfg := Config{Dirs: []string{static}, OutDir: dir, Package: "assets", CacheDir: filepath.Join(dir, "cache")}
 	generate := func() *Result {
 		t.Helper()
@@ -232,7 +195,7 @@ func TestFirstRerunAfterEdit(t *testing.T) {
 		t.Error("manifest changed on an unchanged rerun")
 	}
 	// Once a.css and the outputs settle, the records drop their sums.
-	time.Sleep(racyWindow + 100*time.Millisecond)
+	time.Sleep(cache.RacyWindow + 100*time.Millisecond)
 	if res := generate(); res.Hashed != 0 || len(res.Written) != 0 {
 		t.Fatalf("settled rerun hashed %d, wrote %v", res.Hashed, res.Written)
 	}
@@ -242,57 +205,18 @@ func TestFirstRerunAfterEdit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := binary.LittleEndian.Uint32(tree[2*sha256.Size+16:]); n != 0 {
+	if n := binary.LittleEndian.Uint64(tree[2*sha256.Size+16:]); n != 0 {
 		t.Errorf("tree record still lists %d racy files", n)
 	}
 	stat, err := os.ReadFile(r.outputRecordFile())
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := decoder{b: stat[sha256.Size:]}
-	for len(d.b) > 0 && d.err == nil {
-		name := d.str()
-		if st := readStamp(&d); st.Racy {
+	d := cache.NewDecoder(stat[sha256.Size:])
+	for d.More() {
+		name := d.Str()
+		if st := cache.ReadStamp(d); st.Racy {
 			t.Errorf("output record: %s still racy", name)
 		}
-	}
-}
-
-// TestStamp checks the racy-clean check itself: a racy stamp is trusted
-// only while the content hashes to its sum, a settled one on its stat.
-func TestStamp(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "f")
-	os.WriteFile(file, []byte("one"), 0o644)
-	r := &run{start: time.Now()}
-	st, err := r.stampFile(file, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !st.Racy || st.Sum != sha256.Sum256([]byte("one")) {
-		t.Fatalf("fresh file: stamp %+v, want racy with its sum", st)
-	}
-	if !st.current(file) {
-		t.Error("unchanged racy file not current")
-	}
-	if st.settled(r.start) {
-		t.Error("fresh file settled")
-	}
-	// Same stat, other content: what a rewrite within one clock tick
-	// leaves, and what only the sum can tell.
-	other := st
-	other.Sum = sha256.Sum256([]byte("two"))
-	if other.current(file) {
-		t.Error("racy stamp with another sum taken for current")
-	}
-	later := &run{start: time.Now().Add(racyWindow + time.Second)}
-	if !st.settled(later.start) {
-		t.Error("stamp not settled a window later")
-	}
-	if st2, _ := later.stampFile(file, nil); st2.Racy || !st2.current(file) {
-		t.Errorf("settled stamp %+v", st2)
-	}
-	d := decoder{b: st.append(nil)}
-	if got := readStamp(&d); got != st || d.err != nil || len(d.b) != 0 {
-		t.Errorf("stamp round trip: got %+v, %v", got, d.err)
 	}
 }

@@ -15,6 +15,9 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/assetgen/assetgen/gen/internal/cache"
+	"github.com/assetgen/assetgen/internal/relpath"
 )
 
 // How a run changes the package, so that after a crash, a kill or a full
@@ -48,32 +51,28 @@ import (
 // directory.
 const journalName = ".assetgen.journal"
 
-// tempPrefix starts the name of every temporary file a run writes into
-// the output and owned directories; garbage collection removes those
-// that a killed run left.
-const tempPrefix = ".assetgen-"
-
 // write puts the owned files in place, commits the outputs that changed,
 // and collects garbage; on failure it collects garbage against the Go
-// file still in place and says the previous package is intact.
-func (r *run) write(ctx context.Context, owned, outs []output) error {
+// file still in place and says the previous package is intact. It returns
+// how many owned files it wrote and the outputs that changed.
+func (r *run) write(ctx context.Context, owned, outs []output) (copied int, written []string, err error) {
 	ownedDir := filepath.Join(r.cfg.OutDir, OwnedDir)
-	err := r.writeOwned(ctx, ownedDir, owned)
+	copied, err = r.writeOwned(ctx, ownedDir, owned)
 	if err == nil {
-		err = r.commit(outs)
+		written, err = r.commit(outs)
 	}
 	r.collect(ownedDir)
-	return err
+	return copied, written, err
 }
 
 // writeOwned brings the record ahead, then writes each copy that is
 // missing or wrong.
-func (r *run) writeOwned(ctx context.Context, ownedDir string, owned []output) error {
+func (r *run) writeOwned(ctx context.Context, ownedDir string, owned []output) (copied int, err error) {
 	if len(owned) == 0 {
-		return nil
+		return 0, nil
 	}
 	if err := os.MkdirAll(ownedDir, 0o755); err != nil {
-		return fsError(ownedDir, err, true)
+		return copied, fsError(ownedDir, err, true)
 	}
 	prev := readRecord(ownedDir)
 	all := slices.Clone(prev)
@@ -83,12 +82,12 @@ func (r *run) writeOwned(ctx context.Context, ownedDir string, owned []output) e
 	slices.Sort(all)
 	if all = slices.Compact(all); len(all) != len(prev) {
 		if err := r.writeFile(filepath.Join(ownedDir, recordName), recordBytes(all)); err != nil {
-			return err
+			return copied, err
 		}
 	}
 	for _, o := range owned {
 		if err := ctx.Err(); err != nil {
-			return err
+			return copied, err
 		}
 		file := filepath.Join(r.cfg.OutDir, filepath.FromSlash(o.name))
 		if r.copyIntact(file) {
@@ -101,25 +100,25 @@ func (r *run) writeOwned(ctx context.Context, ownedDir string, owned []output) e
 			// A streamed variant, written and named by content while
 			// compressing: only its rename is left.
 			if err := r.step("rename", file); err != nil {
-				return fsError(file, err, true)
+				return copied, fsError(file, err, true)
 			}
 			if err := os.Rename(o.tmp, file); err != nil {
-				return fsError(file, err, true)
+				return copied, fsError(file, err, true)
 			}
-			r.res.Copied++
+			copied++
 			continue
 		}
 		if o.data == nil {
 			// A variant reused from the previous run was checked when it
 			// was chosen; it has changed since.
-			return &Error{File: relSlash(file), Msg: "changed while assetgen ran; run it again"}
+			return copied, &Error{File: relpath.Display(file), Msg: "changed while assetgen ran; run it again"}
 		}
 		if err := r.writeFile(file, o.data); err != nil {
-			return err
+			return copied, err
 		}
-		r.res.Copied++
+		copied++
 	}
-	return nil
+	return copied, nil
 }
 
 // copyIntact reports whether a copy in the owned directory holds the
@@ -137,7 +136,7 @@ func (r *run) copyIntact(file string) bool {
 	}
 	abs, _ := filepath.Abs(file)
 	c := r.hashCache()
-	if e, ok := c.lookup(abs, fi); ok && bytes.Equal(e.Sum[:16], want) {
+	if e, ok := c.Lookup(abs, fi); ok && bytes.Equal(e.Sum[:16], want) {
 		return true
 	}
 	b, err := os.ReadFile(file)
@@ -148,12 +147,13 @@ func (r *run) copyIntact(file string) bool {
 	if !bytes.Equal(sum[:16], want) {
 		return false
 	}
-	c.store(abs, fi, cacheEntry{Sum: sum, Size: int64(len(b))})
+	c.Store(abs, fi, cache.Entry{Sum: sum, Size: int64(len(b))})
 	return true
 }
 
-// commit swaps in the outputs that changed, through the journal.
-func (r *run) commit(outs []output) error {
+// commit swaps in the outputs that changed, through the journal, and
+// returns their names.
+func (r *run) commit(outs []output) (written []string, err error) {
 	var changed []output
 	for _, o := range outs {
 		if o.old == nil || !bytes.Equal(o.old, o.data) {
@@ -161,7 +161,7 @@ func (r *run) commit(outs []output) error {
 		}
 	}
 	if len(changed) == 0 {
-		return nil
+		return nil, nil
 	}
 	var journal []string
 	defer func() { // on failure before the journal is in place
@@ -173,22 +173,22 @@ func (r *run) commit(outs []output) error {
 		file := filepath.Join(r.cfg.OutDir, o.name)
 		tmp, err := r.writeTemp(file, o.data, true)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		journal = append(journal, filepath.Base(tmp), o.name)
 	}
 	jfile := filepath.Join(r.cfg.OutDir, journalName)
 	if err := r.writeFileSync(jfile, []byte(strings.Join(journal, "\n")+"\n"), true); err != nil {
-		return err
+		return nil, err
 	}
 	journal = nil // committed: the renames are the next run's to finish if this one stops
 	if err := r.finishJournal(); err != nil {
-		return err
+		return nil, err
 	}
 	for _, o := range changed {
-		r.res.Written = append(r.res.Written, slash(filepath.Join(r.cfg.OutDir, o.name)))
+		written = append(written, slash(filepath.Join(r.cfg.OutDir, o.name)))
 	}
-	return nil
+	return written, nil
 }
 
 // finishJournal carries out the renames a journal lists, where the
@@ -207,7 +207,7 @@ func (r *run) finishJournal() error {
 	lines := strings.Fields(string(b))
 	for i := 0; i+1 < len(lines); i += 2 {
 		tmp, dst := lines[i], lines[i+1]
-		if !strings.HasPrefix(tmp, tempPrefix) || filepath.Base(dst) != dst || filepath.Base(tmp) != tmp {
+		if !strings.HasPrefix(tmp, cache.TempPrefix) || filepath.Base(dst) != dst || filepath.Base(tmp) != tmp {
 			continue // not one of ours: never rename it
 		}
 		from, to := filepath.Join(r.cfg.OutDir, tmp), filepath.Join(r.cfg.OutDir, dst)
@@ -303,7 +303,7 @@ func (r *run) embedded() map[string]bool {
 func (r *run) removeStrayTemps(dir string) {
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
-		n, ok := strings.CutPrefix(e.Name(), tempPrefix)
+		n, ok := strings.CutPrefix(e.Name(), cache.TempPrefix)
 		if !ok || !e.Type().IsRegular() {
 			continue
 		}
@@ -360,7 +360,7 @@ func (r *run) writeTemp(file string, data []byte, sync bool) (string, error) {
 	if err := r.step("create", file); err != nil {
 		return "", fsError(file, err, true)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(file), tempPrefix+"*")
+	tmp, err := os.CreateTemp(filepath.Dir(file), cache.TempPrefix+"*")
 	if err != nil {
 		return "", fsError(file, err, true)
 	}
@@ -432,5 +432,5 @@ func fsError(file string, err error, intact bool) *Error {
 	} else {
 		msg += " — the next run finishes this one's changes"
 	}
-	return &Error{File: relSlash(file), Msg: msg}
+	return &Error{File: relpath.Display(file), Msg: msg}
 }

@@ -12,16 +12,16 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 
+	"github.com/assetgen/assetgen/gen/internal/cache"
 	"github.com/assetgen/assetgen/gen/internal/compress"
 	"github.com/assetgen/assetgen/gen/internal/emit"
 	"github.com/assetgen/assetgen/internal/progress"
+	"github.com/assetgen/assetgen/internal/sri"
 )
 
 // variant is a precompressed form of an asset's final content.
@@ -92,9 +92,9 @@ func compressorID(codings []string) string {
 // not compressed again, and not even read: at the densest settings
 // compression costs milliseconds per file, which is why WhiteNoise users
 // turn it off, and why a second run here must not pay it.
-func (r *run) compress(ctx context.Context) error {
+func (r *run) compress(ctx context.Context) (compressed int, err error) {
 	if r.cfg.NoCompress {
-		return nil
+		return 0, nil
 	}
 	r.compressor = compressorID(r.cfg.Encodings)
 	var prev map[reuseKey][]variant // read only if some asset can use it
@@ -111,7 +111,7 @@ func (r *run) compress(ctx context.Context) error {
 		if prev == nil {
 			prev = r.previousEncodings()
 		}
-		if vs, ok := prev[reuseKey{sri(a.sum), compress.EffortFor(a.logical)}]; ok {
+		if vs, ok := prev[reuseKey{sri.Of(a.Sum), compress.EffortFor(a.Logical)}]; ok {
 			a.variants = vs
 			continue
 		}
@@ -121,27 +121,15 @@ func (r *run) compress(ctx context.Context) error {
 	// Large files first, so that one does not start last and run alone.
 	slices.SortStableFunc(todo, func(a, b *asset) int { return int(min(max(b.size-a.size, -1), 1)) })
 	m := r.meter(PhaseCompress, len(todo), total)
-	errs := make([]error, len(todo))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(todo)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(todo) || ctx.Err() != nil {
-					return
-				}
-				errs[i] = r.compressOne(todo[i], m, todo[i].size*passes)
-				m.Add(1, 0)
-			}
-		}()
-	}
-	wg.Wait()
+	errs := parallel(ctx, len(todo), func() func(i int) error {
+		return func(i int) error {
+			defer m.Add(1, 0)
+			return r.compressOne(todo[i], m, todo[i].size*passes)
+		}
+	})
 	m.Stop()
 	if err := ctx.Err(); err != nil {
-		return err
+		return 0, err
 	}
 	var list ErrorList
 	for i, err := range errs {
@@ -149,8 +137,7 @@ func (r *run) compress(ctx context.Context) error {
 			list = append(list, &Error{File: slash(todo[i].src.Path), Msg: err.Error()})
 		}
 	}
-	r.res.Compressed = len(todo)
-	return list.err()
+	return len(todo), list.err()
 }
 
 // compressOne makes an asset's variants, in memory below streamMin and in
@@ -158,7 +145,7 @@ func (r *run) compress(ctx context.Context) error {
 // asset counts for in the meter; whatever the encoders did not read
 // (passes that gzip's verdict skipped) is added at the end.
 func (r *run) compressOne(a *asset, m *progress.Meter, weight int64) error {
-	opt := compress.Options{Codings: r.cfg.Encodings, Effort: compress.EffortFor(a.logical)}
+	opt := compress.Options{Codings: r.cfg.Encodings, Effort: compress.EffortFor(a.Logical)}
 	counted := &countingMeter{m: m}
 	defer func() { m.Add(0, weight-counted.n.Load()) }()
 	if a.size < streamMin {
@@ -208,15 +195,15 @@ func (r *run) compressOne(a *asset, m *progress.Meter, weight int64) error {
 }
 
 func (r *run) variantName(a *asset, sum []byte, coding string) string {
-	return OwnedDir + "/" + hex.EncodeToString(sum[:16]) + safeExt(a.logical) + "." + coding
+	return OwnedDir + "/" + hex.EncodeToString(sum[:16]) + safeExt(a.Logical) + "." + coding
 }
 
-// openContent returns a large asset's content for reading at will: a.data
+// openContent returns a large asset's content for reading at will: a.Final
 // if a rewrite holds it, else the file, checked against the hashed sum
 // before use and its stat after (done reports a change).
 func (r *run) openContent(a *asset) (io.ReaderAt, func() error, error) {
-	if a.data != nil {
-		return bytes.NewReader(a.data), func() error { return nil }, nil
+	if a.Final != nil {
+		return bytes.NewReader(a.Final), func() error { return nil }, nil
 	}
 	f, err := os.Open(a.src.Path)
 	if err != nil {
@@ -226,7 +213,7 @@ func (r *run) openContent(a *asset) (io.ReaderAt, func() error, error) {
 	if err == nil {
 		var sum [sha256.Size]byte
 		sum, _, _, err = sumReader(f, make([]byte, 64<<10))
-		if err == nil && sum != a.sum {
+		if err == nil && sum != a.Sum {
 			err = errChanged
 		}
 	}
@@ -242,7 +229,7 @@ func (r *run) openContent(a *asset) (io.ReaderAt, func() error, error) {
 		closed = true
 		after, err := f.Stat()
 		f.Close()
-		if err != nil || keyOf(after) != keyOf(fi) {
+		if err != nil || cache.KeyOf(after) != cache.KeyOf(fi) {
 			return errChanged
 		}
 		return nil

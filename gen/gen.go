@@ -2,21 +2,29 @@
 // of static directories into a Go package that embeds the winning files under
 // content-hashed names, with one typed identifier per file.
 //
-// Generate runs a short pipeline over an in-memory set of assets:
+// Generate runs a short list of steps over an in-memory set of assets
+// (run.steps), each a function that takes what it needs and returns what
+// it counts:
 //
-//	lock    wait for any other run on the package; finish a stopped one's commit
-//	find    walk the directories; first match wins, the rest are shadowed
-//	check   reject names that cannot be embedded or that collide
-//	hash    read each file once: SHA-256 gives its name, SRI string and ETag
-//	name    Go identifiers and fingerprinted names
-//	place   embed in place when possible, else copy into the owned directory
-//	emit    render the Go file and manifest.json in memory
-//	write   copies beside the old ones, then the Go file, manifest and dev
-//	        file through one journal; remove what the Go file does not embed
+//	checkDirs      reject a repeated source directory, or an output inside one
+//	lockOut        wait for any other run on the package; finish a stopped one's commit
+//	find           walk the directories; first match wins, the rest are shadowed
+//	unchanged      stop here if the tree and outputs are as the last run left them
+//	checkNames     reject names that cannot be embedded or that collide; identifiers
+//	place          embed in place when possible, else own a copy in _assetgen/
+//	hash           read each file once (the hash cache skips unchanged ones)
+//	viteEntries    mark a Vite build's files prehashed, alias its entries
+//	prepare        minify, find and resolve references (package build)
+//	name           rewrite references and name by content, dependencies first
+//	checkTemplates check {{static}} calls in -templates files
+//	compress       make br, zstd and gzip variants, reusing the last run's
+//	emitAndWrite   render the Go file and manifest, write copies, then commit
+//	               the outputs through one journal; remove what is not embedded
 //
-// Every stage is a function over the set, so the command line tool and
-// development mode run the same code. The package never exits, prints,
-// reads flags or reads the environment; the caller supplies a Config.
+// Development mode (package gen/dev) runs the same prepare and name steps,
+// package build, over the files each request reaches. The package never
+// exits, prints, reads flags or reads the environment; the caller supplies
+// a Config.
 package gen
 
 import (
@@ -27,6 +35,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/assetgen/assetgen/gen/internal/build"
 	"github.com/assetgen/assetgen/gen/internal/find"
 )
 
@@ -35,7 +44,7 @@ const (
 	DefaultFileName = "assets_gen.go"
 	DefaultManifest = "manifest.json"
 	DefaultPrefix   = "/static/"
-	DefaultHashLen  = 12
+	DefaultHashLen  = build.DefaultHashLen
 	// OwnedDir is the subdirectory of the output directory that assetgen
 	// owns: it holds the files that cannot be embedded where they lie. Its
 	// leading underscore keeps the go command from treating it as a package.
@@ -233,12 +242,7 @@ func Find(cfg Config, p string) ([]Source, error) {
 }
 
 func ignorer(cfg Config) (*find.Ignorer, error) {
-	var pats []string
-	if !cfg.NoDefaultIgnore {
-		pats = append(pats, find.DefaultIgnore...)
-	}
-	pats = append(pats, cfg.Ignore...)
-	ig, err := find.NewIgnorer(pats)
+	ig, err := build.Ignorer(cfg.NoDefaultIgnore, cfg.Ignore)
 	if err != nil {
 		return nil, &Error{Msg: err.Error()}
 	}

@@ -3,7 +3,6 @@ package gen
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/base64"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -13,55 +12,52 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"golang.org/x/mod/module"
 
+	"github.com/assetgen/assetgen/gen/internal/build"
+	"github.com/assetgen/assetgen/gen/internal/cache"
 	"github.com/assetgen/assetgen/gen/internal/emit"
 	"github.com/assetgen/assetgen/gen/internal/find"
 	"github.com/assetgen/assetgen/gen/internal/naming"
+	"github.com/assetgen/assetgen/internal/relpath"
 	"github.com/assetgen/assetgen/runtime"
 )
 
-// asset is one file of the in-memory set that the stages work on.
+// asset is one file of the in-memory set that the stages work on: a node
+// of the build graph (its logical path, content, sum, references and
+// hashed name) and what only generate needs.
 type asset struct {
-	logical  string
+	build.Node
 	src      find.Source
 	abs      string // src.Path made absolute
 	shadowed []find.Source
 
-	sum         [sha256.Size]byte
 	srcSum      [sha256.Size]byte // of the source file, before any rewrite
 	size        int64
 	contentType string
-	data        []byte // content, kept only when it must be copied
 
-	ident  string
-	hashed string
-	name   string // name in the embed.FS
-	copy   bool   // must be written into the owned directory
+	ident string
+	name  string // name in the embed.FS
+	owned bool   // must be written into the owned directory
 
 	variants []variant // precompressed forms, in order of preference
-
-	refs      []ref // references to other assets, in source order
-	prehashed bool  // named by a bundler already: keeps its name, immutable
 
 	rejected bool // already reported as an error
 }
 
 // run is the state of one Generate call.
 type run struct {
-	start  time.Time // before the walk: the reference for racy times
-	cfg    Config
-	outAbs string // OutDir, absolute and with symbolic links evaluated
-	assets []*asset
-	res    Result
-	hashed atomic.Int64 // files read, as opposed to found in the cache
+	start    time.Time // before the walk: the reference for racy times
+	cfg      Config
+	outAbs   string // OutDir, absolute and with symbolic links evaluated
+	assets   []*asset
+	warnings []string // problems that do not stop the run, for Result
 
-	compressor string        // compressorID, when compressing
-	prehashed  *find.Ignorer // matches Config.Prehashed
-	aliases    []alias       // identifiers from a Vite manifest
+	compressor    string        // compressorID, when compressing
+	prehashedPats *find.Ignorer // matches Config.Prehashed
+	aliases       []alias       // identifiers from a Vite manifest
 
 	realDirs map[string]string // directory → its path with links evaluated
 	modDirs  map[string]bool   // directory → whether it is in another module
@@ -69,9 +65,9 @@ type run struct {
 	tempMu sync.Mutex
 	temps  []string // streamed variants not yet renamed into place
 
-	lock  *packageLock // held from lockOut to the end of the run
-	cache *cache       // the hash cache, opened on first use
-	hooks *hooks       // for tests; nil otherwise
+	lock  *packageLock  // held from lockOut to the end of the run
+	cache *cache.Hashes // the hash cache, opened on first use
+	hooks *hooks        // for tests; nil otherwise
 }
 
 // hooks let tests stop or fail a run at a chosen point.
@@ -105,44 +101,76 @@ func generate(ctx context.Context, cfg Config, h *hooks) (*Result, error) {
 	r := &run{cfg: cfg, start: start, hooks: h}
 	defer func() {
 		if r.cache != nil {
-			r.cache.save()
+			r.cache.Save()
 		}
 		r.lock.unlock()
 	}()
-	stages := []func(context.Context) error{
-		r.checkDirs,
-		r.lockOut,
-		r.find,
-		r.checkNames,
-		r.place,
-		r.hash,
-		r.viteEntries,
-		r.minifyAll,
-		r.findRefs,
-		r.nameAll,
-		r.checkTemplates,
-		r.compress,
-		r.emitAndWrite,
+	res, err := r.steps(ctx)
+	if err != nil {
+		r.removeTemps()
+		return nil, r.staleNote(err)
 	}
-	for i, stage := range stages {
-		if err := stage(ctx); err != nil {
-			r.removeTemps()
-			return nil, r.staleNote(err)
-		}
-		// After find: an unchanged tree whose outputs are as the last run
-		// left them needs nothing more (see unchanged).
-		if i == 2 && r.unchanged() {
-			break
-		}
+	res.Files = len(r.assets)
+	res.Warnings = r.warnings
+	res.Elapsed = time.Since(start)
+	return res, nil
+}
+
+// steps runs the steps of a run in order, each taking what it needs from
+// the run and returning what it counts; see the package documentation.
+func (r *run) steps(ctx context.Context) (*Result, error) {
+	res := &Result{}
+	var err error
+	if err = r.checkDirs(); err != nil {
+		return nil, err
 	}
-	r.res.Files = len(r.assets)
-	r.res.Elapsed = time.Since(start)
-	return &r.res, nil
+	if err = r.lockOut(ctx); err != nil {
+		return nil, err
+	}
+	if res.Shadowed, err = r.find(ctx); err != nil {
+		return nil, err
+	}
+	// An unchanged tree whose outputs are as the last run left them needs
+	// nothing more.
+	if rec, ok := r.unchanged(); ok {
+		return rec, nil
+	}
+	if err = r.checkNames(); err != nil {
+		return nil, err
+	}
+	r.place()
+	if res.Hashed, res.Bytes, err = r.hash(ctx); err != nil {
+		return nil, err
+	}
+	if err = r.viteEntries(); err != nil {
+		return nil, err
+	}
+	if err = r.prepare(ctx); err != nil {
+		return nil, err
+	}
+	if res.Rewritten, res.Rewrites, err = r.name(ctx); err != nil {
+		return nil, err
+	}
+	if res.Unchecked, err = r.checkTemplates(ctx); err != nil {
+		return nil, err
+	}
+	if res.Compressed, err = r.compress(ctx); err != nil {
+		return nil, err
+	}
+	if res.Copied, res.Written, err = r.emitAndWrite(ctx, res); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// warn records a problem that does not stop the run.
+func (r *run) warn(format string, args ...any) {
+	r.warnings = append(r.warnings, fmt.Sprintf(format, args...))
 }
 
 // checkDirs rejects repeated source directories and an output directory
 // inside a source directory, whose generated files would become assets.
-func (r *run) checkDirs(context.Context) error {
+func (r *run) checkDirs() error {
 	out, err := realAbs(r.cfg.OutDir)
 	if err != nil {
 		return &Error{File: slash(r.cfg.OutDir), Msg: fmt.Sprintf("output directory: %v; create it or fix -o", err)}
@@ -190,9 +218,9 @@ func (r *run) lockOut(ctx context.Context) error {
 }
 
 // hashCache returns the run's hash cache, opening it on first use.
-func (r *run) hashCache() *cache {
+func (r *run) hashCache() *cache.Hashes {
 	if r.cache == nil {
-		r.cache = openCache(r.cfg.CacheDir, r.outAbs, r.start)
+		r.cache = cache.OpenHashes(r.cfg.CacheDir, r.outAbs, r.start)
 	}
 	return r.cache
 }
@@ -202,30 +230,32 @@ func dirError(d string, err error) *Error {
 	return &Error{File: slash(d), Msg: fmt.Sprintf("source directory: %v; create it or fix -dir", unwrapPathErr(err))}
 }
 
-// find walks the source directories.
-func (r *run) find(ctx context.Context) error {
+// find walks the source directories and returns the logical paths held
+// by more than one.
+func (r *run) find(ctx context.Context) ([]Shadow, error) {
 	ig, err := ignorer(r.cfg)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	matches, err := find.Walk(ctx, r.cfg.Dirs, ig)
 	if err != nil {
 		if ctx.Err() != nil {
-			return err
+			return nil, err
 		}
-		return walkErrors(err)
+		return nil, walkErrors(err)
 	}
 	var errs ErrorList
+	var shadowed []Shadow
 	wd, err := os.Getwd()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, m := range matches {
 		abs := m.Winner.Path
 		if !filepath.IsAbs(abs) {
 			abs = filepath.Join(wd, abs)
 		}
-		r.assets = append(r.assets, &asset{logical: m.Logical, src: m.Winner, shadowed: m.Shadowed, abs: abs})
+		r.assets = append(r.assets, &asset{Node: build.Node{Logical: m.Logical}, src: m.Winner, shadowed: m.Shadowed, abs: abs})
 		if len(m.Shadowed) == 0 {
 			continue
 		}
@@ -233,12 +263,12 @@ func (r *run) find(ctx context.Context) error {
 		for _, s := range m.Shadowed {
 			sh.Shadowed = append(sh.Shadowed, slash(s.Path))
 		}
-		r.res.Shadowed = append(r.res.Shadowed, sh)
+		shadowed = append(shadowed, sh)
 		if r.cfg.NoShadow {
 			errs = append(errs, &Error{File: sh.Shadowed[0], Msg: fmt.Sprintf("shadowed by %s (-no-shadow); remove one of them or drop -no-shadow", sh.Winner)})
 		}
 	}
-	return errs.err()
+	return shadowed, errs.err()
 }
 
 // largeAsset is the size above which an asset gets a warning. Every byte
@@ -274,42 +304,42 @@ func (r *run) warnSizes() {
 			held[s.Dir] = true
 		}
 		if n := a.src.Info.Size(); n > largeAsset {
-			r.res.Warnings = append(r.res.Warnings, fmt.Sprintf("%s: %.0f MB is embedded into every program that imports the package; serve a file this large from elsewhere (a CDN, media storage) and add it to -ignore", slash(a.src.Path), float64(n)/1e6))
+			r.warn("%s: %.0f MB is embedded into every program that imports the package; serve a file this large from elsewhere (a CDN, media storage) and add it to -ignore", slash(a.src.Path), float64(n)/1e6)
 		}
 	}
 	for _, d := range r.cfg.Dirs {
 		if !held[d] {
-			r.res.Warnings = append(r.res.Warnings, fmt.Sprintf("%s: source directory holds no files (after -ignore and the default ignores); add files or fix -dir", slash(d)))
+			r.warn("%s: source directory holds no files (after -ignore and the default ignores); add files or fix -dir", slash(d))
 		}
 	}
 }
 
 // checkNames rejects logical paths that go:embed or a checkout on another
 // operating system cannot hold, and paths that differ only in case.
-func (r *run) checkNames(context.Context) error {
+func (r *run) checkNames() error {
 	r.warnSizes()
 	var errs ErrorList
 	pre, err := find.NewIgnorer(r.cfg.Prehashed)
 	if err != nil {
 		return &Error{Msg: "-prehashed: " + err.Error()}
 	}
-	r.prehashed = pre
+	r.prehashedPats = pre
 	byFold := map[string]*asset{}
 	for _, a := range r.assets {
-		if err := module.CheckFilePath(a.logical); err != nil {
+		if err := module.CheckFilePath(a.Logical); err != nil {
 			errs = append(errs, &Error{File: slash(a.src.Path), Msg: fmt.Sprintf("name cannot be embedded or checked out everywhere (%v); rename the file or add it to -ignore", trimCheckErr(err))})
 			continue
 		}
-		fold := strings.ToLower(a.logical)
+		fold := strings.ToLower(a.Logical)
 		if prev, ok := byFold[fold]; ok {
 			a.rejected = true
 			errs = append(errs, &Error{File: slash(a.src.Path), Msg: fmt.Sprintf("differs from %s only in letter case, which breaks checkouts on macOS and Windows; rename one of them", slash(prev.src.Path))})
 			continue
 		}
 		byFold[fold] = a
-		a.prehashed = r.prehashed.Ignored(a.logical)
-		if dotPath(a.logical) {
-			r.res.Warnings = append(r.res.Warnings, fmt.Sprintf("%s: embedded, but the handler never serves a path with a dot segment (%s); serve it yourself from FS(), or leave it out", slash(a.src.Path), a.logical))
+		a.Prehashed = r.prehashedPats.Ignored(a.Logical)
+		if dotPath(a.Logical) {
+			r.warn("%s: embedded, but the handler never serves a path with a dot segment (%s); serve it yourself from FS(), or leave it out", slash(a.src.Path), a.Logical)
 		}
 	}
 	idErrs, err := r.identify()
@@ -337,8 +367,9 @@ func trimCheckErr(err error) string {
 // place decides, per asset, whether go:embed can take the file where it
 // lies: inside the package directory, reached without symbolic links,
 // in this module, and with a name that is not read as a glob pattern.
-// Everything else is copied into the owned directory under its content hash.
-func (r *run) place(context.Context) error {
+// Everything else is owned: copied into the owned directory under its
+// content hash, which is why hash, next, holds its content in memory.
+func (r *run) place() {
 	r.realDirs, r.modDirs = map[string]string{}, map[string]bool{}
 	dirReal := map[string]string{}
 	for _, a := range r.assets {
@@ -349,10 +380,9 @@ func (r *run) place(context.Context) error {
 		if ok {
 			a.name = rel
 		} else {
-			a.copy = true
+			a.owned = true
 		}
 	}
-	return nil
 }
 
 func (r *run) embeddable(a *asset) (string, bool) {
@@ -410,14 +440,14 @@ func (r *run) identify() (ErrorList, error) {
 	}
 	decls := map[string]string{}
 	for n, p := range declPos {
-		decls[n] = fmt.Sprintf("%s:%d:%d", relSlash(p.Filename), p.Line, p.Column)
+		decls[n] = fmt.Sprintf("%s:%d:%d", relpath.Display(p.Filename), p.Line, p.Column)
 	}
 	var errs ErrorList
 	// The generated file's own top-level names must not be declared by
 	// hand elsewhere in the package, or the package will not compile.
 	for _, n := range append([]string{"embedded", "set"}, emit.Reserved...) {
 		if at, ok := declPos[n]; ok {
-			errs = append(errs, &Error{File: relSlash(at.Filename), Line: at.Line, Col: at.Column, Msg: fmt.Sprintf("%s is also declared by the generated %s; rename this declaration or generate into another package", n, r.cfg.FileName)})
+			errs = append(errs, &Error{File: relpath.Display(at.Filename), Line: at.Line, Col: at.Column, Msg: fmt.Sprintf("%s is also declared by the generated %s; rename this declaration or generate into another package", n, r.cfg.FileName)})
 		}
 	}
 	byIdent := map[string]*asset{}
@@ -425,7 +455,7 @@ func (r *run) identify() (ErrorList, error) {
 		if a.rejected {
 			continue
 		}
-		id := naming.Ident(a.logical)
+		id := naming.Ident(a.Logical)
 		if reserved[id] {
 			id += "File"
 		}
@@ -503,26 +533,11 @@ func within(p, dir string) bool {
 
 func slash(p string) string { return filepath.ToSlash(p) }
 
-// relSlash names a file relative to the working directory when it can.
-func relSlash(p string) string {
-	if wd, err := os.Getwd(); err == nil {
-		if rel, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(rel, "..") {
-			return filepath.ToSlash(rel)
-		}
-	}
-	return filepath.ToSlash(p)
-}
-
 func unwrapPathErr(err error) error {
 	if pe, ok := err.(*os.PathError); ok {
 		return pe.Err
 	}
 	return err
-}
-
-// sri returns the Subresource Integrity string of a SHA-256 sum.
-func sri(sum [sha256.Size]byte) string {
-	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
 }
 
 // checkPrefix validates a URL prefix with the runtime's own rules.
@@ -565,7 +580,7 @@ func (r *run) warnLinkOut(a *asset, dirReal map[string]string) {
 	if err != nil || root == "" || within(real, root) {
 		return
 	}
-	r.res.Warnings = append(r.res.Warnings, fmt.Sprintf("%s: a symbolic link leads out of %s; it is embedded, but development mode will not follow it (add its directory as a -dir instead)", slash(a.src.Path), slash(a.src.Dir)))
+	r.warn("%s: a symbolic link leads out of %s; it is embedded, but development mode will not follow it (add its directory as a -dir instead)", slash(a.src.Path), slash(a.src.Dir))
 }
 
 // realPath returns a file's absolute path with symbolic links evaluated.

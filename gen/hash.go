@@ -7,10 +7,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
-	"sync"
 	"sync/atomic"
 
+	"github.com/assetgen/assetgen/gen/internal/cache"
 	"github.com/assetgen/assetgen/gen/internal/mediatype"
 	"github.com/assetgen/assetgen/internal/progress"
 )
@@ -19,38 +18,28 @@ import (
 // fingerprint, the SRI string and the ETag, and the first bytes give the
 // content type where the extension does not. Files whose size, times and
 // identity match the cache are not read at all.
-func (r *run) hash(ctx context.Context) error {
+func (r *run) hash(ctx context.Context) (hashed int, bytes int64, err error) {
 	c := r.hashCache()
-
-	errs := make([]error, len(r.assets))
 	var total int64
 	for _, a := range r.assets {
 		total += a.src.Info.Size()
 	}
 	m := r.meter(PhaseHash, len(r.assets), total)
-	var next atomic.Int64
-	workers := min(runtime.GOMAXPROCS(0), len(r.assets))
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			buf := make([]byte, 64<<10)
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(r.assets) || ctx.Err() != nil {
-					return
-				}
-				errs[i] = r.hashOne(c, r.assets[i], buf, m)
-				m.Add(1, 0)
+	var read atomic.Int64
+	errs := parallel(ctx, len(r.assets), func() func(i int) error {
+		buf := make([]byte, 64<<10)
+		return func(i int) error {
+			defer m.Add(1, 0)
+			wasRead, err := r.hashOne(c, r.assets[i], buf, m)
+			if wasRead {
+				read.Add(1)
 			}
-		}()
-	}
-	wg.Wait()
+			return err
+		}
+	})
 	m.Stop()
-	r.res.Hashed = int(r.hashed.Load())
 	if err := ctx.Err(); err != nil {
-		return err
+		return 0, 0, err
 	}
 	var list ErrorList
 	for i, err := range errs {
@@ -62,49 +51,49 @@ func (r *run) hash(ctx context.Context) error {
 			list = append(list, &Error{File: slash(r.assets[i].src.Path), Msg: err.Error()})
 			continue
 		}
-		r.res.Bytes += r.assets[i].size
+		bytes += r.assets[i].size
 	}
-	return list.err()
+	return int(read.Load()), bytes, list.err()
 }
 
-// hashOne fills in an asset's sum, size and content type.
-func (r *run) hashOne(c *cache, a *asset, buf []byte, m *progress.Meter) error {
-	if !a.copy {
-		if e, ok := c.lookup(a.abs, a.src.Info); ok {
-			a.sum, a.srcSum, a.size, a.contentType = e.Sum, e.Sum, e.Size, e.ContentType
+// hashOne fills in an asset's sum, size and content type, and says
+// whether it read the file rather than take them from the cache.
+func (r *run) hashOne(c *cache.Hashes, a *asset, buf []byte, m *progress.Meter) (read bool, err error) {
+	if !a.owned {
+		if e, ok := c.Lookup(a.abs, a.src.Info); ok {
+			a.Sum, a.srcSum, a.size, a.contentType = e.Sum, e.Sum, e.Size, e.ContentType
 			m.Add(0, a.src.Info.Size())
-			return nil
+			return false, nil
 		}
 	}
 	f, err := os.Open(a.src.Path)
 	if err != nil {
-		return fmt.Errorf("cannot read: %v; check its permissions or add it to -ignore", unwrapPathErr(err))
+		return false, fmt.Errorf("cannot read: %v; check its permissions or add it to -ignore", unwrapPathErr(err))
 	}
 	defer f.Close()
 	var head []byte
 	var enc mediatype.UTF8Checker
 	rd := progress.Reader{R: io.TeeReader(f, &enc), M: m} // checked and counted in the same pass
-	if a.copy {
-		if a.data, err = readAll(rd, a.src.Info.Size()); err == nil {
-			a.sum, a.size, head = sha256.Sum256(a.data), int64(len(a.data)), a.data
+	if a.owned {
+		if a.Data, err = readAll(rd, a.src.Info.Size()); err == nil {
+			a.Sum, a.size, head = sha256.Sum256(a.Data), int64(len(a.Data)), a.Data
 		}
 	} else {
-		a.sum, a.size, head, err = sumReader(rd, buf)
+		a.Sum, a.size, head, err = sumReader(rd, buf)
 	}
 	if err != nil {
-		return fmt.Errorf("cannot read: %v", unwrapPathErr(err))
+		return true, fmt.Errorf("cannot read: %v", unwrapPathErr(err))
 	}
-	a.srcSum = a.sum
-	a.contentType = mediatype.Of(a.logical, head[:min(len(head), 512)])
+	a.srcSum = a.Sum
+	a.contentType = mediatype.Of(a.Logical, head[:min(len(head), 512)])
 	trusted, err := r.checkEncoding(a, &enc, head)
 	if err != nil {
-		return err
+		return true, err
 	}
 	if trusted {
-		c.store(a.abs, a.src.Info, cacheEntry{Sum: a.sum, Size: a.size, ContentType: a.contentType})
+		c.Store(a.abs, a.src.Info, cache.Entry{Sum: a.Sum, Size: a.size, ContentType: a.contentType})
 	}
-	r.hashed.Add(1)
-	return nil
+	return true, nil
 }
 
 // readAll reads all of rd into a buffer sized for the file's size as
@@ -178,4 +167,35 @@ func sumReader(rd io.Reader, buf []byte) (sum [sha256.Size]byte, n int64, head [
 	}
 	h.Sum(sum[:0])
 	return sum, n, head, nil
+}
+
+// load reads an asset's content into a.Data, once, checking it is what
+// was hashed.
+func (r *run) load(a *asset) *Error {
+	b, err := content(a)
+	if err != nil {
+		return &Error{File: slash(a.src.Path), Msg: err.Error()}
+	}
+	a.Data = b
+	return nil
+}
+
+// content returns an asset's content: in memory if it is held (its final
+// form once named), else read from disk (without keeping it) and checked
+// against the hashed sum.
+func content(a *asset) ([]byte, error) {
+	if a.Final != nil {
+		return a.Final, nil
+	}
+	if a.Data != nil {
+		return a.Data, nil
+	}
+	b, err := os.ReadFile(a.src.Path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read: %v", unwrapPathErr(err))
+	}
+	if sha256.Sum256(b) != a.Sum {
+		return nil, fmt.Errorf("changed while assetgen ran; run it again")
+	}
+	return b, nil
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/assetgen/assetgen/internal/relpath"
 )
 
 // lockName is the lock file in the output directory. Its leading dot keeps
@@ -76,11 +78,11 @@ func lockPackage(ctx context.Context, dir string, timeout time.Duration, logf fu
 		holder := readHolder(f)
 		f.Close()
 		if !waited && logf != nil && timeout > 0 {
-			logf(fmt.Sprintf("%s: another assetgen run on this package (%s) holds the lock; waiting up to %v", relSlash(file), holder, timeout))
+			logf(fmt.Sprintf("%s: another assetgen run on this package (%s) holds the lock; waiting up to %v", relpath.Display(file), holder, timeout))
 			waited = true
 		}
 		if !time.Now().Before(deadline) {
-			return nil, &Error{File: relSlash(file), Msg: fmt.Sprintf("another assetgen run on this package (%s) still holds the lock after %v; let it finish and run again, or stop it (the lock goes with its process)", holder, timeout)}
+			return nil, &Error{File: relpath.Display(file), Msg: fmt.Sprintf("another assetgen run on this package (%s) still holds the lock after %v; let it finish and run again, or stop it (the lock goes with its process)", holder, timeout)}
 		}
 		select {
 		case <-ctx.Done():

@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 
+	"github.com/assetgen/assetgen/gen/internal/cache"
 	"github.com/assetgen/assetgen/gen/internal/emit"
 )
 
@@ -31,8 +31,7 @@ import (
 func (r *run) render(pkg *emit.Package, key [sha256.Size]byte, oldCode, oldManifest []byte) (code, manifest []byte, err error) {
 	var file string
 	if r.cfg.CacheDir != "" {
-		id := sha256.Sum256([]byte(r.outAbs))
-		file = filepath.Join(r.cfg.CacheDir, recordDir, hex.EncodeToString(id[:12]))
+		file = cache.File(r.cfg.CacheDir, recordDir, r.outAbs, "")
 		if code, manifest, ok := readRender(file, key, oldCode, oldManifest); ok {
 			return code, manifest, nil
 		}
@@ -43,13 +42,13 @@ func (r *run) render(pkg *emit.Package, key [sha256.Size]byte, oldCode, oldManif
 	if manifest, err = emit.JSON(pkg); err != nil {
 		return nil, nil, err
 	}
-	if file != "" && os.MkdirAll(filepath.Dir(file), 0o755) == nil {
+	if file != "" {
 		h := renderHeader{Key: key, Code: sha256.Sum256(code), Manifest: sha256.Sum256(manifest), CodeLen: uint64(len(code))}
 		var b bytes.Buffer
 		binary.Write(&b, binary.LittleEndian, &h)
 		b.Write(code)
 		b.Write(manifest)
-		_ = writeFileAtomic(file, b.Bytes())
+		_ = cache.WriteFile(file, b.Bytes())
 	}
 	return code, manifest, nil
 }
@@ -90,59 +89,37 @@ func readRender(file string, key [sha256.Size]byte, oldCode, oldManifest []byte)
 // the output names. Every string is written with its length, so no two
 // inputs share an encoding.
 func outputKey(pkg *emit.Package, dev *emit.DevPackage, names []string) [sha256.Size]byte {
-	h := sha256.New()
-	var buf []byte
-	str := func(s string) {
-		buf = binary.LittleEndian.AppendUint64(buf[:0], uint64(len(s)))
-		buf = append(buf, s...) // one Write, no conversion allocated
-		h.Write(buf)
-	}
-	num := func(n int64) {
-		buf = binary.LittleEndian.AppendUint64(buf[:0], uint64(n))
-		h.Write(buf)
-	}
-	strs := func(ss []string) {
-		num(int64(len(ss)))
-		for _, s := range ss {
-			str(s)
-		}
-	}
-	str(generatorID())
-	strs(names)
-	str(pkg.Name)
-	str(pkg.Prefix)
-	str(pkg.Compressor)
-	num(int64(len(pkg.Aliases)))
+	w := cache.NewKeyWriter()
+	w.Str32(generatorID())
+	w.Strs(names)
+	w.Str32(pkg.Name)
+	w.Str32(pkg.Prefix)
+	w.Str32(pkg.Compressor)
+	w.Num(int64(len(pkg.Aliases)))
 	for _, al := range pkg.Aliases {
-		str(al.Ident)
-		str(al.Source)
-		num(int64(al.Index))
+		w.Str32(al.Ident)
+		w.Str32(al.Source)
+		w.Num(int64(al.Index))
 	}
-	num(int64(len(pkg.Assets)))
+	w.Num(int64(len(pkg.Assets)))
 	for _, a := range pkg.Assets {
 		for _, s := range [...]string{a.Ident, a.Path, a.HashedPath, a.Name, a.Source, a.Integrity, a.ContentType} {
-			str(s)
+			w.Str32(s)
 		}
-		num(a.Size)
-		if a.Immutable {
-			num(1)
-		} else {
-			num(0)
-		}
-		strs(a.Refs)
-		num(int64(len(a.Encodings)))
+		w.Num(a.Size)
+		w.Bool(a.Immutable)
+		w.Strs(a.Refs)
+		w.Num(int64(len(a.Encodings)))
 		for _, e := range a.Encodings {
-			str(e.Coding)
-			str(e.Name)
-			num(e.Size)
+			w.Str32(e.Coding)
+			w.Str32(e.Name)
+			w.Num(e.Size)
 		}
 	}
 	if dev != nil {
-		str(fmt.Sprintf("%#v", *dev))
+		w.Str32(fmt.Sprintf("%#v", *dev))
 	}
-	var sum [sha256.Size]byte
-	h.Sum(sum[:0])
-	return sum
+	return w.Sum()
 }
 
 // generatorID identifies the running build of assetgen.
@@ -176,20 +153,20 @@ func (r *run) outputsCurrent(key [sha256.Size]byte, names []string) bool {
 	if err != nil || len(b) < sha256.Size || !bytes.Equal(b[:sha256.Size], key[:]) {
 		return false
 	}
-	d := decoder{b: b[sha256.Size:]}
+	d := cache.NewDecoder(b[sha256.Size:])
 	stillRacy, anyRacy := false, false
 	for _, n := range names {
-		if d.str() != n {
+		if d.Str() != n {
 			return false
 		}
-		st := readStamp(&d)
-		if d.err != nil || !st.current(filepath.Join(r.cfg.OutDir, n)) {
+		st := cache.ReadStamp(d)
+		if d.Err() != nil || !st.Current(filepath.Join(r.cfg.OutDir, n)) {
 			return false
 		}
 		anyRacy = anyRacy || st.Racy
-		stillRacy = stillRacy || !st.settled(r.start)
+		stillRacy = stillRacy || !st.Settled(r.start)
 	}
-	if d.err != nil || len(d.b) != 0 {
+	if d.Err() != nil || d.More() {
 		return false
 	}
 	if anyRacy && !stillRacy {
@@ -206,29 +183,27 @@ func (r *run) recordOutputs(key [sha256.Size]byte, names []string, data [][]byte
 	if file == "" {
 		return
 	}
-	b := append([]byte(nil), key[:]...)
+	var w cache.Writer
+	w.Bytes(key[:])
 	for i, n := range names {
 		var content []byte
 		if data != nil {
 			content = data[i]
 		}
-		st, err := r.stampFile(filepath.Join(r.cfg.OutDir, n), content)
+		st, err := cache.StampFile(filepath.Join(r.cfg.OutDir, n), content, r.start)
 		if err != nil {
 			os.Remove(file)
 			return
 		}
-		b = binary.LittleEndian.AppendUint32(b, uint32(len(n)))
-		b = append(b, n...)
-		b = st.append(b)
+		w.Str32(n)
+		w.Stamp(st)
 	}
-	_ = os.MkdirAll(filepath.Dir(file), 0o755)
-	_ = writeFileAtomic(file, b)
+	_ = cache.WriteFile(file, w.Data())
 }
 
 func (r *run) outputRecordFile() string {
 	if r.cfg.CacheDir == "" {
 		return ""
 	}
-	id := sha256.Sum256([]byte(r.outAbs))
-	return filepath.Join(r.cfg.CacheDir, recordDir, hex.EncodeToString(id[:12])+".stat")
+	return cache.File(r.cfg.CacheDir, recordDir, r.outAbs, ".stat")
 }

@@ -13,24 +13,24 @@ import (
 // path names no asset of the package, with the closest path as a
 // suggestion. Calls with a computed path are listed in Result.Unchecked.
 // It runs before compression so that a typo fails fast.
-func (r *run) checkTemplates(ctx context.Context) error {
+func (r *run) checkTemplates(ctx context.Context) (unchecked []string, err error) {
 	if len(r.cfg.Templates) == 0 {
-		return nil
+		return nil, nil
 	}
 	files, err := tmplcheck.Glob(ctx, r.cfg.Templates)
 	if err != nil {
 		if ctx.Err() != nil {
-			return err
+			return nil, err
 		}
-		return &Error{Msg: err.Error()}
+		return nil, &Error{Msg: err.Error()}
 	}
 	known := make(map[string]bool, len(r.assets))
 	for _, a := range r.assets {
-		known[a.logical] = true
+		known[a.Logical] = true
 	}
 	paths := func(yield func(string) bool) {
 		for _, a := range r.assets {
-			if !yield(a.logical) {
+			if !yield(a.Logical) {
 				return
 			}
 		}
@@ -40,16 +40,16 @@ func (r *run) checkTemplates(ctx context.Context) error {
 		func(p string) string { return suggest.Closest(p, paths) })
 	if err != nil {
 		if ctx.Err() != nil {
-			return err
+			return nil, err
 		}
-		return &Error{Msg: fmt.Sprintf("reading templates: %v", err)}
+		return nil, &Error{Msg: fmt.Sprintf("reading templates: %v", err)}
 	}
 	for _, d := range dynamic {
-		r.res.Unchecked = append(r.res.Unchecked, d.String())
+		unchecked = append(unchecked, d.String())
 	}
 	var errs ErrorList
 	for _, d := range diags {
 		errs = append(errs, &Error{File: slash(d.File), Line: d.Line, Col: d.Col, Msg: d.Msg})
 	}
-	return errs.err()
+	return unchecked, errs.err()
 }

@@ -17,9 +17,11 @@ import (
 
 	"golang.org/x/mod/modfile"
 
+	"github.com/assetgen/assetgen/gen/internal/build"
 	"github.com/assetgen/assetgen/gen/internal/compress"
 	"github.com/assetgen/assetgen/gen/internal/emit"
 	"github.com/assetgen/assetgen/gen/internal/naming"
+	"github.com/assetgen/assetgen/internal/sri"
 )
 
 // recordName lists, inside the owned directory, the files assetgen wrote
@@ -36,8 +38,10 @@ type output struct {
 }
 
 // emitAndWrite renders everything in memory, checks that no output would
-// overwrite something assetgen did not write, then writes.
-func (r *run) emitAndWrite(ctx context.Context) error {
+// overwrite something assetgen did not write, then writes, and records
+// the tree for the next run (res is what it replays). It returns how many
+// files it copied into the owned directory and which outputs changed.
+func (r *run) emitAndWrite(ctx context.Context, res *Result) (copied int, written []string, err error) {
 	owned := r.ownedFiles()
 	pkg := r.pkg()
 	devPkg := r.devPackage()
@@ -50,11 +54,11 @@ func (r *run) emitAndWrite(ctx context.Context) error {
 	}
 	key := outputKey(pkg, devPkg, names)
 	if r.outputsCurrent(key, names) {
-		if err := r.write(ctx, owned, nil); err != nil {
-			return err
+		if copied, _, err = r.write(ctx, owned, nil); err != nil {
+			return 0, nil, err
 		}
-		r.recordTree(key)
-		return nil
+		r.recordTree(key, res)
+		return copied, nil, nil
 	}
 	// The outputs are rendered and compared below; either way they are
 	// then what this key renders to, and the next run can trust them.
@@ -63,7 +67,7 @@ func (r *run) emitAndWrite(ctx context.Context) error {
 		outs[i].name = n
 	}
 	if err := r.checkOutputs(outs); err != nil {
-		return err
+		return 0, nil, err
 	}
 	var oldManifest []byte
 	if r.cfg.Manifest != "-" {
@@ -71,7 +75,7 @@ func (r *run) emitAndWrite(ctx context.Context) error {
 	}
 	code, js, err := r.render(pkg, key, outs[0].old, oldManifest)
 	if err != nil {
-		return err
+		return 0, nil, err
 	}
 	outs[0].data = code
 	if r.cfg.Manifest != "-" {
@@ -79,19 +83,19 @@ func (r *run) emitAndWrite(ctx context.Context) error {
 	}
 	if devPkg != nil {
 		if outs[len(outs)-1].data, err = emit.DevGo(devPkg); err != nil {
-			return err
+			return 0, nil, err
 		}
 	}
-	if err := r.write(ctx, owned, outs); err != nil {
-		return err
+	if copied, written, err = r.write(ctx, owned, outs); err != nil {
+		return 0, nil, err
 	}
 	data := make([][]byte, len(outs))
 	for i, o := range outs {
 		data[i] = o.data
 	}
 	r.recordOutputs(key, names, data)
-	r.recordTree(key)
-	return nil
+	r.recordTree(key, res)
+	return copied, written, nil
 }
 
 // devPackage describes the development-mode file (built only with the
@@ -140,8 +144,8 @@ func (r *run) devPackage() *emit.DevPackage {
 func (r *run) vitePrehashed() []string {
 	out := slices.Clone(r.cfg.Prehashed)
 	for _, a := range r.assets {
-		if a.prehashed && (r.prehashed == nil || !r.prehashed.Ignored(a.logical)) {
-			out = append(out, globEscape(a.logical))
+		if a.Prehashed && (r.prehashedPats == nil || !r.prehashedPats.Ignored(a.Logical)) {
+			out = append(out, globEscape(a.Logical))
 		}
 	}
 	return out
@@ -179,13 +183,13 @@ func (r *run) ownedFiles() []output {
 	var out []output
 	seen := map[string]bool{}
 	for _, a := range r.assets {
-		if !a.copy {
+		if !a.owned {
 			continue
 		}
-		a.name = OwnedDir + "/" + hex.EncodeToString(a.sum[:16]) + safeExt(a.logical)
+		a.name = OwnedDir + "/" + hex.EncodeToString(a.Sum[:16]) + safeExt(a.Logical)
 		if !seen[a.name] && !r.identityOmitted(a) {
 			seen[a.name] = true
-			out = append(out, output{name: a.name, data: a.data})
+			out = append(out, output{name: a.name, data: a.Final})
 		}
 	}
 	for _, a := range r.assets {
@@ -242,24 +246,24 @@ func (r *run) pkg() *emit.Package {
 			name = ""
 		}
 		var refs []string
-		seen := map[*asset]bool{}
-		for _, f := range a.refs {
-			if !seen[f.target] {
-				seen[f.target] = true
-				refs = append(refs, f.target.logical)
+		seen := map[*build.Node]bool{}
+		for _, f := range a.Refs {
+			if !seen[f.Target] {
+				seen[f.Target] = true
+				refs = append(refs, f.Target.Logical)
 			}
 		}
 		slices.Sort(refs)
 		p.Assets = append(p.Assets, emit.Asset{
 			Refs:        refs,
-			Immutable:   a.prehashed,
+			Immutable:   a.Prehashed,
 			Encodings:   encs,
 			Ident:       a.ident,
-			Path:        a.logical,
-			HashedPath:  a.hashed,
+			Path:        a.Logical,
+			HashedPath:  a.Hashed,
 			Name:        name,
 			Source:      relTo(r.outAbs, a.abs),
-			Integrity:   sri(a.sum),
+			Integrity:   sri.Of(a.Sum),
 			ContentType: a.contentType,
 			Size:        a.size,
 		})
@@ -339,22 +343,4 @@ func generatedByUs(name string, data []byte) bool {
 	}
 	val, err := dec.Token()
 	return err == nil && val == emit.Generator
-}
-
-// writeFileAtomic writes a file of the caches, outside the package, by
-// way of a temporary file renamed into place.
-func writeFileAtomic(file string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(file), tempPrefix+"*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), file)
 }

@@ -13,6 +13,7 @@ import (
 	"gocloud.dev/gcerrors"
 
 	"github.com/assetgen/assetgen/internal/assetpkg"
+	"github.com/assetgen/assetgen/internal/httpserve"
 	"github.com/assetgen/assetgen/runtime"
 )
 
@@ -40,7 +41,7 @@ func VerifyPublished(ctx context.Context, set *runtime.Set, bucketURL string) er
 	}
 	defer b.Close()
 	h := set.Handler()
-	mount := assetpkg.Mount(set.Prefix())
+	mount := httpserve.Mount(set.Prefix())
 	var objs []expected
 	for a := range set.All() {
 		o := assetpkg.Object{Name: a.HashedPath(), Size: a.Size()}

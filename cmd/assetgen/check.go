@@ -23,6 +23,7 @@ import (
 
 	"github.com/assetgen/assetgen/gen"
 	"github.com/assetgen/assetgen/gen/analyzer"
+	"github.com/assetgen/assetgen/internal/relpath"
 	"github.com/assetgen/assetgen/internal/suggest"
 	"github.com/assetgen/assetgen/internal/tmplcheck"
 )
@@ -175,7 +176,7 @@ func (c *check) collect(graph *checker.Graph) error {
 		}
 		for _, d := range act.Diagnostics {
 			pos := act.Package.Fset.Position(d.Pos)
-			lines = append(lines, tmplcheck.Diag{File: relPath(pos.Filename), Line: pos.Line, Col: pos.Column, Msg: d.Message})
+			lines = append(lines, tmplcheck.Diag{File: relpath.Display(pos.Filename), Line: pos.Line, Col: pos.Column, Msg: d.Message})
 		}
 		res, _ := act.Result.(*analyzer.Result)
 		if res == nil {
@@ -196,7 +197,7 @@ func (c *check) collect(graph *checker.Graph) error {
 				err = json.Unmarshal(b, &g.manifest)
 			}
 			if err != nil {
-				return fmt.Errorf("%s: %w", relPath(res.Manifest), err)
+				return fmt.Errorf("%s: %w", relpath.Display(res.Manifest), err)
 			}
 			c.gen[g.path] = g
 		}
@@ -252,12 +253,12 @@ func (c *check) checkTemplates() (map[string]bool, error) {
 	var lines []tmplcheck.Diag
 	if explicit {
 		for _, d := range bad {
-			d.File = relPath(d.File)
+			d.File = relpath.Display(d.File)
 			lines = append(lines, d)
 		}
 	}
 	for _, r := range refs {
-		at := tmplcheck.Diag{File: relPath(r.File), Line: r.Line, Col: r.Col}
+		at := tmplcheck.Diag{File: relpath.Display(r.File), Line: r.Line, Col: r.Col}
 		switch {
 		case r.Literal:
 			used[r.Path] = true
@@ -313,7 +314,7 @@ func generateTemplates(dirs []string) []string {
 					if !filepath.IsAbs(pat) {
 						pat = filepath.Join(dir, filepath.FromSlash(pat))
 					}
-					out = append(out, relPath(pat))
+					out = append(out, relpath.Display(pat))
 				}
 			}
 		}
@@ -470,7 +471,7 @@ func (c *check) reportUnused(tmplUsed map[string]bool) {
 		}
 		for p, e := range g.manifest.Assets {
 			if !used[p] {
-				lines = append(lines, tmplcheck.Diag{File: relPath(g.source(e)), Msg: fmt.Sprintf("unused asset %s (package %s)", p, g.name)})
+				lines = append(lines, tmplcheck.Diag{File: relpath.Display(g.source(e)), Msg: fmt.Sprintf("unused asset %s (package %s)", p, g.name)})
 			}
 		}
 	}
@@ -484,15 +485,4 @@ func (g *genPackage) source(e manifestEntry) string {
 		return g.dir
 	}
 	return filepath.Join(g.dir, filepath.FromSlash(e.Embedded))
-}
-
-// relPath names a file relative to the working directory when it lies
-// below it, slash-separated.
-func relPath(p string) string {
-	if wd, err := os.Getwd(); err == nil {
-		if rel, err := filepath.Rel(wd, p); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			return filepath.ToSlash(rel)
-		}
-	}
-	return path.Clean(filepath.ToSlash(p))
 }

@@ -6,13 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/assetgen/assetgen/internal/assetpkg"
 	"github.com/assetgen/assetgen/internal/collect"
+	"github.com/assetgen/assetgen/internal/httpserve"
 )
 
 const collectSynopsis = "assetgen collect [-o DIR] [-unhashed] [-prune-older-than DURATION] [-nginx FILE] [-prefix PATH] [PKGDIR]"
@@ -80,13 +79,9 @@ func writeNginx(p *assetpkg.Package, file, out, prefix string, unhashed bool) er
 	if prefix == "" {
 		prefix = p.Prefix
 	}
-	u, err := url.Parse(prefix)
-	if err != nil || !strings.HasPrefix(u.Path, "/") {
-		return fmt.Errorf("-prefix %q: want a path such as /static/ or an origin such as https://cdn.example.com/static/", prefix)
-	}
-	mount := u.Path
-	if !strings.HasSuffix(mount, "/") {
-		mount += "/"
+	mount, why := httpserve.ParsePrefix(prefix)
+	if why != "" {
+		return fmt.Errorf("-prefix %q: want a path such as /static/ or an origin such as https://cdn.example.com/static/ (this one: %s)", prefix, why)
 	}
 	conf, err := collect.Nginx(p, collect.NginxOptions{Root: filepath.ToSlash(root), Mount: mount, Unhashed: unhashed})
 	if err != nil {

@@ -106,11 +106,12 @@ import (
 	"log"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"golang.org/x/mod/modfile"
 
-	"github.com/assetgen/assetgen/gen/internal/find"
+	"github.com/assetgen/assetgen/gen/internal/build"
+	"github.com/assetgen/assetgen/internal/httpserve"
+	"github.com/assetgen/assetgen/internal/relpath"
 	"github.com/assetgen/assetgen/runtime"
 )
 
@@ -195,7 +196,7 @@ func Attach(set *runtime.Set, cfg Config) (*Source, error) {
 // them.
 func (cfg Config) withDefaults() (Config, []string, error) {
 	if cfg.HashLen == 0 {
-		cfg.HashLen = 12
+		cfg.HashLen = build.DefaultHashLen
 	}
 	if cfg.Prefix == "" {
 		cfg.Prefix = runtime.DefaultPrefix
@@ -224,7 +225,7 @@ func (cfg Config) withDefaults() (Config, []string, error) {
 		}
 		fi, err := os.Stat(d)
 		if err != nil || !fi.IsDir() {
-			return cfg, nil, fmt.Errorf("assetgen dev: source directory %s: not a directory; set %s to the module root, or fix the directory", display(d), RootEnv)
+			return cfg, nil, fmt.Errorf("assetgen dev: source directory %s: not a directory; set %s to the module root, or fix the directory", relpath.Display(d), RootEnv)
 		}
 		dirs[i] = d
 	}
@@ -246,7 +247,7 @@ func (cfg Config) base() (string, error) {
 			return "", err
 		}
 		if root = findModule(wd, cfg.Module); root == "" {
-			return "", fmt.Errorf("assetgen dev: no go.mod of module %s at or above %s; run from inside the module, or set %s to its root", cfg.Module, display(wd), RootEnv)
+			return "", fmt.Errorf("assetgen dev: no go.mod of module %s at or above %s; run from inside the module, or set %s to its root", cfg.Module, relpath.Display(wd), RootEnv)
 		}
 	}
 	return filepath.Join(root, filepath.FromSlash(cfg.Package)), nil
@@ -267,23 +268,8 @@ func findModule(dir, mod string) string {
 	}
 }
 
-// ignorer builds the Ignorer gen would.
-func (cfg Config) ignorer() (*find.Ignorer, error) {
-	var pats []string
-	if !cfg.NoDefaultIgnore {
-		pats = append(pats, find.DefaultIgnore...)
-	}
-	pats = append(pats, cfg.Ignore...)
-	return find.NewIgnorer(pats)
-}
-
-// display names a file relative to the working directory when it can,
-// slash-separated, as gen's messages do.
-func display(p string) string {
-	if wd, err := os.Getwd(); err == nil {
-		if rel, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(rel, "..") {
-			return filepath.ToSlash(rel)
-		}
-	}
-	return filepath.ToSlash(p)
+// buildOptions are the settings of package build that cfg gives, as
+// generate's are.
+func (cfg Config) buildOptions() build.Options {
+	return build.Options{Mount: httpserve.Mount(cfg.Prefix), Minify: cfg.Minify, AllowMissing: cfg.AllowMissing}
 }

@@ -1,8 +1,6 @@
 package dev_test
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -17,7 +15,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/assetgen/assetgen/gen"
 	"github.com/assetgen/assetgen/gen/dev"
 	"github.com/assetgen/assetgen/runtime"
 )
@@ -284,70 +281,6 @@ func TestMissingScriptReference(t *testing.T) {
 	want := "import { x } from \"./lib.js\";\nconsole.log(x);\n\n;console.error(\"assetgen: second/js/app.js:1:20: import ./lib.js not found (no asset js/lib.js); add the file, fix the reference, or allow it with an assetgen:allow-missing comment or -allow-missing\");\n"
 	if body != want {
 		t.Errorf("body:\n%s\nwant:\n%s", body, want)
-	}
-}
-
-// TestParity generates a package from a tree with references, a reference
-// cycle and a prehashed file, and checks that development mode gives every
-// file the same fingerprinted name and integrity as production, with and
-// without -minify.
-func TestParity(t *testing.T) {
-	for _, minify := range []bool{false, true} {
-		t.Run(fmt.Sprintf("Minify=%v", minify), func(t *testing.T) { testParity(t, minify) })
-	}
-}
-
-func testParity(t *testing.T, minify bool) {
-	files := map[string]string{
-		"static/css/app.css":        "@import \"a.css\";\nbody { background: url(/static/img/bg.png?v=1#x); }\n",
-		"static/css/a.css":          "@import \"b.css\";\n.a { background: url(../img/bg.png); }\n",
-		"static/css/b.css":          "@import \"a.css\";\n.b {}\n",
-		"static/css/self.css":       ".s { background: url(self.css#x); }\n",
-		"static/img/bg.png":         "png",
-		"static/js/app.js":          "import \"./lib.js\";\nconst u = new URL(\"../img/bg.png\", import.meta.url);\n",
-		"static/js/lib.js":          "export default 1;\n//# sourceMappingURL=lib.js.map\n",
-		"static/js/lib.js.map":      "{}",
-		"static/dist/x-AbCd1234.js": "import \"../js/lib.js\";\n",
-		"theme/img/bg.png":          "shadowing png",
-		"theme/.hidden":             "ignored",
-	}
-	dir := t.TempDir()
-	writeTree(t, dir, files)
-	writeFile(t, filepath.Join(dir, "doc.go"), "package assets\n")
-	t.Chdir(dir)
-	_, err := gen.Generate(context.Background(), gen.Config{Dirs: []string{"theme", "static"}, Package: "assets", Prehashed: []string{"dist/*"}, Minify: minify})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m struct {
-		Assets map[string]struct {
-			HashedPath, Integrity string
-		}
-	}
-	b, err := os.ReadFile("manifest.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	src, err := dev.New(dev.Config{Dirs: []string{"theme", "static"}, Prehashed: []string{"dist/*"}, Minify: minify, Logf: t.Logf})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	if diff := cmp.Diff(len(m.Assets), len(src.Paths())); diff != "" {
-		t.Errorf("number of assets (-generate +dev):\n%s", diff)
-	}
-	for p, want := range m.Assets {
-		f, ok := src.Stat(p)
-		if !ok {
-			t.Errorf("%s: not found in development mode", p)
-			continue
-		}
-		if f.HashedPath != want.HashedPath || f.Integrity != want.Integrity {
-			t.Errorf("%s: development mode %s %s, generate %s %s", p, f.HashedPath, f.Integrity, want.HashedPath, want.Integrity)
-		}
 	}
 }
 

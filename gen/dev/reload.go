@@ -11,9 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/assetgen/assetgen/internal/httpserve"
 	"github.com/fsnotify/fsnotify"
-
-	"github.com/assetgen/assetgen/gen/internal/rewrite"
 )
 
 // debounce is how long the watcher waits after a change for more: an
@@ -210,7 +209,7 @@ func (r *reloader) url(w http.ResponseWriter, req *http.Request) {
 		http.NotFound(w, req)
 		return
 	}
-	name, ok := strings.CutPrefix(u, rewrite.PrefixPath(set.Prefix()))
+	name, ok := strings.CutPrefix(u, httpserve.Mount(set.Prefix()))
 	if !ok {
 		http.NotFound(w, req)
 		return

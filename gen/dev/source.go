@@ -3,7 +3,6 @@ package dev
 import (
 	"context"
 	"crypto/sha256"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -11,16 +10,16 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/assetgen/assetgen/gen/internal/build"
+	"github.com/assetgen/assetgen/gen/internal/cache"
 	"github.com/assetgen/assetgen/gen/internal/find"
 	"github.com/assetgen/assetgen/gen/internal/mediatype"
-	"github.com/assetgen/assetgen/gen/internal/minify"
 	"github.com/assetgen/assetgen/gen/internal/naming"
-	"github.com/assetgen/assetgen/gen/internal/rewrite"
+	"github.com/assetgen/assetgen/internal/relpath"
 	"github.com/assetgen/assetgen/runtime"
 )
 
@@ -28,13 +27,13 @@ import (
 // safe for concurrent use; requests are served one at a time, which is
 // plenty for one developer's browser.
 type Source struct {
-	cfg   Config
-	dirs  []srcDir
-	ig    *find.Ignorer
-	pre   *find.Ignorer
-	mount string // URL path of cfg.Prefix, for absolute references
-	set   *runtime.Set
-	now   func() time.Time // time.Now; tests move it
+	cfg  Config
+	dirs []srcDir
+	ig   *find.Ignorer
+	pre  *find.Ignorer
+	opt  build.Options
+	set  *runtime.Set
+	now  func() time.Time // time.Now; tests move it
 
 	mu    sync.Mutex
 	nodes map[string]*node // by logical path: every file seen so far
@@ -58,7 +57,7 @@ func New(cfg Config) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	ig, err := cfg.ignorer()
+	ig, err := build.Ignorer(cfg.NoDefaultIgnore, cfg.Ignore)
 	if err != nil {
 		return nil, fmt.Errorf("assetgen dev: %w", err)
 	}
@@ -66,7 +65,7 @@ func New(cfg Config) (*Source, error) {
 	if err != nil {
 		return nil, fmt.Errorf("assetgen dev: prehashed: %w", err)
 	}
-	s := &Source{cfg: cfg, ig: ig, pre: pre, mount: rewrite.PrefixPath(cfg.Prefix), nodes: map[string]*node{}, now: time.Now}
+	s := &Source{cfg: cfg, ig: ig, pre: pre, opt: cfg.buildOptions(), nodes: map[string]*node{}, now: time.Now}
 	for _, d := range dirs {
 		root, err := os.OpenRoot(d)
 		if err != nil {
@@ -96,39 +95,23 @@ func (s *Source) Close() error {
 	return nil
 }
 
-// node is the cached state of one logical path.
+// node is the cached state of one logical path: a node of the build
+// graph (its prepared content, references and, once named, its final
+// content and name) and what development mode needs to tell a change.
 type node struct {
-	logical string
-	dir     int // index of the winning source directory
-	size    int64
-	mtime   time.Time
-	racy    bool // modified too recently to trust size and mtime alone
+	build.Node
+	dir   int // index of the winning source directory
+	size  int64
+	mtime time.Time
+	racy  bool // modified too recently to trust size and mtime alone
 
-	raw       []byte // content, minified when Config.Minify
-	orig      []byte // content as read, to tell a real change from a touch
-	prehashed bool
-	refs      []ref    // local references, resolved to logical paths
-	bad       []string // problems found in the file itself, as messages
+	orig        []byte // content as read, to tell a real change from a touch
+	contentType string
+	prep        build.Prepared // what the references were found in, for Missing
 
-	// Set by naming, valid while named is true.
-	named  bool
-	deps   []string // the targets' hashed names the final content used
-	final  []byte
-	hashed string
-	row    runtime.File
+	row    runtime.File // the node's description as of rowSum
+	rowSum [sha256.Size]byte
 }
-
-// ref is one local reference of a file.
-type ref struct {
-	rewrite.Ref
-	target string // logical path it resolves to
-	suffix string // ?query and #fragment, kept
-	allow  bool   // may be missing
-}
-
-// racyWindow is how recent a modification time must be for the file to
-// be read again on the next request.
-const racyWindow = 2 * time.Second
 
 // Stat implements runtime.Live.
 func (s *Source) Stat(p string) (runtime.File, bool) {
@@ -149,7 +132,7 @@ func (s *Source) Read(p string) (runtime.File, []byte, error) {
 	if n == nil {
 		return runtime.File{}, nil, &fs.PathError{Op: "open", Path: p, Err: fs.ErrNotExist}
 	}
-	return n.row, n.final, nil
+	return n.row, n.Final, nil
 }
 
 // Logical implements runtime.Live: a name is a logical path held by a
@@ -248,13 +231,7 @@ func (s *Source) current(p string) *node {
 	if n == nil {
 		return nil
 	}
-	if len(seen) == 1 && len(n.refs) == 0 {
-		if !n.named {
-			s.nameAlone(n)
-		}
-		return n
-	}
-	s.nameReachable(seen)
+	s.name(seen)
 	return n
 }
 
@@ -267,8 +244,8 @@ func (s *Source) visit(p string, seen map[string]*node) *node {
 	n := s.load(p)
 	seen[p] = n
 	if n != nil {
-		for _, r := range n.refs {
-			s.visit(r.target, seen)
+		for _, r := range n.Refs {
+			s.visit(r.Logical, seen)
 		}
 	}
 	return n
@@ -288,44 +265,24 @@ func (s *Source) load(p string) *node {
 	}
 	raw, err := s.read(dir, p)
 	if err != nil {
-		s.cfg.Logf("assetgen: %s: cannot read: %v", display(filepath.Join(s.dirs[dir].path, filepath.FromSlash(p))), err)
+		s.cfg.Logf("assetgen: %s: cannot read: %v", relpath.Display(filepath.Join(s.dirs[dir].path, filepath.FromSlash(p))), err)
 		delete(s.nodes, p)
 		return nil
 	}
-	racy := s.now().Sub(fi.ModTime()) < racyWindow
+	racy := cache.Racy(fi.ModTime(), s.now())
 	if old != nil && old.dir == dir && string(old.orig) == string(raw) {
 		old.size, old.mtime, old.racy = fi.Size(), fi.ModTime(), racy
 		return old
 	}
-	n := &node{logical: p, dir: dir, size: fi.Size(), mtime: fi.ModTime(), racy: racy, raw: raw, orig: raw, prehashed: s.pre.Ignored(p)}
-	s.minify(n)
-	s.parse(n)
+	n := &node{Node: build.Node{Logical: p, Prehashed: s.pre.Ignored(p)}, dir: dir, size: fi.Size(), mtime: fi.ModTime(), racy: racy, orig: raw}
+	n.contentType = mediatype.ForContent(mediatype.Of(p, raw[:min(len(raw), 512)]), raw)
+	n.prep = build.Prepare(p, n.contentType, raw, n.Prehashed, s.opt)
+	if n.prep.NotMinified != nil {
+		s.cfg.Logf("assetgen: %s: not minified: %v", s.file(n), n.prep.NotMinified)
+	}
+	n.Data, n.Sum, n.Refs = n.prep.Data, sha256.Sum256(n.prep.Data), n.prep.Refs
 	s.nodes[p] = n
 	return n
-}
-
-// minify minifies a file as generate's -minify does (Config.Minify), so
-// that names match production's; a file the minifier cannot read is
-// served as it is, and logged.
-func (s *Source) minify(n *node) {
-	if !s.cfg.Minify || n.prehashed {
-		return
-	}
-	out, changed, err := minify.Minify(mediatype.Of(n.logical, n.raw[:min(len(n.raw), 512)]), n.raw)
-	var deep *minify.NestingError
-	if errors.As(err, &deep) {
-		// As generate fails on it, the page shows it; the file is
-		// served as it is.
-		n.bad = append(n.bad, fmt.Sprintf("%s:%s", s.file(n), deep))
-		return
-	}
-	if err != nil {
-		s.cfg.Logf("assetgen: %s: not minified: %v", s.file(n), err)
-		return
-	}
-	if changed {
-		n.raw = out
-	}
 }
 
 func (s *Source) read(dir int, p string) ([]byte, error) {
@@ -337,55 +294,7 @@ func (s *Source) read(dir int, p string) ([]byte, error) {
 	return io.ReadAll(f)
 }
 
-// parse finds a CSS or JavaScript file's references and resolves the
-// local ones, as gen's findRefs does; whether their targets exist is
-// decided at each request.
-func (s *Source) parse(n *node) {
-	lang, ok := rewrite.LangOf(n.logical)
-	if !ok || n.prehashed {
-		return
-	}
-	found, allow, err := rewrite.Find(lang, n.raw)
-	if err != nil {
-		var de *rewrite.DirectiveError
-		if errors.As(err, &de) {
-			n.bad = append(n.bad, fmt.Sprintf("%s:%s", s.file(n), de.Error()))
-		}
-	}
-	allow = append(allow, s.cfg.AllowMissing...)
-	for _, f := range found {
-		p, suffix, local := rewrite.Classify(lang, f.Kind, f.URL)
-		if !local {
-			continue
-		}
-		logical, ok := rewrite.Resolve(n.logical, p, s.mount)
-		allowed := rewrite.AllowMissing(allow, p, logical)
-		if !ok {
-			if !allowed {
-				n.bad = append(n.bad, fmt.Sprintf("%s:%d:%d: %s", s.file(n), f.Line, f.Col, rewrite.Missing(f, "", false, "")))
-			}
-			continue
-		}
-		n.refs = append(n.refs, ref{Ref: f, target: logical, suffix: suffix, allow: allowed})
-	}
-}
-
 // file names a node's source file for messages.
 func (s *Source) file(n *node) string {
-	return display(filepath.Join(s.dirs[n.dir].path, filepath.FromSlash(n.logical)))
-}
-
-// sumOf is the SHA-256 of b.
-func sumOf(b []byte) [sha256.Size]byte { return sha256.Sum256(b) }
-
-// sortedKeys returns m's keys in order, for a deterministic graph.
-func sortedKeys(m map[string]*node) []string {
-	keys := make([]string, 0, len(m))
-	for k, n := range m {
-		if n != nil {
-			keys = append(keys, k)
-		}
-	}
-	slices.Sort(keys)
-	return keys
+	return relpath.Display(filepath.Join(s.dirs[n.dir].path, filepath.FromSlash(n.Logical)))
 }

@@ -18,7 +18,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -40,6 +39,8 @@ import (
 	"github.com/andybalholm/brotli"
 	"github.com/klauspost/compress/zstd"
 
+	"github.com/assetgen/assetgen/internal/httpserve"
+	"github.com/assetgen/assetgen/internal/sri"
 	"github.com/assetgen/assetgen/runtime"
 )
 
@@ -90,21 +91,7 @@ func (p *Package) Headers(o Object) (http.Header, error) {
 		p.set = p.Set()
 		p.handler = p.set.Handler()
 	})
-	return HandlerHeaders(p.handler, Mount(p.set.Prefix()), o)
-}
-
-// Mount returns the URL path of a prefix, "/static/" for "/static/" and
-// "/app/" for "https://cdn.example.com/app/", where a Set's handler
-// answers.
-func Mount(prefix string) string {
-	u, err := url.Parse(prefix)
-	if err != nil || u.Path == "" {
-		return "/"
-	}
-	if !strings.HasSuffix(u.Path, "/") {
-		return u.Path + "/"
-	}
-	return u.Path
+	return HandlerHeaders(p.handler, httpserve.Mount(p.set.Prefix()), o)
 }
 
 // HandlerHeaders returns the header fields handler h, a runtime.Set's
@@ -594,7 +581,7 @@ func (p *Package) Read(o Object) ([]byte, error) {
 			return nil, p.stale(f, o, fmt.Sprintf("%s variant does not decode: %v", o.Coding, err))
 		}
 	}
-	if got := integrity(content); got != f.Integrity {
+	if got := sri.Bytes(content); got != f.Integrity {
 		return nil, p.stale(f, o, "content hash differs from the table's")
 	}
 	return b, nil
@@ -658,11 +645,6 @@ func decode(coding string, b []byte) ([]byte, error) {
 		return nil, fmt.Errorf("unknown coding %q", coding)
 	}
 	return io.ReadAll(io.LimitReader(r, maxDecoded))
-}
-
-func integrity(b []byte) string {
-	sum := sha256.Sum256(b)
-	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
 }
 
 // SHA256 returns the hex SHA-256 of b, as publish stores it in object

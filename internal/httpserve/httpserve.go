@@ -90,6 +90,18 @@ func ParsePrefix(prefix string) (mount, why string) {
 	return p, ""
 }
 
+// Mount returns the URL path where a Set with the given prefix answers, and
+// against which absolute references in CSS and JavaScript resolve:
+// "/static/" for "/static/" and for "https://cdn.example.com/static/". A
+// prefix that ParsePrefix refuses, which no Set or Config accepts, gives
+// "/".
+func Mount(prefix string) string {
+	if mount, why := ParsePrefix(prefix); why == "" {
+		return mount
+	}
+	return "/"
+}
+
 // CutByte is strings.Cut for a single byte.
 func CutByte(s string, sep byte) (before, after string) {
 	for i := 0; i < len(s); i++ {

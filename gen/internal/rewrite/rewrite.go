@@ -18,7 +18,6 @@ package rewrite
 import (
 	"bytes"
 	"fmt"
-	"net/url"
 	"path"
 	"slices"
 	"strings"
@@ -296,18 +295,4 @@ func Missing(r Ref, logical string, resolved bool, suggestion string) string {
 		return msg + "; did you mean " + suggestion + "?"
 	}
 	return msg + "; add the file, fix the reference, or allow it with an assetgen:allow-missing comment or -allow-missing"
-}
-
-// PrefixPath is the URL path of an asset URL prefix ("/static/" for both
-// "/static/" and "https://cdn.example.com/static/"), the prefixPath that
-// Resolve resolves absolute references against.
-func PrefixPath(prefix string) string {
-	u, err := url.Parse(prefix)
-	if err != nil || u.Path == "" {
-		return "/"
-	}
-	if !strings.HasSuffix(u.Path, "/") {
-		return u.Path + "/"
-	}
-	return u.Path
 }

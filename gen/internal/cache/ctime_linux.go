@@ -1,6 +1,6 @@
 //go:build linux || openbsd || dragonfly
 
-package gen
+package cache
 
 import (
 	"syscall"

@@ -1,10 +1,9 @@
 //go:build !(linux || darwin || freebsd || netbsd || openbsd || dragonfly)
 
-package gen
+package cache
 
 import (
 	"io/fs"
-	"time"
 )
 
 // sysKey is empty where the system reports no inode or change time; the
@@ -13,11 +12,9 @@ type sysKey struct{}
 
 func sysKeyOf(fs.FileInfo) sysKey { return sysKey{} }
 
-func sysChangeTime(info fs.FileInfo) time.Time { return info.ModTime() }
-
 func (sysKey) append(b []byte) []byte { return b }
 
-func readSysKey(*decoder) sysKey { return sysKey{} }
+func readSysKey(*Decoder) sysKey { return sysKey{} }
 
 // changeTime is unknown here; the modification time stands alone.
 func (sysKey) changeTime() int64 { return 0 }

@@ -1,6 +1,6 @@
 //go:build darwin || freebsd || netbsd
 
-package gen
+package cache
 
 import (
 	"syscall"

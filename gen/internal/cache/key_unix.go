@@ -1,12 +1,11 @@
 //go:build linux || darwin || freebsd || netbsd || openbsd || dragonfly
 
-package gen
+package cache
 
 import (
 	"encoding/binary"
 	"io/fs"
 	"syscall"
-	"time"
 )
 
 // sysKey adds the file's identity and change time to the cache key.
@@ -23,24 +22,14 @@ func sysKeyOf(info fs.FileInfo) sysKey {
 	return sysKey{Dev: uint64(st.Dev), Ino: uint64(st.Ino), CTime: ctime(st).UnixNano()}
 }
 
-// sysChangeTime returns the inode change time, or the zero time where the
-// system does not report one.
-func sysChangeTime(info fs.FileInfo) time.Time {
-	st, ok := info.Sys().(*syscall.Stat_t)
-	if !ok {
-		return time.Time{}
-	}
-	return ctime(st)
-}
-
 func (k sysKey) append(b []byte) []byte {
 	b = binary.LittleEndian.AppendUint64(b, k.Dev)
 	b = binary.LittleEndian.AppendUint64(b, k.Ino)
 	return binary.LittleEndian.AppendUint64(b, uint64(k.CTime))
 }
 
-func readSysKey(d *decoder) sysKey {
-	return sysKey{Dev: d.u64(), Ino: d.u64(), CTime: int64(d.u64())}
+func readSysKey(d *Decoder) sysKey {
+	return sysKey{Dev: d.U64(), Ino: d.U64(), CTime: int64(d.U64())}
 }
 
 // changeTime returns the change time in the key, in Unix nanoseconds.

@@ -1,0 +1,108 @@
+package gen
+
+import (
+	"context"
+	"crypto/sha256"
+
+	"github.com/assetgen/assetgen/gen/internal/build"
+	"github.com/assetgen/assetgen/internal/httpserve"
+	"github.com/assetgen/assetgen/internal/suggest"
+)
+
+// buildOptions are the settings of package build that Config gives.
+func (r *run) buildOptions() build.Options {
+	return build.Options{Mount: httpserve.Mount(r.cfg.Prefix), Minify: r.cfg.Minify, AllowMissing: r.cfg.AllowMissing}
+}
+
+// prepare minifies each asset (Config.Minify) and finds and resolves the
+// references of each CSS and JavaScript one (build.Prepare), before
+// anything is named, so that the hash covers the bytes that are served. A
+// reference to no asset is an error at its line and column, with the
+// closest name as a suggestion, unless an assetgen:allow-missing directive
+// in the file or Config.AllowMissing covers it. Prehashed files are a
+// bundler's output and are left alone.
+func (r *run) prepare(ctx context.Context) error {
+	opt := r.buildOptions()
+	byLogical := make(map[string]*asset, len(r.assets))
+	for _, a := range r.assets {
+		byLogical[a.Logical] = a
+	}
+	exists := func(l string) bool { return byLogical[l] != nil }
+	closest := func(p string) string {
+		return suggest.Closest(p, func(yield func(string) bool) {
+			for _, a := range r.assets {
+				if !yield(a.Logical) {
+					return
+				}
+			}
+		})
+	}
+	var errs ErrorList
+	problem := func(a *asset, p build.Problem) *Error {
+		return &Error{File: slash(a.src.Path), Line: p.Line, Col: p.Col, Msg: p.Msg}
+	}
+	for _, a := range r.assets {
+		if a.Prehashed || !build.Reads(a.Logical, a.contentType, opt) {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := r.load(a); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		p := build.Prepare(a.Logical, a.contentType, a.Data, false, opt)
+		if p.NotMinified != nil {
+			r.warn("%s: not minified: %v", slash(a.src.Path), p.NotMinified)
+		}
+		for _, w := range p.Allowed {
+			r.warn("%s", w.In(slash(a.src.Path)))
+		}
+		for _, pr := range p.Problems {
+			errs = append(errs, problem(a, pr))
+		}
+		if p.Minified {
+			a.Data, a.Sum, a.size, a.owned = p.Data, sha256.Sum256(p.Data), int64(len(p.Data)), true
+		}
+		a.Refs = p.Refs[:0]
+		for _, ref := range p.Refs {
+			if t := byLogical[ref.Logical]; t != nil {
+				ref.Target = &t.Node
+				a.Refs = append(a.Refs, ref)
+				continue
+			}
+			switch pr, allowed := p.Missing(a.Logical, &ref, opt, exists, closest); {
+			case allowed:
+				r.warn("%s", pr.In(slash(a.src.Path)))
+			default:
+				errs = append(errs, problem(a, pr))
+			}
+		}
+	}
+	return errs.err()
+}
+
+// name gives every asset its final content and fingerprinted name
+// (build.Name), and returns the references it rewrote. An asset whose
+// references were rewritten lives in the owned directory from then on.
+func (r *run) name(ctx context.Context) (rewritten int, rewrites []Rewrite, err error) {
+	nodes := make([]*build.Node, len(r.assets))
+	for i, a := range r.assets {
+		nodes[i] = &a.Node
+	}
+	if err := build.Name(ctx, nodes, r.cfg.HashLen, nil); err != nil {
+		return 0, nil, err
+	}
+	for _, a := range r.assets {
+		if !a.Rewritten() {
+			continue
+		}
+		a.owned, a.size = true, int64(len(a.Final))
+		rewritten += len(a.Rewrites)
+		if len(a.Rewrites) > 0 {
+			rewrites = append(rewrites, Rewrite{File: slash(a.src.Path), Refs: a.Rewrites})
+		}
+	}
+	return rewritten, rewrites, nil
+}

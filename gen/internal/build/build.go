@@ -1,0 +1,236 @@
+// Package build is the asset graph that generate and development mode
+// share, so that a page in development sees the names and bytes production
+// will serve. It has two steps:
+//
+//	Prepare  minify one file and find and resolve its references
+//	Name     rewrite references to hashed names in dependency order, and
+//	         name each file by the hash of its final content
+//
+// Generate prepares and names every file once. Development mode prepares a
+// file when it changes on disk and, at each request, names the files the
+// request reaches; Name skips every node whose content and whose targets'
+// names are as they were when it was last named (see Node.dirty), which is
+// the esbuild model: the dev server runs the production build, in memory,
+// over what changed.
+package build
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/assetgen/assetgen/gen/internal/find"
+	"github.com/assetgen/assetgen/gen/internal/minify"
+	"github.com/assetgen/assetgen/gen/internal/naming"
+	"github.com/assetgen/assetgen/gen/internal/rewrite"
+)
+
+// DefaultHashLen is the number of hex digits of the SHA-256 put in a
+// fingerprinted name when none is configured.
+const DefaultHashLen = 12
+
+// Ignorer returns the ignore rules of a configuration: find.DefaultIgnore
+// unless noDefault, then extra.
+func Ignorer(noDefault bool, extra []string) (*find.Ignorer, error) {
+	var pats []string
+	if !noDefault {
+		pats = append(pats, find.DefaultIgnore...)
+	}
+	return find.NewIgnorer(append(pats, extra...))
+}
+
+// Options are the settings that decide what Prepare makes.
+type Options struct {
+	// Mount is the URL path of the prefix (httpserve.Mount), against
+	// which absolute references ("/static/img/a.png") resolve.
+	Mount string
+	// Minify minifies CSS, JavaScript, SVG and JSON before anything else.
+	Minify bool
+	// AllowMissing are patterns of references that may name no asset.
+	AllowMissing []string
+}
+
+// Problem is something wrong in one file, at a line and column when it has
+// one.
+type Problem struct {
+	Line, Col int
+	Msg       string
+}
+
+// In is the problem as a message about file: "file:line:col: msg".
+func (p Problem) In(file string) string {
+	if p.Line == 0 {
+		return file + ": " + p.Msg
+	}
+	return fmt.Sprintf("%s:%d:%d: %s", file, p.Line, p.Col, p.Msg)
+}
+
+func (p Problem) String() string {
+	if p.Line == 0 {
+		return p.Msg
+	}
+	return fmt.Sprintf("%d:%d: %s", p.Line, p.Col, p.Msg)
+}
+
+// Ref is one local reference of a file, resolved to a logical path.
+type Ref struct {
+	rewrite.Ref
+	Suffix  string // ?query and #fragment, kept
+	Logical string // the logical path it resolves to
+	// Target is the node Logical names, set by the caller before Name;
+	// nil leaves the reference as written.
+	Target *Node
+}
+
+// Prepared is what Prepare makes of a file.
+type Prepared struct {
+	Data     []byte    // the content, minified when Options.Minify
+	Minified bool      // Data differs from the input
+	Refs     []Ref     // local references that resolve, in source order
+	Problems []Problem // errors in the file: generate fails, dev shows them
+	// NotMinified is why the minifier could not read the file, which is
+	// then served as it is: generate warns, development mode logs it.
+	NotMinified error
+	// Allowed are references to no asset that a directive or pattern
+	// allows: generate warns, development mode says nothing.
+	Allowed []Problem
+
+	lang       rewrite.Lang
+	directives []string // the file's assetgen:allow-missing patterns
+}
+
+// Reads reports whether Prepare does anything with a file, so that a
+// caller need not read one it leaves alone.
+func Reads(logical, contentType string, opt Options) bool {
+	_, ok := rewrite.LangOf(logical)
+	return ok || opt.Minify && minifiable(contentType)
+}
+
+// Prepare minifies a file (Options.Minify) and finds and resolves the
+// references of a CSS or JavaScript one. contentType decides what the
+// minifier does; a prehashed file is a bundler's output and is left alone.
+func Prepare(logical, contentType string, data []byte, prehashed bool, opt Options) Prepared {
+	p := Prepared{Data: data}
+	if prehashed {
+		return p
+	}
+	if opt.Minify && minifiable(contentType) {
+		out, changed, err := minify.Minify(contentType, data)
+		var deep *minify.NestingError
+		switch {
+		case errors.As(err, &deep):
+			// An error; its references are still found, so that
+			// development mode serves the file as it is, rewritten.
+			p.Problems = append(p.Problems, Problem{Line: deep.Line, Col: deep.Col, Msg: strings.TrimPrefix(deep.Error(), fmt.Sprintf("%d:%d: ", deep.Line, deep.Col))})
+		case err != nil:
+			p.NotMinified = err
+		case changed:
+			p.Data, p.Minified = out, true
+		}
+	}
+	lang, ok := rewrite.LangOf(logical)
+	if !ok {
+		return p
+	}
+	p.lang = lang
+	found, directives, err := rewrite.Find(lang, p.Data)
+	if err != nil {
+		var de *rewrite.DirectiveError
+		if errors.As(err, &de) {
+			p.Problems = append(p.Problems, Problem{Line: de.Line, Col: de.Col, Msg: strings.TrimPrefix(de.Error(), fmt.Sprintf("%d:%d: ", de.Line, de.Col))})
+		} else {
+			p.Problems = append(p.Problems, Problem{Msg: err.Error()})
+		}
+		return p
+	}
+	p.directives = directives
+	// A sheet may repeat one URL a million times: resolve each distinct
+	// one once, share its strings, and size the list once.
+	type key struct {
+		kind rewrite.Kind
+		url  string
+	}
+	type resolution struct {
+		path, suffix, logical string
+		local, ok             bool
+	}
+	resolved := map[key]*resolution{}
+	p.Refs = make([]Ref, 0, len(found))
+	for _, f := range found {
+		res := resolved[key{f.Kind, f.URL}]
+		if res == nil {
+			res = &resolution{}
+			res.path, res.suffix, res.local = rewrite.Classify(lang, f.Kind, f.URL)
+			if res.local {
+				res.logical, res.ok = rewrite.Resolve(logical, res.path, opt.Mount)
+			}
+			resolved[key{f.Kind, f.URL}] = res
+		}
+		switch {
+		case !res.local:
+		case res.ok:
+			p.Refs = append(p.Refs, Ref{Ref: f, Suffix: res.suffix, Logical: res.logical})
+		default:
+			if by := allowedBy(directives, opt.AllowMissing, res.path, res.logical); by != "" {
+				p.Allowed = append(p.Allowed, allowedWarning(f, by))
+				continue
+			}
+			p.Problems = append(p.Problems, Problem{Line: f.Line, Col: f.Col, Msg: rewrite.Missing(f, "", false, "")})
+		}
+	}
+	return p
+}
+
+// Missing says what is wrong with a reference of the file whose target is
+// no asset. When the file's assetgen:allow-missing comment or an
+// Options.AllowMissing pattern allows it, it is a warning (allowed true)
+// that names what allowed it. Otherwise it is a problem; given exists and
+// closest (see rewrite.Suggest) it suggests the reference probably meant.
+func (p *Prepared) Missing(logical string, r *Ref, opt Options, exists func(string) bool, closest func(string) string) (prob Problem, allowed bool) {
+	path, _, _ := rewrite.Classify(p.lang, r.Kind, r.URL)
+	if by := allowedBy(p.directives, opt.AllowMissing, path, r.Logical); by != "" {
+		return allowedWarning(r.Ref, by), true
+	}
+	s := ""
+	if exists != nil {
+		s = rewrite.Suggest(logical, path, opt.Mount, exists, closest)
+	}
+	return Problem{Line: r.Line, Col: r.Col, Msg: rewrite.Missing(r.Ref, r.Logical, true, s)}, false
+}
+
+func allowedWarning(f rewrite.Ref, by string) Problem {
+	return Problem{Line: f.Line, Col: f.Col, Msg: fmt.Sprintf("%s not found; allowed by %s", f, by)}
+}
+
+// allowedBy names what lets a reference to no asset through: the file's
+// own assetgen:allow-missing comment, or the -allow-missing pattern that
+// matches it; "" when nothing does. Saying which tells the user where to
+// look when the warning should go.
+func allowedBy(directives, flags []string, p, logical string) string {
+	if rewrite.AllowMissing(directives, p, logical) {
+		return "an assetgen:allow-missing comment in the file"
+	}
+	for _, pat := range flags {
+		if rewrite.AllowMissing([]string{pat}, p, logical) {
+			return fmt.Sprintf("-allow-missing %q", pat)
+		}
+	}
+	return ""
+}
+
+// minifiable reports whether Options.Minify applies to a content type.
+func minifiable(contentType string) bool {
+	mt, _, _ := strings.Cut(contentType, ";")
+	return mt == "text/css" || mt == "text/javascript" || mt == "image/svg+xml" || mt == "application/json" || strings.HasSuffix(mt, "+json")
+}
+
+// hashedName is a node's fingerprinted logical path for a given sum; a
+// prehashed node keeps its own name.
+func hashedName(n *Node, sum [sha256.Size]byte, hashLen int) string {
+	if n.Prehashed {
+		return n.Logical
+	}
+	return naming.Hashed(n.Logical, hex.EncodeToString(sum[:(hashLen+1)/2])[:hashLen])
+}
