@@ -140,8 +140,9 @@ type HeaderRule struct {
 //     and ServeOptions.CORSOrigin and ServeOptions.Headers if set.
 //
 // A handler made while the Set has a Live (development mode, see SetLive)
-// serves the Live's files by these same steps, each with Cache-Control:
-// no-cache and the variants the Live offers, until SetLive(nil).
+// serves the names Live.Logical knows by these same steps, each with
+// Cache-Control: no-cache and the variants the Live offers, until
+// SetLive(nil).
 //
 // Error responses are short text/plain bodies naming the status, never
 // error text. A file whose identity content is not embedded (File.Name ==
@@ -185,16 +186,16 @@ func (s *Set) Serve(opts ServeOptions) http.Handler {
 		h.cors = []string{opts.CORSOrigin}
 	}
 	var src source = tableSource{h}
+	var out http.Handler = h
 	if ls := s.liveNow(); ls != nil {
-		h.dev = true // development mode: see liveSource
-		src = liveSource{ls.l, h}
+		src, out = liveSource{ls.l, h}, devHandler{h}
 	}
 	if opts.Fallback != "" {
 		if _, ok := src.lookupPath(opts.Fallback); !ok {
 			panic(fmt.Sprintf("assetgen runtime: ServeOptions.Fallback %q is not an asset", opts.Fallback))
 		}
 	}
-	return h
+	return out
 }
 
 func cacheControlUnhashed(maxAge time.Duration) string {
@@ -291,7 +292,6 @@ type headerField struct {
 // success path is built here or in New, never per request.
 type handler struct {
 	s            *Set
-	dev          bool               // made with a Live: asks the Set for it per request
 	cacheControl [numKinds][]string // by fileKind
 	nosniff      []string
 	vary         []string
@@ -329,12 +329,6 @@ type target struct {
 const answered = -1
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if h.dev {
-		if ls := h.s.liveNow(); ls != nil {
-			h.serve(w, r, liveSource{ls.l, h})
-			return
-		}
-	}
 	// The fast path: a name in the table, escaped the usual way, needs no
 	// checks; servableNames only holds names that pass them.
 	if e, ok := h.urls().names[r.URL.Path]; ok && r.URL.RawPath == "" {

@@ -215,28 +215,22 @@ func (m memFS) Open(name string) (fs.File, error) {
 	if !ok {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 	}
-	return &memFile{Reader: bytes.NewReader(b), info: memInfo{name: path.Base(name), size: int64(len(b))}}, nil
+	return &memFile{Reader: bytes.NewReader(b), name: path.Base(name)}, nil
 }
 
+// memFile is its own fs.FileInfo; Size is the Reader's, the content's.
 type memFile struct {
 	*bytes.Reader
-	info memInfo
-}
-
-func (f *memFile) Stat() (fs.FileInfo, error) { return f.info, nil }
-func (f *memFile) Close() error               { return nil }
-
-type memInfo struct {
 	name string
-	size int64
 }
 
-func (fi memInfo) Name() string       { return fi.name }
-func (fi memInfo) Size() int64        { return fi.size }
-func (fi memInfo) Mode() fs.FileMode  { return 0o444 }
-func (fi memInfo) ModTime() time.Time { return time.Time{} }
-func (fi memInfo) IsDir() bool        { return false }
-func (fi memInfo) Sys() any           { return nil }
+func (f *memFile) Stat() (fs.FileInfo, error) { return f, nil }
+func (f *memFile) Close() error               { return nil }
+func (f *memFile) Name() string               { return f.name }
+func (f *memFile) Mode() fs.FileMode          { return 0o444 }
+func (f *memFile) ModTime() time.Time         { return time.Time{} }
+func (f *memFile) IsDir() bool                { return false }
+func (f *memFile) Sys() any                   { return nil }
 
 // LiveReloadScript returns, for a page template, the script element that
 // connects the page to live reload: in development mode with live reload

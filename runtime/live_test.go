@@ -73,6 +73,11 @@ func TestLive(t *testing.T) {
 	if b, err := a.ReadAll(); err != nil || string(b) != "new" {
 		t.Errorf("ReadAll = %q, %v", b, err)
 	}
+	if f, err := a.Open(); err != nil {
+		t.Errorf("Open: %v", err)
+	} else if fi, err := f.Stat(); err != nil || fi.Name() != "new.txt" || fi.Size() != 3 || fi.IsDir() {
+		t.Errorf("Open: Stat = %v, %v", fi, err)
+	}
 	if b, err := fs.ReadFile(s.FS(), "new.txt"); err != nil || string(b) != "new" {
 		t.Errorf("FS ReadFile = %q, %v", b, err)
 	}

@@ -62,6 +62,19 @@ func (t tableSource) open(r ref, kind fileKind) (file, error) {
 
 func (tableSource) events() http.Handler { return nil }
 
+// devHandler is Serve's handler in development mode: it serves the Live
+// while the Set has one, and the table after SetLive(nil). A handler made
+// in production never looks for a Live.
+type devHandler struct{ *handler }
+
+func (h devHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if ls := h.s.liveNow(); ls != nil {
+		h.serve(w, r, liveSource{ls.l, h.handler})
+		return
+	}
+	h.handler.ServeHTTP(w, r)
+}
+
 // liveSource is the Live of a handler made in development mode. Its files
 // are read per request, with the variants the Live offers, and all sent
 // with Cache-Control: no-cache and a strong ETag from the content hash,
