@@ -17,11 +17,11 @@ import (
 // content or targets' names changed since it was last named, and
 // describes each that was.
 func (s *Source) name(seen map[string]*node) {
-	keys := sortedKeys(seen)
-	nodes := make([]*build.Node, len(keys))
-	for i, k := range keys {
-		n := seen[k]
-		nodes[i] = &n.Node
+	dirty := false
+	for _, n := range seen {
+		if n == nil {
+			continue
+		}
 		for j := range n.Refs {
 			r := &n.Refs[j]
 			r.Target = nil
@@ -29,6 +29,15 @@ func (s *Source) name(seen map[string]*node) {
 				r.Target = &t.Node
 			}
 		}
+		dirty = dirty || n.Dirty()
+	}
+	if !dirty {
+		return
+	}
+	keys := sortedKeys(seen)
+	nodes := make([]*build.Node, len(keys))
+	for i, k := range keys {
+		nodes[i] = &seen[k].Node
 	}
 	_ = build.Name(context.Background(), nodes, s.cfg.HashLen, func(bn *build.Node, final []byte) []byte {
 		return s.decorate(seen[bn.Logical], final)

@@ -9,7 +9,7 @@
 // Generate prepares and names every file once. Development mode prepares a
 // file when it changes on disk and, at each request, names the files the
 // request reaches; Name skips every node whose content and whose targets'
-// names are as they were when it was last named (see Node.dirty), which is
+// names are as they were when it was last named (see Node.Dirty), which is
 // the esbuild model: the dev server runs the production build, in memory,
 // over what changed.
 package build

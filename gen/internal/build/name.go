@@ -38,9 +38,9 @@ type Node struct {
 // its references (not by Decorate).
 func (n *Node) Rewritten() bool { return n.rewritten }
 
-// dirty reports whether n must be named again: it never was, or a target
+// Dirty reports whether n must be named again: it never was, or a target
 // has changed its name since.
-func (n *Node) dirty() bool {
+func (n *Node) Dirty() bool {
 	if !n.named || len(n.deps) != len(n.Refs) {
 		return true
 	}
@@ -84,6 +84,9 @@ type Decorate func(n *Node, final []byte) []byte
 // they are stable from run to run. A member's Sum is still the hash of its
 // final bytes.
 func Name(ctx context.Context, nodes []*Node, hashLen int, decorate Decorate) error {
+	if !slices.ContainsFunc(nodes, (*Node).Dirty) {
+		return nil
+	}
 	index := make(map[*Node]int, len(nodes))
 	for i, n := range nodes {
 		index[n] = i
@@ -105,7 +108,7 @@ func Name(ctx context.Context, nodes []*Node, hashLen int, decorate Decorate) er
 		dirty := false
 		for i, k := range comp {
 			members[i] = nodes[k]
-			dirty = dirty || members[i].dirty()
+			dirty = dirty || members[i].Dirty()
 		}
 		switch {
 		case !dirty:

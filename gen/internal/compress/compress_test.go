@@ -4,12 +4,16 @@ import (
 	"bytes"
 	stdgzip "compress/gzip"
 	"io"
+	"io/fs"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/andybalholm/brotli"
+	"github.com/assetgen/assetgen/gen/internal/mediatype"
 	"github.com/google/go-cmp/cmp"
 	"github.com/klauspost/compress/zstd"
 )
@@ -372,5 +376,58 @@ func BenchmarkEffort(b *testing.B) {
 			}
 			b.ReportMetric(float64(n)/float64(len(data)), "ratio")
 		})
+	}
+}
+
+// BenchmarkTree runs each coding alone over every file of a real tree,
+// at the effort EffortFor gives each file, and reports MB/s by coding and
+// effort: where a first run's time goes. The tree is the directory in
+// $ASSETGEN_COMPRESS_TREE (for example the static/ of
+// KEEP=1 bench/collectstatic.sh); without it the benchmark is skipped.
+//
+//	ASSETGEN_COMPRESS_TREE=/tmp/assetgen-collectstatic-…/pkg/static \
+//	go test ./gen/internal/compress -run '^$' -bench Tree -benchtime 1x
+func BenchmarkTree(b *testing.B) {
+	root := os.Getenv("ASSETGEN_COMPRESS_TREE")
+	if root == "" {
+		b.Skip("set ASSETGEN_COMPRESS_TREE to a directory of static files")
+	}
+	type file struct {
+		data        []byte
+		contentType string
+	}
+	byEffort := map[Effort][]file{}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		ct := mediatype.Of(p, data[:min(len(data), 512)]) // as generate sniffs it
+		if err == nil && len(data) >= MinSize && Compressible(ct) {
+			byEffort[EffortFor(filepath.ToSlash(p))] = append(byEffort[EffortFor(filepath.ToSlash(p))], file{data, ct})
+		}
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range Codings() {
+		for _, e := range []Effort{Full, Fast} {
+			files := byEffort[e]
+			var size int64
+			for _, f := range files {
+				size += int64(len(f.data))
+			}
+			b.Run(c+"/"+e.String(), func(b *testing.B) {
+				b.ReportAllocs()
+				b.SetBytes(size)
+				for b.Loop() {
+					for _, f := range files {
+						Variants(f.data, f.contentType, Options{Codings: []string{c}, Effort: e})
+					}
+				}
+				b.ReportMetric(float64(len(files)), "files")
+			})
+		}
 	}
 }
