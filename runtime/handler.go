@@ -3,8 +3,10 @@ package runtime
 import (
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"path"
 	"slices"
@@ -137,6 +139,11 @@ type HeaderRule struct {
 //   - Always: Content-Type from the table, X-Content-Type-Options: nosniff,
 //     and ServeOptions.CORSOrigin and ServeOptions.Headers if set.
 //
+// A handler made while the Set has a Live (development mode, see SetLive)
+// serves the names Live.Logical knows by these same steps, each with
+// Cache-Control: no-cache and the variants the Live offers, until
+// SetLive(nil).
+//
 // Error responses are short text/plain bodies naming the status, never
 // error text. A file whose identity content is not embedded (File.Name ==
 // "") is sent to a client that accepts no coding by decompressing its gzip
@@ -153,9 +160,6 @@ type HeaderRule struct {
 // rule sets a header it may not: these are fixed by the program at start-up,
 // never by a request.
 func (s *Set) Serve(opts ServeOptions) http.Handler {
-	if h := s.liveServe(opts); h != nil {
-		return h // development mode: see live.go
-	}
 	h := &handler{
 		s: s,
 		cacheControl: [numKinds][]string{
@@ -167,24 +171,31 @@ func (s *Set) Serve(opts ServeOptions) http.Handler {
 		vary:         []string{"Accept-Encoding"},
 		acceptRanges: []string{"bytes"},
 		allow:        []string{"GET, HEAD"},
-		extra:        headerRules(s.files, opts.Headers),
+		rules:        checkRules(opts.Headers),
 		names:        servableNames(s.files),
-		fallback:     -1,
+		index:        opts.Index,
+		fallback:     opts.Fallback,
+	}
+	if len(h.rules) > 0 {
+		h.extra = make([][]headerField, len(s.files))
+		for i, f := range s.files {
+			h.extra[i] = headersFor(h.rules, f.Path)
+		}
 	}
 	if opts.CORSOrigin != "" {
 		h.cors = []string{opts.CORSOrigin}
 	}
-	if opts.Index {
-		h.index = indexFiles(s.files)
+	var src source = tableSource{h}
+	var out http.Handler = h
+	if ls := s.liveNow(); ls != nil {
+		src, out = liveSource{ls.l, h}, devHandler{h}
 	}
 	if opts.Fallback != "" {
-		i, ok := s.byPath[opts.Fallback]
-		if !ok {
+		if _, ok := src.lookupPath(opts.Fallback); !ok {
 			panic(fmt.Sprintf("assetgen runtime: ServeOptions.Fallback %q is not an asset", opts.Fallback))
 		}
-		h.fallback = i
 	}
-	return h
+	return out
 }
 
 func cacheControlUnhashed(maxAge time.Duration) string {
@@ -201,42 +212,47 @@ func cacheControlUnhashed(maxAge time.Duration) string {
 // them per representation and request.
 var reservedHeaders = []string{"Content-Length", "Content-Range", "Content-Encoding", "Transfer-Encoding", "Etag", "Vary"}
 
-// headerRules resolves rules to the fields each file gets, by file index,
-// so that a request does no matching. Keys are canonicalized and values
-// copied with len == cap, like the handler's own.
-func headerRules(files []File, rules []HeaderRule) [][]headerField {
-	if len(rules) == 0 {
-		return nil
-	}
+// checkRules checks rules as Serve documents, panicking on a bad one, and
+// returns them with keys canonicalized and values copied with len == cap,
+// like the handler's own, so that no response can write into them.
+func checkRules(rules []HeaderRule) []HeaderRule {
+	var out []HeaderRule
 	for _, rule := range rules {
 		if _, err := path.Match(rule.Pattern, ""); err != nil {
 			panic(fmt.Sprintf("assetgen runtime: HeaderRule pattern %q: %v", rule.Pattern, err))
 		}
-		for k := range rule.Header {
+		hdr := make(http.Header, len(rule.Header))
+		for k, v := range rule.Header {
 			if slices.Contains(reservedHeaders, http.CanonicalHeaderKey(k)) {
 				panic(fmt.Sprintf("assetgen runtime: HeaderRule %q sets %s, which the handler computes", rule.Pattern, k))
 			}
+			hdr[http.CanonicalHeaderKey(k)] = slices.Clip(slices.Clone(v))
+		}
+		out = append(out, HeaderRule{rule.Pattern, hdr})
+	}
+	return out
+}
+
+// headersFor returns the fields that checked rules give the file at
+// logical path p, a later rule's value replacing an earlier one's, sorted
+// by key. Serve resolves them for each file of the table once, so that a
+// request does no matching; a Live's file is matched per request.
+func headersFor(rules []HeaderRule, p string) []headerField {
+	var out []headerField
+	for _, rule := range rules {
+		if ok, _ := path.Match(rule.Pattern, p); !ok {
+			continue
+		}
+		for k, v := range rule.Header {
+			j := slices.IndexFunc(out, func(hf headerField) bool { return hf.key == k })
+			if j >= 0 {
+				out[j].value = v
+			} else {
+				out = append(out, headerField{k, v})
+			}
 		}
 	}
-	out := make([][]headerField, len(files))
-	for i, f := range files {
-		for _, rule := range rules {
-			if ok, _ := path.Match(rule.Pattern, f.Path); !ok {
-				continue
-			}
-			for k, v := range rule.Header {
-				k = http.CanonicalHeaderKey(k)
-				v = slices.Clip(slices.Clone(v))
-				j := slices.IndexFunc(out[i], func(hf headerField) bool { return hf.key == k })
-				if j >= 0 {
-					out[i][j].value = v
-				} else {
-					out[i] = append(out[i], headerField{k, v})
-				}
-			}
-		}
-		slices.SortFunc(out[i], func(a, b headerField) int { return strings.Compare(a.key, b.key) })
-	}
+	slices.SortFunc(out, func(a, b headerField) int { return strings.Compare(a.key, b.key) })
 	return out
 }
 
@@ -267,25 +283,6 @@ type nameEntry struct {
 	kind fileKind
 }
 
-// indexFiles maps each directory with an index.html, as "" for the root
-// and "dir/" otherwise, to the file's index.
-func indexFiles(files []File) map[string]int32 {
-	m := make(map[string]int32)
-	for i, f := range files {
-		if path.Base(f.Path) != "index.html" {
-			continue
-		}
-		dir := path.Dir(f.Path)
-		if dir == "." {
-			dir = ""
-		} else {
-			dir += "/"
-		}
-		m[dir] = int32(i)
-	}
-	return m
-}
-
 type headerField struct {
 	key   string
 	value []string
@@ -301,11 +298,12 @@ type handler struct {
 	acceptRanges []string
 	allow        []string
 	cors         []string             // nil without ServeOptions.CORSOrigin
-	extra        [][]headerField      // by file index; nil without rules
+	rules        []HeaderRule         // ServeOptions.Headers, checked
+	extra        [][]headerField      // rules by file index; nil without rules
 	names        map[string]nameEntry // by name after the mount path
 	byURL        atomic.Pointer[urlIndex]
-	index        map[string]int32 // nil without ServeOptions.Index
-	fallback     int32            // -1 without ServeOptions.Fallback
+	index        bool   // ServeOptions.Index
+	fallback     string // ServeOptions.Fallback
 }
 
 // fileKind says which URL of a file was asked for, which decides caching.
@@ -320,44 +318,63 @@ const (
 
 // target is the outcome of resolving a request path.
 type target struct {
-	i        int32
+	ref      ref
 	kind     fileKind
-	status   int    // 0 to serve file i
+	status   int    // 0 to serve ref, answered if resolve has answered
 	redirect string // Location for a 301
 }
+
+// answered is the target status of a request resolve has answered itself
+// (Live.Events).
+const answered = -1
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// The fast path: a name in the table, escaped the usual way, needs no
 	// checks; servableNames only holds names that pass them.
 	if e, ok := h.urls().names[r.URL.Path]; ok && r.URL.RawPath == "" {
 		if r.Method == http.MethodGet || r.Method == http.MethodHead {
-			h.serveFile(w, r, e.i, e.kind)
+			f, _ := tableSource{h}.open(ref{i: e.i}, e.kind)
+			h.serveFile(w, r, &f)
 			return
 		}
 		h.methodNotAllowed(w, r)
 		return
 	}
-	t := h.resolve(r)
-	switch t.status {
-	case 0:
-	case http.StatusMovedPermanently:
-		w.Header()["Location"] = []string{t.redirect}
-		writeError(w, r, t.status)
-		return
-	default:
-		writeError(w, r, t.status)
+	h.serve(w, r, tableSource{h})
+}
+
+// serve answers a request through src, the table or a Live: it resolves
+// the path, checks the method and serves the file, by the same code
+// whichever the source.
+func (h *handler) serve(w http.ResponseWriter, r *http.Request, src source) {
+	t := h.resolve(w, r, src)
+	if t.status != 0 {
+		if t.redirect != "" {
+			w.Header()["Location"] = []string{t.redirect}
+		}
+		if t.status != answered {
+			httpserve.Error(w, r, t.status)
+		}
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		h.methodNotAllowed(w, r)
 		return
 	}
-	h.serveFile(w, r, t.i, t.kind)
+	f, err := src.open(t.ref, t.kind)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		httpserve.Error(w, r, http.StatusNotFound)
+	case err != nil:
+		httpserve.Error(w, r, http.StatusInternalServerError)
+	default:
+		h.serveFile(w, r, &f)
+	}
 }
 
 func (h *handler) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 	w.Header()["Allow"] = h.allow
-	writeError(w, r, http.StatusMethodNotAllowed)
+	httpserve.Error(w, r, http.StatusMethodNotAllowed)
 }
 
 // urlIndex is h.names keyed by full request path, mount included, for the
@@ -387,8 +404,10 @@ func (h *handler) urls() *urlIndex {
 }
 
 // resolve maps a request path that the fast path in ServeHTTP did not
-// find to a file, applying checkName's rules, or to the error status.
-func (h *handler) resolve(r *http.Request) target {
+// find to a file of src, applying httpserve.CheckName's rules and the
+// options, or to the error status. Names under LiveDir go to the source's
+// event handler, if it has one; without, they are dotfiles, 404.
+func (h *handler) resolve(w http.ResponseWriter, r *http.Request, src source) target {
 	if len(r.URL.Path) > maxPathLen {
 		return target{status: http.StatusRequestURITooLong}
 	}
@@ -397,8 +416,14 @@ func (h *handler) resolve(r *http.Request) target {
 		// A path without the mount was stripped already, by
 		// http.StripPrefix("/static/") ("css/a.css"), StripPrefix("/static")
 		// ("/css/a.css") or a router that mounts sub-handlers that way.
-		// It names the same table, so it is served the same.
+		// It names the same files, so it is served the same.
 		name = strings.TrimPrefix(r.URL.Path, "/")
+	}
+	if ev := src.events(); ev != nil {
+		if rest, ok := strings.CutPrefix(name, LiveDir); ok && r.URL.RawPath == "" && httpserve.CheckName(rest, "") == httpserve.PathOK {
+			ev.ServeHTTP(w, r)
+			return target{status: answered}
+		}
 	}
 	switch httpserve.CheckName(name, r.URL.RawPath) {
 	case httpserve.PathBad:
@@ -408,16 +433,18 @@ func (h *handler) resolve(r *http.Request) target {
 	case httpserve.PathDotfile:
 		return target{status: http.StatusNotFound}
 	case httpserve.PathDir:
-		if i, ok := h.index[name]; ok {
-			return target{i: i, kind: kindUnhashed}
+		if h.index {
+			if ref, ok := src.lookupPath(name + "index.html"); ok {
+				return target{ref: ref, kind: kindUnhashed}
+			}
 		}
 		return target{status: http.StatusNotFound}
 	}
-	if e, ok := h.names[name]; ok {
-		return target{i: e.i, kind: e.kind} // escaped letters: "robots%2Etxt"
+	if ref, kind, ok := src.lookup(name); ok {
+		return target{ref: ref, kind: kind} // or escaped letters: "robots%2Etxt"
 	}
-	if h.index != nil {
-		if _, ok := h.index[name+"/"]; ok {
+	if h.index {
+		if _, ok := src.lookupPath(name + "/index.html"); ok {
 			loc := path.Base(name) + "/"
 			if r.URL.RawQuery != "" {
 				loc += "?" + r.URL.RawQuery
@@ -425,35 +452,37 @@ func (h *handler) resolve(r *http.Request) target {
 			return target{status: http.StatusMovedPermanently, redirect: loc}
 		}
 	}
-	if h.fallback >= 0 && !strings.Contains(path.Base(name), ".") {
-		return target{i: h.fallback, kind: kindFallback}
+	if h.fallback != "" && !strings.Contains(path.Base(name), ".") {
+		if ref, ok := src.lookupPath(h.fallback); ok {
+			return target{ref: ref, kind: kindFallback}
+		}
 	}
 	return target{status: http.StatusNotFound}
 }
 
-// serveFile answers a GET or HEAD for file i: it negotiates the
+// serveFile answers a GET or HEAD for f: it negotiates the
 // representation (RFC 9110 §12.5.3), evaluates preconditions (§13.2.2) and
 // sends the representation, whole or in ranges (§14).
-func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, i int32, kind fileKind) {
-	fs := &h.s.serve[i]
+func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, f *file) {
+	fs := f.fs
 	hdr := w.Header()
 	if fs.hasVariants {
 		hdr["Vary"] = h.vary
 	}
 	rp, ok := fs.negotiate(r)
 	if !ok {
-		writeError(w, r, http.StatusNotAcceptable)
+		httpserve.Error(w, r, http.StatusNotAcceptable)
 		return
 	}
 	status := httpserve.CheckPreconditions(r, rp.etag)
 	if status == http.StatusPreconditionFailed {
-		writeError(w, r, status)
+		httpserve.Error(w, r, status)
 		return
 	}
 	if status == http.StatusNotModified {
 		// §15.4.5: the fields a 200 would carry that describe caching and
 		// validation, but no content fields.
-		h.setValidators(hdr, i, kind, rp)
+		h.setValidators(hdr, f, rp)
 		w.WriteHeader(status)
 		return
 	}
@@ -462,13 +491,13 @@ func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, i int32, kin
 	if decompress {
 		src = fs.variants[codingGzip]
 	}
-	data, err := src.bytes(h.s.fsys)
+	data, err := src.bytes(f.fsys)
 	if err != nil {
-		writeError(w, r, http.StatusInternalServerError)
+		httpserve.Error(w, r, http.StatusInternalServerError)
 		return
 	}
 	hdr["Content-Type"] = fs.contentType
-	h.setValidators(hdr, i, kind, rp)
+	h.setValidators(hdr, f, rp)
 	switch {
 	case decompress:
 		hdr["Content-Length"] = rp.contentLength
@@ -526,17 +555,15 @@ func hasWeight(lines []string) bool {
 // setValidators sets the fields a 200, 206 and 304 share: ETag,
 // Cache-Control, nosniff, CORS and the ServeOptions.Headers rules, last so
 // that they win.
-func (h *handler) setValidators(hdr http.Header, i int32, kind fileKind, rp *rep) {
+func (h *handler) setValidators(hdr http.Header, f *file, rp *rep) {
 	hdr["Etag"] = rp.etagHdr
-	hdr["Cache-Control"] = h.cacheControl[kind]
+	hdr["Cache-Control"] = f.cache
 	hdr["X-Content-Type-Options"] = h.nosniff
 	if h.cors != nil {
 		hdr["Access-Control-Allow-Origin"] = h.cors
 	}
-	if h.extra != nil {
-		for _, f := range h.extra[i] {
-			hdr[f.key] = f.value
-		}
+	for _, hf := range f.extra {
+		hdr[hf.key] = hf.value
 	}
 }
 
@@ -561,7 +588,7 @@ func (h *handler) serveRanges(w http.ResponseWriter, r *http.Request, data []byt
 	case httpserve.RangeUnsatisfiable:
 		hdr := w.Header()
 		hdr["Content-Range"] = []string{"bytes */" + rp.contentLength[0]}
-		writeError(w, r, http.StatusRequestedRangeNotSatisfiable)
+		httpserve.Error(w, r, http.StatusRequestedRangeNotSatisfiable)
 		return true
 	}
 	if rs.Len() == 1 {
@@ -600,15 +627,9 @@ func writeDecompressed(w http.ResponseWriter, r *http.Request, gz []byte, size i
 	zr, err := gzip.NewReader(bytes.NewReader(gz))
 	if err != nil {
 		w.Header().Del("Content-Length")
-		writeError(w, r, http.StatusInternalServerError)
+		httpserve.Error(w, r, http.StatusInternalServerError)
 		return
 	}
 	w.WriteHeader(http.StatusOK)
 	io.CopyN(w, zr, size)
-}
-
-// writeError answers status with its standard text and no error detail;
-// see httpserve.Error.
-func writeError(w http.ResponseWriter, r *http.Request, status int) {
-	httpserve.Error(w, r, status)
 }

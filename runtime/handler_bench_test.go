@@ -1,11 +1,15 @@
-package runtime
+package runtime_test
 
 import (
 	"bytes"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"testing"
 	"testing/fstest"
+
+	"github.com/assetgen/assetgen/internal/handlertest"
+	"github.com/assetgen/assetgen/runtime"
 )
 
 // discardWriter is a ResponseWriter that keeps one header map, cleared
@@ -41,10 +45,10 @@ var (
 	bench30K = bytes.Repeat([]byte("function f(a){return a+1};\n"), 1138) // ~30 KiB
 )
 
-func benchSet(b *testing.B) *Set {
-	set, _ := buildSet(b, []testAsset{
-		{path: "img/dot.png", hashed: "img/dot.0123456789ab.png", contentType: "image/png", content: bench1K},
-		{path: "js/app.js", hashed: "js/app.0123456789ab.js", contentType: "text/javascript; charset=utf-8", content: bench30K, codings: []string{"br", "gzip"}},
+func benchSet(b *testing.B) *runtime.Set {
+	set, _ := handlertest.Table(b, []handlertest.Asset{
+		{Path: "img/dot.png", Hashed: "img/dot.0123456789ab.png", ContentType: "image/png", Content: bench1K},
+		{Path: "js/app.js", Hashed: "js/app.0123456789ab.js", ContentType: "text/javascript; charset=utf-8", Content: bench30K, Codings: []string{"br", "gzip"}},
 	})
 	return set
 }
@@ -81,7 +85,7 @@ func BenchmarkHandler(b *testing.B) {
 	})
 	b.Run("NotModified", func(b *testing.B) {
 		r := httptest.NewRequest("GET", png, nil)
-		r.Header.Set("If-None-Match", set.serve[0].identity.etag)
+		r.Header.Set("If-None-Match", set.Asset(0).ETag())
 		serveLoop(b, h, r, 304)
 	})
 	b.Run("Range", func(b *testing.B) {
@@ -103,13 +107,13 @@ func BenchmarkHandler(b *testing.B) {
 	// Bare is the ceiling: the same precomputed header values assigned and
 	// the same bytes written, with no lookup, negotiation or checks.
 	b.Run("Bare1K", func(b *testing.B) {
-		fs := &set.serve[0]
-		data, err := fs.identity.bytes(set.fsys)
+		a := set.Asset(0)
+		data, err := a.ReadAll()
 		if err != nil {
 			b.Fatal(err)
 		}
-		ct, etag, cl := fs.contentType, fs.identity.etagHdr, fs.identity.contentLength
-		cc, ns, ar := []string{cacheImmutable}, []string{"nosniff"}, []string{"bytes"}
+		ct, etag, cl := []string{a.ContentType()}, []string{a.ETag()}, []string{strconv.FormatInt(a.Size(), 10)}
+		cc, ns, ar := []string{handlertest.Immutable}, []string{"nosniff"}, []string{"bytes"}
 		bare := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			h := w.Header()
 			h["Content-Type"] = ct

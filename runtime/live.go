@@ -2,18 +2,13 @@ package runtime
 
 import (
 	"bytes"
-	"errors"
 	"html/template"
-	"io"
 	"io/fs"
 	"net/http"
 	"path"
 	"slices"
-	"strings"
 	"sync"
 	"time"
-
-	"github.com/assetgen/assetgen/internal/httpserve"
 )
 
 // Live is a source that takes a Set's assets over at run time: development
@@ -41,10 +36,24 @@ type Live interface {
 	Logical(name string) (p string, ok bool)
 	// Paths returns every logical path, sorted.
 	Paths() []string
+	// Variants returns the precompressed variants of content, the asset
+	// f as Read returned them, in any order; nil for none. The handler
+	// asks on every response it serves from the Live, so a Live that
+	// compresses should keep the result while f.Integrity stays the same.
+	Variants(f File, content []byte) []Variant
 	// Events returns the handler for requests under LiveDir, below the
 	// mount path (the live reload script and event stream), or nil when
 	// live reload is off.
 	Events() http.Handler
+}
+
+// Variant is a precompressed representation of a Live's asset: what a
+// table row's Encoding names in the embedded file system, held in memory.
+type Variant struct {
+	// Coding is the content-coding token: "br", "zstd" or "gzip".
+	Coding string
+	// Data is the encoded content.
+	Data []byte
 }
 
 // LiveDir is the directory below the handler's mount path where, in
@@ -149,46 +158,6 @@ func (a Asset) liveURL() string {
 	return a.s.state.Load().prefix + escapePath(a.liveFile(ls).HashedPath)
 }
 
-func (a Asset) liveOpen(ls *liveState) (fs.File, error) {
-	if ls.l == nil {
-		return a.tableOpen()
-	}
-	f, data, err := ls.l.Read(a.path())
-	if err != nil {
-		return nil, err
-	}
-	return &memFile{Reader: bytes.NewReader(data), info: memInfo{name: path.Base(a.path()), size: f.Size}}, nil
-}
-
-// tableOpen is Open after SetLive(nil).
-func (a Asset) tableOpen() (fs.File, error) {
-	if a.i < 0 {
-		return nil, &fs.PathError{Op: "open", Path: a.path(), Err: fs.ErrNotExist}
-	}
-	f := &a.s.files[a.i]
-	if f.Name == "" {
-		return a.openGzip()
-	}
-	file, err := a.s.fsys.Open(f.Name)
-	if err != nil {
-		return nil, err
-	}
-	return &assetFile{File: file, a: a}, nil
-}
-
-func (a Asset) liveReadAll(ls *liveState) ([]byte, error) {
-	if ls.l == nil {
-		f, err := a.tableOpen()
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		return io.ReadAll(f)
-	}
-	_, data, err := ls.l.Read(a.path())
-	return slices.Clone(data), err
-}
-
 func (s *Set) liveURL(ls *liveState, p string) (string, error) {
 	f, ok := ls.l.Stat(p)
 	if !ok {
@@ -246,28 +215,22 @@ func (m memFS) Open(name string) (fs.File, error) {
 	if !ok {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 	}
-	return &memFile{Reader: bytes.NewReader(b), info: memInfo{name: path.Base(name), size: int64(len(b))}}, nil
+	return &memFile{Reader: bytes.NewReader(b), name: path.Base(name)}, nil
 }
 
+// memFile is its own fs.FileInfo; Size is the Reader's, the content's.
 type memFile struct {
 	*bytes.Reader
-	info memInfo
-}
-
-func (f *memFile) Stat() (fs.FileInfo, error) { return f.info, nil }
-func (f *memFile) Close() error               { return nil }
-
-type memInfo struct {
 	name string
-	size int64
 }
 
-func (fi memInfo) Name() string       { return fi.name }
-func (fi memInfo) Size() int64        { return fi.size }
-func (fi memInfo) Mode() fs.FileMode  { return 0o444 }
-func (fi memInfo) ModTime() time.Time { return time.Time{} }
-func (fi memInfo) IsDir() bool        { return false }
-func (fi memInfo) Sys() any           { return nil }
+func (f *memFile) Stat() (fs.FileInfo, error) { return f, nil }
+func (f *memFile) Close() error               { return nil }
+func (f *memFile) Name() string               { return f.name }
+func (f *memFile) Mode() fs.FileMode          { return 0o444 }
+func (f *memFile) ModTime() time.Time         { return time.Time{} }
+func (f *memFile) IsDir() bool                { return false }
+func (f *memFile) Sys() any                   { return nil }
 
 // LiveReloadScript returns, for a page template, the script element that
 // connects the page to live reload: in development mode with live reload
@@ -285,138 +248,4 @@ func (s *Set) LiveReloadScript() template.HTML {
 	}
 	src := s.state.Load().mount + LiveDir + "reload.js"
 	return template.HTML(`<script src="` + template.HTMLEscapeString(src) + `"></script>`)
-}
-
-// liveServe returns Serve's handler in development mode, or nil in
-// production.
-func (s *Set) liveServe(opts ServeOptions) http.Handler {
-	ls := s.liveNow()
-	if ls == nil {
-		return nil
-	}
-	headerRules(nil, opts.Headers) // the same checks, and panics, as Serve
-	if opts.Fallback != "" {
-		if _, ok := ls.l.Stat(opts.Fallback); !ok {
-			panic("assetgen runtime: ServeOptions.Fallback " + opts.Fallback + " is not an asset")
-		}
-	}
-	return &liveHandler{s: s, opts: opts}
-}
-
-// liveHandler serves a Set's assets from its Live. It applies the
-// production handler's path rules (checkName) and options, and leaves
-// the rest (preconditions, ranges) to http.ServeContent. Every response
-// is Cache-Control: no-cache, with a strong ETag from the content hash,
-// so a reload revalidates each asset with a cheap 304 and never shows
-// stale content; there are no precompressed variants.
-type liveHandler struct {
-	s    *Set
-	opts ServeOptions
-
-	once sync.Once
-	prod http.Handler // for requests after SetLive(nil)
-}
-
-func (h *liveHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	ls := h.s.liveNow()
-	if ls == nil {
-		h.once.Do(func() { h.prod = h.s.Serve(h.opts) })
-		h.prod.ServeHTTP(w, r)
-		return
-	}
-	p, status, redirect := h.resolve(ls.l, w, r)
-	switch status {
-	case 0:
-	case -1:
-		return // answered by Live.Events
-	case http.StatusMovedPermanently:
-		w.Header()["Location"] = []string{redirect}
-		writeError(w, r, status)
-		return
-	default:
-		writeError(w, r, status)
-		return
-	}
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header()["Allow"] = []string{"GET, HEAD"}
-		writeError(w, r, http.StatusMethodNotAllowed)
-		return
-	}
-	f, data, err := ls.l.Read(p)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		writeError(w, r, http.StatusNotFound)
-		return
-	case err != nil:
-		writeError(w, r, http.StatusInternalServerError)
-		return
-	}
-	hdr := w.Header()
-	hdr["Content-Type"] = []string{f.ContentType}
-	hdr["Etag"] = []string{etag(f.Integrity)}
-	hdr["Cache-Control"] = []string{cacheNoCache}
-	hdr["X-Content-Type-Options"] = []string{"nosniff"}
-	if h.opts.CORSOrigin != "" {
-		hdr["Access-Control-Allow-Origin"] = []string{h.opts.CORSOrigin}
-	}
-	for _, rule := range h.opts.Headers {
-		if ok, _ := path.Match(rule.Pattern, p); ok {
-			for k, v := range rule.Header {
-				hdr[http.CanonicalHeaderKey(k)] = slices.Clone(v)
-			}
-		}
-	}
-	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(data))
-}
-
-// resolve is handler.resolve over a Live: the same path rules and
-// options, with names looked up on disk rather than in the table. It
-// returns the logical path to serve, or a status: -1 when Live.Events has
-// answered.
-func (h *liveHandler) resolve(l Live, w http.ResponseWriter, r *http.Request) (p string, status int, redirect string) {
-	if len(r.URL.Path) > maxPathLen {
-		return "", http.StatusRequestURITooLong, ""
-	}
-	name, ok := strings.CutPrefix(r.URL.Path, h.s.state.Load().mount)
-	if !ok {
-		name = strings.TrimPrefix(r.URL.Path, "/") // stripped already, as in production
-	}
-	if rest, ok := strings.CutPrefix(name, LiveDir); ok && r.URL.RawPath == "" && httpserve.CheckName(rest, "") == httpserve.PathOK {
-		if ev := l.Events(); ev != nil {
-			ev.ServeHTTP(w, r)
-			return "", -1, ""
-		}
-		return "", http.StatusNotFound, ""
-	}
-	switch httpserve.CheckName(name, r.URL.RawPath) {
-	case httpserve.PathBad:
-		return "", http.StatusBadRequest, ""
-	case httpserve.PathTooLong:
-		return "", http.StatusRequestURITooLong, ""
-	case httpserve.PathDotfile:
-		return "", http.StatusNotFound, ""
-	case httpserve.PathDir:
-		if h.opts.Index {
-			if p, ok := l.Logical(name + "index.html"); ok {
-				return p, 0, ""
-			}
-		}
-		return "", http.StatusNotFound, ""
-	}
-	if p, ok := l.Logical(name); ok {
-		return p, 0, ""
-	}
-	if h.opts.Index {
-		if _, ok := l.Logical(name + "/index.html"); ok {
-			loc := path.Base(name) + "/"
-			if r.URL.RawQuery != "" {
-				loc += "?" + r.URL.RawQuery
-			}
-			return "", http.StatusMovedPermanently, loc
-		}
-	}
-	if h.opts.Fallback != "" && !strings.Contains(path.Base(name), ".") {
-		return h.opts.Fallback, 0, ""
-	}
-	return "", http.StatusNotFound, ""
 }

@@ -48,6 +48,8 @@ func (l *fakeLive) Paths() []string {
 
 func (l *fakeLive) Events() http.Handler { return l.events }
 
+func (l *fakeLive) Variants(File, []byte) []Variant { return nil }
+
 // TestLive checks that a Set with a Live answers from it, through every
 // entry point, and goes back to its table without one.
 func TestLive(t *testing.T) {
@@ -70,6 +72,11 @@ func TestLive(t *testing.T) {
 	}
 	if b, err := a.ReadAll(); err != nil || string(b) != "new" {
 		t.Errorf("ReadAll = %q, %v", b, err)
+	}
+	if f, err := a.Open(); err != nil {
+		t.Errorf("Open: %v", err)
+	} else if fi, err := f.Stat(); err != nil || fi.Name() != "new.txt" || fi.Size() != 3 || fi.IsDir() {
+		t.Errorf("Open: Stat = %v, %v", fi, err)
 	}
 	if b, err := fs.ReadFile(s.FS(), "new.txt"); err != nil || string(b) != "new" {
 		t.Errorf("FS ReadFile = %q, %v", b, err)

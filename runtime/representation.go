@@ -56,27 +56,51 @@ type rep struct {
 func newFileServes(files []File, etags []string) []fileServe {
 	out := make([]fileServe, len(files))
 	for i := range files {
-		f := &files[i]
 		fs := &out[i]
-		fs.contentType = []string{f.ContentType}
-		fs.identity.init(f.Name, f.Size, etags[i], "")
-		fs.gzipOnly = f.Name == ""
-		for _, e := range f.Encodings {
-			c := codingIndex(e.Coding)
-			if c == codingIdentity || fs.variants[c] != nil {
-				continue // a coding the handler does not negotiate, or a duplicate
-			}
-			r := new(rep)
-			r.init(e.Name, e.Size, variantETag(etags[i], e.Coding), e.Coding)
-			fs.variants[c] = r
-			fs.has[c] = true
-			fs.hasVariants = true
-		}
+		fs.init(&files[i], etags[i])
 		if fs.gzipOnly && fs.variants[codingGzip] == nil {
-			panic(fmt.Sprintf("assetgen runtime: %q has no embedded content and no gzip variant", f.Path))
+			panic(fmt.Sprintf("assetgen runtime: %q has no embedded content and no gzip variant", files[i].Path))
 		}
 	}
 	return out
+}
+
+// init sets fs up to serve f, whose identity's entity tag is etag.
+func (fs *fileServe) init(f *File, etag string) {
+	fs.contentType = []string{f.ContentType}
+	fs.identity.init(f.Name, f.Size, etag, "")
+	fs.gzipOnly = f.Name == ""
+	for _, e := range f.Encodings {
+		c := codingIndex(e.Coding)
+		if c == codingIdentity || fs.variants[c] != nil {
+			continue // a coding the handler does not negotiate, or a duplicate
+		}
+		r := new(rep)
+		r.init(e.Name, e.Size, variantETag(etag, e.Coding), e.Coding)
+		fs.variants[c] = r
+		fs.has[c] = true
+		fs.hasVariants = true
+	}
+}
+
+// memFileServe returns the serving data of a file whose content and
+// variants are in memory, as a Live gives them: the table's, with every
+// representation read already.
+func memFileServe(f File, data []byte, variants []Variant) *fileServe {
+	f.Size, f.Encodings = int64(len(data)), nil
+	for _, v := range variants {
+		f.Encodings = append(f.Encodings, Encoding{Coding: v.Coding, Size: int64(len(v.Data))})
+	}
+	fs := new(fileServe)
+	fs.init(&f, etag(f.Integrity))
+	fs.gzipOnly = false // whatever f.Name says: the identity is here
+	fs.identity.data.Store(&data)
+	for _, v := range variants {
+		if c := codingIndex(v.Coding); c != codingIdentity && fs.variants[c].data.Load() == nil {
+			fs.variants[c].data.Store(&v.Data)
+		}
+	}
+	return fs
 }
 
 func (r *rep) init(name string, size int64, etag, coding string) {

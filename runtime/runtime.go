@@ -18,6 +18,7 @@ import (
 	"io/fs"
 	"iter"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -319,10 +320,18 @@ func (a Asset) ETag() string {
 // For an asset embedded only compressed (File.Name is ""), the content is
 // its gzip variant decompressed as it is read, and the file cannot seek.
 func (a Asset) Open() (fs.File, error) {
-	if ls := a.s.live.Load(); ls != nil {
-		return a.liveOpen(ls)
+	if ls := a.s.live.Load(); ls != nil && ls.l != nil {
+		_, data, err := ls.l.Read(a.path())
+		if err != nil {
+			return nil, err
+		}
+		return memFS{a.path(): data}.Open(a.path())
 	}
-	f := a.file()
+	if a.i < 0 {
+		// Found only in a Live, which SetLive(nil) has since removed.
+		return nil, &fs.PathError{Op: "open", Path: a.path(), Err: fs.ErrNotExist}
+	}
+	f := &a.s.files[a.i]
 	if f.Name == "" {
 		return a.openGzip()
 	}
@@ -371,8 +380,9 @@ func (f *gunzipFile) ReadAt([]byte, int64) (int, error) {
 
 // ReadAll returns a copy of the asset's content.
 func (a Asset) ReadAll() ([]byte, error) {
-	if ls := a.s.live.Load(); ls != nil {
-		return a.liveReadAll(ls)
+	if ls := a.s.live.Load(); ls != nil && ls.l != nil {
+		_, data, err := ls.l.Read(a.path())
+		return slices.Clone(data), err
 	}
 	f, err := a.Open()
 	if err != nil {

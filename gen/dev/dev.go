@@ -46,7 +46,8 @@
 //     reload revalidates each asset (a 304 when unchanged). It also
 //     serves a fingerprinted name whose hash is not the current one, with
 //     the current content, so that a page rendered just before an edit
-//     still loads. There are no precompressed variants.
+//     still loads. Accept-Encoding is negotiated as in production, over
+//     variants made on first request at a fast level (see Source.Variants).
 //
 // Nothing walks the trees per request. The state of each file requested
 // so far is cached: the winning directory, size and modification time,
@@ -141,6 +142,10 @@ type Config struct {
 	// Minify minifies CSS, JavaScript, SVG and JSON as generate's -minify
 	// does, so that fingerprints match production's.
 	Minify bool
+	// NoCompress and Encodings are gen.Config's: which precompressed
+	// variants the handler may negotiate (see encode.go).
+	NoCompress bool
+	Encodings  []string
 
 	// Root is the directory relative Dirs are resolved against. Empty
 	// means the working directory, or, when Module is set, the package

@@ -2,16 +2,14 @@ package dev_test
 
 import (
 	"bytes"
-	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"testing/fstest"
 
 	"github.com/assetgen/assetgen/gen/dev"
+	"github.com/assetgen/assetgen/internal/handlertest"
 	"github.com/assetgen/assetgen/runtime"
 )
 
@@ -82,18 +80,6 @@ func TestSymlinks(t *testing.T) {
 // of a file under a source directory, never the secret beside them, and
 // every status one the production handler gives.
 func FuzzLivePath(f *testing.F) {
-	for _, s := range []string{
-		"/static/css/base.1a2b3c4d5e6f.css", "/static/css/base.css", "/static/", "/static/docs",
-		"/static/../static/robots.txt", "/static/%2e%2e/etc/passwd", "/static/css%2Fbase.css",
-		`/static/css\base.css`, "/static/robots.txt%00", "/static//robots.txt", "/static/.well-known/security.txt",
-		"/static/app/settings", "/static/app/x.js", "/static/robots%2Etxt", "/other", "*", "",
-		"/static/link.txt", "/static/dirlink/outside.txt", "/static/abs.txt", "/static/other.txt",
-		"/static/inner.css", "/static/inner.0123456789ab.css", "/static/docs/a%20b.txt",
-		"/static/docs/secret/outside.txt", "/static/.env", "/static/%2e%2e/secret/outside.txt",
-		"/static/css/..%2f..%2fsecret/outside.txt", "/static/.assetgen/events", "/static/img/up.png",
-	} {
-		f.Add(s)
-	}
 	dir := escapeTree(f)
 	set := runtime.New(fstest.MapFS{}, "/static/", nil)
 	src, err := dev.Attach(set, dev.Config{Root: dir, Dirs: []string{"first", "second"}, Logf: func(string, ...any) {}})
@@ -113,37 +99,15 @@ func FuzzLivePath(f *testing.F) {
 	if len(contents) < 6 {
 		f.Fatalf("only %d files found; the tree is not what the test expects", len(contents))
 	}
-	f.Fuzz(func(t *testing.T, target string) {
-		r, err := http.NewRequest("GET", "http://example.com", nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		u, err := url.ParseRequestURI(target)
-		if err != nil {
-			return
-		}
-		r.URL = u
-		w := httptest.NewRecorder()
-		h.ServeHTTP(w, r)
-		body := w.Body.Bytes()
-		if bytes.Contains(body, []byte("SECRET")) {
-			t.Fatalf("%q: served the secret: %d %q", target, w.Code, body)
-		}
-		switch w.Code {
-		case 200:
-			found := false
-			for _, c := range contents {
-				found = found || bytes.Equal(c, body)
-			}
-			if !found {
-				t.Errorf("%q: 200 body %q is no file's content", target, body)
-			}
-			if strings.Contains(u.Path, "/.") || strings.Contains(u.Path, "//") || strings.Contains(u.Path, `\`) {
-				t.Errorf("%q: served a path with a dot segment, empty segment or backslash", target)
-			}
-		case 301, 400, 404, 414:
-		default:
-			t.Errorf("%q: status %d", target, w.Code)
+	seeds := append(handlertest.Seeds(),
+		"/static/link.txt", "/static/dirlink/outside.txt", "/static/abs.txt", "/static/other.txt",
+		"/static/inner.css", "/static/inner.0123456789ab.css", "/static/docs/a%20b.txt",
+		"/static/docs/secret/outside.txt", "/static/.env", "/static/%2e%2e/secret/outside.txt",
+		"/static/css/..%2f..%2fsecret/outside.txt", "/static/.assetgen/events", "/static/img/up.png",
+	)
+	handlertest.FuzzTargets(f, seeds, h, contents, func(t *testing.T, target string, w *httptest.ResponseRecorder) {
+		if bytes.Contains(w.Body.Bytes(), []byte("SECRET")) {
+			t.Fatalf("%q: served the secret: %d %q", target, w.Code, w.Body.Bytes())
 		}
 	})
 }

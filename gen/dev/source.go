@@ -39,6 +39,7 @@ type Source struct {
 	nodes map[string]*node // by logical path: every file seen so far
 
 	reload *reloader // nil without live reload
+	enc    encoder   // precompressed variants; see encode.go
 }
 
 var _ runtime.Live = (*Source)(nil)

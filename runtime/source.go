@@ -1,0 +1,110 @@
+package runtime
+
+import (
+	"io/fs"
+	"net/http"
+)
+
+// source is what a handler serves from: the generated table, or in
+// development mode a Live. It only looks names up; the one resolver
+// (handler.resolve) applies the path rules and ServeOptions around it, and
+// the one RFC 9110 path (handler.serveFile) serves what it opens, so that
+// both modes answer a request the same way.
+type source interface {
+	// lookup returns the file served under name, a path after the mount
+	// that passed the path rules, and how that URL is cached.
+	lookup(name string) (ref, fileKind, bool)
+	// lookupPath returns the file at logical path p: an index file, the
+	// fallback.
+	lookupPath(p string) (ref, bool)
+	// open returns what serving the file takes. An error wrapping
+	// fs.ErrNotExist is a 404, any other a 500.
+	open(r ref, kind fileKind) (file, error)
+	// events returns the handler for the names under LiveDir, or nil.
+	events() http.Handler
+}
+
+// ref names a file of a source: by index in the table, by logical path in
+// a Live.
+type ref struct {
+	i    int32
+	path string
+}
+
+// file is a file as handler.serveFile takes it.
+type file struct {
+	fs    *fileServe
+	fsys  fs.FS         // holds fs's representations not in memory yet
+	extra []headerField // ServeOptions.Headers for its path
+	cache []string      // Cache-Control
+}
+
+// tableSource is the handler's table.
+type tableSource struct{ h *handler }
+
+func (t tableSource) lookup(name string) (ref, fileKind, bool) {
+	e, ok := t.h.names[name]
+	return ref{i: e.i}, e.kind, ok
+}
+
+func (t tableSource) lookupPath(p string) (ref, bool) {
+	i, ok := t.h.s.byPath[p]
+	return ref{i: i}, ok
+}
+
+func (t tableSource) open(r ref, kind fileKind) (file, error) {
+	f := file{fs: &t.h.s.serve[r.i], fsys: t.h.s.fsys, cache: t.h.cacheControl[kind]}
+	if t.h.extra != nil {
+		f.extra = t.h.extra[r.i]
+	}
+	return f, nil
+}
+
+func (tableSource) events() http.Handler { return nil }
+
+// devHandler is Serve's handler in development mode: it serves the Live
+// while the Set has one, and the table after SetLive(nil). A handler made
+// in production never looks for a Live.
+type devHandler struct{ *handler }
+
+func (h devHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if ls := h.s.liveNow(); ls != nil {
+		h.serve(w, r, liveSource{ls.l, h.handler})
+		return
+	}
+	h.handler.ServeHTTP(w, r)
+}
+
+// liveSource is the Live of a handler made in development mode. Its files
+// are read per request, with the variants the Live offers, and all sent
+// with Cache-Control: no-cache and a strong ETag from the content hash,
+// so that a reload revalidates each asset with a cheap 304 and never
+// shows stale content.
+type liveSource struct {
+	l Live
+	h *handler
+}
+
+func (s liveSource) lookup(name string) (ref, fileKind, bool) {
+	p, ok := s.l.Logical(name)
+	return ref{path: p}, kindUnhashed, ok
+}
+
+func (s liveSource) lookupPath(p string) (ref, bool) {
+	q, ok := s.l.Logical(p)
+	return ref{path: p}, ok && q == p
+}
+
+func (s liveSource) open(r ref, _ fileKind) (file, error) {
+	f, data, err := s.l.Read(r.path)
+	if err != nil {
+		return file{}, err
+	}
+	return file{
+		fs:    memFileServe(f, data, s.l.Variants(f, data)),
+		extra: headersFor(s.h.rules, r.path),
+		cache: s.h.cacheControl[kindFallback], // no-cache
+	}, nil
+}
+
+func (s liveSource) events() http.Handler { return s.l.Events() }
