@@ -132,6 +132,8 @@ func (r *run) devPackage() *emit.DevPackage {
 		AllowMissing:    r.cfg.AllowMissing,
 		Prehashed:       r.vitePrehashed(),
 		Minify:          r.cfg.Minify,
+		NoCompress:      r.cfg.NoCompress,
+		Encodings:       r.cfg.Encodings,
 	}
 	for _, d := range r.cfg.Dirs {
 		p.Dirs = append(p.Dirs, rel(r.outAbs, d))

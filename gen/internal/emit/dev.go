@@ -32,6 +32,8 @@ type DevPackage struct {
 	AllowMissing    []string
 	Prehashed       []string
 	Minify          bool
+	NoCompress      bool     // Config.NoCompress: dev negotiates no coding either
+	Encodings       []string // Config.Encodings: the codings dev offers
 }
 
 // DevFileName returns the name of the development-mode file beside the
@@ -82,6 +84,12 @@ func DevGo(p *DevPackage) ([]byte, error) {
 	}
 	if len(p.Prehashed) > 0 {
 		fields[jen.Id("Prehashed")] = strs(p.Prehashed)
+	}
+	if p.NoCompress {
+		fields[jen.Id("NoCompress")] = jen.True()
+	}
+	if len(p.Encodings) > 0 {
+		fields[jen.Id("Encodings")] = strs(p.Encodings)
 	}
 
 	f.Comment("In a build with -tags " + DevTag + ", the assets are served live from their")

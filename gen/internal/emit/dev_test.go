@@ -3,6 +3,7 @@ package emit
 import (
 	"go/parser"
 	"go/token"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -64,6 +65,27 @@ func TestDevFileName(t *testing.T) {
 	} {
 		if got := DevFileName(in); got != want {
 			t.Errorf("DevFileName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestDevGoCompression checks that the codings generate was told to make
+// reach development mode, which then offers those and no others.
+func TestDevGoCompression(t *testing.T) {
+	for _, tt := range []struct {
+		p    DevPackage
+		want string
+	}{
+		{DevPackage{Encodings: []string{"br", "gzip"}}, "\t\tEncodings: []string{\"br\", \"gzip\"},\n"},
+		{DevPackage{NoCompress: true}, "\t\tNoCompress: true,\n"},
+	} {
+		tt.p.Name, tt.p.Module, tt.p.Dirs, tt.p.Prefix, tt.p.HashLen = "web", "example.com/site", []string{"static"}, "/static/", 12
+		got, err := DevGo(&tt.p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(got), tt.want) {
+			t.Errorf("DevGo(%+v) lacks %q:\n%s", tt.p, tt.want, got)
 		}
 	}
 }
