@@ -2,7 +2,6 @@ package gen
 
 import (
 	"context"
-	"crypto/sha256"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -34,7 +33,6 @@ type asset struct {
 	abs      string // src.Path made absolute
 	shadowed []find.Source
 
-	srcSum      [sha256.Size]byte // of the source file, before any rewrite
 	size        int64
 	contentType string
 

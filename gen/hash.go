@@ -61,7 +61,7 @@ func (r *run) hash(ctx context.Context) (hashed int, bytes int64, err error) {
 func (r *run) hashOne(c *cache.Hashes, a *asset, buf []byte, m *progress.Meter) (read bool, err error) {
 	if !a.owned {
 		if e, ok := c.Lookup(a.abs, a.src.Info); ok {
-			a.Sum, a.srcSum, a.size, a.contentType = e.Sum, e.Sum, e.Size, e.ContentType
+			a.Sum, a.size, a.contentType = e.Sum, e.Size, e.ContentType
 			m.Add(0, a.src.Info.Size())
 			return false, nil
 		}
@@ -84,7 +84,6 @@ func (r *run) hashOne(c *cache.Hashes, a *asset, buf []byte, m *progress.Meter) 
 	if err != nil {
 		return true, fmt.Errorf("cannot read: %v", unwrapPathErr(err))
 	}
-	a.srcSum = a.Sum
 	a.contentType = mediatype.Of(a.Logical, head[:min(len(head), 512)])
 	trusted, err := r.checkEncoding(a, &enc, head)
 	if err != nil {

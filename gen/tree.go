@@ -54,7 +54,17 @@ func (r *run) treeKey(recording bool) (key [sha256.Size]byte, racyFiles []racyFi
 		k := cache.KeyOf(a.src.Info)
 		w.Key(k)
 		if recording && k.Racy(r.start) {
-			racyFiles = append(racyFiles, racyFile{a.abs, cache.Stamp{Key: k, Racy: true, Sum: a.srcSum}})
+			// The hash cache holds the sum this run read; a file it
+			// does not vouch for is read again.
+			st := cache.Stamp{Key: k, Racy: true}
+			var ok bool
+			if st.Sum, ok = r.hashCache().Sum(a.abs, k); !ok {
+				var err error
+				if st, err = cache.StampFile(a.abs, nil, r.start); err != nil {
+					return key, nil, false
+				}
+			}
+			racyFiles = append(racyFiles, racyFile{a.abs, st})
 		}
 		for _, sh := range a.shadowed {
 			w.Str32(sh.Path)

@@ -104,6 +104,15 @@ func (c *Hashes) Store(abs string, info fs.FileInfo, e Entry) {
 	}
 }
 
+// Sum returns the sum this run looked up or stored for the file at abs,
+// if its key was k.
+func (c *Hashes) Sum(abs string, k Key) ([sha256.Size]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.new[abs]
+	return e.Sum, ok && e.Key == k
+}
+
 // Save writes the entries used or made by this run, dropping the rest, so
 // the cache does not grow with deleted files. Failure to save is ignored:
 // the cache is an optimisation.
