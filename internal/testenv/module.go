@@ -38,7 +38,14 @@ func Module(t testing.TB, dir, path, extra string, files map[string]string) {
 	for name, data := range files {
 		all[name] = data
 	}
-	for name, data := range all {
+	WriteTree(t, dir, all)
+}
+
+// WriteTree writes files, by slash-separated name relative to dir, making
+// the directories they need.
+func WriteTree(t testing.TB, dir string, files map[string]string) {
+	t.Helper()
+	for name, data := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)

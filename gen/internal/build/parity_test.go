@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
@@ -14,6 +12,7 @@ import (
 	"github.com/assetgen/assetgen/gen"
 	"github.com/assetgen/assetgen/gen/dev"
 	"github.com/assetgen/assetgen/internal/assetpkg"
+	"github.com/assetgen/assetgen/internal/testenv"
 	"github.com/assetgen/assetgen/runtime"
 )
 
@@ -57,8 +56,8 @@ func TestParity(t *testing.T) {
 	for _, minify := range []bool{false, true} {
 		t.Run(fmt.Sprintf("Minify=%v", minify), func(t *testing.T) {
 			dir := t.TempDir()
-			writeTree(t, dir, parityTree)
-			writeTree(t, dir, map[string]string{"go.mod": "module example.com/site\n\ngo 1.24\n", "doc.go": "package assets\n"})
+			testenv.WriteTree(t, dir, parityTree)
+			testenv.WriteTree(t, dir, map[string]string{"go.mod": "module example.com/site\n\ngo 1.24\n", "doc.go": "package assets\n"})
 			t.Chdir(dir)
 			cfg := gen.Config{Dirs: []string{"theme", "static", "vite"}, Package: "assets", Minify: minify, ViteManifest: "vite/.vite/manifest.json", Manifest: "-"}
 			src, err := dev.New(dev.Config{
@@ -73,7 +72,7 @@ func TestParity(t *testing.T) {
 			defer src.Close()
 
 			compare(t, cfg, src)
-			writeTree(t, dir, map[string]string{
+			testenv.WriteTree(t, dir, map[string]string{
 				"theme/img/bg.png": "\x89PNG\r\n\x1a\nedited",
 				"static/css/b.css": "@import \"a.css\";\n.b { color: green; }\n",
 				"static/js/lib.js": "export default 2;\n//# sourceMappingURL=lib.js.map\n",
@@ -125,17 +124,4 @@ func compare(t *testing.T, cfg gen.Config, src *dev.Source) {
 func describe(f runtime.File) runtime.File {
 	f.Name, f.Encodings = "", nil
 	return f
-}
-
-func writeTree(t testing.TB, root string, files map[string]string) {
-	t.Helper()
-	for name, data := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 }
