@@ -36,8 +36,8 @@ type asset struct {
 	size        int64
 	contentType string
 
-	ident string
-	name  string // name in the embed.FS
+	ident   string
+	inPlace string // its path in the package directory, if go:embed can take it there
 
 	variants []variant // precompressed forms, in order of preference
 
@@ -374,12 +374,8 @@ func (r *run) place() {
 		if a.src.Symlink {
 			r.warnLinkOut(a, dirReal)
 		}
-		rel, ok := r.embeddable(a)
-		if ok {
-			a.name = rel
-		} else {
-			a.owned = true
-		}
+		a.inPlace, _ = r.embeddable(a)
+		a.owned = a.inPlace == ""
 	}
 }
 

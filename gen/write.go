@@ -179,7 +179,16 @@ func moduleOf(dir string) (root, module string) {
 	}
 }
 
-// ownedFiles names the copies in the owned directory by content hash, so
+// embedName is an asset's name in the embed.FS: where it lies, or for an
+// owned one, its copy in the owned directory, named by content hash.
+func embedName(a *asset) string {
+	if !a.owned {
+		return a.inPlace
+	}
+	return OwnedDir + "/" + hex.EncodeToString(a.Sum[:16]) + safeExt(a.Logical)
+}
+
+// ownedFiles lists the copies in the owned directory, named by content hash so
 // that identical content is stored once and a rename never rewrites a file.
 func (r *run) ownedFiles() []output {
 	var out []output
@@ -188,10 +197,10 @@ func (r *run) ownedFiles() []output {
 		if !a.owned {
 			continue
 		}
-		a.name = OwnedDir + "/" + hex.EncodeToString(a.Sum[:16]) + safeExt(a.Logical)
-		if !seen[a.name] && !r.identityOmitted(a) {
-			seen[a.name] = true
-			out = append(out, output{name: a.name, data: a.Final})
+		name := embedName(a)
+		if !seen[name] && !r.identityOmitted(a) {
+			seen[name] = true
+			out = append(out, output{name: name, data: a.Final})
 		}
 	}
 	for _, a := range r.assets {
@@ -243,7 +252,7 @@ func (r *run) pkg() *emit.Package {
 		for _, v := range a.variants {
 			encs = append(encs, emit.Encoding{Coding: v.coding, Name: v.name, Size: v.size})
 		}
-		name := a.name
+		name := embedName(a)
 		if r.identityOmitted(a) {
 			name = ""
 		}
