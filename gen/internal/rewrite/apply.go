@@ -63,19 +63,6 @@ func ApplyFunc(src []byte, n int, ref func(i int) (*Ref, string)) []byte {
 	return b.Bytes()
 }
 
-// validRefs reports whether refs are sorted, non-overlapping ranges of a
-// source n bytes long.
-func validRefs(refs []Ref, n int) bool {
-	last := 0
-	for _, r := range refs {
-		if r.Start < last || r.End < r.Start || r.End > n {
-			return false
-		}
-		last = r.End
-	}
-	return true
-}
-
 // encode writes url escaped for the place of r, as Apply says.
 func encode(b *bytes.Buffer, r Ref, url string) {
 	switch {
