@@ -67,13 +67,6 @@ func (p Problem) In(file string) string {
 	return fmt.Sprintf("%s:%d:%d: %s", file, p.Line, p.Col, p.Msg)
 }
 
-func (p Problem) String() string {
-	if p.Line == 0 {
-		return p.Msg
-	}
-	return fmt.Sprintf("%d:%d: %s", p.Line, p.Col, p.Msg)
-}
-
 // Ref is one local reference of a file, resolved to a logical path.
 type Ref struct {
 	rewrite.Ref
