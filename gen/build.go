@@ -23,11 +23,7 @@ func (r *run) buildOptions() build.Options {
 // bundler's output and are left alone.
 func (r *run) prepare(ctx context.Context) error {
 	opt := r.buildOptions()
-	byLogical := make(map[string]*asset, len(r.assets))
-	for _, a := range r.assets {
-		byLogical[a.Logical] = a
-	}
-	exists := func(l string) bool { return byLogical[l] != nil }
+	exists := func(l string) bool { return r.byLogical[l] != nil }
 	closest := func(p string) string {
 		return suggest.Closest(p, func(yield func(string) bool) {
 			for _, a := range r.assets {
@@ -67,7 +63,7 @@ func (r *run) prepare(ctx context.Context) error {
 		}
 		a.Refs = p.Refs[:0]
 		for _, ref := range p.Refs {
-			if t := byLogical[ref.Logical]; t != nil {
+			if t := r.byLogical[ref.Logical]; t != nil {
 				ref.Target = &t.Node
 				a.Refs = append(a.Refs, ref)
 				continue

@@ -47,11 +47,12 @@ type asset struct {
 
 // run is the state of one Generate call.
 type run struct {
-	start    time.Time // before the walk: the reference for racy times
-	cfg      Config
-	outAbs   string // OutDir, absolute and with symbolic links evaluated
-	assets   []*asset
-	warnings []string // problems that do not stop the run, for Result
+	start     time.Time // before the walk: the reference for racy times
+	cfg       Config
+	outAbs    string // OutDir, absolute and with symbolic links evaluated
+	assets    []*asset
+	warnings  []string          // problems that do not stop the run, for Result
+	byLogical map[string]*asset // the assets by logical path, from checkNames on
 
 	compressor    string        // compressorID, when compressing
 	prehashedPats *find.Ignorer // matches Config.Prehashed
@@ -323,7 +324,9 @@ func (r *run) checkNames() error {
 	}
 	r.prehashedPats = pre
 	byFold := map[string]*asset{}
+	r.byLogical = make(map[string]*asset, len(r.assets))
 	for _, a := range r.assets {
+		r.byLogical[a.Logical] = a
 		if err := module.CheckFilePath(a.Logical); err != nil {
 			errs = append(errs, &Error{File: slash(a.src.Path), Msg: fmt.Sprintf("name cannot be embedded or checked out everywhere (%v); rename the file or add it to -ignore", trimCheckErr(err))})
 			continue

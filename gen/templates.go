@@ -24,10 +24,6 @@ func (r *run) checkTemplates(ctx context.Context) (unchecked []string, err error
 		}
 		return nil, &Error{Msg: err.Error()}
 	}
-	known := make(map[string]bool, len(r.assets))
-	for _, a := range r.assets {
-		known[a.Logical] = true
-	}
 	paths := func(yield func(string) bool) {
 		for _, a := range r.assets {
 			if !yield(a.Logical) {
@@ -36,7 +32,7 @@ func (r *run) checkTemplates(ctx context.Context) (unchecked []string, err error
 		}
 	}
 	diags, dynamic, err := tmplcheck.Check(ctx, files,
-		func(p string) bool { return known[p] },
+		func(p string) bool { return r.byLogical[p] != nil },
 		func(p string) string { return suggest.Closest(p, paths) })
 	if err != nil {
 		if ctx.Err() != nil {

@@ -26,15 +26,13 @@ func (r *run) viteEntries() error {
 	if err != nil {
 		return &Error{Msg: err.Error()}
 	}
-	byLogical := make(map[string]*asset, len(r.assets))
 	taken := map[string]bool{}
 	for _, a := range r.assets {
-		byLogical[a.Logical] = a
 		taken[a.ident] = true
 	}
 	var errs ErrorList
 	mark := func(e vite.Entry, file string) *asset {
-		a := byLogical[file]
+		a := r.byLogical[file]
 		if a == nil {
 			errs = append(errs, &Error{File: slash(r.cfg.ViteManifest), Msg: fmt.Sprintf("entry %q: %s is in no -dir; pass Vite's outDir as a -dir", e.Key, file)})
 			return nil
