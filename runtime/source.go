@@ -76,10 +76,12 @@ func (h devHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // liveSource is the Live of a handler made in development mode. Its files
-// are read per request, with the variants the Live offers, and all sent
-// with Cache-Control: no-cache and a strong ETag from the content hash,
-// so that a reload revalidates each asset with a cheap 304 and never
-// shows stale content.
+// are read per request and all sent with Cache-Control: no-cache and a
+// strong ETag from the content hash, so that a reload revalidates each
+// asset with a cheap 304 and never shows stale content. A file whose
+// content is what the table holds (unchanged since generation) is served
+// from the table's representations, exactly as production serves it;
+// any other, with the variants the Live offers.
 type liveSource struct {
 	l Live
 	h *handler
@@ -95,15 +97,21 @@ func (s liveSource) lookupPath(p string) (ref, bool) {
 	return ref{path: p}, ok && q == p
 }
 
-func (s liveSource) open(r ref, _ fileKind) (file, error) {
+func (s liveSource) open(r ref, kind fileKind) (file, error) {
 	f, data, err := s.l.Read(r.path)
 	if err != nil {
 		return file{}, err
 	}
+	noCache := s.h.cacheControl[kindFallback]
+	if i, ok := s.h.s.byPath[r.path]; ok && s.h.s.files[i].Integrity == f.Integrity {
+		tf, err := tableSource{s.h}.open(ref{i: i}, kind)
+		tf.cache = noCache
+		return tf, err
+	}
 	return file{
 		fs:    memFileServe(f, data, s.l.Variants(f, data)),
 		extra: headersFor(s.h.rules, r.path),
-		cache: s.h.cacheControl[kindFallback], // no-cache
+		cache: noCache,
 	}, nil
 }
 

@@ -46,8 +46,11 @@
 //     reload revalidates each asset (a 304 when unchanged). It also
 //     serves a fingerprinted name whose hash is not the current one, with
 //     the current content, so that a page rendered just before an edit
-//     still loads. Accept-Encoding is negotiated as in production, over
-//     variants made on first request at a fast level (see Source.Variants).
+//     still loads. A file unchanged since go generate (the same content
+//     hash as its table row) is served from the embedded table: the same
+//     representations, variants and all, as production. An edited or
+//     added file gets variants made on its first request at a fast level
+//     (see Source.Variants).
 //
 // Nothing walks the trees per request. The state of each file requested
 // so far is cached: the winning directory, size and modification time,
