@@ -141,8 +141,9 @@ type HeaderRule struct {
 //
 // A handler made while the Set has a Live (development mode, see SetLive)
 // serves the names Live.Logical knows by these same steps, each with
-// Cache-Control: no-cache and the variants the Live offers, until
-// SetLive(nil).
+// Cache-Control: no-cache, until SetLive(nil): a file whose content is
+// the table's with the table's representations, any other with the
+// variants the Live offers.
 //
 // Error responses are short text/plain bodies naming the status, never
 // error text. A file whose identity content is not embedded (File.Name ==
