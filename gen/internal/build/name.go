@@ -30,7 +30,16 @@ type Node struct {
 	Prehashed bool // named by a bundler already: keeps its name
 	named     bool
 	rewritten bool
-	deps      []string // the targets' hashed names that Final used
+	deps      []dep // each distinct target's name as Final used it
+}
+
+// dep is a target's name as a node's final content used it: the first
+// reference to the target, and the name it had. A style sheet may refer
+// to one image a million times, so a node keeps one per target, not one
+// per reference.
+type dep struct {
+	ref    int32
+	hashed string
 }
 
 // Rewritten reports whether Name changed the node's content by rewriting
@@ -40,11 +49,11 @@ func (n *Node) Rewritten() bool { return n.rewritten }
 // Dirty reports whether n must be named again: it never was, or a target
 // has changed its name since.
 func (n *Node) Dirty() bool {
-	if !n.named || len(n.deps) != len(n.Refs) {
+	if !n.named {
 		return true
 	}
-	for i := range n.Refs {
-		if hashedOf(n.Refs[i].Target) != n.deps[i] {
+	for _, d := range n.deps {
+		if hashedOf(n.Refs[d.ref].Target) != d.hashed {
 			return true
 		}
 	}
@@ -172,8 +181,12 @@ func finish(n *Node, final []byte, lines []string, decorate Decorate) {
 	}
 	n.Final, n.named = final, true
 	n.deps = n.deps[:0]
-	for _, r := range n.Refs {
-		n.deps = append(n.deps, hashedOf(r.Target))
+	seen := map[string]bool{}
+	for i := range n.Refs {
+		if l := n.Refs[i].Logical; !seen[l] {
+			seen[l] = true
+			n.deps = append(n.deps, dep{ref: int32(i), hashed: hashedOf(n.Refs[i].Target)})
+		}
 	}
 }
 
