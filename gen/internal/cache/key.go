@@ -237,8 +237,8 @@ func (d *Decoder) U64() uint64 {
 	return 0
 }
 
-// U32 reads four bytes.
-func (d *Decoder) U32() uint32 {
+// u32 reads four bytes.
+func (d *Decoder) u32() uint32 {
 	if b := d.Bytes(4); b != nil {
 		return binary.LittleEndian.Uint32(b)
 	}
@@ -246,7 +246,7 @@ func (d *Decoder) U32() uint32 {
 }
 
 // Str reads what Str32 wrote.
-func (d *Decoder) Str() string { return string(d.Bytes(int(d.U32()))) }
+func (d *Decoder) Str() string { return string(d.Bytes(int(d.u32()))) }
 
 // Bool reads what Bool wrote; any byte but 0 and 1 is damage.
 func (d *Decoder) Bool() bool {
