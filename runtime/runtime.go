@@ -64,6 +64,17 @@ type File struct {
 	// a bundler's output does, so that the handler serves it with
 	// immutable caching under Path although HashedPath equals Path.
 	Immutable bool
+	// Module marks a JavaScript module: a file with import or export
+	// syntax, or the target of an import. Preload hints depend on it.
+	Module bool
+	// Preload lists, by index in the table, what the browser fetches as
+	// soon as it has parsed this file: the static imports of a module, the
+	// @import rules of a style sheet, and the fonts a style sheet names
+	// that were declared critical (assetgen -preload). See Set.Preload.
+	Preload []int
+	// Lazy lists, by index, the targets of a module's dynamic import() and
+	// new URL(), which the page may fetch later. See Set.ImportMap.
+	Lazy []int
 }
 
 // Encoding is a precompressed variant of a File, made at generate time.
@@ -90,6 +101,7 @@ type Set struct {
 	byHashed map[string]int32
 	tree     *dirTree
 	state    atomic.Pointer[prefixState]
+	imports  []Import // the import map's entries; see preload.go
 
 	live   atomic.Pointer[liveState] // development mode; see live.go
 	liveMu sync.Mutex                // guards setting names
@@ -106,13 +118,15 @@ type prefixState struct {
 }
 
 // New returns a Set over fsys with the given URL prefix and table, which
-// must be sorted by Path without duplicates, as assetgen writes it. It is
-// called by generated code; it panics on a malformed table or prefix, which
-// assetgen has checked, so a panic here is a generator bug, never user input.
-func New(fsys fs.FS, prefix string, files []File) *Set {
+// must be sorted by Path without duplicates, as assetgen writes it, and the
+// entries of the package's import map, if it has one. It is called by
+// generated code; it panics on a malformed table or prefix, which assetgen
+// has checked, so a panic here is a generator bug, never user input.
+func New(fsys fs.FS, prefix string, files []File, imports ...Import) *Set {
 	s := &Set{
 		fsys:     fsys,
 		files:    files,
+		imports:  imports,
 		etags:    make([]string, len(files)),
 		byPath:   make(map[string]int32, len(files)),
 		byHashed: make(map[string]int32, len(files)),

@@ -3,6 +3,7 @@ package runtime
 import (
 	"cmp"
 	"fmt"
+	"html/template"
 	"maps"
 	"slices"
 	"strings"
@@ -19,6 +20,11 @@ import (
 //
 //	static "css/base.css"     the asset's URL, as URL returns it
 //	integrity "css/base.css"  the asset's Subresource Integrity string
+//	importmap "js/app.js"...  the import map for those entries' modules, a
+//	                          whole script element (ImportMap); with no
+//	                          argument, for every module of the package
+//	preload "js/app.js"...    link elements preloading what those entries
+//	                          fetch first (Preload, PreloadHTML)
 //
 // An unknown path makes the call return an error, which stops the template
 // with a message naming the template, the line and the path. Check the
@@ -36,7 +42,35 @@ func (s *Set) FuncMap() map[string]any {
 			}
 			return a.Integrity(), nil
 		},
+		"importmap": func(paths ...string) (template.HTML, error) {
+			entries, err := s.lookupAll(paths)
+			if err != nil {
+				return "", err
+			}
+			return template.HTML(`<script type="importmap">` + string(s.ImportMap(entries...)) + "</script>"), nil
+		},
+		"preload": func(paths ...string) (template.HTML, error) {
+			entries, err := s.lookupAll(paths)
+			if err != nil {
+				return "", err
+			}
+			return PreloadHTML(s.Preload(entries...)), nil
+		},
 	}
+}
+
+// lookupAll returns the assets at paths, or a *NotFoundError for the first
+// unknown one.
+func (s *Set) lookupAll(paths []string) ([]Asset, error) {
+	out := make([]Asset, len(paths))
+	for i, p := range paths {
+		a, ok := s.Lookup(p)
+		if !ok {
+			return nil, &NotFoundError{Path: p}
+		}
+		out[i] = a
+	}
+	return out, nil
 }
 
 // CheckTemplates returns an error for each call of static or integrity in
