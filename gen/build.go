@@ -3,8 +3,13 @@ package gen
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
 
 	"github.com/assetgen/assetgen/gen/internal/build"
+	"github.com/assetgen/assetgen/gen/internal/importmap"
 	"github.com/assetgen/assetgen/internal/httpserve"
 	"github.com/assetgen/assetgen/internal/suggest"
 )
@@ -37,6 +42,13 @@ func (r *run) prepare(ctx context.Context) error {
 	problem := func(a *asset, p build.Problem) *Error {
 		return &Error{File: slash(a.src.Path), Line: p.Line, Col: p.Col, Msg: p.Msg}
 	}
+	if r.cfg.ImportMap != "" {
+		m, err := r.loadImportMap()
+		if err != nil {
+			return err
+		}
+		opt.Imports, opt.ImportMapFile = m, slash(r.cfg.ImportMap)
+	}
 	for _, a := range r.assets {
 		if a.Prehashed || !build.Reads(a.Logical, a.contentType, opt) {
 			continue
@@ -61,6 +73,16 @@ func (r *run) prepare(ctx context.Context) error {
 		if p.Minified {
 			a.Data, a.Sum, a.size, a.owned = p.Data, sha256.Sum256(p.Data), int64(len(p.Data)), true
 		}
+		a.bare = nil
+		for _, ref := range p.Bare {
+			t := r.byLogical[ref.Logical]
+			if t == nil {
+				errs = append(errs, problem(a, build.Problem{Line: ref.Line, Col: ref.Col, Msg: fmt.Sprintf("%s maps to %s in %s, which is not an asset; fix the map or add the file", ref.Ref, ref.Logical, slash(r.cfg.ImportMap))}))
+				continue
+			}
+			ref.Target = &t.Node
+			a.bare = append(a.bare, ref)
+		}
 		a.Refs = p.Refs[:0]
 		for _, ref := range p.Refs {
 			if t := r.byLogical[ref.Logical]; t != nil {
@@ -77,6 +99,34 @@ func (r *run) prepare(ctx context.Context) error {
 		}
 	}
 	return errs.err()
+}
+
+// loadImportMap reads Config.ImportMap and the package.json files of the
+// packages it lists, which are assets.
+func (r *run) loadImportMap() (*importmap.Map, error) {
+	data, err := os.ReadFile(r.cfg.ImportMap)
+	if err != nil {
+		return nil, &Error{File: slash(r.cfg.ImportMap), Msg: fmt.Sprintf("%v; -importmap names a JSON file of bare specifiers", unwrapPathErr(err))}
+	}
+	m, err := importmap.Load(slash(r.cfg.ImportMap), data, func(l string) ([]byte, error) {
+		a := r.byLogical[l]
+		if a == nil {
+			return nil, fs.ErrNotExist
+		}
+		if err := r.load(a); err != nil {
+			return nil, err
+		}
+		return a.Data, nil
+	})
+	var ie *importmap.Error
+	if errors.As(err, &ie) {
+		file := ie.File
+		if a := r.byLogical[file]; a != nil {
+			file = slash(a.src.Path) // a package.json
+		}
+		return nil, &Error{File: file, Msg: ie.Msg}
+	}
+	return m, err
 }
 
 // name gives every asset its final content and fingerprinted name

@@ -105,6 +105,22 @@ type Config struct {
 	// source directory.
 	ViteManifest string
 
+	// ImportMap is a JSON file (see package gen/internal/importmap's doc,
+	// repeated in cmd/assetgen's) that maps bare module specifiers
+	// ("lodash-es") to assets, for pages that load ES modules through an
+	// import map rather than a bundler. With it, every bare specifier a
+	// module imports must resolve to an asset, or generation fails at its
+	// line and column; the generated package's ImportMap lists each one.
+	// Without it, bare specifiers are left alone.
+	ImportMap string
+	// Preload are patterns (path.Match, against the logical path) of files
+	// that a style sheet names with url() and that the browser needs to
+	// render the page, such as its body font: Preload hints include them.
+	// Modules a module imports statically and style sheets an @import
+	// names are always included; other url() targets are left to the
+	// browser, which fetches a font only when text uses it.
+	Preload []string
+
 	// Templates are patterns of template files (path.Match syntax, plus
 	// "**" for any number of directories) that use the generated FuncMap:
 	// each {{static "path"}} and {{integrity "path"}} in them whose path is
@@ -311,7 +327,7 @@ func checkPatterns(cfg Config) error {
 	for _, list := range []struct {
 		name string
 		pats []string
-	}{{"-ignore", cfg.Ignore}, {"-prehashed", cfg.Prehashed}, {"-allow-missing", cfg.AllowMissing}, {"-templates", cfg.Templates}} {
+	}{{"-ignore", cfg.Ignore}, {"-prehashed", cfg.Prehashed}, {"-allow-missing", cfg.AllowMissing}, {"-templates", cfg.Templates}, {"-preload", cfg.Preload}} {
 		for _, p := range list.pats {
 			if _, err := path.Match(p, ""); err != nil {
 				return &Error{Msg: fmt.Sprintf("%s pattern %q is malformed (%v); see path.Match for the syntax", list.name, p, err)}

@@ -39,7 +39,8 @@ type asset struct {
 	ident   string
 	inPlace string // its path in the package directory, if go:embed can take it there
 
-	variants []variant // precompressed forms, in order of preference
+	variants []variant   // precompressed forms, in order of preference
+	bare     []build.Ref // bare module specifiers the import map resolved
 
 	owned    bool // must be written into the owned directory
 	rejected bool // already reported as an error

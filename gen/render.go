@@ -101,6 +101,11 @@ func outputKey(pkg *emit.Package, dev *emit.DevPackage, names []string) [sha256.
 		w.Str32(al.Source)
 		w.Num(int64(al.Index))
 	}
+	w.Num(int64(len(pkg.Imports)))
+	for _, im := range pkg.Imports {
+		w.Str32(im.Specifier)
+		w.Num(int64(im.Index))
+	}
 	w.Num(int64(len(pkg.Assets)))
 	for _, a := range pkg.Assets {
 		for _, s := range [...]string{a.Ident, a.Path, a.HashedPath, a.Name, a.Source, a.Integrity, a.ContentType} {
@@ -109,6 +114,13 @@ func outputKey(pkg *emit.Package, dev *emit.DevPackage, names []string) [sha256.
 		w.Num(a.Size)
 		w.Bool(a.Immutable)
 		w.Strs(a.Refs)
+		w.Bool(a.Module)
+		for _, list := range [][]int{a.Preload, a.Lazy} {
+			w.Num(int64(len(list)))
+			for _, n := range list {
+				w.Num(int64(n))
+			}
+		}
 		w.Num(int64(len(a.Encodings)))
 		for _, e := range a.Encodings {
 			w.Str32(e.Coding)

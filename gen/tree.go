@@ -72,8 +72,10 @@ func (r *run) treeKey(recording bool) (key [sha256.Size]byte, racyFiles []racyFi
 	}
 	others, _ := filepath.Glob(filepath.Join(r.outAbs, "*.go"))
 	extra := append(others, filepath.Join(r.outAbs, "go.mod"))
-	if r.cfg.ViteManifest != "" {
-		extra = append(extra, r.cfg.ViteManifest)
+	for _, f := range []string{r.cfg.ViteManifest, r.cfg.ImportMap} {
+		if f != "" {
+			extra = append(extra, f)
+		}
 	}
 	for _, f := range extra {
 		w.Str32(f)

@@ -21,6 +21,7 @@ import (
 	"github.com/assetgen/assetgen/gen/internal/compress"
 	"github.com/assetgen/assetgen/gen/internal/emit"
 	"github.com/assetgen/assetgen/gen/internal/naming"
+	"github.com/assetgen/assetgen/gen/internal/rewrite"
 	"github.com/assetgen/assetgen/internal/sri"
 )
 
@@ -247,6 +248,8 @@ func (r *run) identityOmitted(a *asset) bool {
 // pkg builds the model that emit renders.
 func (r *run) pkg() *emit.Package {
 	p := &emit.Package{Name: r.cfg.Package, Prefix: r.cfg.Prefix, Compressor: r.compressor, Assets: make([]emit.Asset, 0, len(r.assets))}
+	modules, hints, imports := r.graph()
+	p.Imports = imports
 	for _, a := range r.assets {
 		var encs []emit.Encoding
 		for _, v := range a.variants {
@@ -267,6 +270,9 @@ func (r *run) pkg() *emit.Package {
 		slices.Sort(refs)
 		p.Assets = append(p.Assets, emit.Asset{
 			Refs:        refs,
+			Module:      modules[a],
+			Preload:     hints[a].preload,
+			Lazy:        hints[a].lazy,
 			Immutable:   a.Prehashed,
 			Encodings:   encs,
 			Ident:       a.ident,
@@ -288,6 +294,77 @@ func (r *run) pkg() *emit.Package {
 	}
 	slices.SortFunc(p.Aliases, func(a, b emit.Alias) int { return strings.Compare(a.Ident, b.Ident) })
 	return p
+}
+
+// edges are what one asset makes the browser fetch, by index in r.assets.
+type edges struct{ preload, lazy []int }
+
+// graph returns, for the runtime's preload and import map support, which
+// assets are ES modules, what each asset makes the browser fetch (its
+// static imports, @import rules and the url() targets Config.Preload
+// names; its dynamic imports and new URL() targets), and the import map's
+// entries, sorted by specifier.
+func (r *run) graph() (modules map[*asset]bool, hints map[*asset]edges, imports []emit.Import) {
+	index := make(map[*build.Node]int, len(r.assets))
+	for i, a := range r.assets {
+		index[&a.Node] = i
+	}
+	modules, hints = map[*asset]bool{}, map[*asset]edges{}
+	critical := func(logical string) bool {
+		for _, p := range r.cfg.Preload {
+			if ok, _ := path.Match(p, logical); ok {
+				return true
+			}
+		}
+		return false
+	}
+	specs := map[string]int{}
+	for _, a := range r.assets {
+		if strings.EqualFold(path.Ext(a.Logical), ".mjs") {
+			modules[a] = true
+		}
+		var e edges
+		seen := map[int]bool{}
+		add := func(list *[]int, j int) {
+			if !seen[j] {
+				seen[j] = true
+				*list = append(*list, j)
+			}
+		}
+		refs := append(slices.Clone(a.bare), a.Refs...)
+		slices.SortStableFunc(refs, func(x, y build.Ref) int { return x.Start - y.Start })
+		for _, ref := range refs {
+			j, ok := index[ref.Target]
+			if !ok {
+				continue
+			}
+			switch ref.Kind {
+			case rewrite.KindImport, rewrite.KindExport:
+				modules[a], modules[r.assets[j]] = true, true
+				add(&e.preload, j)
+			case rewrite.KindDynamicImport:
+				modules[a], modules[r.assets[j]] = true, true
+				add(&e.lazy, j)
+			case rewrite.KindNewURL:
+				add(&e.lazy, j)
+			case rewrite.KindImportRule:
+				add(&e.preload, j)
+			case rewrite.KindURL, rewrite.KindImageSet:
+				if critical(ref.Target.Logical) {
+					add(&e.preload, j)
+				}
+			}
+		}
+		for _, ref := range a.bare {
+			specs[ref.URL] = index[ref.Target]
+		}
+		hints[a] = e
+	}
+	for s, j := range specs {
+		imports = append(imports, emit.Import{Specifier: s, Index: j})
+	}
+	slices.SortFunc(imports, func(a, b emit.Import) int { return strings.Compare(a.Specifier, b.Specifier) })
+	return modules, hints, imports
 }
 
 // relTo names a source file relative to the package directory, which is

@@ -164,6 +164,8 @@
 //	-allow-non-utf8     keep text files that are not valid UTF-8, served without charset=utf-8
 //	-templates GLOB     check static and integrity calls in matching templates, repeatable
 //	-vite-manifest FILE Vite's .vite/manifest.json: its files keep their names, entries get identifiers
+//	-importmap FILE     JSON map of bare module specifiers to assets; every bare import must resolve
+//	-preload PATTERN    url() targets in CSS matching PATTERN (a critical font) join the sheet's preload hints, repeatable
 //	-no-compress        make no br, zstd or gzip variants
 //	-encodings LIST     codings to make, comma-separated, from br, zstd, gzip (default all three)
 //	-compressed-only    embed only the compressed variants of files that have a gzip one
@@ -174,6 +176,33 @@
 //	-v                  list shadowed files, rewritten references and every file written
 //	-q                  print nothing but errors, and no progress
 //	-version            print the version and exit
+//
+// # Import maps and preload hints
+//
+// Pages can load ES modules with no bundler: modules import bare
+// specifiers ("lodash-es", "app/util.js") and the page's import map, which
+// the generated package writes ({{importmap "js/app.js"}} in a template),
+// maps each to its fingerprinted URL, with an "integrity" entry for every
+// module so the browser checks each one it loads. -importmap names the
+// JSON file that says what each specifier names:
+//
+//	{
+//	  "imports": {"app/": "js/app/", "chart": "vendor/chart.js"},
+//	  "packages": ["vendor/lodash-es"]
+//	}
+//
+// Values are logical paths; a key ending in "/" maps a prefix. Each
+// "packages" entry is a vendored npm package's directory (as npm installs
+// it, package.json included): its name and its "exports" (or "module",
+// "main") decide what "lodash-es" and "lodash-es/map.js" name. With
+// -importmap, a bare specifier that resolves to no asset is an error at
+// its line and column; without it, bare specifiers are left to the page.
+//
+// Every table row records what the browser fetches as soon as it has the
+// file: static imports, @import rules, and url() targets matching -preload
+// (fonts otherwise load only when text uses them). The generated package's
+// Set().Preload, runtime.EarlyHints and the preload template function turn
+// that graph into 103 Early Hints, Link headers and link elements.
 //
 // A run that lasts more than a second shows its progress on standard error:
 // the phase (hashing, compressing), files and bytes done of the total, the

@@ -136,6 +136,8 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		allowMiss stringsFlag
 		prehashed stringsFlag
 		templates stringsFlag
+		preload   stringsFlag
+		importMap = fs.String("importmap", "", "JSON `file` mapping bare module specifiers to assets, for pages that use an import map")
 		doMinify  = fs.Bool("minify", false, "minify CSS, JavaScript, SVG and JSON before hashing")
 		nonUTF8   = fs.Bool("allow-non-utf8", false, "keep text files that are not valid UTF-8, served without charset=utf-8 (default: an error)")
 		viteMan   = fs.String("vite-manifest", "", "Vite build `manifest` (.vite/manifest.json): its files are prehashed and its entries named after their sources")
@@ -154,6 +156,7 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	c.register(fs)
 	fs.Var(&allowMiss, "allow-missing", "let CSS/JS references matching `pattern` name no asset (a warning), repeatable")
 	fs.Var(&templates, "templates", "check static and integrity calls in template files matching `glob` (** for any depth), repeatable")
+	fs.Var(&preload, "preload", "url() targets in CSS matching `pattern` (a critical font) join the preload hints of the sheet, repeatable")
 	fs.Var(&prehashed, "prehashed", "files matching `pattern` are already fingerprinted by a bundler: keep their names, repeatable")
 	fs.Usage = func() {} // printed below, once
 	if err := fs.Parse(args); err != nil {
@@ -184,6 +187,7 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	}
 	cfg.AllowMissing, cfg.Prehashed = allowMiss, prehashed
 	cfg.Templates = templates
+	cfg.ImportMap, cfg.Preload = *importMap, preload
 	cfg.Minify, cfg.ViteManifest = *doMinify, *viteMan
 	cfg.AllowNonUTF8 = *nonUTF8
 	cfg.Package = *pkg

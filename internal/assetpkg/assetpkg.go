@@ -232,7 +232,7 @@ func findTable(f *ast.File) (*ast.CallExpr, []string, error) {
 			}
 			for _, v := range vs.Values {
 				c, ok := v.(*ast.CallExpr)
-				if !ok || len(c.Args) != 3 {
+				if !ok || len(c.Args) < 3 { // a fourth is the import map
 					continue
 				}
 				if sel, ok := c.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "New" {
@@ -330,6 +330,10 @@ func setField(f *runtime.File, e ast.Expr) error {
 		f.Immutable, err = boolLit(kv.Value)
 	case "Encodings":
 		f.Encodings, err = encodings(kv.Value)
+	case "Module":
+		f.Module, err = boolLit(kv.Value)
+	case "Preload", "Lazy":
+		// The page's graph, which the files outside the binary do not need.
 	default:
 		err = fmt.Errorf("unknown field %s", key.Name)
 	}

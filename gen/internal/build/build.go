@@ -22,6 +22,7 @@ import (
 	"strings"
 
 	"github.com/assetgen/assetgen/gen/internal/find"
+	"github.com/assetgen/assetgen/gen/internal/importmap"
 	"github.com/assetgen/assetgen/gen/internal/minify"
 	"github.com/assetgen/assetgen/gen/internal/naming"
 	"github.com/assetgen/assetgen/gen/internal/rewrite"
@@ -50,6 +51,11 @@ type Options struct {
 	Minify bool
 	// AllowMissing are patterns of references that may name no asset.
 	AllowMissing []string
+	// Imports resolves bare module specifiers ("lodash-es"); nil leaves
+	// them alone, for the page's own import map or a bundler to resolve.
+	Imports *importmap.Map
+	// ImportMapFile names the file Imports came from, for messages.
+	ImportMapFile string
 }
 
 // Problem is something wrong in one file, at a line and column when it has
@@ -89,6 +95,10 @@ type Prepared struct {
 	// Allowed are references to no asset that a directive or pattern
 	// allows: generate warns, development mode says nothing.
 	Allowed []Problem
+	// Bare are the bare module specifiers that Options.Imports resolved,
+	// in source order. Their text stays as written (the page's import map
+	// maps them), so they are not Refs, which Name rewrites.
+	Bare []Ref
 
 	lang       rewrite.Lang
 	directives []string // the file's assetgen:allow-missing patterns
@@ -162,6 +172,12 @@ func Prepare(logical, contentType string, data []byte, prehashed bool, opt Optio
 			resolved[key{f.Kind, f.URL}] = res
 		}
 		switch {
+		case !res.local && opt.Imports != nil && isModuleSpecifier(f.Kind) && importmap.Bare(f.URL):
+			if l, ok := opt.Imports.Resolve(res.path); ok {
+				p.Bare = append(p.Bare, Ref{Ref: f, Suffix: res.suffix, Logical: l})
+				continue
+			}
+			p.Problems = append(p.Problems, Problem{Line: f.Line, Col: f.Col, Msg: fmt.Sprintf("%s is not in the import map %s; map it under \"imports\", or vendor its package and list it under \"packages\"", f, opt.ImportMapFile)})
 		case !res.local:
 		case res.ok:
 			p.Refs = append(p.Refs, Ref{Ref: f, Suffix: res.suffix, Logical: res.logical})
@@ -174,6 +190,12 @@ func Prepare(logical, contentType string, data []byte, prehashed bool, opt Optio
 		}
 	}
 	return p
+}
+
+// isModuleSpecifier reports whether references of kind k are module
+// specifiers, which may be bare.
+func isModuleSpecifier(k rewrite.Kind) bool {
+	return k == rewrite.KindImport || k == rewrite.KindExport || k == rewrite.KindDynamicImport
 }
 
 // Missing says what is wrong with a reference of the file whose target is

@@ -120,8 +120,11 @@ func compare(t *testing.T, cfg gen.Config, src *dev.Source) {
 }
 
 // describe is every field of a table row that development mode describes:
-// all but where production stores the bytes (Name, Encodings).
+// all but where production stores the bytes (Name, Encodings) and the
+// page graph (Module, Preload, Lazy), which development mode takes from
+// the table of the last go generate (runtime.Set.Preload says so).
 func describe(f runtime.File) runtime.File {
 	f.Name, f.Encodings = "", nil
+	f.Module, f.Preload, f.Lazy = false, nil, nil
 	return f
 }

@@ -26,11 +26,19 @@ var Reserved = []string{"All", "CheckTemplates", "FS", "File", "FuncMap", "Handl
 
 // Package is what the generated file declares.
 type Package struct {
-	Name       string  // package name
-	Prefix     string  // default URL prefix
-	Assets     []Asset // sorted by Path
-	Compressor string  // identifies the compressors that made Encodings
-	Aliases    []Alias // extra identifiers, from a Vite manifest
+	Name       string   // package name
+	Prefix     string   // default URL prefix
+	Assets     []Asset  // sorted by Path
+	Compressor string   // identifies the compressors that made Encodings
+	Aliases    []Alias  // extra identifiers, from a Vite manifest
+	Imports    []Import // the import map's entries, sorted by Specifier
+}
+
+// Import is an entry of the import map: a bare module specifier and the
+// asset it names.
+type Import struct {
+	Specifier string
+	Index     int // into Assets
 }
 
 // Alias is an extra identifier for an asset, named after the source file a
@@ -54,6 +62,9 @@ type Asset struct {
 	Refs        []string   // logical paths this asset references
 	Encodings   []Encoding // precompressed variants, in order of preference
 	Immutable   bool       // Path already carries a content hash
+	Module      bool       // an ES module (runtime.File.Module)
+	Preload     []int      // into Assets: what the browser fetches next
+	Lazy        []int      // into Assets: dynamic import() and new URL()
 }
 
 // Encoding is a precompressed variant of an asset.
@@ -82,11 +93,26 @@ func Go(p *Package) ([]byte, error) {
 	f.Line()
 
 	f.Comment("set holds every asset of this package, sorted by logical path.")
-	f.Var().Id("set").Op("=").Qual(runtimePath, "New").Call(
+	args := []jen.Code{
 		jen.Id("embedded"),
 		jen.Lit(p.Prefix),
-		jen.Index().Qual(runtimePath, "File").Values(jen.Id(rowsMark)).Op(","),
-	)
+		jen.Index().Qual(runtimePath, "File").Values(jen.Id(rowsMark)),
+	}
+	if len(p.Imports) > 0 {
+		args = append(args, jen.Id("imports").Op("..."))
+	}
+	f.Var().Id("set").Op("=").Qual(runtimePath, "New").Call(args...)
+	if len(p.Imports) > 0 {
+		f.Line()
+		f.Comment("imports is the import map: each bare module specifier that a module of")
+		f.Comment("this package imports, and the asset it names.")
+		f.Var().Id("imports").Op("=").Index().Qual(runtimePath, "Import").ValuesFunc(func(g *jen.Group) {
+			for _, im := range p.Imports {
+				g.Line().Values(jen.Id("Specifier").Op(":").Lit(im.Specifier), jen.Id("File").Op(":").Lit(im.Index))
+			}
+			g.Line()
+		})
+	}
 	f.Line()
 
 	fileType(f)
@@ -129,20 +155,23 @@ func Go(p *Package) ([]byte, error) {
 const rowsMark = "assetgenRowsMark"
 
 func spliceRows(src []byte, assets []Asset) ([]byte, error) {
-	// The mark ends the line that declares set, whatever the prefix and
+	// The mark ends the line that declares set, before its closing
+	// parenthesis or the import map's argument, whatever the prefix and
 	// the asset names elsewhere in the file hold.
-	mark := []byte(".File{" + rowsMark + "})")
+	mark := []byte(".File{" + rowsMark + "}")
 	start := bytes.Index(src, []byte("\nvar set = "))
 	end := -1
 	if start >= 0 {
 		end = bytes.IndexByte(src[start+1:], '\n') + start + 1
 	}
-	i := end - len(mark)
+	i := -1
+	if start >= 0 && end > start {
+		i = bytes.LastIndex(src[start:end], mark) + start
+	}
 	j := bytes.LastIndex(src[start+1:max(i, start+1)], []byte("[]")) + start + 1
-	if start < 0 || end <= start || !bytes.HasSuffix(src[start:end], mark) || j <= start {
+	if start < 0 || end <= start || i < start || j <= start {
 		return nil, fmt.Errorf("rendering generated code: table marker not found")
 	}
-	mark = mark[:len(mark)-1] // the closing parenthesis stays
 	q := string(src[j+2 : i]) // the runtime package's name in this file
 	var b bytes.Buffer
 	b.Grow(len(src) + 300*len(assets))
@@ -196,6 +225,24 @@ func writeRow(b *bytes.Buffer, a Asset, q string) {
 	if a.Immutable {
 		b.WriteString(", Immutable: true")
 	}
+	if a.Module {
+		b.WriteString(", Module: true")
+	}
+	ints := func(name string, v []int) {
+		if len(v) == 0 {
+			return
+		}
+		b.WriteString(", " + name + ": []int{")
+		for i, n := range v {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(strconv.Itoa(n))
+		}
+		b.WriteByte('}')
+	}
+	ints("Preload", a.Preload)
+	ints("Lazy", a.Lazy)
 	b.WriteByte('}')
 }
 

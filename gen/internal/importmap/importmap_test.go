@@ -2,8 +2,8 @@ package importmap
 
 import (
 	"fmt"
-	"strings"
 	"io/fs"
+	"strings"
 	"testing"
 )
 
