@@ -63,6 +63,9 @@ type Package struct {
 	// url() and @import, JavaScript imports), from manifest.json; nil
 	// when the package has no manifest (generated with -manifest -).
 	Refs [][]int
+	// Imports are the import map's entries, passed to runtime.New after
+	// the table.
+	Imports []runtime.Import
 
 	fsys fs.FS
 
@@ -78,7 +81,7 @@ func (p *Package) FS() fs.FS { return p.fsys }
 // Set returns a new runtime.Set over the directory's files with the
 // package's table: the same handler a binary built from the directory
 // runs, reading from disk rather than from the binary.
-func (p *Package) Set() *runtime.Set { return runtime.New(p.fsys, p.Prefix, p.Files) }
+func (p *Package) Set() *runtime.Set { return runtime.New(p.fsys, p.Prefix, p.Files, p.Imports...) }
 
 // Headers returns the header fields the handler of a binary built from the
 // directory sends with object o (Handler(), default options), taken from
@@ -152,7 +155,7 @@ func Load(dir string) (*Package, error) {
 		return nil, fmt.Errorf("%v; run go generate", err)
 	}
 	p := &Package{Dir: dir, GoFile: goFile, fsys: os.DirFS(dir)}
-	call, embedded, err := findTable(f)
+	call, embedded, imports, err := findTable(f)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v; run go generate with this version of assetgen", slash(goFile), err)
 	}
@@ -162,6 +165,11 @@ func Load(dir string) (*Package, error) {
 	}
 	if p.Files, err = files(call.Args[2], pos); err != nil {
 		return nil, err
+	}
+	if imports != nil {
+		if p.Imports, err = importList(imports); err != nil {
+			return nil, fmt.Errorf("%s: imports: %v", pos(imports), err)
+		}
 	}
 	if err := p.check(embedded); err != nil {
 		return nil, fmt.Errorf("%s: %v", slash(goFile), err)
@@ -205,17 +213,16 @@ func findGenerated(dir string) (string, []byte, error) {
 	return "", nil, fmt.Errorf("%s: several generated tables (%s); keep one", slash(dir), strings.Join(found, ", "))
 }
 
-// findTable finds `runtime.New(embedded, "prefix", []runtime.File{...})`
-// and the names embedded into the variable it passes.
-func findTable(f *ast.File) (*ast.CallExpr, []string, error) {
+// findTable finds `runtime.New(embedded, "prefix", []runtime.File{...})`,
+// the names embedded into the variable it passes and the value of the
+// imports variable, the import map, if there is one.
+func findTable(f *ast.File) (call *ast.CallExpr, embedded []string, imports ast.Expr, err error) {
 	rt := "runtime"
 	for _, imp := range f.Imports {
 		if p, _ := strconv.Unquote(imp.Path.Value); p == runtimePath && imp.Name != nil {
 			rt = imp.Name.Name
 		}
 	}
-	var call *ast.CallExpr
-	var embedded []string
 	for _, d := range f.Decls {
 		g, ok := d.(*ast.GenDecl)
 		if !ok || g.Tok != token.VAR {
@@ -226,9 +233,12 @@ func findTable(f *ast.File) (*ast.CallExpr, []string, error) {
 			if g.Doc != nil && len(vs.Names) == 1 && hasEmbed(g.Doc) {
 				names, err := embedNames(g.Doc)
 				if err != nil {
-					return nil, nil, err
+					return nil, nil, nil, err
 				}
 				embedded = append(embedded, names...)
+			}
+			if len(vs.Names) == 1 && vs.Names[0].Name == "imports" && len(vs.Values) == 1 {
+				imports = vs.Values[0]
 			}
 			for _, v := range vs.Values {
 				c, ok := v.(*ast.CallExpr)
@@ -244,9 +254,50 @@ func findTable(f *ast.File) (*ast.CallExpr, []string, error) {
 		}
 	}
 	if call == nil {
-		return nil, nil, errors.New("no runtime.New call with a table")
+		return nil, nil, nil, errors.New("no runtime.New call with a table")
 	}
-	return call, embedded, nil
+	return call, embedded, imports, nil
+}
+
+// importList reads the []runtime.Import composite literal.
+func importList(e ast.Expr) ([]runtime.Import, error) {
+	lit, ok := e.(*ast.CompositeLit)
+	if !ok {
+		return nil, errors.New("not a composite literal")
+	}
+	var out []runtime.Import
+	for _, elt := range lit.Elts {
+		row, ok := elt.(*ast.CompositeLit)
+		if !ok {
+			return nil, errors.New("an entry is not a composite literal")
+		}
+		var im runtime.Import
+		for _, x := range row.Elts {
+			kv, _ := x.(*ast.KeyValueExpr)
+			if kv == nil {
+				return nil, errors.New("entry field without a key")
+			}
+			key, _ := kv.Key.(*ast.Ident)
+			var err error
+			var n int64
+			switch {
+			case key == nil:
+				err = errors.New("entry field without a key")
+			case key.Name == "Specifier":
+				im.Specifier, err = stringLit(kv.Value)
+			case key.Name == "File":
+				n, err = intLit(kv.Value)
+				im.File = int(n)
+			default:
+				err = fmt.Errorf("unknown entry field %s", key.Name)
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, im)
+	}
+	return out, nil
 }
 
 func hasEmbed(doc *ast.CommentGroup) bool {
@@ -332,8 +383,10 @@ func setField(f *runtime.File, e ast.Expr) error {
 		f.Encodings, err = encodings(kv.Value)
 	case "Module":
 		f.Module, err = boolLit(kv.Value)
-	case "Preload", "Lazy":
-		// The page's graph, which the files outside the binary do not need.
+	case "Preload":
+		f.Preload, err = intList(kv.Value)
+	case "Lazy":
+		f.Lazy, err = intList(kv.Value)
 	default:
 		err = fmt.Errorf("unknown field %s", key.Name)
 	}
@@ -376,6 +429,22 @@ func encodings(e ast.Expr) ([]runtime.Encoding, error) {
 			}
 		}
 		out = append(out, enc)
+	}
+	return out, nil
+}
+
+func intList(e ast.Expr) ([]int, error) {
+	lit, ok := e.(*ast.CompositeLit)
+	if !ok {
+		return nil, errors.New("not a composite literal")
+	}
+	out := make([]int, len(lit.Elts))
+	for i, x := range lit.Elts {
+		n, err := intLit(x)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = int(n)
 	}
 	return out, nil
 }
