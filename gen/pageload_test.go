@@ -33,15 +33,15 @@ import { local } from "./local.js";
 const later = () => import("./lazy.js");
 document.getElementById("status").textContent = ["ok", a, tiny, local].join(" ");
 `,
-	"static/js/local.js":                `export const local = "local";`,
-	"static/js/lazy.js":                 `export const lazy = "lazy";`,
-	"static/js/app/a.js":                `import { b } from "./b.js"; export const a = "a" + b;`,
-	"static/js/app/b.js":                `export const b = "b";`,
-	"static/vendor/tiny/package.json":   `{"name": "tiny", "exports": {".": {"require": "./tiny.cjs", "import": "./src/tiny.js"}}}`,
-	"static/vendor/tiny/src/tiny.js":    `export const tiny = "tiny";`,
-	"static/css/app.css":                `@import "theme.css"; body { font-family: Body, sans-serif; }`,
-	"static/css/theme.css":              `@font-face { font-family: Body; src: url(../fonts/body.woff2) format("woff2"); } h1 { color: rgb(1, 2, 3); }`,
-	"static/img/unused.svg":             `<svg xmlns="http://www.w3.org/2000/svg"/>`,
+	"static/js/local.js":              `export const local = "local";`,
+	"static/js/lazy.js":               `export const lazy = "lazy";`,
+	"static/js/app/a.js":              `import { b } from "./b.js"; export const a = "a" + b;`,
+	"static/js/app/b.js":              `export const b = "b";`,
+	"static/vendor/tiny/package.json": `{"name": "tiny", "exports": {".": {"require": "./tiny.cjs", "import": "./src/tiny.js"}}}`,
+	"static/vendor/tiny/src/tiny.js":  `export const tiny = "tiny";`,
+	"static/css/app.css":              `@import "theme.css"; body { font-family: Body, sans-serif; }`,
+	"static/css/theme.css":            `@font-face { font-family: Body; src: url(../fonts/body.woff2) format("woff2"); } h1 { color: rgb(1, 2, 3); }`,
+	"static/img/unused.svg":           `<svg xmlns="http://www.w3.org/2000/svg"/>`,
 }
 
 // pagePackage generates pageTree with -importmap and -preload, and returns
