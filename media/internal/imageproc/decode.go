@@ -11,6 +11,8 @@ import (
 
 	"golang.org/x/image/draw"
 	"golang.org/x/image/webp"
+
+	"github.com/assetgen/assetgen/media/internal/jpegdec"
 )
 
 // sniff recognises the format from the leading bytes, the signatures each
@@ -118,9 +120,13 @@ func pixels(n int64) string {
 	return fmt.Sprintf("%.1f megapixels", float64(n)/1e6)
 }
 
-// decodePixels decodes src, which probe found to be info.
-func decodePixels(src []byte, info Info, o Options) (image.Image, error) {
+// decodePixels decodes src, which probe found to be info: a JPEG at
+// scale eighths of its size (see package jpegdec), anything else whole.
+func decodePixels(src []byte, info Info, scale int, o Options) (image.Image, error) {
 	m, err := guard(info.Format, func() (image.Image, error) {
+		if info.Format == JPEG && scale != 8 {
+			return jpegdec.Decode(bytes.NewReader(src), jpegdec.Options{Scale: scale, MaxPixels: o.maxPixels()})
+		}
 		return decodeImage(info.Format, bytes.NewReader(src))
 	})
 	if err != nil {

@@ -6,21 +6,27 @@ import "image"
 // 4.6.4, tag 0x0112): m itself for 1, else a new image whose pixel (x, y)
 // is m's pixel at source(o, x, y).
 func orient(m *image.RGBA, o int) *image.RGBA {
+	p := orientPlane(plane{pix: m.Pix, w: m.Rect.Dx(), h: m.Rect.Dy(), stride: m.Stride, ch: 4}, o)
+	return &image.RGBA{Pix: p.pix, Stride: p.stride, Rect: image.Rect(0, 0, p.w, p.h)}
+}
+
+// orientPlane is orient for a plane of any number of channels.
+func orientPlane(m plane, o int) plane {
 	if o < 2 || o > 8 {
 		return m
 	}
-	w, h := m.Rect.Dx(), m.Rect.Dy()
+	w, h, ch := m.w, m.h, m.ch
 	dw, dh := w, h
 	if o >= 5 {
 		dw, dh = h, w
 	}
-	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
+	dst := plane{pix: make([]uint8, dw*dh*ch), w: dw, h: dh, stride: dw * ch, ch: ch}
 	for y := range dh {
-		row := dst.Pix[y*dst.Stride : y*dst.Stride+4*dw]
+		row := dst.pix[y*dst.stride : y*dst.stride+ch*dw]
 		for x := range dw {
 			sx, sy := source(o, x, y, w, h)
-			i := sy*m.Stride + 4*sx
-			copy(row[4*x:4*x+4], m.Pix[i:i+4])
+			i := sy*m.stride + ch*sx
+			copy(row[ch*x:ch*x+ch], m.pix[i:i+ch])
 		}
 	}
 	return dst

@@ -6,16 +6,45 @@ import (
 	"image"
 	"image/jpeg"
 	"image/png"
+	"slices"
 
 	"golang.org/x/image/draw"
+
+	"github.com/assetgen/assetgen/media/internal/jpegdec"
 )
 
 // Resize makes a variant of the image src that is width pixels wide as
-// displayed (after its EXIF orientation), with the height that keeps its
-// aspect ratio, resampled with Catmull-Rom (golang.org/x/image/draw).
-//
+// displayed (after its EXIF orientation); it is Variants for one width.
 // A width at or above the source's gives ErrServeSource before anything
 // is decoded: a variant is never larger than its source.
+func Resize(src []byte, width int, o Options) (Variant, error) {
+	if width < 1 {
+		return Variant{}, fmt.Errorf("imageproc: width %d; want 1 or more", width)
+	}
+	_, vs, err := Variants(src, []int{width}, o)
+	if err != nil {
+		return Variant{}, err
+	}
+	if len(vs) == 0 {
+		return Variant{}, ErrServeSource
+	}
+	return vs[0], nil
+}
+
+// Variants makes, from one decode of the image src, a variant for each of
+// widths (as displayed, after the EXIF orientation) that is below the
+// source's own width, with the height that keeps its aspect ratio, and
+// returns them from the widest down, with what Probe says of src. Widths
+// at or above the source's are left out: a variant is never larger than
+// its source, and the caller serves the source for those.
+//
+// A JPEG is decoded at the smallest of 1/8, 2/8, 4/8 or 8/8 of its size
+// that is still at least as wide as the widest variant (see package
+// jpegdec), which is most of the saving for a photo. Each variant is then
+// resampled with Catmull-Rom, from the next wider variant where that is
+// at least twice as wide (so the filter covers what the earlier one
+// blurred), else from the decoded pixels; a JPEG's Y, Cb and Cr planes are
+// resampled apart, never converted to RGB.
 //
 // The variant's format follows the source's: a JPEG gives a JPEG at
 // o.Quality; a PNG gives a PNG, alpha kept; a GIF gives a PNG of its first
@@ -23,42 +52,135 @@ import (
 // more than the 256 colours a GIF can hold); a WebP, which the standard
 // library cannot encode, gives a JPEG if it is opaque (WebP is mostly
 // photographs) and a PNG if it has transparency.
-func Resize(src []byte, width int, o Options) (Variant, error) {
-	if width < 1 {
-		return Variant{}, fmt.Errorf("imageproc: width %d; want 1 or more", width)
-	}
+//
+// The memory it takes is the source, the decoded pixels at the scale
+// chosen, and twice the widest variant's pixels: for a 12-megapixel
+// photo and widths up to 1920, about 5 + 5 + 2 × 4 MB.
+func Variants(src []byte, widths []int, o Options) (Info, []Variant, error) {
 	info, err := probe(bytes.NewReader(src), bytes.NewBuffer(src), o)
 	if err != nil {
-		return Variant{}, err
+		return Info{}, nil, err
 	}
-	if width >= info.Width {
-		return Variant{}, ErrServeSource
+	var ws []int
+	for _, w := range widths {
+		if w >= 1 && w < info.Width {
+			ws = append(ws, w)
+		}
 	}
-	m, err := decodePixels(src, info, o)
+	slices.Sort(ws)
+	ws = slices.Compact(ws)
+	slices.Reverse(ws)
+	if len(ws) == 0 {
+		return info, nil, nil
+	}
+	m, err := decodePixels(src, info, jpegScale(info, ws[0]), o)
 	if err != nil {
-		return Variant{}, err
+		return Info{}, nil, err
 	}
-	height := max(1, int((int64(info.Height)*int64(width)+int64(info.Width)/2)/int64(info.Width)))
-	out := orient(scale(m, width, height, info.Orientation), info.Orientation)
-	return encode(out, variantFormat(info.Format, m), o)
+	f := variantFormat(info.Format, m)
+	base := planes(m)
+	var made [][]plane // in the stored orientation, as ws
+	var out []Variant
+	for _, width := range ws {
+		height := max(1, int((int64(info.Height)*int64(width)+int64(info.Width)/2)/int64(info.Width)))
+		sw, sh := width, height // the stored orientation
+		if info.Orientation >= 5 {
+			sw, sh = sh, sw
+		}
+		from := base
+		if n := len(made); n > 0 && made[n-1][0].w >= 2*sw && made[n-1][0].h >= 2*sh {
+			from = made[n-1]
+		}
+		ps := scalePlanes(from, sw, sh)
+		made = append(made, ps)
+		v, err := encode(toImage(ps, info.Orientation), f, o)
+		if err != nil {
+			return Info{}, nil, err
+		}
+		out = append(out, v)
+	}
+	return info, out, nil
 }
 
-// scale resamples m to the displayed size width × height. It works in the
-// stored orientation (the size transposed for orientations 5 to 8) and
-// orient turns the small result afterwards: turns and mirrors are exact
-// pixel permutations, so this is the same picture as turning first, without
-// a full-size turned copy of the source.
-func scale(m image.Image, width, height, orientation int) *image.RGBA {
-	if orientation >= 5 {
-		width, height = height, width
+// jpegScale returns the eighths of its size a JPEG is decoded at so that
+// it is still at least width wide as displayed: 8 for other formats.
+func jpegScale(info Info, width int) int {
+	if info.Format != JPEG {
+		return 8
 	}
-	dst := image.NewRGBA(image.Rect(0, 0, width, height))
-	draw.CatmullRom.Scale(dst, dst.Bounds(), m, m.Bounds(), draw.Src, nil)
-	return dst
+	storedW, storedH := info.Width, info.Height
+	if info.Orientation >= 5 {
+		storedW, storedH = storedH, storedW
+	}
+	for _, s := range []int{1, 2, 4} {
+		w, h := jpegdec.ScaledSize(storedW, storedH, s)
+		if info.Orientation >= 5 {
+			w = h
+		}
+		if w >= width {
+			return s
+		}
+	}
+	return 8
+}
+
+// planes splits a decoded image into what is resampled: a YCbCr image's
+// Y, Cb and Cr planes, a grey image's one plane, and anything else as
+// premultiplied RGBA.
+func planes(m image.Image) []plane {
+	b := m.Bounds()
+	switch m := m.(type) {
+	case *image.YCbCr:
+		cx := m.COffset(b.Max.X-1, b.Min.Y) - m.COffset(b.Min.X, b.Min.Y) + 1
+		cy := (m.COffset(b.Min.X, b.Max.Y-1)-m.COffset(b.Min.X, b.Min.Y))/m.CStride + 1
+		co := m.COffset(b.Min.X, b.Min.Y)
+		return []plane{
+			{pix: m.Y[m.YOffset(b.Min.X, b.Min.Y):], w: b.Dx(), h: b.Dy(), stride: m.YStride, ch: 1},
+			{pix: m.Cb[co:], w: cx, h: cy, stride: m.CStride, ch: 1},
+			{pix: m.Cr[co:], w: cx, h: cy, stride: m.CStride, ch: 1},
+		}
+	case *image.Gray:
+		return []plane{{pix: m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], w: b.Dx(), h: b.Dy(), stride: m.Stride, ch: 1}}
+	}
+	rgba, ok := m.(*image.RGBA)
+	if !ok || b.Min != (image.Point{}) {
+		rgba = image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+		draw.Draw(rgba, rgba.Rect, m, b.Min, draw.Src)
+	}
+	return []plane{{pix: rgba.Pix, w: b.Dx(), h: b.Dy(), stride: rgba.Stride, ch: 4}}
+}
+
+// scalePlanes resamples planes to w × h: three planes are Y, Cb and Cr,
+// and give 4:2:0, the chroma at half the size rounded up, whatever the
+// source's subsampling was.
+func scalePlanes(ps []plane, w, h int) []plane {
+	out := []plane{resample(ps[0], w, h)}
+	for _, p := range ps[1:] {
+		out = append(out, resample(p, (w+1)/2, (h+1)/2))
+	}
+	return out
+}
+
+// toImage turns resampled planes upright and makes them an image.
+func toImage(ps []plane, orientation int) image.Image {
+	up := make([]plane, len(ps))
+	for i, p := range ps {
+		up[i] = orientPlane(p, orientation)
+	}
+	y := up[0]
+	r := image.Rect(0, 0, y.w, y.h)
+	switch {
+	case len(up) == 3:
+		return &image.YCbCr{Y: y.pix, Cb: up[1].pix, Cr: up[2].pix, YStride: y.stride, CStride: up[1].stride,
+			SubsampleRatio: image.YCbCrSubsampleRatio420, Rect: r}
+	case y.ch == 1:
+		return &image.Gray{Pix: y.pix, Stride: y.stride, Rect: r}
+	}
+	return &image.RGBA{Pix: y.pix, Stride: y.stride, Rect: r}
 }
 
 // variantFormat says what a variant of a src-format image, decoded to m,
-// is encoded as; see Resize.
+// is encoded as; see Variants.
 func variantFormat(src Format, m image.Image) Format {
 	switch src {
 	case JPEG:

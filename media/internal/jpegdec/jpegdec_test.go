@@ -1,0 +1,204 @@
+package jpegdec
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/jpeg"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// minPSNR is the least peak signal-to-noise ratio, in dB, that each
+// plane (Y, Cb and Cr, or grey) of a decode at 4/8, 2/8 or 1/8 must
+// reach against the same plane of image/jpeg's full decode averaged over
+// each 2 × 2, 4 × 4 or 8 × 8 box. Above 30 dB the two are hard to tell
+// apart. (The reduced IDCT is that box average but for rounding and
+// clamping; the standard library's small, detailed test images at
+// quality 50 give 36 to 56 dB.)
+const minPSNR = 30
+
+// minPSNRConverted is minPSNR for RGB and CMYK files, compared over R, G
+// and B after conversion: subsampled channels are widened to full size
+// before the box and after the reduced decode, which is further from a
+// box than the planes are (the RGB test file, 4:2:0, gives 19.7 dB at
+// 1/8, and Pillow's decoder 40.2, as its upsampling smooths). Such files
+// are rare; this bounds gross errors.
+const minPSNRConverted = 18
+
+// inputs are the standard library's JPEG test images: every chroma
+// subsampling, progressive and baseline, restart markers, grey, RGB and
+// CMYK.
+func inputs(t testing.TB) map[string][]byte {
+	t.Helper()
+	files, err := filepath.Glob("testdata/*.jpeg")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no test images: %v", err)
+	}
+	m := make(map[string][]byte)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m[filepath.Base(f)] = b
+	}
+	return m
+}
+
+// rgba converts m to RGBA, the common ground of Gray, YCbCr and CMYK.
+func rgba(m image.Image) *image.RGBA {
+	dst := image.NewRGBA(m.Bounds())
+	draw.Draw(dst, dst.Bounds(), m, m.Bounds().Min, draw.Src)
+	return dst
+}
+
+// box averages m over boxes of n × n pixels, a box cut short by the edge
+// averaging what it holds.
+func box(m *image.RGBA, n int) *image.RGBA {
+	b := m.Bounds()
+	w, h := ScaledSize(b.Dx(), b.Dy(), 8/n)
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			var sum [4]int
+			count := 0
+			for yy := y * n; yy < min(y*n+n, b.Dy()); yy++ {
+				for xx := x * n; xx < min(x*n+n, b.Dx()); xx++ {
+					i := m.PixOffset(xx, yy)
+					for c := range 4 {
+						sum[c] += int(m.Pix[i+c])
+					}
+					count++
+				}
+			}
+			i := dst.PixOffset(x, y)
+			for c := range 4 {
+				dst.Pix[i+c] = uint8((sum[c] + count/2) / count)
+			}
+		}
+	}
+	return dst
+}
+
+// planes returns the grey planes of a YCbCr or Gray image, none for others.
+func planes(m image.Image) []*image.Gray {
+	switch m := m.(type) {
+	case *image.Gray:
+		return []*image.Gray{m}
+	case *image.YCbCr:
+		c := m.COffset(m.Rect.Max.X-1, m.Rect.Max.Y-1) / m.CStride
+		cw := m.COffset(m.Rect.Max.X-1, 0) + 1
+		cr := image.Rect(0, 0, cw, c+1)
+		return []*image.Gray{
+			{Pix: m.Y, Stride: m.YStride, Rect: m.Rect},
+			{Pix: m.Cb, Stride: m.CStride, Rect: cr},
+			{Pix: m.Cr, Stride: m.CStride, Rect: cr},
+		}
+	}
+	return nil
+}
+
+// psnr compares the colour of two images of one size, in dB.
+func psnr(a, b *image.RGBA) float64 {
+	var se float64
+	n := 0
+	for y := range a.Rect.Dy() {
+		for x := range a.Rect.Dx() {
+			i, j := a.PixOffset(x, y), b.PixOffset(x, y)
+			for c := range 3 {
+				d := float64(a.Pix[i+c]) - float64(b.Pix[j+c])
+				se += d * d
+				n++
+			}
+		}
+	}
+	if se == 0 {
+		return math.Inf(1)
+	}
+	return 10 * math.Log10(255*255/(se/float64(n)))
+}
+
+// check decodes src at every scale and checks it against image/jpeg:
+// the same pixels at 8/8, and at least minPSNR at smaller scales. Both
+// must agree on whether src is valid.
+func check(t *testing.T, src []byte) {
+	want, wantErr := jpeg.Decode(bytes.NewReader(src))
+	for _, scale := range []int{8, 4, 2, 1} {
+		got, err := Decode(bytes.NewReader(src), Options{Scale: scale, MaxPixels: 1 << 22})
+		if errors.Is(err, ErrTooLarge) {
+			return
+		}
+		if (err != nil) != (wantErr != nil) {
+			t.Fatalf("scale %d: error %v; image/jpeg's %v", scale, err, wantErr)
+		}
+		if err != nil {
+			continue
+		}
+		b := want.Bounds()
+		w, h := ScaledSize(b.Dx(), b.Dy(), scale)
+		if gb := got.Bounds(); gb != image.Rect(0, 0, w, h) {
+			t.Fatalf("scale %d: bounds %v, want %dx%d", scale, gb, w, h)
+		}
+		if scale == 8 {
+			if fmt.Sprintf("%T", got) != fmt.Sprintf("%T", want) {
+				t.Fatalf("decoded a %T, image/jpeg a %T", got, want)
+			}
+			if p := psnr(rgba(got), rgba(want)); !math.IsInf(p, 1) {
+				t.Fatalf("scale 8: %.1f dB from image/jpeg's pixels, want the same", p)
+			}
+			continue
+		}
+		if b.Dx() < 16 || b.Dy() < 16 {
+			continue // too few pixels for a fair average
+		}
+		for i, p := range planes(got) {
+			q := planes(want)[i]
+			if db := psnr(rgba(p), box(rgba(q), 8/scale)); db < minPSNR {
+				t.Errorf("scale %d, plane %d: %.1f dB from a box-filtered full decode, want %d or more", scale, i, db, minPSNR)
+			}
+		}
+		if _, ok := got.(*image.YCbCr); ok || got.ColorModel() == color.GrayModel {
+			continue
+		}
+		if db := psnr(rgba(got), box(rgba(want), 8/scale)); db < minPSNRConverted {
+			t.Errorf("scale %d: %.1f dB from a box-filtered full decode, want %d or more", scale, db, minPSNRConverted)
+		}
+	}
+}
+
+func TestDecode(t *testing.T) {
+	for name, src := range inputs(t) {
+		t.Run(name, func(t *testing.T) { check(t, src) })
+	}
+}
+
+func TestDecodePixelLimit(t *testing.T) {
+	src := inputs(t)["video-001.jpeg"] // 150 × 103
+	if _, err := Decode(bytes.NewReader(src), Options{MaxPixels: 150*103 - 1}); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("one pixel over: %v, want ErrTooLarge", err)
+	}
+	if _, err := Decode(bytes.NewReader(src), Options{MaxPixels: 150 * 103}); err != nil {
+		t.Errorf("at the limit: %v", err)
+	}
+	if _, err := Decode(bytes.NewReader(src), Options{Scale: 3}); err == nil {
+		t.Error("scale 3: no error")
+	}
+}
+
+// FuzzDecode checks every scale against image/jpeg, as TestDecode does,
+// on arbitrary bytes: no panic, the same verdict on validity, the same
+// pixels at 8/8 and minPSNR below it.
+func FuzzDecode(f *testing.F) {
+	for _, src := range inputs(f) {
+		f.Add(src)
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		check(t, src)
+	})
+}
