@@ -58,6 +58,15 @@ type ImageOptions struct {
 	// is held in memory while this is done, up to its MaxSize, and one
 	// that cannot be decoded is refused with ErrBadImage.
 	StripOriginal bool
+	// Workers is how many sources have variants made from them at once;
+	// 0 means GOMAXPROCS. The memory variants take is that of one
+	// source's work (see Images) times Workers.
+	Workers int
+	// Queue is how many more sources may wait for a worker; 0 means 64.
+	// A request that finds the queue full is answered 503 Service
+	// Unavailable with Retry-After, and its retry usually finds the
+	// variant made.
+	Queue int
 }
 
 // maxWidth bounds a configured width: wider than any screen.
@@ -98,32 +107,65 @@ const etagMetadata = "assetgen-etag"
 // source's own is answered with the source: a variant is never larger
 // than it.
 //
-// Making a variant decodes the whole source: a 12-megapixel photo takes
-// about 100 MB of memory for about a second. At most GOMAXPROCS variants
-// are made at once, and concurrent requests for one variant make it once.
-// The source's type must be JPEG, PNG, GIF or WebP (415 otherwise); a
-// source that is corrupt, truncated or over MaxPixels is 422.
+// The first request for a width decodes the source once and makes that
+// width and every configured width below it, each stored as its own
+// variant; concurrent requests for widths of one source share that work.
+// A JPEG is decoded at the smallest of 1/8, 2/8, 4/8 or 8/8 of its size
+// that still covers the width asked for (libjpeg's DCT scaling), so a
+// 12-megapixel photo takes about 200 ms and 20 MB for all the default
+// widths, and a PNG, GIF or WebP its full decoded size (4 bytes a
+// pixel). At most Workers sources are worked on at once; more wait, up
+// to Queue, and the time spent waiting does not count against the minute
+// each source's work may take. Past Queue a request is answered 503 with
+// Retry-After, never 500. The source's type must be JPEG, PNG, GIF or
+// WebP (415 otherwise); a source that is corrupt, truncated or over
+// MaxPixels is 422.
 //
 // On a Private store a variant is served, privately cached, for the
 // source's SignedURL with &w=N added: the signature covers the name and
 // expiry, not the width, so its holder may ask for any configured width
 // of that one image. ImageURL and SrcSet do not sign.
 func Images(o ImageOptions) Option {
+	workers := o.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	queue := o.Queue
+	if queue <= 0 {
+		queue = defaultQueue
+	}
 	return func(c *config) {
 		c.images = &images{
 			opts:    o,
-			sem:     make(chan struct{}, runtime.GOMAXPROCS(0)),
+			sem:     make(chan struct{}, workers),
+			admit:   make(chan struct{}, workers+queue),
 			sources: make(map[string]sourceEntry),
 			whole:   make(map[string]bool),
 		}
 	}
 }
 
+// defaultQueue is ImageOptions.Queue when it is 0: a page of 64 new
+// photos waits rather than being told to retry.
+const defaultQueue = 64
+
+// retryAfter is the Retry-After of a 503 for a full queue, in seconds:
+// about what a worker takes for a few photos.
+const retryAfter = "2"
+
+// errBusy reports a full queue; Handler answers 503.
+var errBusy = errors.New("media: too many images waiting for variants")
+
+// variantTimeout bounds the work of making one source's variants, from
+// when a worker takes it.
+const variantTimeout = time.Minute
+
 // images is the state of a Store's variants.
 type images struct {
 	opts  ImageOptions
 	group singleflight.Group
-	sem   chan struct{} // bounds the variants made at once
+	sem   chan struct{} // bounds the sources worked on at once
+	admit chan struct{} // bounds those worked on or waiting
 	made  atomic.Int64  // variants stored, for tests
 
 	mu sync.Mutex
@@ -171,6 +213,9 @@ func (im *images) check() error {
 	}
 	if q := im.opts.Quality; q < 0 || q > 100 {
 		return fmt.Errorf("media: image quality %d; use 1 to 100, or 0 for the default, 82", q)
+	}
+	if im.opts.Workers < 0 || im.opts.Queue < 0 {
+		return fmt.Errorf("media: Workers %d, Queue %d; use positive numbers, or 0 for the defaults", im.opts.Workers, im.opts.Queue)
 	}
 	if im.opts.MaxPixels < 0 {
 		return fmt.Errorf("media: MaxPixels %d; use a positive number, or 0 for the default", im.opts.MaxPixels)
@@ -350,6 +395,10 @@ func (h handler) serveImage(w http.ResponseWriter, r *http.Request, name string,
 	case errors.Is(err, ErrBadImage):
 		httpserve.Error(w, r, http.StatusUnprocessableEntity)
 		return
+	case errors.Is(err, errBusy):
+		w.Header().Set("Retry-After", retryAfter)
+		httpserve.Error(w, r, http.StatusServiceUnavailable)
+		return
 	case err != nil:
 		httpserve.Error(w, r, http.StatusInternalServerError)
 		return
@@ -367,74 +416,119 @@ func (h handler) serveImage(w http.ResponseWriter, r *http.Request, name string,
 func (s *Store) variant(ctx context.Context, name, etag string, width int) (string, error) {
 	im := s.cfg.images
 	key := variantKey(name, etag, width)
+	if got, ok := s.madeVariant(ctx, name, key); ok {
+		return got, nil
+	}
+	// Made once for all the requests that ask at once, whichever of them
+	// goes away, with its own deadline. The work for a source makes the
+	// widths up to the one its first request asked for; a request for a
+	// wider one that joined it asks again, and then starts its own.
+	for range len(im.widths()) + 1 {
+		ch := im.group.DoChan(variantsDir+name+"/"+version(etag), func() (any, error) {
+			return s.makeVariants(context.WithoutCancel(ctx), name, etag, width)
+		})
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case res := <-ch:
+			if res.Err != nil {
+				return "", res.Err
+			}
+			if got, ok := res.Val.(map[int]string)[width]; ok {
+				return got, nil
+			}
+		}
+	}
+	return "", errBusy
+}
+
+// madeVariant returns what answers for the variant key of name if it is
+// known: name if the source is to be served, key if it is stored.
+func (s *Store) madeVariant(ctx context.Context, name, key string) (string, bool) {
+	im := s.cfg.images
 	im.mu.Lock()
 	whole := im.whole[key]
 	im.mu.Unlock()
 	if whole {
-		return name, nil
+		return name, true
 	}
 	if a, err := s.bucket.Attributes(ctx, key); err == nil && a.Size > 0 {
-		return key, nil
+		return key, true
 	}
-	// Made once for all the requests that ask at once, whichever of them
-	// goes away: its own deadline, not the first request's.
-	ch := im.group.DoChan(key, func() (any, error) {
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-		defer cancel()
-		return s.makeVariant(ctx, name, key, width)
-	})
-	select {
-	case <-ctx.Done():
-		return "", ctx.Err()
-	case res := <-ch:
-		if res.Err != nil {
-			return "", res.Err
-		}
-		return res.Val.(string), nil
-	}
+	return "", false
 }
 
-// makeVariant makes and stores the variant key of name, and returns its
-// key, or name if the source is to be served instead.
-func (s *Store) makeVariant(ctx context.Context, name, key string, width int) (string, error) {
+// makeVariants makes and stores the variants of name, of the widths up to
+// width that are not yet stored, from one read and decode of the source,
+// and returns what answers for each width: its key, or name if the source
+// is to be served instead. It waits for a worker first, unless the queue
+// is full (errBusy); the time it then takes is bounded by variantTimeout.
+func (s *Store) makeVariants(ctx context.Context, name, etag string, width int) (map[int]string, error) {
 	im := s.cfg.images
-	// Another request may have stored it since variant looked.
-	if a, err := s.bucket.Attributes(ctx, key); err == nil && a.Size > 0 {
-		return key, nil
+	select {
+	case im.admit <- struct{}{}:
+		defer func() { <-im.admit }()
+	default:
+		return nil, errBusy
 	}
 	select {
 	case im.sem <- struct{}{}:
 		defer func() { <-im.sem }()
 	case <-ctx.Done():
-		return "", ctx.Err()
+		return nil, ctx.Err()
+	}
+	ctx, cancel := context.WithTimeout(ctx, variantTimeout)
+	defer cancel()
+	// Another server, or an earlier job, may have stored some already.
+	done := make(map[int]string)
+	var todo []int
+	for _, w := range im.widths() {
+		if w > width {
+			continue
+		}
+		if got, ok := s.madeVariant(ctx, name, variantKey(name, etag, w)); ok {
+			done[w] = got
+		} else {
+			todo = append(todo, w)
+		}
+	}
+	if len(todo) == 0 {
+		return done, nil
 	}
 	src, err := s.readImage(ctx, name)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	v, err := imageproc.Resize(src, width, im.procOptions())
-	switch {
-	case errors.Is(err, imageproc.ErrServeSource):
-		im.mu.Lock()
-		if len(im.whole) >= maxCached {
-			clear(im.whole)
-		}
-		im.whole[key] = true
-		im.mu.Unlock()
-		return name, nil
-	case err != nil:
-		return "", imageError(err)
-	}
-	sum := sha256.Sum256(v.Data)
-	err = s.bucket.WriteAll(ctx, key, v.Data, &blob.WriterOptions{
-		ContentType: v.ContentType(),
-		Metadata:    map[string]string{etagMetadata: `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`},
-	})
+	_, vs, err := imageproc.Variants(src, todo, im.procOptions())
 	if err != nil {
-		return "", fmt.Errorf("media: storing %s: %w", key, err)
+		return nil, imageError(err)
 	}
-	im.made.Add(1)
-	return key, nil
+	for _, v := range vs {
+		key := variantKey(name, etag, v.Width)
+		sum := sha256.Sum256(v.Data)
+		err = s.bucket.WriteAll(ctx, key, v.Data, &blob.WriterOptions{
+			ContentType: v.ContentType(),
+			Metadata:    map[string]string{etagMetadata: `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`},
+		})
+		if err != nil {
+			return nil, fmt.Errorf("media: storing %s: %w", key, err)
+		}
+		im.made.Add(1)
+		done[v.Width] = key
+	}
+	// The widths left are at or above the source's: it answers for them.
+	im.mu.Lock()
+	defer im.mu.Unlock()
+	for _, w := range todo {
+		if _, ok := done[w]; !ok {
+			if len(im.whole) >= maxCached {
+				clear(im.whole)
+			}
+			im.whole[variantKey(name, etag, w)] = true
+			done[w] = name
+		}
+	}
+	return done, nil
 }
 
 // readImage reads a stored image whole, up to maxImageBytes.

@@ -107,16 +107,20 @@ var imageCases = []storeCase{
 		if w3 := get(s.Handler(), "GET", u, "If-None-Match: "+w.Result().Header.Get("Etag")); w3.Code != 304 {
 			t.Errorf("If-None-Match: %d, want 304", w3.Code)
 		}
-		if n := s.VariantsMade(); n != 1 {
-			t.Errorf("made %d variants, want 1", n)
+		// 640 and, from the same decode, 320 below it.
+		if n := s.VariantsMade(); n != 2 {
+			t.Errorf("made %d variants, want 2", n)
 		}
 		// Variants are stored under a dot directory: never listed, never
 		// served by a plain path.
 		if got := names(t, s, ""); len(got) != 1 || got[0] != name {
 			t.Errorf("List = %q, want only %q", got, name)
 		}
-		if n := countVariants(t, e, name); n != 1 {
-			t.Fatalf("%d variants stored, want 1", n)
+		if n := countVariants(t, e, name); n != 2 {
+			t.Fatalf("%d variants stored, want 2", n)
+		}
+		if w := get(s.Handler(), "GET", "/media/"+name+"?w=320"); w.Code != 200 || s.VariantsMade() != 2 {
+			t.Errorf("?w=320: %d, %d made; want 200 from the store", w.Code, s.VariantsMade())
 		}
 		v := strings.TrimSuffix(strings.TrimPrefix(u, "/media/"+name+"?v="), "&w=640")
 		for _, p := range []string{"/media/.variants/" + name + "/" + v + "-640", "/media/.variants/" + name + "/", "/media/.variants/"} {
@@ -204,11 +208,11 @@ var imageCases = []storeCase{
 				t.Fatalf("request %d got %d bytes, request 0 %d", i, len(b), len(bodies[0]))
 			}
 		}
-		if n := s.VariantsMade(); n != 1 {
-			t.Errorf("50 concurrent first requests made %d variants, want 1", n)
+		if n := s.VariantsMade(); n != 2 {
+			t.Errorf("50 concurrent first requests made %d variants, want 2 (640 and 320)", n)
 		}
-		if n := countVariants(t, e, name); n != 1 {
-			t.Errorf("%d variants stored, want 1", n)
+		if n := countVariants(t, e, name); n != 2 {
+			t.Errorf("%d variants stored, want 2", n)
 		}
 	}},
 	{"Refused", func(t *testing.T, e *env) {
@@ -487,6 +491,8 @@ func TestImageOptionsChecked(t *testing.T) {
 		{Quality: 101},
 		{Quality: -1},
 		{MaxPixels: -1},
+		{Workers: -1},
+		{Queue: -2},
 	} {
 		if _, err := media.Open(t.Context(), t.TempDir(), media.Images(o)); err == nil {
 			t.Errorf("Open with %+v: no error", o)
@@ -534,4 +540,16 @@ func FuzzImageQuery(f *testing.F) {
 			t.Fatalf("%d variants made for 2 widths", n)
 		}
 	})
+}
+
+func TestImagesBusy(t *testing.T) {
+	s := openStore(t, t.TempDir(), media.Images(media.ImageOptions{Widths: []int{150}, Workers: 1, Queue: 1}))
+	name := save(t, s, "busy.jpg", smallPhoto(t))
+	release := s.FillImageQueue()
+	w := get(s.Handler(), "GET", "/media/"+name+"?w=150")
+	if w.Code != 503 || w.Result().Header.Get("Retry-After") == "" {
+		t.Errorf("full queue: %d, Retry-After %q; want 503 with Retry-After", w.Code, w.Result().Header.Get("Retry-After"))
+	}
+	release()
+	checkVariant(t, get(s.Handler(), "GET", "/media/"+name+"?w=150"), "image/jpeg", 150, 200)
 }
