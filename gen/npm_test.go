@@ -1,21 +1,12 @@
 package gen_test
 
 import (
-	"archive/tar"
-	"compress/gzip"
 	"context"
-	"crypto/sha512"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
-	"path"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/assetgen/assetgen/gen"
 	"github.com/assetgen/assetgen/internal/testenv"
@@ -60,10 +51,7 @@ func TestNPMPackages(t *testing.T) {
 	for i, p := range npmPackages {
 		pkg := fmt.Sprintf("p%d", i)
 		dir := filepath.Join(mod, pkg)
-		tgz := fetchNPM(t, p.name, p.version)
-		if err := untar(tgz, filepath.Join(dir, "npm")); err != nil {
-			t.Fatalf("%s: %v", p.name, err)
-		}
+		testenv.NPM(t, p.name, p.version, filepath.Join(dir, "npm"))
 		writeFile(t, filepath.Join(dir, "doc.go"), []byte("package "+pkg+"\n"))
 		src := filepath.Join(dir, "npm", "package", filepath.FromSlash(p.dir))
 		seed := npmSeedDir(p.name, p.version)
@@ -220,94 +208,3 @@ func saveSeed(seed, dir string) {
 		os.RemoveAll(tmp)
 	}
 }
-
-// fetchNPM returns a package's tarball, from a cache under the user cache
-// directory or from the registry, checked against the registry's sha512
-// integrity.
-func fetchNPM(t *testing.T, name, version string) []byte {
-	t.Helper()
-	cacheDir, err := os.UserCacheDir()
-	if err != nil {
-		cacheDir = t.TempDir()
-	}
-	cacheFile := filepath.Join(cacheDir, "assetgen-test", "npm", strings.ReplaceAll(name, "/", "_")+"-"+version+".tgz")
-	if b, err := os.ReadFile(cacheFile); err == nil {
-		return b
-	}
-	client := &http.Client{Timeout: 60 * time.Second}
-	meta, err := get(client, "https://registry.npmjs.org/"+name+"/"+version)
-	if err != nil {
-		testenv.Missing(t, "npm registry unreachable: %v", err)
-	}
-	var m struct {
-		Dist struct {
-			Tarball   string `json:"tarball"`
-			Integrity string `json:"integrity"`
-		} `json:"dist"`
-	}
-	if err := json.Unmarshal(meta, &m); err != nil {
-		t.Fatalf("%s@%s metadata: %v", name, version, err)
-	}
-	tgz, err := get(client, m.Dist.Tarball)
-	if err != nil {
-		t.Fatalf("%s@%s: %v", name, version, err)
-	}
-	sum := sha512.Sum512(tgz)
-	if want := "sha512-" + base64.StdEncoding.EncodeToString(sum[:]); want != m.Dist.Integrity {
-		t.Fatalf("%s@%s: tarball integrity %s, registry says %s", name, version, want, m.Dist.Integrity)
-	}
-	os.MkdirAll(filepath.Dir(cacheFile), 0o755)
-	os.WriteFile(cacheFile, tgz, 0o644)
-	return tgz
-}
-
-func get(c *http.Client, url string) ([]byte, error) {
-	resp, err := c.Get(url)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != 200 {
-		return nil, fmt.Errorf("GET %s: %s", url, resp.Status)
-	}
-	return io.ReadAll(resp.Body)
-}
-
-// untar extracts regular files and directories of a .tgz under dir,
-// refusing names that would land outside it.
-func untar(tgz []byte, dir string) error {
-	zr, err := gzip.NewReader(strings.NewReader(string(tgz)))
-	if err != nil {
-		return err
-	}
-	tr := tar.NewReader(zr)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		name := path.Clean(h.Name)
-		if !filepathIsLocal(name) {
-			return fmt.Errorf("tar entry %q escapes the directory", h.Name)
-		}
-		target := filepath.Join(dir, filepath.FromSlash(name))
-		switch h.Typeflag {
-		case tar.TypeDir:
-			os.MkdirAll(target, 0o755)
-		case tar.TypeReg:
-			os.MkdirAll(filepath.Dir(target), 0o755)
-			b, err := io.ReadAll(tr)
-			if err != nil {
-				return err
-			}
-			if err := os.WriteFile(target, b, 0o644); err != nil {
-				return err
-			}
-		}
-	}
-}
-
-func filepathIsLocal(name string) bool { return filepath.IsLocal(filepath.FromSlash(name)) }

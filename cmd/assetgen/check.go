@@ -108,32 +108,9 @@ type manifestEntry struct {
 }
 
 func (c *check) run(patterns []string, unused bool) int {
-	if len(patterns) == 0 {
-		patterns = []string{"./..."}
-	}
-	cfg := &packages.Config{Context: c.ctx, Mode: packages.LoadAllSyntax, Tests: c.tests}
-	pkgs, err := c.load(cfg, patterns...)
-	if err != nil {
-		fmt.Fprintf(c.stderr, "assetgen check: %v\n", err)
-		return exitInput
-	}
-	if n := printLoadErrors(c.stderr, pkgs); n > 0 {
-		return exitInput
-	}
-	c.roots = pkgs
-	graph, err := checker.Analyze([]*analysis.Analyzer{analyzer.Analyzer}, pkgs, nil)
-	if err != nil {
-		fmt.Fprintf(c.stderr, "assetgen check: %v\n", err)
-		return exitInput
-	}
-	if err := c.collect(graph); err != nil {
-		fmt.Fprintf(c.stderr, "assetgen check: %v\n", err)
-		return exitInput
-	}
-	tmplUsed, err := c.checkTemplates()
-	if err != nil {
-		fmt.Fprintf(c.stderr, "assetgen check: %v\n", err)
-		return exitInput
+	tmplUsed, code := c.analyze(patterns)
+	if code != exitOK {
+		return code
 	}
 	if unused {
 		if len(c.gen) == 0 {
@@ -147,6 +124,39 @@ func (c *check) run(patterns []string, unused bool) int {
 		return exitInput
 	}
 	return exitOK
+}
+
+// analyze loads the packages, reports what the analyzer and the template
+// checks find, and returns the constant asset paths the templates use.
+func (c *check) analyze(patterns []string) (tmplUsed map[string]bool, code int) {
+	if len(patterns) == 0 {
+		patterns = []string{"./..."}
+	}
+	cfg := &packages.Config{Context: c.ctx, Mode: packages.LoadAllSyntax, Tests: c.tests}
+	pkgs, err := c.load(cfg, patterns...)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "assetgen check: %v\n", err)
+		return nil, exitInput
+	}
+	if n := printLoadErrors(c.stderr, pkgs); n > 0 {
+		return nil, exitInput
+	}
+	c.roots = pkgs
+	graph, err := checker.Analyze([]*analysis.Analyzer{analyzer.Analyzer}, pkgs, nil)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "assetgen check: %v\n", err)
+		return nil, exitInput
+	}
+	if err := c.collect(graph); err != nil {
+		fmt.Fprintf(c.stderr, "assetgen check: %v\n", err)
+		return nil, exitInput
+	}
+	tmplUsed, err = c.checkTemplates()
+	if err != nil {
+		fmt.Fprintf(c.stderr, "assetgen check: %v\n", err)
+		return nil, exitInput
+	}
+	return tmplUsed, exitOK
 }
 
 // printLoadErrors prints the errors of packages that did not load or type
@@ -310,7 +320,7 @@ func generateTemplates(dirs []string) []string {
 				if !ok {
 					continue
 				}
-				for _, pat := range templatesFlags(generateWords(rest)) {
+				for _, pat := range assetgenFlag(generateWords(rest), "templates") {
 					if !filepath.IsAbs(pat) {
 						pat = filepath.Join(dir, filepath.FromSlash(pat))
 					}
@@ -342,11 +352,11 @@ func generateWords(s string) []string {
 	return words
 }
 
-// templatesFlags returns the values of the -templates flags of a command
-// line that runs assetgen ("go tool assetgen", "go run
+// assetgenFlag returns the values of the flag name (-templates, -dir) of a
+// command line that runs assetgen ("go tool assetgen", "go run
 // github.com/assetgen/assetgen/cmd/assetgen@v1.0.0", "assetgen", a path
 // ending in /assetgen), or nil for another command.
-func templatesFlags(words []string) []string {
+func assetgenFlag(words []string, flagName string) []string {
 	start := slices.IndexFunc(words, func(w string) bool {
 		base, _, _ := strings.Cut(path.Base(filepath.ToSlash(w)), "@")
 		return base == "assetgen"
@@ -358,7 +368,7 @@ func templatesFlags(words []string) []string {
 	args := words[start+1:]
 	for i := 0; i < len(args); i++ {
 		name, val, hasVal := strings.Cut(strings.TrimLeft(args[i], "-"), "=")
-		if !strings.HasPrefix(args[i], "-") || name != "templates" {
+		if !strings.HasPrefix(args[i], "-") || name != flagName {
 			continue
 		}
 		if !hasVal {
@@ -448,34 +458,44 @@ func skipDir(dir, name string) bool {
 func (c *check) reportUnused(tmplUsed map[string]bool) {
 	var lines []tmplcheck.Diag
 	for _, g := range c.gen {
-		used := map[string]bool{}
-		var queue []string
-		mark := func(p string) {
-			if _, ok := g.manifest.Assets[p]; ok && !used[p] {
-				used[p] = true
-				queue = append(queue, p)
-			}
-		}
-		for p := range c.used[g.path] {
-			mark(p)
-		}
-		for p := range tmplUsed {
-			mark(p)
-		}
-		for len(queue) > 0 {
-			p := queue[0]
-			queue = queue[1:]
-			for _, r := range g.manifest.Assets[p].Refs {
-				mark(r)
-			}
-		}
-		for p, e := range g.manifest.Assets {
-			if !used[p] {
-				lines = append(lines, tmplcheck.Diag{File: relpath.Display(g.source(e)), Msg: fmt.Sprintf("unused asset %s (package %s)", p, g.name)})
-			}
+		for _, p := range c.unused(g, tmplUsed) {
+			lines = append(lines, tmplcheck.Diag{File: relpath.Display(g.source(g.manifest.Assets[p])), Msg: fmt.Sprintf("unused asset %s (package %s)", p, g.name)})
 		}
 	}
 	c.print(lines)
+}
+
+// unused returns the logical paths of g's assets that nothing refers to.
+func (c *check) unused(g *genPackage, tmplUsed map[string]bool) []string {
+	used := map[string]bool{}
+	var queue []string
+	mark := func(p string) {
+		if _, ok := g.manifest.Assets[p]; ok && !used[p] {
+			used[p] = true
+			queue = append(queue, p)
+		}
+	}
+	for p := range c.used[g.path] {
+		mark(p)
+	}
+	for p := range tmplUsed {
+		mark(p)
+	}
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		for _, r := range g.manifest.Assets[p].Refs {
+			mark(r)
+		}
+	}
+	var out []string
+	for p := range g.manifest.Assets {
+		if !used[p] {
+			out = append(out, p)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // source names the file an asset was embedded from; for one copied into

@@ -180,7 +180,7 @@ func TestTemplatesFlags(t *testing.T) {
 		{`stringer -type=Pill -templates x`, nil},
 		{`go run ./internal/mkfiles -o static`, nil},
 	} {
-		if got := templatesFlags(generateWords(tt.line)); !slices.Equal(got, tt.want) {
+		if got := assetgenFlag(generateWords(tt.line), "templates"); !slices.Equal(got, tt.want) {
 			t.Errorf("%s: got %q, want %q", tt.line, got, tt.want)
 		}
 	}

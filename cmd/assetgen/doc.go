@@ -143,6 +143,8 @@
 //	assetgen find [-first] PATH   list the files that hold logical path PATH
 //	assetgen check [-unused] [-templates GLOB]... [packages]
 //	                              check Go code and templates; list unused assets
+//	assetgen report [-o FILE] [-json] [-templates GLOB]... [packages]
+//	                              describe the package: sizes, references, shadowed and unused files
 //	assetgen collect [-o DIR] [-unhashed] [-prune-older-than D] [-nginx FILE] [PKGDIR]
 //	                              write the package's files for nginx
 //	assetgen help [find|check]    print the usage
@@ -176,6 +178,17 @@
 //	-v                  list shadowed files, rewritten references and every file written
 //	-q                  print nothing but errors, and no progress
 //	-version            print the version and exit
+//
+// # Report
+//
+// assetgen report loads packages as check does and describes the one
+// generated package among them in a single self-contained HTML file
+// (assets-report.html; -o to name another, - for standard output): every
+// asset's size raw and as br, zstd and gzip, drawn as a treemap; what each
+// asset references and what references it; the files shadowed by a
+// directory earlier in -dir order; and the assets nothing uses (check
+// -unused's list). -json writes the same data for scripts. The page has no
+// external script, style or font, so it opens from disk, offline.
 //
 // # Import maps and preload hints
 //

@@ -75,6 +75,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if len(args) > 0 && args[0] == "check" {
 		return runCheck(ctx, args[1:], stdout, stderr, packages.Load)
 	}
+	if len(args) > 0 && args[0] == "report" {
+		return runReport(ctx, args[1:], stdout, stderr, packages.Load)
+	}
 	if len(args) > 0 && args[0] == "collect" {
 		return runCollect(ctx, args[1:], stdout, stderr)
 	}
@@ -109,14 +112,16 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 		sub = args[0]
 	}
 	switch {
-	case len(args) > 1 || (sub != "" && sub != "find" && sub != "check" && sub != "collect"):
-		return usageError(stderr, "assetgen", "help: unknown topic %q; the topics are find, check and collect", strings.Join(args, " "))
+	case len(args) > 1 || (sub != "" && sub != "find" && sub != "check" && sub != "collect" && sub != "report"):
+		return usageError(stderr, "assetgen", "help: unknown topic %q; the topics are find, check, collect and report", strings.Join(args, " "))
 	case sub == "":
 		return runGenerate(context.Background(), []string{"-h"}, stdout, stdout, func(string) string { return "" })
 	case sub == "find":
 		return runFind([]string{"-h"}, stdout, stdout)
 	case sub == "collect":
 		return runCollect(context.Background(), []string{"-h"}, stdout, stdout)
+	case sub == "report":
+		return runReport(context.Background(), []string{"-h"}, stdout, stdout, packages.Load)
 	}
 	return runCheck(context.Background(), []string{"-h"}, stdout, stdout, packages.Load)
 }
@@ -150,7 +155,7 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		verbose   = fs.Bool("v", false, "list shadowed files, rewritten references, unchecked template calls and files written")
 		quiet     = fs.Bool("q", false, "print nothing but errors")
 		version   = fs.Bool("version", false, "print the version and exit")
-		synopsis  = "assetgen [flags]\n       assetgen find [-first] [-dir DIR]... PATH\n       assetgen check [-unused] [-templates GLOB]... [packages]\n       assetgen help [find|check]"
+		synopsis  = "assetgen [flags]\n       assetgen find [-first] [-dir DIR]... PATH\n       assetgen check [-unused] [-templates GLOB]... [packages]\n       assetgen report [-o FILE] [-json] [packages]\n       assetgen help [find|check]"
 		printHelp = usage(fs, stderr, synopsis)
 	)
 	c.register(fs)

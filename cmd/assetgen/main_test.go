@@ -107,7 +107,7 @@ func TestUsageErrors(t *testing.T) {
 			"assetgen find: \n\tgone: source directory: no such file or directory; create it or fix -dir\n\tnope: source directory: no such file or directory; create it or fix -dir\n"},
 		{"FindMissingOnlyDir", []string{"find", "-dir", "nope", "css/a.css"}, exitInput, "assetgen find: nope: source directory: no such file or directory; create it or fix -dir\n"},
 		{"CheckBadFlag", []string{"check", "-bogus"}, exitUsage, "assetgen check: flag provided but not defined: -bogus\nrun \"assetgen check -h\" for usage\n"},
-		{"HelpTopic", []string{"help", "nope"}, exitUsage, "assetgen: help: unknown topic \"nope\"; the topics are find, check and collect\n" + hint},
+		{"HelpTopic", []string{"help", "nope"}, exitUsage, "assetgen: help: unknown topic \"nope\"; the topics are find, check, collect and report\n" + hint},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
