@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"html/template"
 	"io"
 	"net/http"
 	"net/url"
@@ -140,6 +141,7 @@ func Images(o ImageOptions) Option {
 			sem:     make(chan struct{}, workers),
 			admit:   make(chan struct{}, workers+queue),
 			sources: make(map[string]sourceEntry),
+			wanted:  make(map[string]int),
 			whole:   make(map[string]bool),
 		}
 	}
@@ -171,6 +173,9 @@ type images struct {
 	mu sync.Mutex
 	// sources caches the versions of sources, for ImageURL; see version.
 	sources map[string]sourceEntry
+	// wanted holds the widest variant asked for of each source whose
+	// variants are being made or waiting to be; see makeVariants.
+	wanted map[string]int
 	// whole holds the variant keys answered with their source, the width
 	// being at or above the source's, found by reading its header once.
 	// (Whether a made variant exists is asked of the store each time: it
@@ -180,10 +185,12 @@ type images struct {
 }
 
 // sourceEntry is what ImageURL knows of a source as of a time: its
-// version, or "" if it is not a type variants are made of.
+// version, or "" if it is not a type variants are made of, and its size
+// as recorded at upload (0 if not).
 type sourceEntry struct {
-	version string
-	at      time.Time
+	version       string
+	width, height int
+	at            time.Time
 }
 
 // maxCached bounds each in-memory cache; a full one is emptied.
@@ -317,47 +324,112 @@ func (s *Store) SrcSet(name string, widths ...int) string {
 //	mediaURL NAME          URL(NAME)
 //	imageURL NAME WIDTH    ImageURL(NAME, WIDTH)
 //	srcset NAME [WIDTH...] SrcSet(NAME, WIDTH...)
+//	img NAME ALT SIZES     ImageTag(NAME, ALT, SIZES)
+//	imageWidth NAME        the width recorded at upload (see Info)
+//	imageHeight NAME       the height recorded at upload
 //
 // as in
 //
+//	{{img .Photo "A cat asleep" "(max-width: 640px) 100vw, 640px"}}
+//
+// or, by hand,
+//
 //	<img src="{{imageURL .Photo 640}}" srcset="{{srcset .Photo}}"
+//	     width="{{imageWidth .Photo}}" height="{{imageHeight .Photo}}"
 //	     sizes="(max-width: 640px) 100vw, 640px" alt="">
 func (s *Store) FuncMap() map[string]any {
 	return map[string]any{
-		"mediaURL": s.URL,
-		"imageURL": s.ImageURL,
-		"srcset":   s.SrcSet,
+		"mediaURL":    s.URL,
+		"imageURL":    s.ImageURL,
+		"srcset":      s.SrcSet,
+		"img":         s.ImageTag,
+		"imageWidth":  func(name string) int { w, _ := s.imageSize(name); return w },
+		"imageHeight": func(name string) int { _, h := s.imageSize(name); return h },
 	}
+}
+
+// ImageTag returns a complete img element for the named image, escaped
+// for HTML: src (the widest variant), srcset and sizes (SIZES, or "100vw"
+// if empty), width and height as recorded at upload (so that the browser
+// reserves the space and the page does not shift as the image loads; left
+// out if unknown), alt, loading="lazy" and decoding="async". A browser
+// scales the image to the width the page gives it, keeping the ratio of
+// width to height, when the page's CSS sets height: auto. Without
+// Images, or for a file that is not a JPEG, PNG, GIF or WebP, src is
+// URL(name) and there is no srcset.
+func (s *Store) ImageTag(name, alt, sizes string) template.HTML {
+	var b strings.Builder
+	attr := func(k, v string) {
+		b.WriteString(" " + k + `="` + template.HTMLEscapeString(v) + `"`)
+	}
+	b.WriteString("<img")
+	if im := s.cfg.images; im != nil {
+		attr("src", s.ImageURL(name, slices.Max(im.widths())))
+		if set := s.SrcSet(name); set != "" {
+			attr("srcset", set)
+			if sizes == "" {
+				sizes = "100vw"
+			}
+			attr("sizes", sizes)
+		}
+		if w, h := s.imageSize(name); w > 0 && h > 0 {
+			attr("width", strconv.Itoa(w))
+			attr("height", strconv.Itoa(h))
+		}
+	} else {
+		attr("src", s.URL(name))
+	}
+	attr("alt", alt)
+	b.WriteString(` loading="lazy" decoding="async">`)
+	return template.HTML(b.String())
+}
+
+// imageSize returns the named image's size as recorded at upload, or
+// zeros; without Images, always zeros (the size is not cached then).
+func (s *Store) imageSize(name string) (int, int) {
+	if s.cfg.images == nil {
+		return 0, 0
+	}
+	e, _ := s.source(name)
+	return e.width, e.height
 }
 
 // version returns the version of the named source, from the cache or the
 // store, with ok set: "" if it is not a type variants are made of. If the
 // store cannot say, ok is false.
 func (s *Store) version(name string) (v string, ok bool) {
+	e, ok := s.source(name)
+	return e.version, ok
+}
+
+// source returns what is known of the named source, from the cache or
+// the store, with ok false if the store cannot say.
+func (s *Store) source(name string) (sourceEntry, bool) {
 	im := s.cfg.images
 	now := s.now()
 	im.mu.Lock()
 	e, ok := im.sources[name]
 	im.mu.Unlock()
 	if ok && now.Sub(e.at) < s.cfg.maxAge {
-		return e.version, true
+		return e, true
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), statTimeout)
 	defer cancel()
 	info, err := s.Stat(ctx, name)
 	if err != nil {
-		return "", false
+		return sourceEntry{}, false
 	}
+	e = sourceEntry{width: info.Width, height: info.Height, at: now}
 	if imageTypes[info.ContentType] {
-		v = version(info.ETag)
+		e.version = version(info.ETag)
 	}
 	im.mu.Lock()
 	if len(im.sources) >= maxCached {
 		clear(im.sources)
 	}
-	im.sources[name] = sourceEntry{v, now}
+	im.sources[name] = e
 	im.mu.Unlock()
-	return v, true
+	return e, true
 }
 
 // serveImage answers a request for a variant: ?w=WIDTH, and ?v= as
@@ -423,9 +495,13 @@ func (s *Store) variant(ctx context.Context, name, etag string, width int) (stri
 	// goes away, with its own deadline. The work for a source makes the
 	// widths up to the one its first request asked for; a request for a
 	// wider one that joined it asks again, and then starts its own.
+	source := variantsDir + name + "/" + version(etag)
+	im.mu.Lock()
+	im.wanted[source] = max(im.wanted[source], width)
+	im.mu.Unlock()
 	for range len(im.widths()) + 1 {
-		ch := im.group.DoChan(variantsDir+name+"/"+version(etag), func() (any, error) {
-			return s.makeVariants(context.WithoutCancel(ctx), name, etag, width)
+		ch := im.group.DoChan(source, func() (any, error) {
+			return s.makeVariants(context.WithoutCancel(ctx), name, etag, source, width)
 		})
 		select {
 		case <-ctx.Done():
@@ -459,11 +535,14 @@ func (s *Store) madeVariant(ctx context.Context, name, key string) (string, bool
 }
 
 // makeVariants makes and stores the variants of name, of the widths up to
-// width that are not yet stored, from one read and decode of the source,
-// and returns what answers for each width: its key, or name if the source
-// is to be served instead. It waits for a worker first, unless the queue
-// is full (errBusy); the time it then takes is bounded by variantTimeout.
-func (s *Store) makeVariants(ctx context.Context, name, etag string, width int) (map[int]string, error) {
+// the widest asked for (width, or im.wanted[source] if wider) that are not yet stored, from
+// one read and decode of the source, and returns what answers for each
+// width: its key, or name if the source is to be served instead. It waits
+// for a worker first, unless the queue is full (errBusy); the time it then
+// takes is bounded by variantTimeout. Requests for wider variants that
+// arrive while it waits widen what it makes: a page's srcset asks for
+// several widths of each image at once, and they cost one decode.
+func (s *Store) makeVariants(ctx context.Context, name, etag, source string, width int) (map[int]string, error) {
 	im := s.cfg.images
 	select {
 	case im.admit <- struct{}{}:
@@ -477,6 +556,10 @@ func (s *Store) makeVariants(ctx context.Context, name, etag string, width int) 
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+	im.mu.Lock()
+	width = max(width, im.wanted[source])
+	delete(im.wanted, source)
+	im.mu.Unlock()
 	ctx, cancel := context.WithTimeout(ctx, variantTimeout)
 	defer cancel()
 	// Another server, or an earlier job, may have stored some already.
@@ -592,4 +675,68 @@ func (s *Store) deleteVariants(ctx context.Context, name string) {
 		}
 		s.bucket.Delete(ctx, obj.Key)
 	}
+}
+
+// Metadata keys of an image's size, which Save and Receive record.
+const (
+	widthMetadata  = "assetgen-width"
+	heightMetadata = "assetgen-height"
+)
+
+// probeLimit bounds what is read of an upload, ahead of storing it, to
+// find its size: a JPEG's frame header follows its EXIF and colour
+// profile segments, which stay well below it.
+const probeLimit = 256 << 10
+
+// probeUpload reads the header of an image being saved and returns its
+// displayed size, or zeros if it is not a JPEG, PNG, GIF or WebP or its
+// header cannot be read in probeLimit bytes (it is stored all the same;
+// a variant of it is 422), with a reader of the whole upload.
+func (s *Store) probeUpload(contentType string, r io.Reader) (io.Reader, int, int) {
+	if !imageTypes[contentType] {
+		return r, 0, 0
+	}
+	var head bytes.Buffer
+	_, err := io.CopyN(&head, r, probeLimit)
+	switch {
+	case err == io.EOF:
+		r = &head
+	case err != nil:
+		return io.MultiReader(&head, errReader{err}), 0, 0
+	default:
+		r = io.MultiReader(&head, r)
+	}
+	var o imageproc.Options
+	if im := s.cfg.images; im != nil {
+		o = im.procOptions()
+	}
+	info, err := imageproc.Probe(bytes.NewReader(head.Bytes()), o)
+	if err != nil {
+		return r, 0, 0
+	}
+	return r, info.Width, info.Height
+}
+
+// errReader fails every read with err: what was left of an upload whose
+// read failed while its header was read.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+// sizeMetadata is the metadata stored with an image of this size.
+func sizeMetadata(width, height int) map[string]string {
+	if width <= 0 || height <= 0 {
+		return nil
+	}
+	return map[string]string{widthMetadata: strconv.Itoa(width), heightMetadata: strconv.Itoa(height)}
+}
+
+// metadataSize reads what sizeMetadata wrote, or zeros.
+func metadataSize(md map[string]string) (int, int) {
+	w, err1 := strconv.Atoi(md[widthMetadata])
+	h, err2 := strconv.Atoi(md[heightMetadata])
+	if err1 != nil || err2 != nil || w <= 0 || h <= 0 {
+		return 0, 0
+	}
+	return w, h
 }

@@ -338,9 +338,16 @@ type Info struct {
 	// ETag is the store's strong entity tag for the content, quotes
 	// included, which Handler sends.
 	ETag string
-	// List leaves ContentType and ETag empty: a listing does not carry
-	// them everywhere, and fetching them would cost a request per file.
-	// Stat fills them.
+	// Width and Height are a JPEG's, PNG's, GIF's or WebP's size in
+	// pixels as displayed (after its EXIF orientation), read from its
+	// header when Save or Receive stored it: what an img element's width
+	// and height attributes need so that the page does not shift as it
+	// loads. They are 0 for other files and for images whose header could
+	// not be read or is over ImageOptions.MaxPixels (or 50 megapixels).
+	Width, Height int
+	// List leaves ContentType, ETag, Width and Height empty: a listing
+	// does not carry them everywhere, and fetching them would cost a
+	// request per file. Stat fills them.
 }
 
 // Stat returns information about the named file. A name that does not
@@ -357,7 +364,8 @@ func (s *Store) Stat(ctx context.Context, name string) (Info, error) {
 	if a.Size == 0 {
 		return Info{}, notExist("stat", name) // a reservation; see Save
 	}
-	return Info{Name: name, Size: a.Size, ContentType: a.ContentType, ModTime: a.ModTime, ETag: entityTag(a.ETag, a.MD5, a.Size, a.ModTime)}, nil
+	w, h := metadataSize(a.Metadata)
+	return Info{Name: name, Size: a.Size, ContentType: a.ContentType, ModTime: a.ModTime, ETag: entityTag(a.ETag, a.MD5, a.Size, a.ModTime), Width: w, Height: h}, nil
 }
 
 // Open opens the named file for reading. The reader can Seek: reading
