@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"image"
 	"io"
 	"net/http"
 	"net/url"
@@ -63,11 +64,41 @@ type ImageOptions struct {
 	// 0 means GOMAXPROCS. The memory variants take is that of one
 	// source's work (see Images) times Workers.
 	Workers int
+	// Formats are formats that variants are also made in, besides JPEG
+	// and PNG, for browsers that accept them: a variant request whose
+	// Accept header names one of them (explicitly: not image/* or */*,
+	// which every browser sends) is answered in the first such, each
+	// format stored as its own variant, and every variant response has
+	// Vary: Accept. Package media/webp gives WebP, about a third smaller
+	// than JPEG for photos.
+	Formats []ImageFormat
 	// Queue is how many more sources may wait for a worker; 0 means 64.
 	// A request that finds the queue full is answered 503 Service
 	// Unavailable with Retry-After, and its retry usually finds the
 	// variant made.
 	Queue int
+}
+
+// ImageFormat is a format variants can be made in; see
+// ImageOptions.Formats.
+type ImageFormat struct {
+	// ContentType is the format's media type, as browsers name it in
+	// Accept: "image/webp", "image/avif".
+	ContentType string
+	// Encode writes m in the format, at quality 1 to 100
+	// (ImageOptions.Quality), as small as it reasonably can: a variant is
+	// made once and served many times, but the first request waits for
+	// it. m may have transparency (a PNG's or GIF's); it must be kept.
+	Encode func(w io.Writer, m image.Image, quality int) error
+}
+
+// suffix names the format in variant keys: "-webp" for image/webp.
+func (f *ImageFormat) suffix() string {
+	if f == nil {
+		return ""
+	}
+	_, sub, _ := strings.Cut(f.ContentType, "/")
+	return "-" + sub
 }
 
 // maxWidth bounds a configured width: wider than any screen.
@@ -220,6 +251,11 @@ func (im *images) check() error {
 	}
 	if q := im.opts.Quality; q < 0 || q > 100 {
 		return fmt.Errorf("media: image quality %d; use 1 to 100, or 0 for the default, 82", q)
+	}
+	for _, f := range im.opts.Formats {
+		if _, sub, ok := strings.Cut(f.ContentType, "/"); !ok || sub == "" || strings.ContainsAny(sub, "/;, ") || f.Encode == nil {
+			return fmt.Errorf("media: image format %q; give a media type such as image/webp and an Encode function", f.ContentType)
+		}
 	}
 	if im.opts.Workers < 0 || im.opts.Queue < 0 {
 		return fmt.Errorf("media: Workers %d, Queue %d; use positive numbers, or 0 for the defaults", im.opts.Workers, im.opts.Queue)
@@ -459,7 +495,8 @@ func (h handler) serveImage(w http.ResponseWriter, r *http.Request, name string,
 	if q.Get("v") == version(etag) && !s.cfg.private {
 		cacheControl = "public, max-age=" + strconv.FormatInt(int64(variantMaxAge/time.Second), 10) + ", immutable"
 	}
-	key, err := s.variant(ctx, name, etag, width)
+	f := im.format(r.Header["Accept"])
+	key, err := s.variant(ctx, name, etag, width, f)
 	switch {
 	case errors.Is(err, imageproc.ErrUnsupported):
 		httpserve.Error(w, r, http.StatusUnsupportedMediaType)
@@ -475,6 +512,9 @@ func (h handler) serveImage(w http.ResponseWriter, r *http.Request, name string,
 		httpserve.Error(w, r, http.StatusInternalServerError)
 		return
 	}
+	if len(im.opts.Formats) > 0 {
+		w.Header().Add("Vary", "Accept")
+	}
 	if s.cfg.redirect > 0 && r.Method == http.MethodGet {
 		h.redirect(w, r, key)
 		return
@@ -482,26 +522,60 @@ func (h handler) serveImage(w http.ResponseWriter, r *http.Request, name string,
 	h.serve(w, r, key, cacheControl)
 }
 
+// format returns the first of ImageOptions.Formats that a request's
+// Accept header names with a q above 0 (RFC 9110 §12.5.1), or nil for
+// JPEG or PNG. Wildcards do not count: browsers send image/* for every
+// image, including formats they cannot show.
+func (im *images) format(accept []string) *ImageFormat {
+	for i := range im.opts.Formats {
+		f := &im.opts.Formats[i]
+		for _, line := range accept {
+			for _, item := range strings.Split(line, ",") {
+				typ, params, _ := strings.Cut(item, ";")
+				if !strings.EqualFold(strings.TrimSpace(typ), f.ContentType) {
+					continue
+				}
+				if q, ok := qValue(params); ok && q > 0 {
+					return f
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// qValue reads the weight from an Accept item's parameters: 1 if none,
+// ok false if it is malformed.
+func qValue(params string) (float64, bool) {
+	for _, p := range strings.Split(params, ";") {
+		k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
+		if strings.EqualFold(k, "q") {
+			q, err := strconv.ParseFloat(v, 64)
+			return q, err == nil && q >= 0 && q <= 1
+		}
+	}
+	return 1, true
+}
+
 // variant returns the key of the width-pixel variant of the source name
 // whose ETag is etag, making and storing it if no server has: the source's
 // name itself if the width is at or above the source's.
-func (s *Store) variant(ctx context.Context, name, etag string, width int) (string, error) {
+func (s *Store) variant(ctx context.Context, name, etag string, width int, f *ImageFormat) (string, error) {
 	im := s.cfg.images
-	key := variantKey(name, etag, width)
-	if got, ok := s.madeVariant(ctx, name, key); ok {
+	if got, ok := s.madeVariant(ctx, name, variantKey(name, etag, width), f); ok {
 		return got, nil
 	}
 	// Made once for all the requests that ask at once, whichever of them
 	// goes away, with its own deadline. The work for a source makes the
 	// widths up to the one its first request asked for; a request for a
 	// wider one that joined it asks again, and then starts its own.
-	source := variantsDir + name + "/" + version(etag)
+	source := variantsDir + name + "/" + version(etag) + f.suffix()
 	im.mu.Lock()
 	im.wanted[source] = max(im.wanted[source], width)
 	im.mu.Unlock()
 	for range len(im.widths()) + 1 {
 		ch := im.group.DoChan(source, func() (any, error) {
-			return s.makeVariants(context.WithoutCancel(ctx), name, etag, source, width)
+			return s.makeVariants(context.WithoutCancel(ctx), name, etag, source, width, f)
 		})
 		select {
 		case <-ctx.Done():
@@ -518,9 +592,10 @@ func (s *Store) variant(ctx context.Context, name, etag string, width int) (stri
 	return "", errBusy
 }
 
-// madeVariant returns what answers for the variant key of name if it is
-// known: name if the source is to be served, key if it is stored.
-func (s *Store) madeVariant(ctx context.Context, name, key string) (string, bool) {
+// madeVariant returns what answers for the variant key of name in format
+// f if it is known: name if the source is to be served (whatever the
+// format), the key in f if it is stored.
+func (s *Store) madeVariant(ctx context.Context, name, key string, f *ImageFormat) (string, bool) {
 	im := s.cfg.images
 	im.mu.Lock()
 	whole := im.whole[key]
@@ -528,6 +603,7 @@ func (s *Store) madeVariant(ctx context.Context, name, key string) (string, bool
 	if whole {
 		return name, true
 	}
+	key += f.suffix()
 	if a, err := s.bucket.Attributes(ctx, key); err == nil && a.Size > 0 {
 		return key, true
 	}
@@ -535,14 +611,14 @@ func (s *Store) madeVariant(ctx context.Context, name, key string) (string, bool
 }
 
 // makeVariants makes and stores the variants of name, of the widths up to
-// the widest asked for (width, or im.wanted[source] if wider) that are not yet stored, from
-// one read and decode of the source, and returns what answers for each
+// the widest asked for (width, or im.wanted[source] if wider) that are
+// not yet stored, in format f (nil for JPEG or PNG), from one read and decode of the source, and returns what answers for each
 // width: its key, or name if the source is to be served instead. It waits
 // for a worker first, unless the queue is full (errBusy); the time it then
 // takes is bounded by variantTimeout. Requests for wider variants that
 // arrive while it waits widen what it makes: a page's srcset asks for
 // several widths of each image at once, and they cost one decode.
-func (s *Store) makeVariants(ctx context.Context, name, etag, source string, width int) (map[int]string, error) {
+func (s *Store) makeVariants(ctx context.Context, name, etag, source string, width int, f *ImageFormat) (map[int]string, error) {
 	im := s.cfg.images
 	select {
 	case im.admit <- struct{}{}:
@@ -569,7 +645,7 @@ func (s *Store) makeVariants(ctx context.Context, name, etag, source string, wid
 		if w > width {
 			continue
 		}
-		if got, ok := s.madeVariant(ctx, name, variantKey(name, etag, w)); ok {
+		if got, ok := s.madeVariant(ctx, name, variantKey(name, etag, w), f); ok {
 			done[w] = got
 		} else {
 			todo = append(todo, w)
@@ -582,15 +658,24 @@ func (s *Store) makeVariants(ctx context.Context, name, etag, source string, wid
 	if err != nil {
 		return nil, err
 	}
-	_, vs, err := imageproc.Variants(src, todo, im.procOptions())
+	o := im.procOptions()
+	contentType := ""
+	if f != nil {
+		o.Encode = f.Encode
+		contentType = f.ContentType
+	}
+	_, vs, err := imageproc.Variants(src, todo, o)
 	if err != nil {
 		return nil, imageError(err)
 	}
 	for _, v := range vs {
-		key := variantKey(name, etag, v.Width)
+		key := variantKey(name, etag, v.Width) + f.suffix()
 		sum := sha256.Sum256(v.Data)
+		if f == nil {
+			contentType = v.ContentType()
+		}
 		err = s.bucket.WriteAll(ctx, key, v.Data, &blob.WriterOptions{
-			ContentType: v.ContentType(),
+			ContentType: contentType,
 			Metadata:    map[string]string{etagMetadata: `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`},
 		})
 		if err != nil {

@@ -11,6 +11,7 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -515,6 +516,8 @@ func TestImageOptionsChecked(t *testing.T) {
 		{Quality: -1},
 		{MaxPixels: -1},
 		{Workers: -1},
+		{Formats: []media.ImageFormat{{ContentType: "webp", Encode: func(io.Writer, image.Image, int) error { return nil }}}},
+		{Formats: []media.ImageFormat{{ContentType: "image/webp"}}},
 		{Queue: -2},
 	} {
 		if _, err := media.Open(t.Context(), t.TempDir(), media.Images(o)); err == nil {
