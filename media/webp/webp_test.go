@@ -32,8 +32,8 @@ func TestVariants(t *testing.T) {
 		accept, want string
 	}{
 		{"image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8", "image/webp"}, // Chromium
-		{"image/webp,*/*", "image/webp"},                                                  // Firefox
-		{"image/png,image/svg+xml,image/*;q=0.8,video/*;q=0.8,*/*;q=0.5", "image/jpeg"},   // old Safari
+		{"image/webp,*/*", "image/webp"},                                                // Firefox
+		{"image/png,image/svg+xml,image/*;q=0.8,video/*;q=0.8,*/*;q=0.5", "image/jpeg"}, // old Safari
 		{"image/webp;q=0, image/*", "image/jpeg"},
 		{"", "image/jpeg"},
 	} {
