@@ -10,6 +10,7 @@ import (
 	"html/template"
 	"image"
 	"io"
+	"log"
 	"net/http"
 	"net/url"
 	"runtime"
@@ -64,6 +65,16 @@ type ImageOptions struct {
 	// 0 means GOMAXPROCS. The memory variants take is that of one
 	// source's work (see Images) times Workers.
 	Workers int
+	// Eager makes every configured width of an image (in every format of
+	// Formats) when Save or Receive stores it, in the background, as
+	// Active Storage's preprocessed variants do, so that no page view
+	// waits for one. It takes a worker like a request; if it fails (the
+	// image is corrupt, the queue full) it logs why to ErrorLog and the
+	// variant is made on its first request instead. Close waits for it.
+	Eager bool
+	// ErrorLog receives Eager's failures; nil means the log package's
+	// standard logger.
+	ErrorLog *log.Logger
 	// Formats are formats that variants are also made in, besides JPEG
 	// and PNG, for browsers that accept them: a variant request whose
 	// Accept header names one of them (explicitly: not image/* or */*,
@@ -204,6 +215,8 @@ type images struct {
 	mu sync.Mutex
 	// sources caches the versions of sources, for ImageURL; see version.
 	sources map[string]sourceEntry
+	// eager tracks Eager's work, which Close waits for.
+	eager sync.WaitGroup
 	// wanted holds the widest variant asked for of each source whose
 	// variants are being made or waiting to be; see makeVariants.
 	wanted map[string]int
@@ -824,4 +837,48 @@ func metadataSize(md map[string]string) (int, int) {
 		return 0, 0
 	}
 	return w, h
+}
+
+// makeEagerly makes the variants of an image just stored, in the
+// background, if ImageOptions.Eager is set; see there.
+func (s *Store) makeEagerly(name, contentType string) {
+	im := s.cfg.images
+	if im == nil || !im.opts.Eager || !imageTypes[contentType] {
+		return
+	}
+	im.eager.Go(func() {
+		ctx := context.Background()
+		a, err := s.bucket.Attributes(ctx, name)
+		if err != nil {
+			im.logf("media: variants of %s: %v", name, err)
+			return
+		}
+		etag := entityTag(a.ETag, a.MD5, a.Size, a.ModTime)
+		formats := []*ImageFormat{nil}
+		for i := range im.opts.Formats {
+			formats = append(formats, &im.opts.Formats[i])
+		}
+		for _, f := range formats {
+			if _, err := s.variant(ctx, name, etag, slices.Max(im.widths()), f); err != nil {
+				im.logf("media: variants of %s: %v", name, err)
+				return
+			}
+		}
+	})
+}
+
+// logf logs to ImageOptions.ErrorLog.
+func (im *images) logf(format string, args ...any) {
+	if im.opts.ErrorLog != nil {
+		im.opts.ErrorLog.Printf(format, args...)
+		return
+	}
+	log.Printf(format, args...)
+}
+
+// wait waits for Eager's work in progress, for Close.
+func (im *images) wait() {
+	if im != nil {
+		im.eager.Wait()
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"image/color"
 	"image/jpeg"
 	"io"
+	"log"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -365,6 +366,29 @@ var imageCases = []storeCase{
 			if got := readAll(t, s, name); !bytes.Equal(got, tt.content) {
 				t.Errorf("%s: stored %d bytes, want the %d uploaded", tt.name, len(got), len(tt.content))
 			}
+		}
+	}},
+	{"Eager", func(t *testing.T, e *env) {
+		var logged bytes.Buffer
+		o := media.ImageOptions{Widths: []int{100, 200}, Eager: true, ErrorLog: log.New(&logged, "", 0)}
+		first := withImages(t, e, o)
+		name := save(t, first, "eager.jpg", smallPhoto(t)) // 300 wide
+		bomb := save(t, first, "eager-bomb.png", imagetest.PNGBomb())
+		first.Close() // waits for the variants
+		if n := first.VariantsMade(); n != 2 {
+			t.Errorf("made %d variants at upload, want 2", n)
+		}
+		if !strings.Contains(logged.String(), bomb) || strings.Contains(logged.String(), name) {
+			t.Errorf("logged %q; want the bomb's failure only", logged.String())
+		}
+		second := withImages(t, e, o)
+		for _, w := range []string{"100", "200"} {
+			if got := get(second.Handler(), "GET", "/media/"+name+"?w="+w); got.Code != 200 {
+				t.Errorf("?w=%s: %d", w, got.Code)
+			}
+		}
+		if n := second.VariantsMade(); n != 0 {
+			t.Errorf("requests made %d variants, want 0: made at upload", n)
 		}
 	}},
 	{"StripOriginal", func(t *testing.T, e *env) {

@@ -274,8 +274,12 @@ func (s *Store) check(ctx context.Context) error {
 	return nil
 }
 
-// Close closes the store's connection to its bucket.
-func (s *Store) Close() error { return s.bucket.Close() }
+// Close waits for the variants ImageOptions.Eager is making, then closes
+// the store's connection to its bucket.
+func (s *Store) Close() error {
+	s.cfg.images.wait()
+	return s.bucket.Close()
+}
 
 // SetPrefix sets the URL prefix that URL puts before names and under which
 // Handler answers: an absolute path ("/media/", the default) or an http or

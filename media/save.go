@@ -110,6 +110,7 @@ func (s *Store) save(ctx context.Context, name string, r io.Reader, accept func(
 		s.release(ctx, key)
 		return Info{}, err
 	}
+	s.makeEagerly(key, mt.String()) // see ImageOptions
 	return Info{Name: key, Size: size, ContentType: mt.String(), Width: width, Height: height}, nil
 }
 
