@@ -7,7 +7,10 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"html/template"
+	"image"
 	"io"
+	"log"
 	"net/http"
 	"net/url"
 	"runtime"
@@ -62,11 +65,51 @@ type ImageOptions struct {
 	// 0 means GOMAXPROCS. The memory variants take is that of one
 	// source's work (see Images) times Workers.
 	Workers int
+	// Eager makes every configured width of an image (in every format of
+	// Formats) when Save or Receive stores it, in the background, as
+	// Active Storage's preprocessed variants do, so that no page view
+	// waits for one. It takes a worker like a request; if it fails (the
+	// image is corrupt, the queue full) it logs why to ErrorLog and the
+	// variant is made on its first request instead. Close waits for it.
+	Eager bool
+	// ErrorLog receives Eager's failures; nil means the log package's
+	// standard logger.
+	ErrorLog *log.Logger
+	// Formats are formats that variants are also made in, besides JPEG
+	// and PNG, for browsers that accept them: a variant request whose
+	// Accept header names one of them (explicitly: not image/* or */*,
+	// which every browser sends) is answered in the first such, each
+	// format stored as its own variant, and every variant response has
+	// Vary: Accept. Package media/webp gives WebP, about a third smaller
+	// than JPEG for photos.
+	Formats []ImageFormat
 	// Queue is how many more sources may wait for a worker; 0 means 64.
 	// A request that finds the queue full is answered 503 Service
 	// Unavailable with Retry-After, and its retry usually finds the
 	// variant made.
 	Queue int
+}
+
+// ImageFormat is a format variants can be made in; see
+// ImageOptions.Formats.
+type ImageFormat struct {
+	// ContentType is the format's media type, as browsers name it in
+	// Accept: "image/webp", "image/avif".
+	ContentType string
+	// Encode writes m in the format, at quality 1 to 100
+	// (ImageOptions.Quality), as small as it reasonably can: a variant is
+	// made once and served many times, but the first request waits for
+	// it. m may have transparency (a PNG's or GIF's); it must be kept.
+	Encode func(w io.Writer, m image.Image, quality int) error
+}
+
+// suffix names the format in variant keys: "-webp" for image/webp.
+func (f *ImageFormat) suffix() string {
+	if f == nil {
+		return ""
+	}
+	_, sub, _ := strings.Cut(f.ContentType, "/")
+	return "-" + sub
 }
 
 // maxWidth bounds a configured width: wider than any screen.
@@ -140,6 +183,7 @@ func Images(o ImageOptions) Option {
 			sem:     make(chan struct{}, workers),
 			admit:   make(chan struct{}, workers+queue),
 			sources: make(map[string]sourceEntry),
+			wanted:  make(map[string]int),
 			whole:   make(map[string]bool),
 		}
 	}
@@ -171,6 +215,11 @@ type images struct {
 	mu sync.Mutex
 	// sources caches the versions of sources, for ImageURL; see version.
 	sources map[string]sourceEntry
+	// eager tracks Eager's work, which Close waits for.
+	eager sync.WaitGroup
+	// wanted holds the widest variant asked for of each source whose
+	// variants are being made or waiting to be; see makeVariants.
+	wanted map[string]int
 	// whole holds the variant keys answered with their source, the width
 	// being at or above the source's, found by reading its header once.
 	// (Whether a made variant exists is asked of the store each time: it
@@ -180,10 +229,12 @@ type images struct {
 }
 
 // sourceEntry is what ImageURL knows of a source as of a time: its
-// version, or "" if it is not a type variants are made of.
+// version, or "" if it is not a type variants are made of, and its size
+// as recorded at upload (0 if not).
 type sourceEntry struct {
-	version string
-	at      time.Time
+	version       string
+	width, height int
+	at            time.Time
 }
 
 // maxCached bounds each in-memory cache; a full one is emptied.
@@ -213,6 +264,11 @@ func (im *images) check() error {
 	}
 	if q := im.opts.Quality; q < 0 || q > 100 {
 		return fmt.Errorf("media: image quality %d; use 1 to 100, or 0 for the default, 82", q)
+	}
+	for _, f := range im.opts.Formats {
+		if _, sub, ok := strings.Cut(f.ContentType, "/"); !ok || sub == "" || strings.ContainsAny(sub, "/;, ") || f.Encode == nil {
+			return fmt.Errorf("media: image format %q; give a media type such as image/webp and an Encode function", f.ContentType)
+		}
 	}
 	if im.opts.Workers < 0 || im.opts.Queue < 0 {
 		return fmt.Errorf("media: Workers %d, Queue %d; use positive numbers, or 0 for the defaults", im.opts.Workers, im.opts.Queue)
@@ -317,47 +373,112 @@ func (s *Store) SrcSet(name string, widths ...int) string {
 //	mediaURL NAME          URL(NAME)
 //	imageURL NAME WIDTH    ImageURL(NAME, WIDTH)
 //	srcset NAME [WIDTH...] SrcSet(NAME, WIDTH...)
+//	img NAME ALT SIZES     ImageTag(NAME, ALT, SIZES)
+//	imageWidth NAME        the width recorded at upload (see Info)
+//	imageHeight NAME       the height recorded at upload
 //
 // as in
 //
+//	{{img .Photo "A cat asleep" "(max-width: 640px) 100vw, 640px"}}
+//
+// or, by hand,
+//
 //	<img src="{{imageURL .Photo 640}}" srcset="{{srcset .Photo}}"
+//	     width="{{imageWidth .Photo}}" height="{{imageHeight .Photo}}"
 //	     sizes="(max-width: 640px) 100vw, 640px" alt="">
 func (s *Store) FuncMap() map[string]any {
 	return map[string]any{
-		"mediaURL": s.URL,
-		"imageURL": s.ImageURL,
-		"srcset":   s.SrcSet,
+		"mediaURL":    s.URL,
+		"imageURL":    s.ImageURL,
+		"srcset":      s.SrcSet,
+		"img":         s.ImageTag,
+		"imageWidth":  func(name string) int { w, _ := s.imageSize(name); return w },
+		"imageHeight": func(name string) int { _, h := s.imageSize(name); return h },
 	}
+}
+
+// ImageTag returns a complete img element for the named image, escaped
+// for HTML: src (the widest variant), srcset and sizes (SIZES, or "100vw"
+// if empty), width and height as recorded at upload (so that the browser
+// reserves the space and the page does not shift as the image loads; left
+// out if unknown), alt, loading="lazy" and decoding="async". A browser
+// scales the image to the width the page gives it, keeping the ratio of
+// width to height, when the page's CSS sets height: auto. Without
+// Images, or for a file that is not a JPEG, PNG, GIF or WebP, src is
+// URL(name) and there is no srcset.
+func (s *Store) ImageTag(name, alt, sizes string) template.HTML {
+	var b strings.Builder
+	attr := func(k, v string) {
+		b.WriteString(" " + k + `="` + template.HTMLEscapeString(v) + `"`)
+	}
+	b.WriteString("<img")
+	if im := s.cfg.images; im != nil {
+		attr("src", s.ImageURL(name, slices.Max(im.widths())))
+		if set := s.SrcSet(name); set != "" {
+			attr("srcset", set)
+			if sizes == "" {
+				sizes = "100vw"
+			}
+			attr("sizes", sizes)
+		}
+		if w, h := s.imageSize(name); w > 0 && h > 0 {
+			attr("width", strconv.Itoa(w))
+			attr("height", strconv.Itoa(h))
+		}
+	} else {
+		attr("src", s.URL(name))
+	}
+	attr("alt", alt)
+	b.WriteString(` loading="lazy" decoding="async">`)
+	return template.HTML(b.String())
+}
+
+// imageSize returns the named image's size as recorded at upload, or
+// zeros; without Images, always zeros (the size is not cached then).
+func (s *Store) imageSize(name string) (int, int) {
+	if s.cfg.images == nil {
+		return 0, 0
+	}
+	e, _ := s.source(name)
+	return e.width, e.height
 }
 
 // version returns the version of the named source, from the cache or the
 // store, with ok set: "" if it is not a type variants are made of. If the
 // store cannot say, ok is false.
 func (s *Store) version(name string) (v string, ok bool) {
+	e, ok := s.source(name)
+	return e.version, ok
+}
+
+// source returns what is known of the named source, from the cache or
+// the store, with ok false if the store cannot say.
+func (s *Store) source(name string) (sourceEntry, bool) {
 	im := s.cfg.images
 	now := s.now()
 	im.mu.Lock()
 	e, ok := im.sources[name]
 	im.mu.Unlock()
 	if ok && now.Sub(e.at) < s.cfg.maxAge {
-		return e.version, true
+		return e, true
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), statTimeout)
 	defer cancel()
 	info, err := s.Stat(ctx, name)
 	if err != nil {
-		return "", false
+		return sourceEntry{}, false
 	}
+	e = sourceEntry{width: info.Width, height: info.Height, at: now}
 	if imageTypes[info.ContentType] {
-		v = version(info.ETag)
+		e.version = version(info.ETag)
 	}
 	im.mu.Lock()
 	if len(im.sources) >= maxCached {
 		clear(im.sources)
 	}
-	im.sources[name] = sourceEntry{v, now}
+	im.sources[name] = e
 	im.mu.Unlock()
-	return v, true
+	return e, true
 }
 
 // serveImage answers a request for a variant: ?w=WIDTH, and ?v= as
@@ -387,7 +508,8 @@ func (h handler) serveImage(w http.ResponseWriter, r *http.Request, name string,
 	if q.Get("v") == version(etag) && !s.cfg.private {
 		cacheControl = "public, max-age=" + strconv.FormatInt(int64(variantMaxAge/time.Second), 10) + ", immutable"
 	}
-	key, err := s.variant(ctx, name, etag, width)
+	f := im.format(r.Header["Accept"])
+	key, err := s.variant(ctx, name, etag, width, f)
 	switch {
 	case errors.Is(err, imageproc.ErrUnsupported):
 		httpserve.Error(w, r, http.StatusUnsupportedMediaType)
@@ -403,6 +525,9 @@ func (h handler) serveImage(w http.ResponseWriter, r *http.Request, name string,
 		httpserve.Error(w, r, http.StatusInternalServerError)
 		return
 	}
+	if len(im.opts.Formats) > 0 {
+		w.Header().Add("Vary", "Accept")
+	}
 	if s.cfg.redirect > 0 && r.Method == http.MethodGet {
 		h.redirect(w, r, key)
 		return
@@ -410,22 +535,60 @@ func (h handler) serveImage(w http.ResponseWriter, r *http.Request, name string,
 	h.serve(w, r, key, cacheControl)
 }
 
+// format returns the first of ImageOptions.Formats that a request's
+// Accept header names with a q above 0 (RFC 9110 §12.5.1), or nil for
+// JPEG or PNG. Wildcards do not count: browsers send image/* for every
+// image, including formats they cannot show.
+func (im *images) format(accept []string) *ImageFormat {
+	for i := range im.opts.Formats {
+		f := &im.opts.Formats[i]
+		for _, line := range accept {
+			for _, item := range strings.Split(line, ",") {
+				typ, params, _ := strings.Cut(item, ";")
+				if !strings.EqualFold(strings.TrimSpace(typ), f.ContentType) {
+					continue
+				}
+				if q, ok := qValue(params); ok && q > 0 {
+					return f
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// qValue reads the weight from an Accept item's parameters: 1 if none,
+// ok false if it is malformed.
+func qValue(params string) (float64, bool) {
+	for _, p := range strings.Split(params, ";") {
+		k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
+		if strings.EqualFold(k, "q") {
+			q, err := strconv.ParseFloat(v, 64)
+			return q, err == nil && q >= 0 && q <= 1
+		}
+	}
+	return 1, true
+}
+
 // variant returns the key of the width-pixel variant of the source name
 // whose ETag is etag, making and storing it if no server has: the source's
 // name itself if the width is at or above the source's.
-func (s *Store) variant(ctx context.Context, name, etag string, width int) (string, error) {
+func (s *Store) variant(ctx context.Context, name, etag string, width int, f *ImageFormat) (string, error) {
 	im := s.cfg.images
-	key := variantKey(name, etag, width)
-	if got, ok := s.madeVariant(ctx, name, key); ok {
+	if got, ok := s.madeVariant(ctx, name, variantKey(name, etag, width), f); ok {
 		return got, nil
 	}
 	// Made once for all the requests that ask at once, whichever of them
 	// goes away, with its own deadline. The work for a source makes the
 	// widths up to the one its first request asked for; a request for a
 	// wider one that joined it asks again, and then starts its own.
+	source := variantsDir + name + "/" + version(etag) + f.suffix()
+	im.mu.Lock()
+	im.wanted[source] = max(im.wanted[source], width)
+	im.mu.Unlock()
 	for range len(im.widths()) + 1 {
-		ch := im.group.DoChan(variantsDir+name+"/"+version(etag), func() (any, error) {
-			return s.makeVariants(context.WithoutCancel(ctx), name, etag, width)
+		ch := im.group.DoChan(source, func() (any, error) {
+			return s.makeVariants(context.WithoutCancel(ctx), name, etag, source, width, f)
 		})
 		select {
 		case <-ctx.Done():
@@ -442,9 +605,10 @@ func (s *Store) variant(ctx context.Context, name, etag string, width int) (stri
 	return "", errBusy
 }
 
-// madeVariant returns what answers for the variant key of name if it is
-// known: name if the source is to be served, key if it is stored.
-func (s *Store) madeVariant(ctx context.Context, name, key string) (string, bool) {
+// madeVariant returns what answers for the variant key of name in format
+// f if it is known: name if the source is to be served (whatever the
+// format), the key in f if it is stored.
+func (s *Store) madeVariant(ctx context.Context, name, key string, f *ImageFormat) (string, bool) {
 	im := s.cfg.images
 	im.mu.Lock()
 	whole := im.whole[key]
@@ -452,6 +616,7 @@ func (s *Store) madeVariant(ctx context.Context, name, key string) (string, bool
 	if whole {
 		return name, true
 	}
+	key += f.suffix()
 	if a, err := s.bucket.Attributes(ctx, key); err == nil && a.Size > 0 {
 		return key, true
 	}
@@ -459,11 +624,14 @@ func (s *Store) madeVariant(ctx context.Context, name, key string) (string, bool
 }
 
 // makeVariants makes and stores the variants of name, of the widths up to
-// width that are not yet stored, from one read and decode of the source,
-// and returns what answers for each width: its key, or name if the source
-// is to be served instead. It waits for a worker first, unless the queue
-// is full (errBusy); the time it then takes is bounded by variantTimeout.
-func (s *Store) makeVariants(ctx context.Context, name, etag string, width int) (map[int]string, error) {
+// the widest asked for (width, or im.wanted[source] if wider) that are
+// not yet stored, in format f (nil for JPEG or PNG), from one read and decode of the source, and returns what answers for each
+// width: its key, or name if the source is to be served instead. It waits
+// for a worker first, unless the queue is full (errBusy); the time it then
+// takes is bounded by variantTimeout. Requests for wider variants that
+// arrive while it waits widen what it makes: a page's srcset asks for
+// several widths of each image at once, and they cost one decode.
+func (s *Store) makeVariants(ctx context.Context, name, etag, source string, width int, f *ImageFormat) (map[int]string, error) {
 	im := s.cfg.images
 	select {
 	case im.admit <- struct{}{}:
@@ -477,6 +645,10 @@ func (s *Store) makeVariants(ctx context.Context, name, etag string, width int) 
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+	im.mu.Lock()
+	width = max(width, im.wanted[source])
+	delete(im.wanted, source)
+	im.mu.Unlock()
 	ctx, cancel := context.WithTimeout(ctx, variantTimeout)
 	defer cancel()
 	// Another server, or an earlier job, may have stored some already.
@@ -486,7 +658,7 @@ func (s *Store) makeVariants(ctx context.Context, name, etag string, width int) 
 		if w > width {
 			continue
 		}
-		if got, ok := s.madeVariant(ctx, name, variantKey(name, etag, w)); ok {
+		if got, ok := s.madeVariant(ctx, name, variantKey(name, etag, w), f); ok {
 			done[w] = got
 		} else {
 			todo = append(todo, w)
@@ -499,15 +671,24 @@ func (s *Store) makeVariants(ctx context.Context, name, etag string, width int) 
 	if err != nil {
 		return nil, err
 	}
-	_, vs, err := imageproc.Variants(src, todo, im.procOptions())
+	o := im.procOptions()
+	contentType := ""
+	if f != nil {
+		o.Encode = f.Encode
+		contentType = f.ContentType
+	}
+	_, vs, err := imageproc.Variants(src, todo, o)
 	if err != nil {
 		return nil, imageError(err)
 	}
 	for _, v := range vs {
-		key := variantKey(name, etag, v.Width)
+		key := variantKey(name, etag, v.Width) + f.suffix()
 		sum := sha256.Sum256(v.Data)
+		if f == nil {
+			contentType = v.ContentType()
+		}
 		err = s.bucket.WriteAll(ctx, key, v.Data, &blob.WriterOptions{
-			ContentType: v.ContentType(),
+			ContentType: contentType,
 			Metadata:    map[string]string{etagMetadata: `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`},
 		})
 		if err != nil {
@@ -591,5 +772,113 @@ func (s *Store) deleteVariants(ctx context.Context, name string) {
 			return
 		}
 		s.bucket.Delete(ctx, obj.Key)
+	}
+}
+
+// Metadata keys of an image's size, which Save and Receive record.
+const (
+	widthMetadata  = "assetgen-width"
+	heightMetadata = "assetgen-height"
+)
+
+// probeLimit bounds what is read of an upload, ahead of storing it, to
+// find its size: a JPEG's frame header follows its EXIF and colour
+// profile segments, which stay well below it.
+const probeLimit = 256 << 10
+
+// probeUpload reads the header of an image being saved and returns its
+// displayed size, or zeros if it is not a JPEG, PNG, GIF or WebP or its
+// header cannot be read in probeLimit bytes (it is stored all the same;
+// a variant of it is 422), with a reader of the whole upload.
+func (s *Store) probeUpload(contentType string, r io.Reader) (io.Reader, int, int) {
+	if !imageTypes[contentType] {
+		return r, 0, 0
+	}
+	var head bytes.Buffer
+	_, err := io.CopyN(&head, r, probeLimit)
+	switch {
+	case err == io.EOF:
+		r = &head
+	case err != nil:
+		return io.MultiReader(&head, errReader{err}), 0, 0
+	default:
+		r = io.MultiReader(&head, r)
+	}
+	var o imageproc.Options
+	if im := s.cfg.images; im != nil {
+		o = im.procOptions()
+	}
+	info, err := imageproc.Probe(bytes.NewReader(head.Bytes()), o)
+	if err != nil {
+		return r, 0, 0
+	}
+	return r, info.Width, info.Height
+}
+
+// errReader fails every read with err: what was left of an upload whose
+// read failed while its header was read.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+// sizeMetadata is the metadata stored with an image of this size.
+func sizeMetadata(width, height int) map[string]string {
+	if width <= 0 || height <= 0 {
+		return nil
+	}
+	return map[string]string{widthMetadata: strconv.Itoa(width), heightMetadata: strconv.Itoa(height)}
+}
+
+// metadataSize reads what sizeMetadata wrote, or zeros.
+func metadataSize(md map[string]string) (int, int) {
+	w, err1 := strconv.Atoi(md[widthMetadata])
+	h, err2 := strconv.Atoi(md[heightMetadata])
+	if err1 != nil || err2 != nil || w <= 0 || h <= 0 {
+		return 0, 0
+	}
+	return w, h
+}
+
+// makeEagerly makes the variants of an image just stored, in the
+// background, if ImageOptions.Eager is set; see there.
+func (s *Store) makeEagerly(name, contentType string) {
+	im := s.cfg.images
+	if im == nil || !im.opts.Eager || !imageTypes[contentType] {
+		return
+	}
+	im.eager.Go(func() {
+		ctx := context.Background()
+		a, err := s.bucket.Attributes(ctx, name)
+		if err != nil {
+			im.logf("media: variants of %s: %v", name, err)
+			return
+		}
+		etag := entityTag(a.ETag, a.MD5, a.Size, a.ModTime)
+		formats := []*ImageFormat{nil}
+		for i := range im.opts.Formats {
+			formats = append(formats, &im.opts.Formats[i])
+		}
+		for _, f := range formats {
+			if _, err := s.variant(ctx, name, etag, slices.Max(im.widths()), f); err != nil {
+				im.logf("media: variants of %s: %v", name, err)
+				return
+			}
+		}
+	})
+}
+
+// logf logs to ImageOptions.ErrorLog.
+func (im *images) logf(format string, args ...any) {
+	if im.opts.ErrorLog != nil {
+		im.opts.ErrorLog.Printf(format, args...)
+		return
+	}
+	log.Printf(format, args...)
+}
+
+// wait waits for Eager's work in progress, for Close.
+func (im *images) wait() {
+	if im != nil {
+		im.eager.Wait()
 	}
 }

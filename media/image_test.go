@@ -11,6 +11,9 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
+	"io"
+	"log"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -343,6 +346,51 @@ var imageCases = []storeCase{
 			t.Errorf("?w=640 redirected to %q, want the source", loc)
 		}
 	}},
+	{"SizeRecorded", func(t *testing.T, e *env) {
+		s := withImages(t, e, media.ImageOptions{Widths: []int{150}})
+		for _, tt := range []struct {
+			name    string
+			content []byte
+			w, h    int
+		}{
+			{"sideways.jpg", smallPhoto(t), 300, 400}, // stored 400 × 300, orientation 6
+			{"alpha.png", imagetest.PNG(t, image.NewNRGBA(image.Rect(0, 0, 64, 32))), 64, 32},
+			{"bomb.png", imagetest.PNGBomb(), 0, 0}, // stored, but no size
+			{"notes.txt", []byte("not an image"), 0, 0},
+		} {
+			name := save(t, s, tt.name, tt.content)
+			info, err := s.Stat(t.Context(), name)
+			if err != nil || info.Width != tt.w || info.Height != tt.h {
+				t.Errorf("%s: Stat = %d×%d, %v; want %d×%d", tt.name, info.Width, info.Height, err, tt.w, tt.h)
+			}
+			if got := readAll(t, s, name); !bytes.Equal(got, tt.content) {
+				t.Errorf("%s: stored %d bytes, want the %d uploaded", tt.name, len(got), len(tt.content))
+			}
+		}
+	}},
+	{"Eager", func(t *testing.T, e *env) {
+		var logged bytes.Buffer
+		o := media.ImageOptions{Widths: []int{100, 200}, Eager: true, ErrorLog: log.New(&logged, "", 0)}
+		first := withImages(t, e, o)
+		name := save(t, first, "eager.jpg", smallPhoto(t)) // 300 wide
+		bomb := save(t, first, "eager-bomb.png", imagetest.PNGBomb())
+		first.Close() // waits for the variants
+		if n := first.VariantsMade(); n != 2 {
+			t.Errorf("made %d variants at upload, want 2", n)
+		}
+		if !strings.Contains(logged.String(), bomb) || strings.Contains(logged.String(), name) {
+			t.Errorf("logged %q; want the bomb's failure only", logged.String())
+		}
+		second := withImages(t, e, o)
+		for _, w := range []string{"100", "200"} {
+			if got := get(second.Handler(), "GET", "/media/"+name+"?w="+w); got.Code != 200 {
+				t.Errorf("?w=%s: %d", w, got.Code)
+			}
+		}
+		if n := second.VariantsMade(); n != 0 {
+			t.Errorf("requests made %d variants, want 0: made at upload", n)
+		}
+	}},
 	{"StripOriginal", func(t *testing.T, e *env) {
 		s := withImages(t, e, media.ImageOptions{StripOriginal: true})
 		name := save(t, s, "gps.jpg", smallPhoto(t))
@@ -492,6 +540,8 @@ func TestImageOptionsChecked(t *testing.T) {
 		{Quality: -1},
 		{MaxPixels: -1},
 		{Workers: -1},
+		{Formats: []media.ImageFormat{{ContentType: "webp", Encode: func(io.Writer, image.Image, int) error { return nil }}}},
+		{Formats: []media.ImageFormat{{ContentType: "image/webp"}}},
 		{Queue: -2},
 	} {
 		if _, err := media.Open(t.Context(), t.TempDir(), media.Images(o)); err == nil {
@@ -552,4 +602,43 @@ func TestImagesBusy(t *testing.T) {
 	}
 	release()
 	checkVariant(t, get(s.Handler(), "GET", "/media/"+name+"?w=150"), "image/jpeg", 150, 200)
+}
+
+func TestReceiveRecordsSize(t *testing.T) {
+	s := openStore(t, t.TempDir(), media.Images(media.ImageOptions{}))
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile("photo", "cat.jpg")
+	fw.Write(smallPhoto(t))
+	mw.Close()
+	r := httptest.NewRequest("POST", "/upload", &body)
+	r.Header.Set("Content-Type", mw.FormDataContentType())
+	saved, err := s.Receive(r, media.UploadOptions{Allow: []string{"image/*"}})
+	if err != nil || len(saved) != 1 {
+		t.Fatalf("Receive = %+v, %v", saved, err)
+	}
+	if saved[0].Width != 300 || saved[0].Height != 400 {
+		t.Errorf("Saved is %d×%d, want 300×400 (upright)", saved[0].Width, saved[0].Height)
+	}
+}
+
+func TestImageTag(t *testing.T) {
+	s := openStore(t, t.TempDir(), media.Images(media.ImageOptions{Widths: []int{150, 300}}))
+	name := save(t, s, "cat.jpg", smallPhoto(t))
+	u := s.ImageURL(name, 300)
+	v := strings.TrimSuffix(strings.TrimPrefix(u, "/media/cat.jpg?v="), "&w=300")
+	tmpl := template.Must(template.New("p").Funcs(s.FuncMap()).Parse(
+		`{{img . "A \"cat\" & a mat" ""}}|{{imageWidth .}}x{{imageHeight .}}|{{img "notes.txt" "" "50vw"}}`))
+	save(t, s, "notes.txt", []byte("text"))
+	var b strings.Builder
+	if err := tmpl.Execute(&b, name); err != nil {
+		t.Fatal(err)
+	}
+	want := `<img src="/media/cat.jpg?v=` + v + `&amp;w=300"` +
+		` srcset="/media/cat.jpg?v=` + v + `&amp;w=150 150w, /media/cat.jpg?v=` + v + `&amp;w=300 300w"` +
+		` sizes="100vw" width="300" height="400" alt="A &#34;cat&#34; &amp; a mat" loading="lazy" decoding="async">` +
+		`|300x400|<img src="/media/notes.txt" alt="" loading="lazy" decoding="async">`
+	if b.String() != want {
+		t.Errorf("rendered\n%s\nwant\n%s", b.String(), want)
+	}
 }

@@ -274,8 +274,12 @@ func (s *Store) check(ctx context.Context) error {
 	return nil
 }
 
-// Close closes the store's connection to its bucket.
-func (s *Store) Close() error { return s.bucket.Close() }
+// Close waits for the variants ImageOptions.Eager is making, then closes
+// the store's connection to its bucket.
+func (s *Store) Close() error {
+	s.cfg.images.wait()
+	return s.bucket.Close()
+}
 
 // SetPrefix sets the URL prefix that URL puts before names and under which
 // Handler answers: an absolute path ("/media/", the default) or an http or
@@ -338,9 +342,16 @@ type Info struct {
 	// ETag is the store's strong entity tag for the content, quotes
 	// included, which Handler sends.
 	ETag string
-	// List leaves ContentType and ETag empty: a listing does not carry
-	// them everywhere, and fetching them would cost a request per file.
-	// Stat fills them.
+	// Width and Height are a JPEG's, PNG's, GIF's or WebP's size in
+	// pixels as displayed (after its EXIF orientation), read from its
+	// header when Save or Receive stored it: what an img element's width
+	// and height attributes need so that the page does not shift as it
+	// loads. They are 0 for other files and for images whose header could
+	// not be read or is over ImageOptions.MaxPixels (or 50 megapixels).
+	Width, Height int
+	// List leaves ContentType, ETag, Width and Height empty: a listing
+	// does not carry them everywhere, and fetching them would cost a
+	// request per file. Stat fills them.
 }
 
 // Stat returns information about the named file. A name that does not
@@ -357,7 +368,8 @@ func (s *Store) Stat(ctx context.Context, name string) (Info, error) {
 	if a.Size == 0 {
 		return Info{}, notExist("stat", name) // a reservation; see Save
 	}
-	return Info{Name: name, Size: a.Size, ContentType: a.ContentType, ModTime: a.ModTime, ETag: entityTag(a.ETag, a.MD5, a.Size, a.ModTime)}, nil
+	w, h := metadataSize(a.Metadata)
+	return Info{Name: name, Size: a.Size, ContentType: a.ContentType, ModTime: a.ModTime, ETag: entityTag(a.ETag, a.MD5, a.Size, a.ModTime), Width: w, Height: h}, nil
 }
 
 // Open opens the named file for reading. The reader can Seek: reading

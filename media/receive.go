@@ -72,6 +72,8 @@ type Saved struct {
 	ContentType string
 	// Size is the size in bytes.
 	Size int64
+	// Width and Height are an image's size as displayed; see Info.
+	Width, Height int
 }
 
 // Receive stores the files of a multipart/form-data request, each as Save
@@ -138,7 +140,7 @@ func (s *Store) Receive(r *http.Request, opts UploadOptions) ([]Saved, error) {
 		if err != nil {
 			return fail(err)
 		}
-		saved = append(saved, Saved{Field: p.FormName(), Filename: filename, Name: f.Name, ContentType: f.ContentType, Size: f.Size})
+		saved = append(saved, Saved{Field: p.FormName(), Filename: filename, Name: f.Name, ContentType: f.ContentType, Size: f.Size, Width: f.Width, Height: f.Height})
 	}
 }
 

@@ -100,25 +100,28 @@ func (s *Store) save(ctx context.Context, name string, r io.Reader, accept func(
 	if err != nil {
 		return Info{}, err
 	}
+	body, width, height := s.probeUpload(mt.String(), body) // see Info
 	key, err := s.claim(ctx, fitExtension(cleanName(name), mt))
 	if err != nil {
 		return Info{}, err
 	}
-	size, err := s.write(ctx, key, mt.String(), body)
+	size, err := s.write(ctx, key, mt.String(), sizeMetadata(width, height), body)
 	if err != nil {
 		s.release(ctx, key)
 		return Info{}, err
 	}
-	return Info{Name: key, Size: size, ContentType: mt.String()}, nil
+	s.makeEagerly(key, mt.String()) // see ImageOptions
+	return Info{Name: key, Size: size, ContentType: mt.String(), Width: width, Height: height}, nil
 }
 
 // write streams r to key, replacing the claim. An error aborts the write,
 // so the claim stays empty.
-func (s *Store) write(ctx context.Context, key, contentType string, r io.Reader) (int64, error) {
+func (s *Store) write(ctx context.Context, key, contentType string, metadata map[string]string, r io.Reader) (int64, error) {
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	opts := &blob.WriterOptions{
 		ContentType:    contentType,
+		Metadata:       metadata,
 		BufferSize:     partSize,
 		MaxConcurrency: partConcurrency,
 	}

@@ -18,6 +18,8 @@ package imageproc
 import (
 	"errors"
 	"fmt"
+	"image"
+	"io"
 )
 
 // Errors. Each error this package returns wraps exactly one of these, so a
@@ -54,6 +56,9 @@ type Options struct {
 	MaxPixels int64
 	// Quality is the JPEG quality, 1 to 100; 0 means DefaultQuality.
 	Quality int
+	// Encode, if set, encodes variants in place of JPEG or PNG, at
+	// Quality; their Format is then 0.
+	Encode func(w io.Writer, m image.Image, quality int) error
 }
 
 func (o Options) maxPixels() int64 {

@@ -93,7 +93,7 @@ func Variants(src []byte, widths []int, o Options) (Info, []Variant, error) {
 		}
 		ps := scalePlanes(from, sw, sh)
 		made = append(made, ps)
-		v, err := encode(toImage(ps, info.Orientation), f, o)
+		v, err := encodeVariant(toImage(ps, info.Orientation), f, o)
 		if err != nil {
 			return Info{}, nil, err
 		}
@@ -191,6 +191,19 @@ func variantFormat(src Format, m image.Image) Format {
 		}
 	}
 	return PNG
+}
+
+// encodeVariant encodes a variant with o.Encode if set, else as f.
+func encodeVariant(m image.Image, f Format, o Options) (Variant, error) {
+	if o.Encode == nil {
+		return encode(m, f, o)
+	}
+	var buf bytes.Buffer
+	if err := o.Encode(&buf, m, o.quality()); err != nil {
+		return Variant{}, fmt.Errorf("imageproc: encoding: %w", err)
+	}
+	b := m.Bounds()
+	return Variant{Data: buf.Bytes(), Width: b.Dx(), Height: b.Dy()}, nil
 }
 
 // encode writes m as f, which carries no metadata: the standard encoders

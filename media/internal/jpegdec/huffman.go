@@ -36,6 +36,9 @@ type huffman struct {
 	maxCodes [maxCodeLength]int32
 	// valsIndices[i] is the index into vals of minCodes[i].
 	valsIndices [maxCodeLength]int32
+	// fastAC decodes an AC coefficient whole from the next fastBits bits
+	// of the stream (not in image/jpeg); see setFastAC.
+	fastAC [1 << fastBits]int16
 }
 
 // errShortHuffmanData means that an unexpected EOF occurred while decoding
@@ -46,6 +49,32 @@ var errShortHuffmanData = FormatError("short Huffman data")
 // least n. For best performance (avoiding function calls inside hot loops),
 // the caller is the one responsible for first checking that d.bits.n < n.
 func (d *decoder) ensureNBits(n int32) error {
+	// Fast path (not in image/jpeg): fill the 64-bit accumulator up to
+	// 56 bits at once while no byte is 0xff, which would be a stuffed
+	// 0xff 0x00 or a marker. The bytes taken are all data before the
+	// next marker, so none needs giving back: a byte left unconsumed at
+	// the end of a scan or restart interval is extraneous data, which
+	// the marker search skips. Hence nUnreadable is 0.
+	if d.bytes.i+8 <= d.bytes.j && d.bits.n <= 56 {
+		buf, i := d.bytes.buf[d.bytes.i:d.bytes.j], 0
+		for d.bits.n <= 56 && i < 8 {
+			c := buf[i]
+			if c == 0xff {
+				break
+			}
+			d.bits.a = d.bits.a<<8 | uint64(c)
+			d.bits.n += 8
+			i++
+		}
+		if i > 0 {
+			d.bytes.i += i
+			d.bytes.nUnreadable = 0
+			d.bits.m = 1 << (d.bits.n - 1)
+			if d.bits.n >= n {
+				return nil
+			}
+		}
+	}
 	for {
 		c, err := d.readByteStuffedByte()
 		if err != nil {
@@ -54,7 +83,7 @@ func (d *decoder) ensureNBits(n int32) error {
 			}
 			return err
 		}
-		d.bits.a = d.bits.a<<8 | uint32(c)
+		d.bits.a = d.bits.a<<8 | uint64(c)
 		d.bits.n += 8
 		if d.bits.m == 0 {
 			d.bits.m = 1 << 7
@@ -167,6 +196,7 @@ func (d *decoder) processDHT(n int) error {
 			}
 			c <<= 1
 		}
+		h.setFastAC()
 	}
 	return nil
 }
@@ -237,9 +267,54 @@ func (d *decoder) decodeBits(n int32) (uint32, error) {
 			return 0, err
 		}
 	}
-	ret := d.bits.a >> uint32(d.bits.n-n)
-	ret &= (1 << uint32(n)) - 1
+	ret := uint32(d.bits.a>>uint32(d.bits.n-n)) & (1<<uint32(n) - 1)
 	d.bits.n -= n
 	d.bits.m >>= uint32(n)
 	return ret, nil
+}
+
+// fastBits is the look-ahead of huffman.fastAC.
+const fastBits = 9
+
+// setFastAC fills h.fastAC, as stb_image's fast_ac table: for each value
+// of the next fastBits bits whose Huffman code and the magnitude bits
+// after it fit in them, the AC coefficient they give (F.2.2.2: a run of
+// zeros and a value), as value<<8 | run<<4 | bits used, with the value
+// in -128 to 127. Zero means decoding the slow way: a longer code, an
+// end of band, a run of sixteen zeros, or a larger value.
+func (h *huffman) setFastAC() {
+	clear(h.fastAC[:])
+	for i := range int32(1 << fastBits) {
+		// Decode as decodeHuffman does, which for a malformed table may
+		// differ: its look-up table first, then bit by bit.
+		var rs uint8
+		var length int32
+		if v := h.lut[i>>(fastBits-lutSize)]; v != 0 {
+			rs, length = uint8(v>>8), int32(v&0xff)-1
+		} else {
+			code := int32(0)
+			for l := range int32(fastBits) {
+				code = code<<1 | (i>>(fastBits-1-l))&1
+				if code <= h.maxCodes[l] {
+					rs, length = h.vals[h.valsIndices[l]+code-h.minCodes[l]], l+1
+					break
+				}
+			}
+			if length == 0 {
+				continue
+			}
+		}
+		run, size := int32(rs>>4), int32(rs&15)
+		used := length + size
+		if size == 0 || used > fastBits {
+			continue
+		}
+		v := (i >> (fastBits - used)) & (1<<size - 1)
+		if v < 1<<(size-1) {
+			v += -1<<size + 1
+		}
+		if v >= -128 && v <= 127 {
+			h.fastAC[i] = int16(v<<8 | run<<4 | used)
+		}
+	}
 }

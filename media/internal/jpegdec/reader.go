@@ -92,8 +92,8 @@ var unzig = [blockSize]int{
 // The n least significant bits of a form the unread bits, to be read in MSB to
 // LSB order.
 type bits struct {
-	a uint32 // accumulator.
-	m uint32 // mask. m==1<<(n-1) when n>0, with m==0 when n==0.
+	a uint64 // accumulator.
+	m uint64 // mask. m==1<<(n-1) when n>0, with m==0 when n==0.
 	n int32  // the number of unread bits in a.
 }
 
@@ -144,7 +144,8 @@ type decoder struct {
 	comp       [maxComponents]component
 	progCoeffs [maxComponents][]block // Saved state between progressive-mode scans.
 	huff       [maxTc + 1][maxTh + 1]huffman
-	quant      [maxTq + 1]block // Quantization tables, in zig-zag order.
+	quant      [maxTq + 1]block            // Quantization tables, in zig-zag order.
+	quantNat   [maxTq + 1][blockSize]int32 // The same in natural order; see naturalQuant.
 	tmp        [2 * blockSize]byte
 }
 
@@ -468,6 +469,7 @@ loop:
 	if n != 0 {
 		return FormatError("DQT has wrong length")
 	}
+	d.setNaturalQuant()
 	return nil
 }
 

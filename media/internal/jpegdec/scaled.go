@@ -11,13 +11,26 @@ func (d *decoder) bounds() image.Rectangle {
 	return image.Rect(0, 0, w, h)
 }
 
-// zigOf maps a coefficient's natural position to its zig-zag index, where
-// the quantization tables keep it: the inverse of unzig.
-var zigOf = func() (z [blockSize]int) {
-	for zig, nat := range unzig {
-		z[nat] = zig
+// setNaturalQuant puts the quantization tables in natural order, the
+// order of a block's coefficients, in d.quantNat (d.quant keeps them in
+// zig-zag order), for idctScaled.
+func (d *decoder) setNaturalQuant() {
+	for tq := range d.quant {
+		for zig, nat := range unzig {
+			d.quantNat[tq][nat] = d.quant[tq][zig]
+		}
 	}
-	return z
+}
+
+// zigBounds[z] is the number of columns and rows spanned by the
+// coefficients at zig-zag indices 0 to z.
+var zigBounds = func() (t [blockSize][2]uint8) {
+	var nu, nv uint8
+	for z, n := range unzig {
+		nu, nv = max(nu, uint8(n%8+1)), max(nv, uint8(n/8+1))
+		t[z] = [2]uint8{nu, nv}
+	}
+	return t
 }()
 
 // idctBits is the fixed-point precision of the reduced IDCT's factors.
@@ -51,23 +64,24 @@ var idctFactors = func() (t [5][4][8]int64) {
 	return t
 }()
 
-// idctScaled dequantizes b with qt (in zig-zag order) and writes its
+// idctScaled dequantizes b with qt (in natural order) and writes its
 // inverse DCT averaged over boxes of 8/s × 8/s pixels, level-shifted and
 // clamped, as s × s pixels at dst with the given stride; s is 1, 2 or 4.
-func idctScaled(b *block, qt *block, s int, dst []byte, stride int) {
-	// The frequencies present: rows 0 to nv-1 and columns 0 to nu-1.
-	nu, nv := 1, 1
-	var f [8][8]int64
-	for n, c := range b {
-		if c != 0 {
-			v, u := n/8, n%8
-			f[v][u] = int64(c) * int64(qt[zigOf[n]])
-			nu, nv = max(nu, u+1), max(nv, v+1)
-		}
+//
+// Each axis uses the symmetry of the cosines about the block's centre:
+// output k and output s-1-k take the even frequencies with the same
+// factors and the odd ones with opposite signs, which halves the work.
+func idctScaled(b *block, qt *[blockSize]int32, s int, dst []byte, stride int) {
+	// The frequencies present: rows 0 to nv-1 and columns 0 to nu-1, up
+	// to the last non-zero coefficient in zig-zag order, past which a
+	// photo's blocks are mostly zeros.
+	last := blockSize - 1
+	for last > 0 && b[unzig[last]] == 0 {
+		last--
 	}
-	if nu == 1 && nv == 1 {
+	if last == 0 || s == 1 {
 		// A flat block: its mean, ½·(1/√2) squared times DC, everywhere.
-		c := clamp((f[0][0] + 4) >> 3)
+		c := clamp((int64(b[0]*qt[0]) + 4) >> 3)
 		for k := range s {
 			row := dst[k*stride : k*stride+s]
 			for l := range row {
@@ -76,28 +90,42 @@ func idctScaled(b *block, qt *block, s int, dst []byte, stride int) {
 		}
 		return
 	}
+	nu, nv := int(zigBounds[last][0]), int(zigBounds[last][1])
 	t := &idctFactors[s]
+	half := s / 2
 	var tmp [8][4]int64
 	// Rows: tmp[v][l] = Σu f[v][u]·t[l][u].
 	for v := range nv {
-		for l := range s {
-			var sum int64
-			for u := range nu {
-				sum += f[v][u] * t[l][u]
+		row, q := b[v*8:v*8+8], qt[v*8:v*8+8]
+		for l := range half {
+			tl := &t[l]
+			var even, odd int64
+			for u := 0; u < nu; u += 2 {
+				even += int64(row[u]*q[u]) * tl[u]
 			}
-			tmp[v][l] = sum
+			for u := 1; u < nu; u += 2 {
+				odd += int64(row[u]*q[u]) * tl[u]
+			}
+			tmp[v][l], tmp[v][s-1-l] = even+odd, even-odd
 		}
 	}
 	// Columns: out[k][l] = Σv tmp[v][l]·t[k][v].
 	const shift = 2 * idctBits
-	for k := range s {
-		row := dst[k*stride : k*stride+s]
-		for l := range row {
-			var sum int64
-			for v := range nv {
-				sum += tmp[v][l] * t[k][v]
+	const round = 1 << (shift - 1)
+	for k := range half {
+		tk := &t[k]
+		top := dst[k*stride : k*stride+s]
+		bottom := dst[(s-1-k)*stride : (s-1-k)*stride+s]
+		for l := range s {
+			var even, odd int64
+			for v := 0; v < nv; v += 2 {
+				even += tmp[v][l] * tk[v]
 			}
-			row[l] = clamp((sum + 1<<(shift-1)) >> shift)
+			for v := 1; v < nv; v += 2 {
+				odd += tmp[v][l] * tk[v]
+			}
+			top[l] = clamp((even + odd + round) >> shift)
+			bottom[l] = clamp((even - odd + round) >> shift)
 		}
 	}
 }

@@ -251,6 +251,29 @@ func (d *decoder) processSOS(n int) error {
 							// Decode the AC coefficients, as specified in section F.2.2.2.
 							huff := &d.huff[acTable][scan[i].ta]
 							for ; zig <= zigEnd; zig++ {
+								// The fast path (not in image/jpeg): a
+								// short code and value decoded at once.
+								if d.bits.n < fastBits && d.bytes.i+8 <= d.bytes.j {
+									if err := d.ensureNBits(fastBits); err != nil {
+										// A marker: give back what was read
+										// of it, for the slow path to find.
+										d.bytes.i -= d.bytes.nUnreadable
+										d.bytes.nUnreadable = 0
+									}
+								}
+								if d.bits.n >= fastBits && huff.nCodes != 0 {
+									// A run past the band is left to the
+									// slow path, which reads no value then.
+									f := huff.fastAC[(d.bits.a>>uint32(d.bits.n-fastBits))&(1<<fastBits-1)]
+									if run := int32(f>>4) & 15; f != 0 && zig+run <= zigEnd {
+										used := int32(f & 15)
+										d.bits.n -= used
+										d.bits.m >>= uint32(used)
+										zig += run
+										b[unzig[zig]] = int32(f>>8) << al
+										continue
+									}
+								}
 								value, err := d.decodeHuffman(huff)
 								if err != nil {
 									return err
@@ -484,7 +507,7 @@ func (d *decoder) reconstructBlock(b *block, bx, by, compIndex int) error {
 	}
 	dst = dst[d.scale*(by*stride+bx):]
 	if d.scale < 8 {
-		idctScaled(b, qt, d.scale, dst, stride)
+		idctScaled(b, &d.quantNat[d.comp[compIndex].tq], d.scale, dst, stride)
 		return nil
 	}
 	for zig := 0; zig < blockSize; zig++ {
