@@ -348,7 +348,7 @@ func (r *run) previousEncodings() map[reuseKey][]variant {
 		}
 		var vs []variant
 		for _, enc := range e.Encodings {
-			if !strings.HasPrefix(enc.Name, OwnedDir+"/") || !r.copyIntact(filepath.Join(r.cfg.OutDir, filepath.FromSlash(enc.Name))) {
+			if !strings.HasPrefix(enc.Name, OwnedDir+"/") || !r.copyIntact(enc.Name) {
 				vs = nil
 				break
 			}

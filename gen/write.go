@@ -91,10 +91,11 @@ func (r *run) emitAndWrite(ctx context.Context, res *Result) (copied int, writte
 		return 0, nil, err
 	}
 	data := make([][]byte, len(outs))
+	wrote := make([]bool, len(outs))
 	for i, o := range outs {
-		data[i] = o.data
+		data[i], wrote[i] = o.data, o.old == nil || !bytes.Equal(o.old, o.data)
 	}
-	r.recordOutputs(key, names, data)
+	r.recordOutputs(key, names, data, wrote)
 	r.recordTree(key, res)
 	return copied, written, nil
 }
