@@ -143,26 +143,29 @@ const etagMetadata = "assetgen-etag"
 // server of the site finds it. ImageURL and SrcSet make such URLs, and
 // FuncMap gives them to templates.
 //
-// Variants are resampled with Catmull-Rom (golang.org/x/image/draw). A
-// JPEG's variant is a JPEG, a PNG's is a PNG with its transparency, a
-// GIF's is a PNG of its first frame, and a WebP's (which Go cannot encode)
-// a JPEG, or a PNG if it has transparency. A width at or above the
-// source's own is answered with the source: a variant is never larger
-// than it.
+// Variants are resampled with a Catmull-Rom filter. A JPEG's variant is a
+// JPEG, a PNG's is a PNG with its transparency, a GIF's is a PNG of its
+// first frame, and a WebP's (which Go cannot encode) a JPEG, or a PNG if
+// it has transparency; ImageOptions.Formats adds formats such as WebP for
+// the browsers that accept them. A width at or above the source's own is
+// answered with the source: a variant is never larger than it.
 //
 // The first request for a width decodes the source once and makes that
 // width and every configured width below it, each stored as its own
-// variant; concurrent requests for widths of one source share that work.
-// A JPEG is decoded at the smallest of 1/8, 2/8, 4/8 or 8/8 of its size
-// that still covers the width asked for (libjpeg's DCT scaling), so a
-// 12-megapixel photo takes about 200 ms and 20 MB for all the default
-// widths, and a PNG, GIF or WebP its full decoded size (4 bytes a
-// pixel). At most Workers sources are worked on at once; more wait, up
-// to Queue, and the time spent waiting does not count against the minute
-// each source's work may take. Past Queue a request is answered 503 with
-// Retry-After, never 500. The source's type must be JPEG, PNG, GIF or
-// WebP (415 otherwise); a source that is corrupt, truncated or over
-// MaxPixels is 422.
+// variant; requests for wider ones of the same source that arrive while
+// it waits for a worker widen it, so a page's srcset costs one decode per
+// image. A JPEG is decoded at the smallest of 1/8, 2/8, 4/8 or 8/8 of its
+// size that still covers the widest width being made (libjpeg's DCT
+// scaling). Each worker holds one source's work at a time: for a
+// 12-megapixel JPEG about 5 MB to make 640 and 320, and up to about
+// 60 MB to make all four default widths of a portrait photo, which needs
+// a full decode for 1920; a PNG, GIF or WebP takes its full decoded size
+// (4 bytes a pixel) besides. So variants take at most Workers times that.
+// More sources wait, up to Queue, and the time spent waiting does not
+// count against the minute each source's work may take. Past Queue a
+// request is answered 503 with Retry-After, never 500. The source's type
+// must be JPEG, PNG, GIF or WebP (415 otherwise); a source that is
+// corrupt, truncated or over MaxPixels is 422.
 //
 // On a Private store a variant is served, privately cached, for the
 // source's SignedURL with &w=N added: the signature covers the name and
