@@ -67,15 +67,18 @@ func closure(entries []Asset, next func(*File) [][]int) []Asset {
 //
 //	</static/css/base.1a2b3c4d5e6f.css>; rel=preload; as=style
 //
-// Modules are hinted as rel=preload; as=script; crossorigin, never as
-// rel=modulepreload: a modulepreload in a header starts a module graph fetch
-// before the page's import map is parsed, which makes the browser ignore
-// the import map (whatwg/html#7854, #9274). A preload only fetches the
-// bytes, in the request mode the module fetch will use, so the module fetch
-// finds them in the cache. In HTML, after the import map, PreloadHTML uses
-// modulepreload, which also parses the module.
+// A module is hinted as rel=modulepreload, the only hint whose fetch the
+// module load reuses (Chromium fetches a module twice after a
+// rel=preload; as=script). A modulepreload in a header, though, starts a
+// module graph fetch before the page's import map is parsed, which makes
+// the browser ignore the import map (whatwg/html#7854, #9274), so
+// EarlyHints leaves out the modules of a Set that has an import map: such
+// a page hints them with PreloadHTML, after the map.
 func (a Asset) Link() string {
 	as, cors := a.destination()
+	if as == "script" && cors {
+		return "<" + a.URL() + ">; rel=modulepreload"
+	}
 	v := "<" + a.URL() + ">; rel=preload; as=" + as
 	if cors {
 		v += "; crossorigin"
@@ -84,6 +87,12 @@ func (a Asset) Link() string {
 		v += "; type=" + a.mediaType()
 	}
 	return v
+}
+
+// headerSafe reports whether a may be hinted in a header: anything but a
+// module of a Set with an import map (see Link).
+func (a Asset) headerSafe() bool {
+	return !a.isModule() || len(a.s.imports) == 0
 }
 
 // destination returns the request destination the browser fetches the
@@ -123,9 +132,11 @@ func (a Asset) isModule() bool {
 
 // PreloadHTML returns link elements that preload assets, for a page's head
 // after its import map: rel=modulepreload for modules, which fetches and
-// parses them, and rel=preload with the right destination for the rest.
-// Each carries the asset's integrity, so a preloaded file the browser
-// later uses is checked as the element that uses it would check it.
+// parses them, with the module's integrity (the import map's would apply
+// anyway), and rel=preload with the right destination for the rest. A
+// rel=preload carries no integrity: the browser uses a preloaded response
+// only for a request with the same integrity metadata, and the element
+// that uses a style sheet or a font may have none.
 func PreloadHTML(assets []Asset) template.HTML {
 	var b strings.Builder
 	for _, a := range assets {
@@ -139,8 +150,10 @@ func PreloadHTML(assets []Asset) template.HTML {
 				b.WriteString(`" type="` + template.HTMLEscapeString(a.mediaType()))
 			}
 		}
-		b.WriteString(`" href="` + template.HTMLEscapeString(a.URL()))
-		b.WriteString(`" integrity="` + a.Integrity() + `"`)
+		b.WriteString(`" href="` + template.HTMLEscapeString(a.URL()) + `"`)
+		if as == "script" && cors {
+			b.WriteString(` integrity="` + a.Integrity() + `"`)
+		}
 		if cors {
 			b.WriteString(` crossorigin`)
 		}
@@ -195,8 +208,8 @@ func (s *Set) ImportMap(entries ...Asset) []byte {
 }
 
 // EarlyHints returns a handler that first answers a GET or HEAD request
-// with 103 Early Hints (RFC 8297) whose Link fields preload assets, then runs
-// h. The browser fetches the assets while h is still building the page.
+// with 103 Early Hints (RFC 8297) whose Link fields preload assets (all
+// but the modules of a Set with an import map; see Link), then runs h. The browser fetches the assets while h is still building the page.
 // The same Link fields stay in the header map, so the final response
 // carries them too, for clients that ignore 1xx responses; h may add or
 // remove headers as usual. Pass the result of Preload:
@@ -208,11 +221,17 @@ func (s *Set) ImportMap(entries ...Asset) []byte {
 // HTTP/1.1 the 103 costs a few bytes and the final Link fields still work.
 func EarlyHints(h http.Handler, assets ...Asset) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && len(assets) > 0 && r.ProtoAtLeast(1, 1) {
+		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && r.ProtoAtLeast(1, 1) {
+			n := 0
 			for _, a := range assets {
-				w.Header().Add("Link", a.Link())
+				if a.headerSafe() {
+					w.Header().Add("Link", a.Link())
+					n++
+				}
 			}
-			w.WriteHeader(http.StatusEarlyHints)
+			if n > 0 {
+				w.WriteHeader(http.StatusEarlyHints)
+			}
 		}
 		h.ServeHTTP(w, r)
 	})

@@ -80,7 +80,7 @@ func TestLink(t *testing.T) {
 	want := map[string]string{
 		"css/base.css":  "</static/css/base.aaaaaaaaaaaa.css>; rel=preload; as=style",
 		"fonts/a.woff2": "</static/fonts/a.cccccccccccc.woff2>; rel=preload; as=font; crossorigin; type=font/woff2",
-		"js/app.js":     "</static/js/app.dddddddddddd.js>; rel=preload; as=script; crossorigin",
+		"js/app.js":     "</static/js/app.dddddddddddd.js>; rel=modulepreload",
 		"x.js":          "</static/x.222222222222.js>; rel=preload; as=script",
 	}
 	for p, w := range want {
@@ -134,11 +134,11 @@ func TestPreloadTemplate(t *testing.T) {
 	}
 	want := `<script type="importmap">{"imports":{"dep":"/static/vendor/dep.111111111111.js"},"integrity":{"/static/js/util.ffffffffffff.js":"sha256-dXRpbA==","/static/vendor/dep.111111111111.js":"sha256-ZGVw"}}</script>
 <link rel="modulepreload" href="/static/js/app.dddddddddddd.js" integrity="sha256-YXBw" crossorigin>
-<link rel="preload" as="style" href="/static/css/base.aaaaaaaaaaaa.css" integrity="sha256-YmFzZQ==">
+<link rel="preload" as="style" href="/static/css/base.aaaaaaaaaaaa.css">
 <link rel="modulepreload" href="/static/js/util.ffffffffffff.js" integrity="sha256-dXRpbA==" crossorigin>
-<link rel="preload" as="style" href="/static/css/theme.bbbbbbbbbbbb.css" integrity="sha256-dGhlbWU=">
+<link rel="preload" as="style" href="/static/css/theme.bbbbbbbbbbbb.css">
 <link rel="modulepreload" href="/static/vendor/dep.111111111111.js" integrity="sha256-ZGVw" crossorigin>
-<link rel="preload" as="font" type="font/woff2" href="/static/fonts/a.cccccccccccc.woff2" integrity="sha256-Zm9udA==" crossorigin>
+<link rel="preload" as="font" type="font/woff2" href="/static/fonts/a.cccccccccccc.woff2" crossorigin>
 `
 	if diff := cmp.Diff(want, b.String()); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
@@ -150,7 +150,8 @@ func TestPreloadTemplate(t *testing.T) {
 }
 
 // TestEarlyHints checks that a 103 carries the Link fields of the preload
-// set and that the final response keeps the page's own headers.
+// set, modules of a set with an import map left out, and that the final
+// response keeps the page's own headers.
 func TestEarlyHints(t *testing.T) {
 	s := graphSet(t)
 	app, _ := s.Lookup("js/app.js")
@@ -159,12 +160,16 @@ func TestEarlyHints(t *testing.T) {
 		w.Header().Set("X-Page", "1")
 		w.Write([]byte("<!doctype html>"))
 	})
-	srv := httptest.NewServer(EarlyHints(page, s.Preload(app)...))
+	css, _ := s.Lookup("css/base.css")
+	x, _ := s.Lookup("x.js")
+	// The set has an import map, so its modules stay out of the headers.
+	srv := httptest.NewServer(EarlyHints(page, s.Preload(app, css, x)...))
 	defer srv.Close()
 	wantLinks := []string{
-		"</static/js/app.dddddddddddd.js>; rel=preload; as=script; crossorigin",
-		"</static/js/util.ffffffffffff.js>; rel=preload; as=script; crossorigin",
-		"</static/vendor/dep.111111111111.js>; rel=preload; as=script; crossorigin",
+		"</static/css/base.aaaaaaaaaaaa.css>; rel=preload; as=style",
+		"</static/x.222222222222.js>; rel=preload; as=script",
+		"</static/css/theme.bbbbbbbbbbbb.css>; rel=preload; as=style",
+		"</static/fonts/a.cccccccccccc.woff2>; rel=preload; as=font; crossorigin; type=font/woff2",
 	}
 	for _, method := range []string{http.MethodGet, http.MethodPost} {
 		var early []string
@@ -199,5 +204,29 @@ func TestEarlyHints(t *testing.T) {
 		if diff := cmp.Diff(wantLinks, resp.Header["Link"]); diff != "" {
 			t.Errorf("final Link fields (-want +got):\n%s", diff)
 		}
+	}
+}
+
+// TestEarlyHintsModules checks that a Set without an import map hints its
+// modules as modulepreload, and that nothing to hint sends no 103.
+func TestEarlyHintsModules(t *testing.T) {
+	s := graphSet(t)
+	plain := New(s.fsys, "/static/", s.files)
+	app, _ := plain.Lookup("js/app.js")
+	rec := httptest.NewRecorder()
+	EarlyHints(http.NotFoundHandler(), plain.Preload(app)...).ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	want := []string{
+		"</static/js/app.dddddddddddd.js>; rel=modulepreload",
+		"</static/js/util.ffffffffffff.js>; rel=modulepreload",
+		"</static/vendor/dep.111111111111.js>; rel=modulepreload",
+	}
+	if diff := cmp.Diff(want, rec.Header()["Link"]); diff != "" {
+		t.Errorf("Link (-want +got):\n%s", diff)
+	}
+	withMap, _ := s.Lookup("js/app.js")
+	rec = httptest.NewRecorder()
+	EarlyHints(http.NotFoundHandler(), withMap).ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	if l := rec.Header()["Link"]; l != nil {
+		t.Errorf("a module of a set with an import map was hinted: %q", l)
 	}
 }
