@@ -193,10 +193,13 @@ func Prefix() string {
 	return set.Prefix()
 }
 
-// FuncMap returns the template functions static (logical path to URL) and
-// integrity (logical path to SRI string), for html/template and
-// text/template: template.New("page").Funcs(FuncMap()). An unknown path
-// stops the template with an error; CheckTemplates finds such paths first.
+// FuncMap returns the template functions static (logical path to URL),
+// integrity (logical path to SRI string), importmap (the import map's
+// script element) and preload (link elements for what a page fetches
+// first), for html/template and text/template:
+// template.New("page").Funcs(FuncMap()). runtime.Set.FuncMap documents
+// each. An unknown path stops the template with an error; CheckTemplates
+// finds such paths first.
 func FuncMap() map[string]any {
 	return set.FuncMap()
 }

@@ -358,6 +358,7 @@ application = get_wsgi_application()
 	ln.Close()
 	g := exec.Command("gunicorn", "--workers", "2", "--bind", addr, "--log-level", "warning", "benchwsgi")
 	g.Dir, g.Env, g.Stderr = dir, env, os.Stderr
+	g.SysProcAttr = orphanKill // gunicorn dies with this program, even on log.Fatal
 	check(g.Start())
 	url := "http://" + addr + "/"
 	for i := 0; ; i++ {

@@ -3,7 +3,6 @@ package main
 import (
 	"cmp"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -65,12 +64,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, load
 	verbose := fs.Bool("v", false, "list template calls with a computed path, which cannot be checked")
 	printHelp := usage(fs, stderr, "assetgen check [-unused] [-templates GLOB]... [packages]")
 	fs.Usage = func() {}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			printHelp()
-			return exitOK
-		}
-		return usageError(stderr, "assetgen check", "%v", err)
+	if code, done := parseFlags(fs, args, printHelp, stderr, "assetgen check"); done {
+		return code
 	}
 	analyzer.Analyzer.Flags.Set("prefer-typed", strconv.FormatBool(*preferTyped))
 	c := &check{ctx: ctx, stdout: stdout, stderr: stderr, templates: templates, tests: *tests, verbose: *verbose, load: load}
