@@ -600,6 +600,9 @@ func (s *Store) variant(ctx context.Context, name, etag string, width int, f *Im
 	// wider one that joined it asks again, and then starts its own.
 	source := variantsDir + name + "/" + version(etag) + f.suffix()
 	im.mu.Lock()
+	if len(im.wanted) >= maxCached {
+		clear(im.wanted) // entries left by requests that went away
+	}
 	im.wanted[source] = max(im.wanted[source], width)
 	im.mu.Unlock()
 	for range len(im.widths()) + 1 {
