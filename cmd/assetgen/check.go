@@ -3,7 +3,6 @@ package main
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -22,6 +21,7 @@ import (
 
 	"github.com/assetgen/assetgen/gen"
 	"github.com/assetgen/assetgen/gen/analyzer"
+	"github.com/assetgen/assetgen/internal/pkgformat"
 	"github.com/assetgen/assetgen/internal/relpath"
 	"github.com/assetgen/assetgen/internal/suggest"
 	"github.com/assetgen/assetgen/internal/tmplcheck"
@@ -89,17 +89,7 @@ type check struct {
 // genPackage is a generated package and its manifest.
 type genPackage struct {
 	path, name, dir string
-	manifest        manifest
-}
-
-// manifest is the part of a generated manifest.json that check reads.
-type manifest struct {
-	Assets map[string]manifestEntry `json:"assets"`
-}
-
-type manifestEntry struct {
-	Refs     []string `json:"refs"`     // logical paths the asset's CSS or JavaScript refers to
-	Embedded string   `json:"embedded"` // name in the package's embed.FS
+	manifest        *pkgformat.Manifest
 }
 
 func (c *check) run(patterns []string, unused bool) int {
@@ -199,7 +189,7 @@ func (c *check) collect(graph *checker.Graph) error {
 			g := &genPackage{path: act.Package.PkgPath, name: act.Package.Name, dir: filepath.Dir(res.Manifest)}
 			b, err := os.ReadFile(res.Manifest)
 			if err == nil {
-				err = json.Unmarshal(b, &g.manifest)
+				g.manifest, err = pkgformat.ReadManifest(b)
 			}
 			if err != nil {
 				return fmt.Errorf("%s: %w", relpath.Display(res.Manifest), err)
@@ -495,7 +485,7 @@ func (c *check) unused(g *genPackage, tmplUsed map[string]bool) []string {
 
 // source names the file an asset was embedded from; for one copied into
 // the owned directory, whose name is a hash, the package directory.
-func (g *genPackage) source(e manifestEntry) string {
+func (g *genPackage) source(e pkgformat.ManifestEntry) string {
 	if e.Embedded == "" || strings.HasPrefix(e.Embedded, gen.OwnedDir+"/") {
 		return g.dir
 	}
