@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"hash"
@@ -19,7 +18,7 @@ import (
 
 	"github.com/assetgen/assetgen/gen/internal/cache"
 	"github.com/assetgen/assetgen/gen/internal/compress"
-	"github.com/assetgen/assetgen/gen/internal/emit"
+	"github.com/assetgen/assetgen/internal/pkgformat"
 	"github.com/assetgen/assetgen/internal/progress"
 	"github.com/assetgen/assetgen/internal/sri"
 )
@@ -338,8 +337,8 @@ func (r *run) previousEncodings() map[reuseKey][]variant {
 	if err != nil || !generatedByUs(r.cfg.Manifest, b) {
 		return out
 	}
-	var m emit.Manifest
-	if json.Unmarshal(b, &m) != nil || m.Compressor != r.compressor {
+	m, err := pkgformat.ReadManifest(b)
+	if err != nil || m.Compressor != r.compressor {
 		return out
 	}
 	for p, e := range m.Assets {

@@ -5,20 +5,17 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/andybalholm/brotli"
 	"github.com/google/go-cmp/cmp"
-	"github.com/klauspost/compress/gzip"
-	"github.com/klauspost/compress/zstd"
 
 	"github.com/assetgen/assetgen/gen/internal/compress"
-	"github.com/assetgen/assetgen/gen/internal/emit"
+	"github.com/assetgen/assetgen/internal/assetpkg"
+	"github.com/assetgen/assetgen/internal/pkgformat"
 )
 
 // cssText returns n bytes of varied, compressible CSS.
@@ -47,20 +44,20 @@ func compressTree(t *testing.T, files map[string][]byte) (dir, static string) {
 	return dir, static
 }
 
-func readManifest(t *testing.T, dir string) emit.Manifest {
+func readManifest(t *testing.T, dir string) pkgformat.Manifest {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(dir, DefaultManifest))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var m emit.Manifest
+	var m pkgformat.Manifest
 	if err := json.Unmarshal(b, &m); err != nil {
 		t.Fatal(err)
 	}
 	return m
 }
 
-func codingsOf(e emit.ManifestEntry) []string {
+func codingsOf(e pkgformat.ManifestEntry) []string {
 	var out []string
 	for _, enc := range e.Encodings {
 		out = append(out, enc.Coding)
@@ -225,25 +222,7 @@ func noTemps(t *testing.T, dir string) {
 
 func decodeVariant(t *testing.T, coding string, b []byte) []byte {
 	t.Helper()
-	var r io.Reader
-	switch coding {
-	case "br":
-		r = brotli.NewReader(bytes.NewReader(b))
-	case "zstd":
-		d, err := zstd.NewReader(bytes.NewReader(b))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer d.Close()
-		r = d
-	case "gzip":
-		g, err := gzip.NewReader(bytes.NewReader(b))
-		if err != nil {
-			t.Fatal(err)
-		}
-		r = g
-	}
-	out, err := io.ReadAll(r)
+	out, err := assetpkg.Decode(coding, b)
 	if err != nil {
 		t.Fatalf("%s: %v", coding, err)
 	}

@@ -37,12 +37,13 @@ import (
 
 	"github.com/assetgen/assetgen/gen/internal/build"
 	"github.com/assetgen/assetgen/gen/internal/find"
+	"github.com/assetgen/assetgen/internal/pkgformat"
 )
 
 // Defaults for Config fields left zero.
 const (
 	DefaultFileName = "assets_gen.go"
-	DefaultManifest = "manifest.json"
+	DefaultManifest = pkgformat.ManifestName
 	DefaultPrefix   = "/static/"
 	DefaultHashLen  = build.DefaultHashLen
 	// OwnedDir is the subdirectory of the output directory that assetgen

@@ -1,10 +1,8 @@
 package gen
 
 import (
-	"bytes"
 	"context"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -22,6 +20,7 @@ import (
 	"github.com/assetgen/assetgen/gen/internal/emit"
 	"github.com/assetgen/assetgen/gen/internal/naming"
 	"github.com/assetgen/assetgen/gen/internal/rewrite"
+	"github.com/assetgen/assetgen/internal/pkgformat"
 	"github.com/assetgen/assetgen/internal/sri"
 )
 
@@ -252,9 +251,9 @@ func (r *run) pkg() *emit.Package {
 	modules, hints, imports := r.graph()
 	p.Imports = imports
 	for _, a := range r.assets {
-		var encs []emit.Encoding
+		var encs []pkgformat.Encoding
 		for _, v := range a.variants {
-			encs = append(encs, emit.Encoding{Coding: v.coding, Name: v.name, Size: v.size})
+			encs = append(encs, pkgformat.Encoding{Coding: v.coding, Name: v.name, Size: v.size})
 		}
 		name := embedName(a)
 		if r.identityOmitted(a) {
@@ -418,18 +417,7 @@ func (r *run) checkOutputs(outs []output) error {
 // manifests by their generator field.
 func generatedByUs(name string, data []byte) bool {
 	if strings.HasSuffix(name, ".go") {
-		return bytes.HasPrefix(data, []byte("// "+emit.Header+"\n"))
+		return pkgformat.IsGo(data)
 	}
-	// Read only as far as the first key: emit writes "generator" first, and
-	// a large manifest need not be parsed to be recognised.
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return false
-	}
-	key, err := dec.Token()
-	if err != nil || key != "generator" {
-		return false
-	}
-	val, err := dec.Token()
-	return err == nil && val == emit.Generator
+	return pkgformat.IsManifest(data)
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"html/template"
 	"image"
+	"image/png"
 	"io"
 	"log"
 	"net/http"
@@ -61,6 +62,13 @@ type ImageOptions struct {
 	// is held in memory while this is done, up to its MaxSize, and one
 	// that cannot be decoded is refused with ErrBadImage.
 	StripOriginal bool
+	// Placeholder makes Save and Receive store with an image a tiny copy
+	// of it (8 pixels wide, a PNG of a few hundred bytes), which ImageTag
+	// sets as the img element's background: a blurred preview while the
+	// image loads, as Next.js's placeholder="blur". The upload is then
+	// held in memory, up to 64 MB, and decoded (a JPEG at 1/8 of its size,
+	// about 50 ms for 12 megapixels).
+	Placeholder bool
 	// Workers is how many sources have variants made from them at once;
 	// 0 means GOMAXPROCS. The memory variants take is that of one
 	// source's work (see Images) times Workers.
@@ -143,26 +151,29 @@ const etagMetadata = "assetgen-etag"
 // server of the site finds it. ImageURL and SrcSet make such URLs, and
 // FuncMap gives them to templates.
 //
-// Variants are resampled with Catmull-Rom (golang.org/x/image/draw). A
-// JPEG's variant is a JPEG, a PNG's is a PNG with its transparency, a
-// GIF's is a PNG of its first frame, and a WebP's (which Go cannot encode)
-// a JPEG, or a PNG if it has transparency. A width at or above the
-// source's own is answered with the source: a variant is never larger
-// than it.
+// Variants are resampled with a Catmull-Rom filter. A JPEG's variant is a
+// JPEG, a PNG's is a PNG with its transparency, a GIF's is a PNG of its
+// first frame, and a WebP's (which Go cannot encode) a JPEG, or a PNG if
+// it has transparency; ImageOptions.Formats adds formats such as WebP for
+// the browsers that accept them. A width at or above the source's own is
+// answered with the source: a variant is never larger than it.
 //
 // The first request for a width decodes the source once and makes that
 // width and every configured width below it, each stored as its own
-// variant; concurrent requests for widths of one source share that work.
-// A JPEG is decoded at the smallest of 1/8, 2/8, 4/8 or 8/8 of its size
-// that still covers the width asked for (libjpeg's DCT scaling), so a
-// 12-megapixel photo takes about 200 ms and 20 MB for all the default
-// widths, and a PNG, GIF or WebP its full decoded size (4 bytes a
-// pixel). At most Workers sources are worked on at once; more wait, up
-// to Queue, and the time spent waiting does not count against the minute
-// each source's work may take. Past Queue a request is answered 503 with
-// Retry-After, never 500. The source's type must be JPEG, PNG, GIF or
-// WebP (415 otherwise); a source that is corrupt, truncated or over
-// MaxPixels is 422.
+// variant; requests for wider ones of the same source that arrive while
+// it waits for a worker widen it, so a page's srcset costs one decode per
+// image. A JPEG is decoded at the smallest of 1/8, 2/8, 4/8 or 8/8 of its
+// size that still covers the widest width being made (libjpeg's DCT
+// scaling). Each worker holds one source's work at a time: for a
+// 12-megapixel JPEG about 5 MB to make 640 and 320, and up to about
+// 60 MB to make all four default widths of a portrait photo, which needs
+// a full decode for 1920; a PNG, GIF or WebP takes its full decoded size
+// (4 bytes a pixel) besides. So variants take at most Workers times that.
+// More sources wait, up to Queue, and the time spent waiting does not
+// count against the minute each source's work may take. Past Queue a
+// request is answered 503 with Retry-After, never 500. The source's type
+// must be JPEG, PNG, GIF or WebP (415 otherwise); a source that is
+// corrupt, truncated or over MaxPixels is 422.
 //
 // On a Private store a variant is served, privately cached, for the
 // source's SignedURL with &w=N added: the signature covers the name and
@@ -232,9 +243,9 @@ type images struct {
 // version, or "" if it is not a type variants are made of, and its size
 // as recorded at upload (0 if not).
 type sourceEntry struct {
-	version       string
-	width, height int
-	at            time.Time
+	version string
+	uploadImage
+	at time.Time
 }
 
 // maxCached bounds each in-memory cache; a full one is emptied.
@@ -401,7 +412,9 @@ func (s *Store) FuncMap() map[string]any {
 // for HTML: src (the widest variant), srcset and sizes (SIZES, or "100vw"
 // if empty), width and height as recorded at upload (so that the browser
 // reserves the space and the page does not shift as the image loads; left
-// out if unknown), alt, loading="lazy" and decoding="async". A browser
+// out if unknown), a style with the placeholder as background if
+// ImageOptions.Placeholder made one, alt, loading="lazy" and
+// decoding="async". A browser
 // scales the image to the width the page gives it, keeping the ratio of
 // width to height, when the page's CSS sets height: auto. Without
 // Images, or for a file that is not a JPEG, PNG, GIF or WebP, src is
@@ -421,9 +434,12 @@ func (s *Store) ImageTag(name, alt, sizes string) template.HTML {
 			}
 			attr("sizes", sizes)
 		}
-		if w, h := s.imageSize(name); w > 0 && h > 0 {
-			attr("width", strconv.Itoa(w))
-			attr("height", strconv.Itoa(h))
+		if e, _ := s.source(name); e.width > 0 && e.height > 0 {
+			attr("width", strconv.Itoa(e.width))
+			attr("height", strconv.Itoa(e.height))
+			if e.placeholder != "" {
+				attr("style", "background-size:cover;background-image:url("+e.placeholder+")")
+			}
 		}
 	} else {
 		attr("src", s.URL(name))
@@ -468,7 +484,7 @@ func (s *Store) source(name string) (sourceEntry, bool) {
 	if err != nil {
 		return sourceEntry{}, false
 	}
-	e = sourceEntry{width: info.Width, height: info.Height, at: now}
+	e = sourceEntry{uploadImage: info.image, at: now}
 	if imageTypes[info.ContentType] {
 		e.version = version(info.ETag)
 	}
@@ -584,6 +600,9 @@ func (s *Store) variant(ctx context.Context, name, etag string, width int, f *Im
 	// wider one that joined it asks again, and then starts its own.
 	source := variantsDir + name + "/" + version(etag) + f.suffix()
 	im.mu.Lock()
+	if len(im.wanted) >= maxCached {
+		clear(im.wanted) // entries left by requests that went away
+	}
 	im.wanted[source] = max(im.wanted[source], width)
 	im.mu.Unlock()
 	for range len(im.widths()) + 1 {
@@ -775,44 +794,72 @@ func (s *Store) deleteVariants(ctx context.Context, name string) {
 	}
 }
 
-// Metadata keys of an image's size, which Save and Receive record.
-const (
-	widthMetadata  = "assetgen-width"
-	heightMetadata = "assetgen-height"
-)
-
 // probeLimit bounds what is read of an upload, ahead of storing it, to
 // find its size: a JPEG's frame header follows its EXIF and colour
 // profile segments, which stay well below it.
 const probeLimit = 256 << 10
 
+// uploadImage is what Save and Receive learn of an image they store.
+type uploadImage struct {
+	width, height int
+	placeholder   string // a data: URL, if ImageOptions.Placeholder
+}
+
 // probeUpload reads the header of an image being saved and returns its
 // displayed size, or zeros if it is not a JPEG, PNG, GIF or WebP or its
 // header cannot be read in probeLimit bytes (it is stored all the same;
-// a variant of it is 422), with a reader of the whole upload.
-func (s *Store) probeUpload(contentType string, r io.Reader) (io.Reader, int, int) {
+// a variant of it is 422), with a reader of the whole upload. With
+// ImageOptions.Placeholder it reads the image whole, up to maxImageBytes,
+// and makes its placeholder.
+func (s *Store) probeUpload(contentType string, r io.Reader) (io.Reader, uploadImage) {
 	if !imageTypes[contentType] {
-		return r, 0, 0
+		return r, uploadImage{}
+	}
+	limit := int64(probeLimit)
+	var o imageproc.Options
+	im := s.cfg.images
+	if im != nil {
+		o = im.procOptions()
+		if im.opts.Placeholder {
+			limit = maxImageBytes
+		}
 	}
 	var head bytes.Buffer
-	_, err := io.CopyN(&head, r, probeLimit)
+	_, err := io.CopyN(&head, r, limit)
+	whole := err == io.EOF
 	switch {
-	case err == io.EOF:
+	case whole:
 		r = &head
 	case err != nil:
-		return io.MultiReader(&head, errReader{err}), 0, 0
+		return io.MultiReader(&head, errReader{err}), uploadImage{}
 	default:
 		r = io.MultiReader(&head, r)
 	}
-	var o imageproc.Options
-	if im := s.cfg.images; im != nil {
-		o = im.procOptions()
-	}
 	info, err := imageproc.Probe(bytes.NewReader(head.Bytes()), o)
 	if err != nil {
-		return r, 0, 0
+		return r, uploadImage{}
 	}
-	return r, info.Width, info.Height
+	u := uploadImage{width: info.Width, height: info.Height}
+	if whole && im != nil && im.opts.Placeholder {
+		u.placeholder = placeholder(head.Bytes(), o)
+	}
+	return r, u
+}
+
+// placeholderWidth is the width of ImageOptions.Placeholder's images: a
+// few hundred bytes as a PNG, which the browser stretches smoothly.
+const placeholderWidth = 8
+
+// placeholder makes src's placeholder, or "" if it cannot.
+func placeholder(src []byte, o imageproc.Options) string {
+	o.Encode = func(w io.Writer, m image.Image, _ int) error {
+		return (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(w, m)
+	}
+	_, vs, err := imageproc.Variants(src, []int{placeholderWidth}, o)
+	if err != nil || len(vs) == 0 {
+		return ""
+	}
+	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(vs[0].Data)
 }
 
 // errReader fails every read with err: what was left of an upload whose
@@ -821,22 +868,37 @@ type errReader struct{ err error }
 
 func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
-// sizeMetadata is the metadata stored with an image of this size.
-func sizeMetadata(width, height int) map[string]string {
-	if width <= 0 || height <= 0 {
+// Metadata keys of what Save and Receive record of an image.
+const (
+	widthMetadata       = "assetgen-width"
+	heightMetadata      = "assetgen-height"
+	placeholderMetadata = "assetgen-placeholder"
+)
+
+// metadata is what is stored with an uploaded image.
+func (u uploadImage) metadata() map[string]string {
+	if u.width <= 0 || u.height <= 0 {
 		return nil
 	}
-	return map[string]string{widthMetadata: strconv.Itoa(width), heightMetadata: strconv.Itoa(height)}
+	md := map[string]string{widthMetadata: strconv.Itoa(u.width), heightMetadata: strconv.Itoa(u.height)}
+	if u.placeholder != "" {
+		md[placeholderMetadata] = u.placeholder
+	}
+	return md
 }
 
-// metadataSize reads what sizeMetadata wrote, or zeros.
-func metadataSize(md map[string]string) (int, int) {
+// metadataImage reads what uploadImage.metadata wrote, or zeros.
+func metadataImage(md map[string]string) uploadImage {
 	w, err1 := strconv.Atoi(md[widthMetadata])
 	h, err2 := strconv.Atoi(md[heightMetadata])
 	if err1 != nil || err2 != nil || w <= 0 || h <= 0 {
-		return 0, 0
+		return uploadImage{}
 	}
-	return w, h
+	u := uploadImage{width: w, height: h}
+	if p := md[placeholderMetadata]; strings.HasPrefix(p, "data:image/png;base64,") {
+		u.placeholder = p
+	}
+	return u
 }
 
 // makeEagerly makes the variants of an image just stored, in the

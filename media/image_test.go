@@ -11,6 +11,7 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
+	"image/png"
 	"io"
 	"log"
 	"mime/multipart"
@@ -347,7 +348,7 @@ var imageCases = []storeCase{
 		}
 	}},
 	{"SizeRecorded", func(t *testing.T, e *env) {
-		s := withImages(t, e, media.ImageOptions{Widths: []int{150}})
+		s := withImages(t, e, media.ImageOptions{Widths: []int{150}, Placeholder: true})
 		for _, tt := range []struct {
 			name    string
 			content []byte
@@ -365,6 +366,9 @@ var imageCases = []storeCase{
 			}
 			if got := readAll(t, s, name); !bytes.Equal(got, tt.content) {
 				t.Errorf("%s: stored %d bytes, want the %d uploaded", tt.name, len(got), len(tt.content))
+			}
+			if has := strings.Contains(string(s.ImageTag(name, "", "")), "data:image/png;base64,"); has != (tt.w > 0) {
+				t.Errorf("%s: placeholder %v, want %v", tt.name, has, tt.w > 0)
 			}
 		}
 	}},
@@ -641,4 +645,28 @@ func TestImageTag(t *testing.T) {
 	if b.String() != want {
 		t.Errorf("rendered\n%s\nwant\n%s", b.String(), want)
 	}
+}
+
+func TestImagePlaceholder(t *testing.T) {
+	s := openStore(t, t.TempDir(), media.Images(media.ImageOptions{Widths: []int{150}, Placeholder: true}))
+	name := save(t, s, "cat.jpg", smallPhoto(t))
+	tag := string(s.ImageTag(name, "", ""))
+	_, after, ok := strings.Cut(tag, `style="background-size:cover;background-image:url(data:image/png;base64,`)
+	data, _, ok2 := strings.Cut(after, `)"`)
+	if !ok || !ok2 {
+		t.Fatalf("ImageTag = %s; want a placeholder background", tag)
+	}
+	b, err := base64.StdEncoding.DecodeString(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := m.Bounds(); r.Dx() != 8 || r.Dy() != 11 {
+		t.Errorf("placeholder is %v, want 8×11 (upright 300×400)", r)
+	}
+	imagetest.WantQuadrants(t, m, imagetest.Red, imagetest.Green, imagetest.Blue, imagetest.White)
+	t.Logf("%d-byte placeholder", len(b))
 }

@@ -349,6 +349,8 @@ type Info struct {
 	// loads. They are 0 for other files and for images whose header could
 	// not be read or is over ImageOptions.MaxPixels (or 50 megapixels).
 	Width, Height int
+	image         uploadImage // what Stat read of it, for ImageTag
+
 	// List leaves ContentType, ETag, Width and Height empty: a listing
 	// does not carry them everywhere, and fetching them would cost a
 	// request per file. Stat fills them.
@@ -368,8 +370,8 @@ func (s *Store) Stat(ctx context.Context, name string) (Info, error) {
 	if a.Size == 0 {
 		return Info{}, notExist("stat", name) // a reservation; see Save
 	}
-	w, h := metadataSize(a.Metadata)
-	return Info{Name: name, Size: a.Size, ContentType: a.ContentType, ModTime: a.ModTime, ETag: entityTag(a.ETag, a.MD5, a.Size, a.ModTime), Width: w, Height: h}, nil
+	u := metadataImage(a.Metadata)
+	return Info{Name: name, Size: a.Size, ContentType: a.ContentType, ModTime: a.ModTime, ETag: entityTag(a.ETag, a.MD5, a.Size, a.ModTime), Width: u.width, Height: u.height, image: u}, nil
 }
 
 // Open opens the named file for reading. The reader can Seek: reading

@@ -100,18 +100,18 @@ func (s *Store) save(ctx context.Context, name string, r io.Reader, accept func(
 	if err != nil {
 		return Info{}, err
 	}
-	body, width, height := s.probeUpload(mt.String(), body) // see Info
+	body, img := s.probeUpload(mt.String(), body) // see Info
 	key, err := s.claim(ctx, fitExtension(cleanName(name), mt))
 	if err != nil {
 		return Info{}, err
 	}
-	size, err := s.write(ctx, key, mt.String(), sizeMetadata(width, height), body)
+	size, err := s.write(ctx, key, mt.String(), img.metadata(), body)
 	if err != nil {
 		s.release(ctx, key)
 		return Info{}, err
 	}
 	s.makeEagerly(key, mt.String()) // see ImageOptions
-	return Info{Name: key, Size: size, ContentType: mt.String(), Width: width, Height: height}, nil
+	return Info{Name: key, Size: size, ContentType: mt.String(), Width: img.width, Height: img.height}, nil
 }
 
 // write streams r to key, replacing the claim. An error aborts the write,

@@ -1,6 +1,9 @@
 package runtime
 
-import "github.com/assetgen/assetgen/internal/httpserve"
+import (
+	"github.com/assetgen/assetgen/internal/httpserve"
+	"github.com/assetgen/assetgen/internal/pkgformat"
+)
 
 // Content codings the handler can serve, in the server's order of
 // preference among codings a client weighs equally: Brotli is densest and
@@ -19,11 +22,11 @@ const (
 // spell it, or codingIdentity for a token the handler does not negotiate.
 func codingIndex(token string) int {
 	switch token {
-	case "br":
+	case pkgformat.Brotli:
 		return codingBr
-	case "zstd":
+	case pkgformat.Zstd:
 		return codingZstd
-	case "gzip":
+	case pkgformat.Gzip:
 		return codingGzip
 	}
 	return codingIdentity
@@ -79,11 +82,11 @@ func parseAcceptEncoding(lines []string) acceptEncoding {
 // (or a malformed element) the handler ignores.
 func (ae *acceptEncoding) weightOf(coding string) *int16 {
 	switch {
-	case httpserve.EqualFoldASCII(coding, "br"):
+	case httpserve.EqualFoldASCII(coding, pkgformat.Brotli):
 		return &ae.q[codingBr]
-	case httpserve.EqualFoldASCII(coding, "zstd"):
+	case httpserve.EqualFoldASCII(coding, pkgformat.Zstd):
 		return &ae.q[codingZstd]
-	case httpserve.EqualFoldASCII(coding, "gzip"), httpserve.EqualFoldASCII(coding, "x-gzip"):
+	case httpserve.EqualFoldASCII(coding, pkgformat.Gzip), httpserve.EqualFoldASCII(coding, "x-gzip"):
 		return &ae.q[codingGzip]
 	case httpserve.EqualFoldASCII(coding, "identity"):
 		return &ae.identity

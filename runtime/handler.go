@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/assetgen/assetgen/internal/httpserve"
+	"github.com/assetgen/assetgen/internal/pkgformat"
 )
 
 // maxPathLen caps the request path the handler looks at; see
@@ -272,7 +273,7 @@ func servableNames(files []File) map[string]nameEntry {
 		}
 	}
 	for i, f := range files {
-		if (f.HashedPath != f.Path || f.Immutable) && httpserve.CheckName(f.HashedPath, "") == httpserve.PathOK {
+		if pkgformat.Hashed(f.Path, f.HashedPath, f.Immutable) && httpserve.CheckName(f.HashedPath, "") == httpserve.PathOK {
 			m[f.HashedPath] = nameEntry{int32(i), kindHashed}
 		}
 	}

@@ -24,6 +24,7 @@ import (
 	"sync/atomic"
 
 	"github.com/assetgen/assetgen/internal/httpserve"
+	"github.com/assetgen/assetgen/internal/pkgformat"
 )
 
 // GeneratedV1 is referenced by generated code. A future runtime that can no
@@ -359,7 +360,7 @@ func (a Asset) Open() (fs.File, error) {
 // openGzip opens the gzip variant of an asset embedded only compressed.
 func (a Asset) openGzip() (fs.File, error) {
 	for _, e := range a.file().Encodings {
-		if e.Coding != "gzip" {
+		if e.Coding != pkgformat.Gzip {
 			continue
 		}
 		file, err := a.s.fsys.Open(e.Name)

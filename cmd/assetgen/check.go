@@ -3,8 +3,6 @@ package main
 import (
 	"cmp"
 	"context"
-	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -23,6 +21,7 @@ import (
 
 	"github.com/assetgen/assetgen/gen"
 	"github.com/assetgen/assetgen/gen/analyzer"
+	"github.com/assetgen/assetgen/internal/pkgformat"
 	"github.com/assetgen/assetgen/internal/relpath"
 	"github.com/assetgen/assetgen/internal/suggest"
 	"github.com/assetgen/assetgen/internal/tmplcheck"
@@ -65,12 +64,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, load
 	verbose := fs.Bool("v", false, "list template calls with a computed path, which cannot be checked")
 	printHelp := usage(fs, stderr, "assetgen check [-unused] [-templates GLOB]... [packages]")
 	fs.Usage = func() {}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			printHelp()
-			return exitOK
-		}
-		return usageError(stderr, "assetgen check", "%v", err)
+	if code, done := parseFlags(fs, args, printHelp, stderr, "assetgen check"); done {
+		return code
 	}
 	analyzer.Analyzer.Flags.Set("prefer-typed", strconv.FormatBool(*preferTyped))
 	c := &check{ctx: ctx, stdout: stdout, stderr: stderr, templates: templates, tests: *tests, verbose: *verbose, load: load}
@@ -94,17 +89,7 @@ type check struct {
 // genPackage is a generated package and its manifest.
 type genPackage struct {
 	path, name, dir string
-	manifest        manifest
-}
-
-// manifest is the part of a generated manifest.json that check reads.
-type manifest struct {
-	Assets map[string]manifestEntry `json:"assets"`
-}
-
-type manifestEntry struct {
-	Refs     []string `json:"refs"`     // logical paths the asset's CSS or JavaScript refers to
-	Embedded string   `json:"embedded"` // name in the package's embed.FS
+	manifest        *pkgformat.Manifest
 }
 
 func (c *check) run(patterns []string, unused bool) int {
@@ -204,7 +189,7 @@ func (c *check) collect(graph *checker.Graph) error {
 			g := &genPackage{path: act.Package.PkgPath, name: act.Package.Name, dir: filepath.Dir(res.Manifest)}
 			b, err := os.ReadFile(res.Manifest)
 			if err == nil {
-				err = json.Unmarshal(b, &g.manifest)
+				g.manifest, err = pkgformat.ReadManifest(b)
 			}
 			if err != nil {
 				return fmt.Errorf("%s: %w", relpath.Display(res.Manifest), err)
@@ -500,7 +485,7 @@ func (c *check) unused(g *genPackage, tmplUsed map[string]bool) []string {
 
 // source names the file an asset was embedded from; for one copied into
 // the owned directory, whose name is a hash, the package directory.
-func (g *genPackage) source(e manifestEntry) string {
+func (g *genPackage) source(e pkgformat.ManifestEntry) string {
 	if e.Embedded == "" || strings.HasPrefix(e.Embedded, gen.OwnedDir+"/") {
 		return g.dir
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -27,12 +26,8 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	prefix := fs.String("prefix", "", "URL `path` (or origin) the application's prefix is set to (default: the package's)")
 	quiet := fs.Bool("q", false, "print nothing but errors")
 	printHelp := usage(fs, stderr, collectSynopsis)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			printHelp()
-			return exitOK
-		}
-		return usageError(stderr, "assetgen collect", "%v", err)
+	if code, done := parseFlags(fs, args, printHelp, stderr, "assetgen collect"); done {
+		return code
 	}
 	if fs.NArg() > 1 {
 		return usageError(stderr, "assetgen collect", "one package directory at most, got %q", fs.Args())

@@ -96,6 +96,21 @@ func usage(fs *flag.FlagSet, stderr io.Writer, synopsis string) func() {
 	}
 }
 
+// parseFlags parses args into fs. done is true when the command should
+// stop there with code: after -h printed the usage (printHelp), or on a
+// usage mistake.
+func parseFlags(fs *flag.FlagSet, args []string, printHelp func(), stderr io.Writer, cmd string) (code int, done bool) {
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		printHelp()
+		return exitOK, true
+	case err != nil:
+		return usageError(stderr, cmd, "%v", err), true
+	}
+	return exitOK, false
+}
+
 // usageError reports a usage mistake in two lines, the problem and where
 // the usage is, rather than the whole flag list, which would bury the one
 // line that matters.
@@ -164,12 +179,8 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	fs.Var(&preload, "preload", "url() targets in CSS matching `pattern` (a critical font) join the preload hints of the sheet, repeatable")
 	fs.Var(&prehashed, "prehashed", "files matching `pattern` are already fingerprinted by a bundler: keep their names, repeatable")
 	fs.Usage = func() {} // printed below, once
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			printHelp()
-			return exitOK
-		}
-		return usageError(stderr, "assetgen", "%v", err)
+	if code, done := parseFlags(fs, args, printHelp, stderr, "assetgen"); done {
+		return code
 	}
 	if *version {
 		fmt.Fprintln(stdout, "assetgen", moduleVersion())
@@ -321,12 +332,8 @@ func runFind(args []string, stdout, stderr io.Writer) int {
 	first := fs.Bool("first", false, "print only the file that is served")
 	printHelp := usage(fs, stderr, "assetgen find [-first] [-dir DIR]... PATH")
 	fs.Usage = func() {}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			printHelp()
-			return exitOK
-		}
-		return usageError(stderr, "assetgen find", "%v", err)
+	if code, done := parseFlags(fs, args, printHelp, stderr, "assetgen find"); done {
+		return code
 	}
 	if fs.NArg() != 1 {
 		return usageError(stderr, "assetgen find", "want exactly one logical path, such as css/base.css; got %d arguments", fs.NArg())

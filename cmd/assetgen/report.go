@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -29,12 +28,8 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer, loa
 	fs.Var(&templates, "templates", "template files matching `glob` count as users of the assets they name, repeatable")
 	printHelp := usage(fs, stderr, "assetgen report [-o FILE] [-json] [-templates GLOB]... [packages]")
 	fs.Usage = func() {}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			printHelp()
-			return exitOK
-		}
-		return usageError(stderr, "assetgen report", "%v", err)
+	if code, done := parseFlags(fs, args, printHelp, stderr, "assetgen report"); done {
+		return code
 	}
 	patterns := fs.Args()
 	if len(patterns) == 0 {

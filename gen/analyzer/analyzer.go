@@ -2,7 +2,6 @@ package analyzer
 
 import (
 	_ "embed"
-	"encoding/json"
 	"fmt"
 	"go/ast"
 	"go/constant"
@@ -19,7 +18,7 @@ import (
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
 
-	"github.com/assetgen/assetgen/gen/internal/emit"
+	"github.com/assetgen/assetgen/internal/pkgformat"
 	"github.com/assetgen/assetgen/internal/suggest"
 )
 
@@ -82,9 +81,6 @@ func (f *assetsFact) lookup(p string) (factAsset, bool) {
 	}
 	return f.Assets[i], true
 }
-
-// manifestName is gen.DefaultManifest, the name the analyzer looks for.
-const manifestName = "manifest.json"
 
 // byPathFuncs are the generated functions that take a logical path.
 var byPathFuncs = map[string]bool{"URL": true, "MustURL": true, "Lookup": true}
@@ -291,15 +287,15 @@ func generated(pass *analysis.Pass) (fact *assetsFact, file, manifest string, er
 			continue
 		}
 		file = pass.Fset.File(f.Pos()).Name()
-		manifest = filepath.Join(filepath.Dir(file), manifestName)
+		manifest = filepath.Join(filepath.Dir(file), pkgformat.ManifestName)
 		b, err := os.ReadFile(manifest)
 		if os.IsNotExist(err) {
 			return nil, "", "", nil // -manifest -: nothing to check against
 		} else if err != nil {
 			return nil, "", "", err
 		}
-		var m emit.Manifest
-		if err := json.Unmarshal(b, &m); err != nil || m.Generator != emit.Generator {
+		m, err := pkgformat.ReadManifest(b)
+		if err != nil {
 			return nil, "", "", nil // someone else's manifest.json
 		}
 		fact = new(assetsFact)
@@ -315,7 +311,7 @@ func generated(pass *analysis.Pass) (fact *assetsFact, file, manifest string, er
 // hasHeader reports whether f starts with assetgen's generated-code line.
 func hasHeader(f *ast.File) bool {
 	return len(f.Comments) > 0 && f.Comments[0].Pos() < f.Package &&
-		len(f.Comments[0].List) > 0 && f.Comments[0].List[0].Text == "// "+emit.Header
+		len(f.Comments[0].List) > 0 && f.Comments[0].List[0].Text == "// "+pkgformat.Header
 }
 
 // extractDoc returns the part of the package comment in content that

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/assetgen/assetgen/internal/pkgformat"
 	"github.com/assetgen/assetgen/internal/testenv"
 	"github.com/assetgen/assetgen/runtime"
 )
@@ -38,7 +39,7 @@ func TestLoadExample(t *testing.T) {
 		}
 		if o.Coding != "" {
 			variants++
-			if !strings.HasSuffix(o.Name, Suffix(o.Coding)) {
+			if !strings.HasSuffix(o.Name, pkgformat.Suffix(o.Coding)) {
 				t.Errorf("%s: variant %s without its suffix", o.Name, o.Coding)
 			}
 		}
@@ -137,8 +138,8 @@ func FuzzLoad(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(src)
-	f.Add([]byte(generatedHeader + "\n\npackage x\n\nvar set = runtime.New(embedded, \"/s/\", []runtime.File{})\n"))
-	f.Add([]byte(generatedHeader + "\n\npackage x\n\n//go:embed a\nvar embedded embed.FS\n\nvar set = runtime.New(embedded, \"/s/\", []runtime.File{{Path: \"a\", HashedPath: \"a\", Name: \"a\", Size: 1}})\n"))
+	f.Add([]byte("// " + pkgformat.Header + "\n\npackage x\n\nvar set = runtime.New(embedded, \"/s/\", []runtime.File{})\n"))
+	f.Add([]byte("// " + pkgformat.Header + "\n\npackage x\n\n//go:embed a\nvar embedded embed.FS\n\nvar set = runtime.New(embedded, \"/s/\", []runtime.File{{Path: \"a\", HashedPath: \"a\", Name: \"a\", Size: 1}})\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		dir := t.TempDir()
 		if err := os.WriteFile(filepath.Join(dir, "assets_gen.go"), src, 0o644); err != nil {

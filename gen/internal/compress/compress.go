@@ -42,13 +42,16 @@ import (
 	"github.com/andybalholm/brotli"
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/assetgen/assetgen/internal/pkgformat"
 )
 
-// Content-coding tokens, as sent in Content-Encoding (RFC 9110 §8.4.1).
+// Content-coding tokens, as sent in Content-Encoding (RFC 9110 §8.4.1);
+// the generated package's format (pkgformat) defines them.
 const (
-	Brotli = "br"
-	Zstd   = "zstd"
-	Gzip   = "gzip"
+	Brotli = pkgformat.Brotli
+	Zstd   = pkgformat.Zstd
+	Gzip   = pkgformat.Gzip
 )
 
 // Codings returns every coding this package makes, in order of preference.

@@ -2,8 +2,6 @@ package compress
 
 import (
 	"bytes"
-	stdgzip "compress/gzip"
-	"io"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -12,10 +10,10 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/andybalholm/brotli"
-	"github.com/assetgen/assetgen/gen/internal/mediatype"
 	"github.com/google/go-cmp/cmp"
-	"github.com/klauspost/compress/zstd"
+
+	"github.com/assetgen/assetgen/gen/internal/mediatype"
+	"github.com/assetgen/assetgen/internal/assetpkg"
 )
 
 func TestCompressible(t *testing.T) {
@@ -120,28 +118,7 @@ func TestVariants(t *testing.T) {
 
 func decode(t *testing.T, v Variant) []byte {
 	t.Helper()
-	var r io.Reader
-	switch v.Coding {
-	case Brotli:
-		r = brotli.NewReader(bytes.NewReader(v.Data))
-	case Zstd:
-		d, err := zstd.NewReader(bytes.NewReader(v.Data))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer d.Close()
-		r = d
-	case Gzip:
-		// The standard library's reader, as the runtime uses.
-		g, err := stdgzip.NewReader(bytes.NewReader(v.Data))
-		if err != nil {
-			t.Fatal(err)
-		}
-		r = g
-	default:
-		t.Fatalf("unknown coding %q", v.Coding)
-	}
-	b, err := io.ReadAll(r)
+	b, err := assetpkg.Decode(v.Coding, v.Data)
 	if err != nil {
 		t.Fatalf("%s: %v", v.Coding, err)
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/dave/jennifer/jen"
+
+	"github.com/assetgen/assetgen/internal/pkgformat"
 )
 
 const devPath = "github.com/assetgen/assetgen/gen/dev"
@@ -53,7 +55,7 @@ func DevFileName(fileName string) string {
 // mislead. Fields left zero are left out.
 func DevGo(p *DevPackage) ([]byte, error) {
 	f := jen.NewFile(p.Name)
-	f.HeaderComment("// " + Header + "\n\n//go:build " + DevTag)
+	f.HeaderComment("// " + pkgformat.Header + "\n\n//go:build " + DevTag)
 	f.ImportName(devPath, "dev")
 
 	strs := func(ss []string) *jen.Statement {

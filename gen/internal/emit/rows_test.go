@@ -7,6 +7,8 @@ import (
 
 	"github.com/dave/jennifer/jen"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/assetgen/assetgen/internal/pkgformat"
 )
 
 // row is one File literal's fields as jennifer would render them, which
@@ -74,7 +76,7 @@ func splicedRows(t *testing.T, assets []Asset) []byte {
 var rowCases = map[string][]Asset{
 	"Empty":     nil,
 	"Plain":     {{Path: "css/a.css", HashedPath: "css/a.0123456789ab.css", Name: "static/css/a.css", Integrity: "sha256-x", ContentType: "text/css; charset=utf-8", Size: 12}},
-	"Encodings": {{Path: "a.js", Name: "_assetgen/x.js", Size: 1 << 40, Encodings: []Encoding{{Coding: "br", Name: "_assetgen/y.js.br", Size: 3}, {Coding: "gzip", Name: "_assetgen/z.js.gzip", Size: 0}}, Immutable: true}},
+	"Encodings": {{Path: "a.js", Name: "_assetgen/x.js", Size: 1 << 40, Encodings: []pkgformat.Encoding{{Coding: "br", Name: "_assetgen/y.js.br", Size: 3}, {Coding: "gzip", Name: "_assetgen/z.js.gzip", Size: 0}}, Immutable: true}},
 	"Mark":      {{Path: "x.File{" + rowsMark + "})", Name: "[]y.File{" + rowsMark + "}"}},
 	"Quotes":    {{Path: "a \"b\" `c` \\ d\n\x00\u00e9\u2028\xff.css", Name: ""}, {Path: "日本/файл.txt", Immutable: true}},
 }
@@ -98,7 +100,7 @@ func FuzzRowsAsJennifer(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, p, name string, size int64, immutable bool) {
-		assets := []Asset{{Path: p, HashedPath: p, Name: name, Integrity: name, ContentType: p, Size: size, Immutable: immutable, Encodings: []Encoding{{Coding: name, Name: p, Size: size}}}}
+		assets := []Asset{{Path: p, HashedPath: p, Name: name, Integrity: name, ContentType: p, Size: size, Immutable: immutable, Encodings: []pkgformat.Encoding{{Coding: name, Name: p, Size: size}}}}
 		if got, want := splicedRows(t, assets), jenRows(t, assets); !bytes.Equal(got, want) {
 			t.Errorf("spliced %q\njennifer %q", got, want)
 		}

@@ -29,6 +29,26 @@ func BenchmarkResize12MP(b *testing.B) {
 	peak.report()
 }
 
+// BenchmarkVariants12MP makes the four default widths (1920, 1280, 640,
+// 320) of the same photo from one decode, as a page's srcset or
+// ImageOptions.Eager has them made.
+//
+//	go test ./media/internal/imageproc -run '^$' -bench Variants12MP -benchtime 10x
+func BenchmarkVariants12MP(b *testing.B) {
+	src := imagetest.PhotoLike(b, 4032, 3024)
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	peak := heapPeak(b)
+	for b.Loop() {
+		peak.start()
+		if _, vs, err := Variants(src, []int{1920, 1280, 640, 320}, Options{}); err != nil || len(vs) != 4 {
+			b.Fatal(err)
+		}
+		peak.stop()
+	}
+	peak.report()
+}
+
 // BenchmarkStrip12MP re-encodes the same photo at full size, as
 // StripOriginal does at upload.
 func BenchmarkStrip12MP(b *testing.B) {

@@ -82,6 +82,18 @@ func resample(p plane, w, h int) plane {
 	for y := range p.h {
 		src := p.pix[y*p.stride:]
 		dst := across.pix[y*across.stride:]
+		if ch == 1 {
+			// One channel, the usual case (Y, Cb, Cr planes): without
+			// the channel loop.
+			for x, t := range xt {
+				var sum int32
+				for k, wt := range t.w {
+					sum += int32(src[t.first+k]) * wt
+				}
+				dst[x] = clamp8(sum)
+			}
+			continue
+		}
 		for x, t := range xt {
 			for c := range ch {
 				var sum int32

@@ -1,0 +1,25 @@
+// Package jpegdec is the standard library's JPEG decoder (image/jpeg, Go
+// 1.26, BSD licence in LICENSE beside it) with three things added, for
+// making small variants of large photos fast:
+//
+//   - Options.Scale decodes at 1/8, 2/8 or 4/8 of the size, as libjpeg's
+//     DCT scaling (jpeg_read_header's scale_num/scale_denom, what
+//     Pillow's draft and libvips's shrink-on-load use): each 8 × 8 block
+//     becomes 1, 2 × 2 or 4 × 4 pixels, the full-size block averaged over
+//     boxes, computed from the frequencies present (scaled.go). The
+//     Huffman decoding is all still done, but the inverse DCT, the
+//     pixels written and the memory shrink with the scale: a
+//     12-megapixel photo takes 300 KB at 1/8.
+//   - Options.MaxPixels refuses an image whose frame header has more
+//     pixels, before anything is allocated.
+//   - A faster entropy decoder: a 64-bit bit buffer filled several bytes
+//     at a time, and AC coefficients whose code and value fit in 9 bits
+//     decoded with one table look-up (huffman.go's setFastAC, as
+//     stb_image's fast_ac).
+//
+// At 8/8 it decodes what image/jpeg decodes to the same pixels
+// (FuzzDecode). Corrupt data may decode here that image/jpeg refuses: the
+// read-ahead meets a marker in the middle of a scan at another point.
+// The rest is image/jpeg's code, changed only where these need it;
+// DecodeConfig, FormatError and UnsupportedError are as there.
+package jpegdec
