@@ -105,6 +105,7 @@ func (r *run) writeOwned(ctx context.Context, ownedDir string, owned []output) (
 			if err := os.Rename(o.tmp, file); err != nil {
 				return copied, fsError(file, err, true)
 			}
+			r.wroteCopy(o.name, [sha256.Size]byte(o.sum))
 			copied++
 			continue
 		}

@@ -35,6 +35,7 @@ type output struct {
 	name string // slash-separated
 	data []byte
 	tmp  string // a temporary file holding the data instead, renamed into place
+	sum  []byte // tmp's SHA-256
 	old  []byte // what the file holds now; nil if it does not exist
 }
 
@@ -209,7 +210,7 @@ func (r *run) ownedFiles() []output {
 		for _, v := range a.variants {
 			if !seen[v.name] {
 				seen[v.name] = true
-				out = append(out, output{name: v.name, data: v.data, tmp: v.tmp})
+				out = append(out, output{name: v.name, data: v.data, tmp: v.tmp, sum: v.tmpSum})
 			}
 		}
 	}
