@@ -10,6 +10,8 @@ import (
 	"image/color"
 	"image/png"
 	"io"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -376,4 +378,35 @@ func FuzzResize(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestVariantsEveryJPEGKind makes variants of the standard library's JPEG
+// test images, which jpegdec's tests keep (baseline and progressive,
+// every chroma subsampling, restart markers, grey, RGB, CMYK), at widths
+// that need each decoding scale: each decodes at the size asked for.
+func TestVariantsEveryJPEGKind(t *testing.T) {
+	files, err := filepath.Glob("../jpegdec/testdata/*.jpeg")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no test images: %v", err)
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			src, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			info, vs, err := Variants(src, []int{120, 60, 30, 10}, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(vs) != 4 {
+				t.Fatalf("%d variants of a %d-wide image, want 4", len(vs), info.Width)
+			}
+			for i, v := range vs {
+				if want := []int{120, 60, 30, 10}[i]; v.Width != want || decodeVariant(t, v).Bounds().Dx() != want {
+					t.Errorf("variant %d is %d wide, want %d", i, v.Width, want)
+				}
+			}
+		})
+	}
 }
