@@ -46,7 +46,7 @@ import (
 //     Content-Security-Policy: sandbox: a browser that opens it anyway
 //     treats it as a page from a unique origin, with no script, so an
 //     uploaded page can never act on the site's origin.
-//   - Cache-Control: public, max-age=300, must-revalidate (see MaxAge),
+//   - Cache-Control: public, max-age=300, must-revalidate,
 //     since names are not content-hashed; for a Private store, private,
 //     with a max-age no longer than the signature holds.
 //
@@ -102,14 +102,14 @@ func (h handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		httpserve.Error(w, r, http.StatusMethodNotAllowed)
 		return
 	}
-	cacheControl := "public, max-age=" + strconv.FormatInt(int64(s.cfg.maxAge/time.Second), 10) + ", must-revalidate"
+	cacheControl := "public, max-age=" + strconv.FormatInt(int64(maxAge/time.Second), 10) + ", must-revalidate"
 	if s.cfg.private {
 		left, ok := s.verify(name, r.URL.Query())
 		if !ok {
 			httpserve.Error(w, r, http.StatusForbidden)
 			return
 		}
-		cacheControl = "private, max-age=" + strconv.FormatInt(int64(min(left, s.cfg.maxAge)/time.Second), 10)
+		cacheControl = "private, max-age=" + strconv.FormatInt(int64(min(left, maxAge)/time.Second), 10)
 	}
 	// A resized image (see Images). On a Private store, the signature
 	// above covers the name and expiry, not the width.

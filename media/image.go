@@ -323,10 +323,10 @@ func variantKey(name, etag string, width int) string {
 // replaced, so that it can be cached for a year.
 //
 // Finding the ETag takes a request to the store, whose answer is kept for
-// the Store's MaxAge (five minutes by default): a replaced image gets new
+// five minutes, the max-age of media responses: a replaced image gets new
 // variant URLs within that time. If the store cannot say (the file is
 // missing, the store unreachable), the URL has no v, and its answer is
-// cached only for MaxAge. For a file that is not a JPEG, PNG, GIF or WebP
+// cached only that long. For a file that is not a JPEG, PNG, GIF or WebP
 // (an SVG, say), and without Images, it is URL(name), so that a template
 // can use it for any upload.
 func (s *Store) ImageURL(name string, width int) string {
@@ -475,7 +475,7 @@ func (s *Store) source(name string) (sourceEntry, bool) {
 	im.mu.Lock()
 	e, ok := im.sources[name]
 	im.mu.Unlock()
-	if ok && now.Sub(e.at) < s.cfg.maxAge {
+	if ok && now.Sub(e.at) < maxAge {
 		return e, true
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), statTimeout)

@@ -77,10 +77,10 @@ import (
 // conventional MEDIA_URL.
 const DefaultPrefix = "/media/"
 
-// defaultMaxAge is how long a media response may be reused before
+// maxAge is how long a media response may be reused before
 // revalidation. Names are not content-hashed, and a deleted name may be
 // reused, so it is short; the ETag makes revalidation a cheap 304.
-const defaultMaxAge = 5 * time.Minute
+const maxAge = 5 * time.Minute
 
 // A Store holds media files in a local directory or an object store. It is
 // safe for concurrent use.
@@ -109,7 +109,6 @@ type config struct {
 	private  bool
 	redirect time.Duration
 	static   func() string
-	maxAge   time.Duration
 	images   *images // see Images
 }
 
@@ -152,13 +151,6 @@ func Static(prefix func() string) Option {
 	return func(c *config) { c.static = prefix }
 }
 
-// MaxAge sets how long a response may be reused before it is revalidated
-// (Cache-Control: public, max-age=N, must-revalidate); the default is five
-// minutes. Names are not content-hashed, so keep it short.
-func MaxAge(d time.Duration) Option {
-	return func(c *config) { c.maxAge = d }
-}
-
 // Open opens the store at location: a local directory ("uploads",
 // "/var/lib/site/media"), created if missing, or a gocloud.dev/blob URL
 // ("file:///abs/dir", "s3://bucket?region=eu-west-1", "gs://bucket",
@@ -169,7 +161,7 @@ func MaxAge(d time.Duration) Option {
 // directory (os.TempDir, $TMPDIR), where uploads are written before they
 // are moved into place; Open says so if it is not.
 func Open(ctx context.Context, location string, opts ...Option) (*Store, error) {
-	s := &Store{cfg: config{maxAge: defaultMaxAge}, now: time.Now}
+	s := &Store{now: time.Now}
 	for _, o := range opts {
 		o(&s.cfg)
 	}

@@ -495,6 +495,7 @@ func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, f *file) {
 	}
 	data, err := src.bytes(f.fsys)
 	if err != nil {
+		logOnce(fs, err)
 		httpserve.Error(w, r, http.StatusInternalServerError)
 		return
 	}

@@ -1,10 +1,14 @@
 package runtime
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io/fs"
+	"log"
 	"strconv"
+	"strings"
 	"sync/atomic"
 )
 
@@ -25,6 +29,9 @@ type fileServe struct {
 	// hasVariants says whether the response depends on Accept-Encoding,
 	// and so carries Vary: Accept-Encoding.
 	hasVariants bool
+	// logged is set when the handler has logged that the file is stale,
+	// so that it logs that once per file, not once per request.
+	logged atomic.Bool
 	// gzipOnly is true when the identity bytes are not embedded
 	// (File.Name == ""): the rare client that accepts no coding gets the
 	// gzip variant decompressed on the fly.
@@ -37,6 +44,7 @@ type fileServe struct {
 type rep struct {
 	name            string // in the embedded file system
 	size            int64
+	sum             *[sha256.Size]byte // of identity content, from the table's Integrity
 	etag            string
 	etagHdr         []string
 	contentLength   []string
@@ -69,6 +77,7 @@ func newFileServes(files []File, etags []string) []fileServe {
 func (fs *fileServe) init(f *File, etag string) {
 	fs.contentType = []string{f.ContentType}
 	fs.identity.init(f.Name, f.Size, etag, "")
+	fs.identity.sum = sumOf(f.Integrity)
 	fs.gzipOnly = f.Name == ""
 	for _, e := range f.Encodings {
 		c := codingIndex(e.Coding)
@@ -124,9 +133,21 @@ func variantETag(etag, coding string) string {
 	return etag[:len(etag)-1] + "-" + coding + `"`
 }
 
-// errSize reports an embedded file whose size differs from the table's,
-// which would make Content-Length lie.
-var errSize = errors.New("embedded file size differs from table")
+// StaleError reports an embedded file whose bytes are not the ones the
+// table describes. It happens when a source embedded in place is edited
+// after go generate and the binary rebuilt: go:embed takes the new bytes,
+// the table keeps the old size and hash. Serving them would make
+// Content-Length, the ETag and the page's SRI lie, so the handler answers
+// 500 instead, and says why in the log (once per file) rather than to the
+// client.
+type staleError struct {
+	name string // in the embedded file system
+	why  string
+}
+
+func (e *staleError) Error() string {
+	return fmt.Sprintf("%s: %s; it changed since go generate: run go generate and rebuild", e.name, e.why)
+}
 
 // bytes returns the representation's content, reading it from fsys on
 // first use.
@@ -134,13 +155,81 @@ func (r *rep) bytes(fsys fs.FS) ([]byte, error) {
 	if p := r.data.Load(); p != nil {
 		return *p, nil
 	}
+	b, err := r.read(fsys)
+	if err != nil {
+		return nil, err
+	}
+	r.data.CompareAndSwap(nil, &b)
+	return *r.data.Load(), nil
+}
+
+// read reads the representation from fsys and checks it against the
+// table: its size, and for identity content its SHA-256, which costs one
+// pass over the bytes once per process. A variant's hash is not in the
+// table, only the hash of what it decodes to; its size is checked.
+func (r *rep) read(fsys fs.FS) ([]byte, error) {
 	b, err := fs.ReadFile(fsys, r.name)
 	if err != nil {
 		return nil, err
 	}
 	if int64(len(b)) != r.size {
-		return nil, errSize
+		return nil, &staleError{r.name, fmt.Sprintf("%d bytes, the table says %d", len(b), r.size)}
 	}
-	r.data.CompareAndSwap(nil, &b)
-	return *r.data.Load(), nil
+	if r.sum != nil && sha256.Sum256(b) != *r.sum {
+		return nil, &staleError{r.name, "content hash differs from the table's"}
+	}
+	return b, nil
+}
+
+// sumOf returns the digest of an SRI string "sha256-<base64>", or nil for
+// another algorithm or a malformed string, which are not checked.
+func sumOf(integrity string) *[sha256.Size]byte {
+	b64, ok := strings.CutPrefix(integrity, "sha256-")
+	if !ok {
+		return nil
+	}
+	var sum [sha256.Size]byte
+	if n, err := base64.StdEncoding.Decode(sum[:], []byte(b64)); err != nil || n != len(sum) {
+		return nil
+	}
+	return &sum
+}
+
+// logOnce logs why file fs cannot be served, the first time only: a stale
+// file fails every request for it, and one line per request would bury
+// the cause. The client gets a bare 500, never the error text.
+func logOnce(fs *fileServe, err error) {
+	if !fs.logged.Swap(true) {
+		log.Printf("assetgen: %v (the handler answers 500 for it)", err)
+	}
+}
+
+// Verify reads every embedded file of the table and returns an error
+// naming each one whose bytes are not what the table says (size, and
+// SHA-256 for identity content), or that cannot be read; nil if all are
+// right. Such a file is a source embedded in place and edited after
+// go generate: the handler answers 500 for it. A test or a start-up check
+// calls it, through the generated package, as assets.Set().Verify(), to
+// fail at once rather than on the first request. It reads every file,
+// and keeps none in memory.
+func (s *Set) Verify() error {
+	var errs []error
+	for i := range s.serve {
+		fs := &s.serve[i]
+		reps := []*rep{&fs.identity}
+		if fs.gzipOnly {
+			reps = nil
+		}
+		for _, r := range fs.variants {
+			if r != nil {
+				reps = append(reps, r)
+			}
+		}
+		for _, r := range reps {
+			if _, err := r.read(s.fsys); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
 }

@@ -280,7 +280,7 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		hashed += fmt.Sprintf(", %d re-read", res.Reread)
 	}
 	fmt.Fprintf(stdout, "assetgen: %d files, %d shadowed, %s, %s, %d references rewritten, %d compressed, %d copied, %s\n",
-		res.Files, len(res.Shadowed), byteSize(res.Bytes), hashed, res.Rewritten, res.Compressed, res.Copied, res.Elapsed.Round(time.Millisecond))
+		res.Files, len(res.Shadowed), progress.Size(res.Bytes), hashed, res.Rewritten, res.Compressed, res.Copied, res.Elapsed.Round(time.Millisecond))
 	return exitOK
 }
 
@@ -368,14 +368,4 @@ func moduleVersion() string {
 		return "(unknown)"
 	}
 	return bi.Main.Version
-}
-
-func byteSize(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
 }

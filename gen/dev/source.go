@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/assetgen/assetgen/gen/internal/build"
 	"github.com/assetgen/assetgen/gen/internal/cache"
@@ -275,7 +276,7 @@ func (s *Source) load(p string) *node {
 		return old
 	}
 	n := &node{Node: build.Node{Logical: p, Prehashed: s.pre.Ignored(p)}, dir: dir, size: fi.Size(), mtime: fi.ModTime(), racy: racy, orig: raw}
-	n.contentType = mediatype.ForContent(mediatype.Of(p, raw[:min(len(raw), 512)]), raw)
+	n.contentType, _ = mediatype.Served(p, raw, utf8.Valid(raw))
 	n.prep = build.Prepare(p, n.contentType, raw, n.Prehashed, s.opt)
 	if n.prep.NotMinified != nil {
 		s.cfg.Logf("assetgen: %s: not minified: %v", s.file(n), n.prep.NotMinified)

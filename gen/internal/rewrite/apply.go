@@ -5,13 +5,17 @@ import (
 	"unicode/utf8"
 )
 
-// Apply returns a copy of src with the text of each refs[i] replaced by the
-// URL repl[i], escaped for where the reference stands. refs must be sorted
-// by Start and not overlap, as Find returns them, and repl must be as long;
-// otherwise Apply returns src unchanged rather than guess.
+// ApplyFunc returns a copy of src with the text of each of n references
+// that ref returns, once each and in order, replaced by the URL returned
+// with it, escaped for where the reference stands; a nil *Ref skips one.
+// The references must be sorted by Start and not overlap, as Find returns
+// them; otherwise ApplyFunc returns src unchanged rather than guess.
+// Taking references through a function lets a caller whose references
+// live in its own structures rewrite a file without first copying
+// millions of them into slices.
 //
 // A replacement equal to the reference's URL keeps the original bytes, so
-// Apply(src, refs, urls of refs) is src byte for byte, and a file with no
+// rewriting to the references' own URLs gives src byte for byte, and a file with no
 // references comes back identical. Any other replacement is written so that
 // it reads back as itself:
 //
@@ -28,17 +32,6 @@ import (
 //   - in a sourceMappingURL comment, with white space, control characters
 //     and "*" percent-encoded, as the URL ends at white space and a "*/"
 //     would end the comment.
-func Apply(src []byte, refs []Ref, repl []string) []byte {
-	if len(refs) != len(repl) {
-		return append([]byte(nil), src...)
-	}
-	return ApplyFunc(src, len(refs), func(i int) (*Ref, string) { return &refs[i], repl[i] })
-}
-
-// ApplyFunc is Apply over n references that ref returns, once each and
-// in order, with their replacements; a nil *Ref skips one. It lets a
-// caller whose references live in its own structures rewrite a file
-// without first copying millions of them into slices.
 func ApplyFunc(src []byte, n int, ref func(i int) (*Ref, string)) []byte {
 	var b bytes.Buffer // its bytes are the result: no copy of a large file at the end
 	b.Grow(len(src))
@@ -63,7 +56,7 @@ func ApplyFunc(src []byte, n int, ref func(i int) (*Ref, string)) []byte {
 	return b.Bytes()
 }
 
-// encode writes url escaped for the place of r, as Apply says.
+// encode writes url escaped for the place of r, as ApplyFunc says.
 func encode(b *bytes.Buffer, r Ref, url string) {
 	switch {
 	case r.Kind == KindSourceMap:
@@ -89,7 +82,7 @@ func encode(b *bytes.Buffer, r Ref, url string) {
 	}
 }
 
-// AsWritten returns url as Apply writes it in place of r, before escaping:
+// AsWritten returns url as ApplyFunc writes it in place of r, before escaping:
 // in a module specifier, a path that would read as a bare specifier gets
 // "./". Logs of what was rewritten show this form, which is what the file
 // holds.

@@ -7,7 +7,7 @@
 // literals and regular expression literals is never mistaken for a
 // reference. The functions here are pure: the pipeline decides which file a
 // reference names (Classify, Resolve), what its new URL is (Relative), and
-// then writes it back (Apply).
+// then writes it back (ApplyFunc).
 //
 // Find never fails on malformed input: CSS and JavaScript that a browser
 // would reject are read as far as the lexer can go, and only what is
@@ -79,7 +79,7 @@ func (k Kind) isModuleSpecifier() bool {
 // Ref is one reference in a source file.
 type Ref struct {
 	// Start and End are the byte offsets in the source of the URL text that
-	// Apply replaces: inside the quotes or the parentheses, never including
+	// ApplyFunc replaces: inside the quotes or the parentheses, never including
 	// them or the white space around an unquoted url().
 	Start, End int
 	// Line and Col are the 1-based line and 1-based byte column of Start.
@@ -92,7 +92,7 @@ type Ref struct {
 	// Kind is the syntax the reference was found in.
 	Kind Kind
 	// Quote is the quote around the URL, '"' or '\'', or 0 when it is not
-	// quoted (CSS url(x) and sourceMappingURL comments). Apply uses it to
+	// quoted (CSS url(x) and sourceMappingURL comments). ApplyFunc uses it to
 	// escape a replacement.
 	Quote byte
 }

@@ -116,7 +116,7 @@ func Resolve(fromLogical, pathPart, prefixPath string) (logical string, ok bool)
 // "css/app.css" to "fonts/x.woff2", "x.woff2" in the same directory.
 // Rewritten files use relative URLs so that they keep working wherever the
 // tree is served from, a CDN origin included. In a module specifier a
-// same-directory result must read "./x.js"; Apply adds the "./".
+// same-directory result must read "./x.js"; ApplyFunc adds the "./".
 //
 // Each path segment is percent-encoded except for the characters RFC 3986
 // §3.3 allows in a segment and that need no quoting in CSS or JavaScript:

@@ -13,24 +13,6 @@ import (
 	"github.com/assetgen/assetgen/media/internal/jpegdec"
 )
 
-// Resize makes a variant of the image src that is width pixels wide as
-// displayed (after its EXIF orientation); it is Variants for one width.
-// A width at or above the source's gives ErrServeSource before anything
-// is decoded: a variant is never larger than its source.
-func Resize(src []byte, width int, o Options) (Variant, error) {
-	if width < 1 {
-		return Variant{}, fmt.Errorf("imageproc: width %d; want 1 or more", width)
-	}
-	_, vs, err := Variants(src, []int{width}, o)
-	if err != nil {
-		return Variant{}, err
-	}
-	if len(vs) == 0 {
-		return Variant{}, ErrServeSource
-	}
-	return vs[0], nil
-}
-
 // Variants makes, from one decode of the image src, a variant for each of
 // widths (as displayed, after the EXIF orientation) that is below the
 // source's own width, with the height that keeps its aspect ratio, and
