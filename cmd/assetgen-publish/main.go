@@ -220,4 +220,3 @@ func summary(st publish.Stats, dryRun bool, took time.Duration) string {
 	}
 	return s + fmt.Sprintf("; %d requests in %s", st.Requests, took.Round(time.Millisecond))
 }
-

@@ -273,8 +273,14 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 			fmt.Fprintf(stdout, "unchecked: %s\n", u)
 		}
 	}
-	fmt.Fprintf(stdout, "assetgen: %d files, %d shadowed, %s, %d hashed, %d references rewritten, %d compressed, %d copied, %s\n",
-		res.Files, len(res.Shadowed), progress.Size(res.Bytes), res.Hashed, res.Rewritten, res.Compressed, res.Copied, res.Elapsed.Round(time.Millisecond))
+	// Files re-read to check a record are counted only when there are
+	// some: the run after one that wrote, and no other.
+	hashed := fmt.Sprintf("%d hashed", res.Hashed)
+	if res.Reread > 0 {
+		hashed += fmt.Sprintf(", %d re-read", res.Reread)
+	}
+	fmt.Fprintf(stdout, "assetgen: %d files, %d shadowed, %s, %s, %d references rewritten, %d compressed, %d copied, %s\n",
+		res.Files, len(res.Shadowed), progress.Size(res.Bytes), hashed, res.Rewritten, res.Compressed, res.Copied, res.Elapsed.Round(time.Millisecond))
 	return exitOK
 }
 

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -143,7 +142,7 @@ func (s *Source) Logical(name string) (string, bool) {
 	if _, _, ok := s.find(name); ok {
 		return name, true
 	}
-	p, ok := s.unhash(name)
+	p, _, ok := naming.Parse(name, s.cfg.HashLen)
 	if !ok {
 		return "", false
 	}
@@ -151,22 +150,6 @@ func (s *Source) Logical(name string) (string, bool) {
 		return p, true
 	}
 	return "", false
-}
-
-// unhash removes the fingerprint naming.Hashed puts in a name.
-func (s *Source) unhash(name string) (string, bool) {
-	dir, base := path.Split(name)
-	stem, ext := naming.SplitExt(base)
-	i := strings.LastIndexByte(stem, '.')
-	if i <= 0 || len(stem)-i-1 != s.cfg.HashLen {
-		return "", false
-	}
-	for _, c := range stem[i+1:] {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return "", false
-		}
-	}
-	return dir + stem[:i] + ext, true
 }
 
 // Paths implements runtime.Live by walking every source directory: All
