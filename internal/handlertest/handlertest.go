@@ -3,7 +3,7 @@
 // (runtime's tests) and over a development mode Live (gen/dev's, with the
 // same files on disk), so that one table of cases holds both to one
 // behaviour. The differences that remain are marked in the cases and
-// listed in README.md's development mode section; nothing else may differ.
+// listed in docs/development.md; nothing else may differ.
 //
 // It is imported only by tests.
 package handlertest
@@ -211,7 +211,7 @@ func cases(t *testing.T, m Mode) {
 		wantHeader map[string]string
 		wantBody   *string // not checked if nil
 		// dev, if set, replaces wantStatus, wantHeader and wantBody in
-		// development mode: the differences README.md lists as intended.
+		// development mode: the differences docs/development.md lists as intended.
 		// devEdited limits it to a file edited or added since generation.
 		dev       *want
 		devEdited bool
