@@ -147,3 +147,34 @@ func allExist(dir string, keys []string) bool {
 	}
 	return true
 }
+
+// TestStaleSource: publish, and its -check, refuse a package whose source
+// changed since go generate, whether embedded in place or served from
+// its rewritten copy in _assetgen, and upload nothing.
+func TestStaleSource(t *testing.T) {
+	for _, tt := range []struct{ name, file string }{
+		{"Embedded", "theme/img/logo.svg"},
+		{"RewrittenCopy", "static/css/theme.css"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := testenv.CopyDir(t, filepath.Join(testenv.RepoRoot(t), "example"))
+			t.Chdir(dir)
+			if err := os.WriteFile(tt.file, []byte("edited\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			root := t.TempDir()
+			bucket := "file://" + filepath.ToSlash(root)
+			want := "assetgen-publish: " + tt.file + ": changed since go generate; run go generate .\n"
+			for _, args := range [][]string{{"-to", bucket, "."}, {"-to", bucket, "-check", "."}} {
+				var stdout, stderr bytes.Buffer
+				code := run(context.Background(), args, &stdout, &stderr, publish.Options{})
+				if code != exitFail || stdout.String() != "" || stderr.String() != want {
+					t.Errorf("%q: exit %d, stdout %q, stderr %q; want %d, \"\", %q", args, code, stdout.String(), stderr.String(), exitFail, want)
+				}
+			}
+			if ents, _ := os.ReadDir(root); len(ents) > 0 {
+				t.Errorf("the bucket holds %d entries; want none", len(ents))
+			}
+		})
+	}
+}
