@@ -2,6 +2,7 @@ package gen
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -35,6 +36,7 @@ type asset struct {
 
 	size        int64
 	contentType string
+	srcSum      [sha256.Size]byte // of the source's bytes as read, before any minifying or rewriting
 
 	ident   string
 	inPlace string // its path in the package directory, if go:embed can take it there

@@ -61,3 +61,31 @@ func TestRunCollect(t *testing.T) {
 		t.Errorf("nginx block: %v\n%s", err, b)
 	}
 }
+
+// TestCollectStaleSource: collect refuses a package whose source changed
+// since go generate, whether embedded in place or served from its
+// rewritten copy in _assetgen, and writes nothing.
+func TestCollectStaleSource(t *testing.T) {
+	for _, tt := range []struct{ name, file string }{
+		{"Embedded", "theme/img/logo.svg"},
+		{"RewrittenCopy", "static/css/theme.css"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := testenv.CopyDir(t, filepath.Join(testenv.RepoRoot(t), "example"))
+			t.Chdir(dir)
+			if err := os.WriteFile(tt.file, []byte("edited\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out := filepath.Join(t.TempDir(), "out")
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), []string{"collect", "-o", out, "."}, &stdout, &stderr, func(string) string { return "" })
+			want := "assetgen collect: " + tt.file + ": changed since go generate; run go generate .\n"
+			if code != exitInput || stdout.String() != "" || stderr.String() != want {
+				t.Errorf("exit %d, stdout %q, stderr %q; want %d, \"\", %q", code, stdout.String(), stderr.String(), exitInput, want)
+			}
+			if _, err := os.Stat(out); err == nil {
+				t.Errorf("%s was created", out)
+			}
+		})
+	}
+}
