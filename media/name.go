@@ -144,7 +144,9 @@ func isDeviceName(stem string) bool {
 // a page. The client's extension stays if it is one for the detected type
 // ("photo.jpeg" for image/jpeg); otherwise it becomes the detected type's
 // usual one. Content of unknown type keeps its extension unless it names a
-// type a browser or server would run (activeExts).
+// type a browser or server would run (activeExts) or one that nginx (see
+// Store.Nginx) would serve as a known type: HTML with binary bytes after it
+// is of no known type, and must not be served as "x.png".
 func fitExtension(name string, detected *mimetype.MIME) string {
 	stem, ext := splitExt(name)
 	want := detected.Extension()
@@ -161,10 +163,17 @@ func fitExtension(name string, detected *mimetype.MIME) string {
 	switch {
 	case want != "":
 		ext = want
-	case activeExts[ext]:
+	case activeExts[ext] || guessedExt(ext):
 		ext = ""
 	}
 	return joinExt(stem, ext)
+}
+
+// guessedExt reports whether Store.Nginx's types map names ext (".png").
+func guessedExt(ext string) bool {
+	types, _ := nginxTypes()
+	_, ok := types[strings.TrimPrefix(ext, ".")]
+	return ok
 }
 
 // activeExts are extensions that make a server or browser run or render a

@@ -126,7 +126,7 @@ func indent(s, prefix string) string {
 
 // Answer is what CompareServers compares of a response: the status, the
 // body (its length, first bytes and SHA-256, so that a diff stays
-// readable), and the fields that say how to decode and cache it.
+// readable), and the fields that say how to decode, cache and show it.
 type Answer struct {
 	Status              int
 	Body                string
@@ -135,7 +135,9 @@ type Answer struct {
 	CacheControl        string
 	Vary                string
 	XContentTypeOptions string
-	ContentLengthOK     bool // Content-Length, if sent, matches the body
+	ContentDisposition  string
+	CSP                 string // Content-Security-Policy
+	ContentLengthOK     bool   // Content-Length, if sent, matches the body
 }
 
 // CompareServers fetches each path from the servers at base URLs want and
@@ -195,6 +197,8 @@ func Fetch(t testing.TB, c *http.Client, url, acceptEncoding string) Answer {
 		CacheControl:        strings.Join(h.Values("Cache-Control"), ", "),
 		Vary:                strings.Join(h.Values("Vary"), ", "),
 		XContentTypeOptions: h.Get("X-Content-Type-Options"),
+		ContentDisposition:  h.Get("Content-Disposition"),
+		CSP:                 h.Get("Content-Security-Policy"),
 		ContentLengthOK:     resp.ContentLength < 0 || resp.ContentLength == int64(len(b)),
 	}
 }
