@@ -2,7 +2,8 @@
 // serves assets with, as functions of a Mode: over a generated table
 // (runtime's tests) and over a development mode Live (gen/dev's, with the
 // same files on disk), so that one table of cases holds both to one
-// behaviour. The differences that remain are marked in the cases and
+// behaviour. Its protocol cases (RunProtocol) hold the media store's
+// handler, local and on S3, to the same answers. The differences that remain are marked in the cases and
 // listed in README.md's development mode section; nothing else may differ.
 //
 // It is imported only by tests.
@@ -165,6 +166,7 @@ func Run(t *testing.T, newMode func(testing.TB) Mode) {
 		{"Stripped", stripped},
 		{"ServePanics", servePanics},
 		{"HeaderValuesNotShared", headerValuesNotShared},
+		{"Protocol", runProtocol},
 	} {
 		t.Run(test.name, func(t *testing.T) { test.run(t, newMode(t)) })
 	}

@@ -290,7 +290,7 @@ func serveRanges(w http.ResponseWriter, r *http.Request, rep *Representation, da
 	}
 	boundary := MultipartBoundary(etag)
 	if rep.RandomBoundary {
-		boundary = "media-" + rand.Text()
+		boundary = rand.Text()
 	}
 	m := NewMultipart(rs.Ranges(), rep.Size, rep.ContentType[0], boundary)
 	m.Write(w, r, func(w io.Writer, br Range) error {
