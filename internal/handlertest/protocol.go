@@ -128,24 +128,7 @@ func RunProtocol(t *testing.T, p Protocol) {
 				target = p.Target
 			}
 			w := do(method, target, tt.header)
-			if w.Code != tt.wantStatus {
-				t.Errorf("status = %d, want %d", w.Code, tt.wantStatus)
-			}
-			res := w.Result()
-			for k, v := range tt.wantHeader {
-				got, ok := res.Header[http.CanonicalHeaderKey(k)]
-				switch {
-				case v == absent && ok:
-					t.Errorf("%s = %q, want absent", k, got)
-				case v != absent && (len(got) != 1 || got[0] != v):
-					t.Errorf("%s = %q, want %q", k, got, v)
-				}
-			}
-			if tt.wantBody != nil {
-				if diff := cmp.Diff(*tt.wantBody, w.Body.String()); diff != "" {
-					t.Errorf("body (-want +got):\n%s", diff)
-				}
-			}
+			want{tt.wantStatus, tt.wantHeader, tt.wantBody}.check(t, w)
 		})
 	}
 	t.Run("Multipart", func(t *testing.T) {
@@ -153,27 +136,7 @@ func RunProtocol(t *testing.T, p Protocol) {
 		if w.Code != 206 {
 			t.Fatalf("status = %d, want 206", w.Code)
 		}
-		mt, params, err := mime.ParseMediaType(w.Header().Get("Content-Type"))
-		if err != nil || mt != "multipart/byteranges" {
-			t.Fatalf("Content-Type = %q (%v)", w.Header().Get("Content-Type"), err)
-		}
-		type part struct{ ContentType, ContentRange, Body string }
-		var got []part
-		mr := multipart.NewReader(w.Body, params["boundary"])
-		for {
-			pt, err := mr.NextPart()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, err := io.ReadAll(pt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, part{pt.Header.Get("Content-Type"), pt.Header.Get("Content-Range"), string(b)})
-		}
+		got := parts(t, w)
 		want := []part{
 			{p.ContentType, fmt.Sprintf("bytes 0-4/%d", n), body[0:5]},
 			{p.ContentType, fmt.Sprintf("bytes 10-14/%d", n), body[10:15]},
@@ -196,4 +159,32 @@ func serve(h http.Handler, target string) *httptest.ResponseRecorder {
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, httptest.NewRequest("GET", target, nil))
 	return w
+}
+
+// part is one part of a multipart/byteranges body.
+type part struct{ ContentType, ContentRange, Body string }
+
+// parts parses a multipart/byteranges response as a client would.
+func parts(t *testing.T, w *httptest.ResponseRecorder) []part {
+	t.Helper()
+	mt, params, err := mime.ParseMediaType(w.Header().Get("Content-Type"))
+	if err != nil || mt != "multipart/byteranges" {
+		t.Fatalf("Content-Type = %q (%v)", w.Header().Get("Content-Type"), err)
+	}
+	var got []part
+	mr := multipart.NewReader(w.Body, params["boundary"])
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			return got
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, part{p.Header.Get("Content-Type"), p.Header.Get("Content-Range"), string(b)})
+	}
 }
