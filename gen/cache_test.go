@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -218,5 +219,43 @@ func TestFirstRerunAfterEdit(t *testing.T) {
 		if st := cache.ReadStamp(d); st.Racy {
 			t.Errorf("output record: %s still racy", name)
 		}
+	}
+}
+
+// TestRerunsReadNothing is the loop every user runs: a tree written just
+// before the first run. Its times are before the run's mark on the file
+// system's clock, so the first run trusts them; the second reads again at
+// most what the first wrote (the outputs and copies, whose times are the
+// first run's own) and records it clean; the third reads nothing.
+func TestRerunsReadNothing(t *testing.T) {
+	dir := t.TempDir()
+	static := filepath.Join(dir, "static")
+	os.MkdirAll(static, 0o755)
+	big := strings.Repeat("a { color: red }\n", 200)
+	for n, data := range map[string]string{"a.css": big + "b { background: url(b.svg) }", "b.svg": "<svg></svg>", "c.js": big} {
+		os.WriteFile(filepath.Join(static, n), []byte(data), 0o644)
+	}
+	if fi, err := os.Stat(filepath.Join(static, "a.css")); err != nil || fi.ModTime().Nanosecond() == 0 {
+		t.Skip("the file system keeps whole seconds: a run then trusts only files a second older")
+	}
+	// Past the coarsest kernel clock tick, which file times are taken from.
+	tick := func() { time.Sleep(50 * time.Millisecond) }
+	tick()
+	cfg := Config{Dirs: []string{static}, OutDir: filepath.Join(dir, "out"), Package: "assets", CacheDir: filepath.Join(dir, "cache")}
+	os.MkdirAll(cfg.OutDir, 0o755)
+	var reread []int
+	for i := range 3 {
+		res, err := Generate(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := map[int]int{0: 3}[i]; res.Hashed != want {
+			t.Errorf("run %d hashed %d files, want %d", i+1, res.Hashed, want)
+		}
+		reread = append(reread, res.Reread)
+		tick()
+	}
+	if reread[2] != 0 {
+		t.Errorf("re-read %v files in three runs; want none in the third", reread)
 	}
 }

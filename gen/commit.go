@@ -90,7 +90,7 @@ func (r *run) writeOwned(ctx context.Context, ownedDir string, owned []output) (
 			return copied, err
 		}
 		file := filepath.Join(r.cfg.OutDir, filepath.FromSlash(o.name))
-		if r.copyIntact(file) {
+		if r.copyIntact(o.name) {
 			if o.tmp != "" {
 				os.Remove(o.tmp) // a streamed variant already in place
 			}
@@ -105,6 +105,7 @@ func (r *run) writeOwned(ctx context.Context, ownedDir string, owned []output) (
 			if err := os.Rename(o.tmp, file); err != nil {
 				return copied, fsError(file, err, true)
 			}
+			r.wroteCopy(o.name, [sha256.Size]byte(o.sum))
 			copied++
 			continue
 		}
@@ -116,30 +117,42 @@ func (r *run) writeOwned(ctx context.Context, ownedDir string, owned []output) (
 		if err := r.writeFile(file, o.data); err != nil {
 			return copied, err
 		}
+		r.wroteCopy(o.name, sha256.Sum256(o.data))
 		copied++
 	}
 	return copied, nil
 }
 
-// copyIntact reports whether a copy in the owned directory holds the
-// content its name promises: the first 16 bytes of its SHA-256, in hex,
-// start its name. The hash cache vouches for a copy unchanged (same size,
-// times and inode) since it was last read; any other is read.
-func (r *run) copyIntact(file string) bool {
-	want, err := hex.DecodeString(strings.SplitN(filepath.Base(file), ".", 2)[0])
+// wroteCopy tells the hash cache what a copy this run wrote holds, so that
+// the next run need not read it to check it (see cache.Hashes.StoreWritten).
+func (r *run) wroteCopy(name string, sum [sha256.Size]byte) {
+	abs := filepath.Join(r.outAbs, filepath.FromSlash(name))
+	if fi, err := os.Stat(abs); err == nil {
+		r.hashCache().StoreWritten(abs, fi, cache.Entry{Sum: sum, Size: fi.Size()})
+	}
+}
+
+// copyIntact reports whether a copy in the owned directory, name being
+// slash-separated and relative to the output directory, holds the content
+// its name promises: the first 16 bytes of its SHA-256, in hex, start its
+// name. The hash cache vouches for a copy unchanged (same size, times and
+// inode) since it was last read or written; any other is read.
+func (r *run) copyIntact(name string) bool {
+	want, err := hex.DecodeString(strings.SplitN(path.Base(name), ".", 2)[0])
 	if err != nil || len(want) != 16 {
 		return false
 	}
-	fi, err := os.Stat(file)
+	abs := filepath.Join(r.outAbs, filepath.FromSlash(name))
+	fi, err := os.Stat(abs)
 	if err != nil || !fi.Mode().IsRegular() {
 		return false
 	}
-	abs, _ := filepath.Abs(file)
 	c := r.hashCache()
 	if e, ok := c.Lookup(abs, fi); ok && bytes.Equal(e.Sum[:16], want) {
 		return true
 	}
-	b, err := os.ReadFile(file)
+	r.reread++
+	b, err := os.ReadFile(abs)
 	if err != nil {
 		return false
 	}

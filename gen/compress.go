@@ -30,6 +30,7 @@ type variant struct {
 	size   int64
 	data   []byte // nil when reused from the previous run's output or in tmp
 	tmp    string // a finished temporary file in the owned directory, for a streamed variant
+	tmpSum []byte // its SHA-256
 }
 
 // streamMin is the size from which a file's variants are streamed to
@@ -186,7 +187,7 @@ func (r *run) compressOne(a *asset, m *progress.Meter, weight int64) error {
 	for _, c := range compress.Codings() { // in order of preference
 		for _, s := range made {
 			if s.coding == c && s.kept {
-				a.variants = append(a.variants, variant{coding: c, name: r.variantName(a, s.sum, c), size: s.n, tmp: s.f.Name()})
+				a.variants = append(a.variants, variant{coding: c, name: r.variantName(a, s.sum, c), size: s.n, tmp: s.f.Name(), tmpSum: s.sum})
 			}
 		}
 	}
@@ -347,7 +348,7 @@ func (r *run) previousEncodings() map[reuseKey][]variant {
 		}
 		var vs []variant
 		for _, enc := range e.Encodings {
-			if !strings.HasPrefix(enc.Name, OwnedDir+"/") || !r.copyIntact(filepath.Join(r.cfg.OutDir, filepath.FromSlash(enc.Name))) {
+			if !strings.HasPrefix(enc.Name, OwnedDir+"/") || !r.copyIntact(enc.Name) {
 				vs = nil
 				break
 			}

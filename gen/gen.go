@@ -203,6 +203,7 @@ type Result struct {
 	Unchecked  []string      // template calls with a computed path, which no check can see
 	Written    []string      // output files that changed, slash-separated
 	Hashed     int           // files read and hashed (the rest came from the cache)
+	Reread     int           // files read again to check a record: those changed too close to the run that recorded them to be trusted by their times
 	Elapsed    time.Duration // wall time of the run
 }
 

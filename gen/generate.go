@@ -48,7 +48,10 @@ type asset struct {
 
 // run is the state of one Generate call.
 type run struct {
-	start     time.Time // before the walk: the reference for racy times
+	start     time.Time  // when the run began
+	mark      cache.Mark // before the walk: the reference for racy times
+	reread    int        // files read again to check a record (Result.Reread)
+	early     bool       // stopped after the walk: the tree is as recorded
 	cfg       Config
 	outAbs    string // OutDir, absolute and with symbolic links evaluated
 	assets    []*asset
@@ -98,20 +101,23 @@ func generate(ctx context.Context, cfg Config, h *hooks) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &run{cfg: cfg, start: start, hooks: h}
+	r := &run{cfg: cfg, start: start, mark: cache.WallMark(start), hooks: h}
+	var res *Result
 	defer func() {
 		if r.cache != nil {
-			r.cache.Save()
+			// A run that stopped early looked at only some files.
+			r.cache.Save(r.lock.mark(), res == nil || r.early)
 		}
 		r.lock.unlock()
 	}()
-	res, err := r.steps(ctx)
+	res, err = r.steps(ctx)
 	if err != nil {
 		r.removeTemps()
 		return nil, r.staleNote(err)
 	}
 	res.Files = len(r.assets)
 	res.Warnings = r.warnings
+	res.Reread = r.reread
 	res.Elapsed = time.Since(start)
 	return res, nil
 }
@@ -133,6 +139,7 @@ func (r *run) steps(ctx context.Context) (*Result, error) {
 	// An unchanged tree whose outputs are as the last run left them needs
 	// nothing more.
 	if rec, ok := r.unchanged(); ok {
+		r.early = true
 		return rec, nil
 	}
 	if err = r.checkNames(); err != nil {
@@ -211,6 +218,7 @@ func (r *run) lockOut(ctx context.Context) error {
 		return err
 	}
 	r.lock = l
+	r.mark = l.mark()
 	if r.hooks != nil && r.hooks.locked != nil {
 		r.hooks.locked()
 	}
@@ -220,7 +228,7 @@ func (r *run) lockOut(ctx context.Context) error {
 // hashCache returns the run's hash cache, opening it on first use.
 func (r *run) hashCache() *cache.Hashes {
 	if r.cache == nil {
-		r.cache = cache.OpenHashes(r.cfg.CacheDir, r.outAbs, r.start)
+		r.cache = cache.OpenHashes(r.cfg.CacheDir, r.outAbs, r.mark)
 	}
 	return r.cache
 }

@@ -84,7 +84,6 @@ func (r *run) hashOne(c *cache.Hashes, a *asset, buf []byte, m *progress.Meter) 
 	if err != nil {
 		return true, fmt.Errorf("cannot read: %v", unwrapPathErr(err))
 	}
-	a.contentType = mediatype.Of(a.Logical, head[:min(len(head), 512)])
 	trusted, err := r.checkEncoding(a, &enc, head)
 	if err != nil {
 		return true, err
@@ -113,29 +112,22 @@ func (r *run) meter(p Phase, files int, bytes int64) *progress.Meter {
 	})
 }
 
-// checkEncoding holds a text asset to the charset it will be served with.
-// Text types are served as UTF-8 (or, like JSON and SVG, default to it),
-// so one that is not valid UTF-8 is an error at its first bad byte, as
-// Django's collectstatic makes it, unless the file declares its own
-// encoding (@charset in CSS, the XML prolog's encoding) or
+// checkEncoding sets the content type an asset is served with
+// (mediatype.Served) and holds a text asset to its charset. Text types are
+// served as UTF-8 (or, like JSON and SVG, default to it), so one that is
+// not valid UTF-8 is an error at its first bad byte, as Django's
+// collectstatic makes it, unless the file declares its own encoding or
 // Config.AllowNonUTF8 is set: then it is served without the charset
-// parameter, so that the declaration, or the browser, decides. A file
-// kept by AllowNonUTF8 is not cached (trusted false), so that a run
-// without the option reads and rejects it again.
+// parameter. A file kept by AllowNonUTF8 is not cached (trusted false), so
+// that a run without the option reads and rejects it again.
 func (r *run) checkEncoding(a *asset, enc *mediatype.UTF8Checker, head []byte) (trusted bool, err error) {
-	if !mediatype.Text(a.contentType) {
-		return true, nil
-	}
-	if d := mediatype.DeclaredCharset(head); d != "" && !mediatype.IsUTF8Name(d) {
-		a.contentType = mediatype.WithoutCharset(a.contentType)
-		return true, nil
-	}
 	at, bad := enc.Invalid()
+	var notUTF8 bool
+	a.contentType, notUTF8 = mediatype.Served(a.Logical, head, !bad)
 	switch {
-	case !bad:
+	case !notUTF8:
 		return true, nil
 	case r.cfg.AllowNonUTF8:
-		a.contentType = mediatype.WithoutCharset(a.contentType)
 		return false, nil
 	}
 	return false, &Error{File: slash(a.src.Path), Line: at.Line, Col: at.Col, Msg: fmt.Sprintf(

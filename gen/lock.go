@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/assetgen/assetgen/gen/internal/cache"
 	"github.com/assetgen/assetgen/internal/relpath"
 )
 
@@ -93,13 +94,32 @@ func lockPackage(ctx context.Context, dir string, timeout time.Duration, logf fu
 }
 
 // describe writes who holds the lock into the file, for waiting runs'
-// messages. It is only a description: failing to write it is harmless.
-func (l *packageLock) describe() {
+// messages, and says whether it did. It is only a description: failing
+// to write it is harmless.
+func (l *packageLock) describe() bool {
 	host, _ := os.Hostname()
 	desc := fmt.Sprintf("pid %d on %s since %s\n", os.Getpid(), host, time.Now().UTC().Format(time.RFC3339))
-	if l.f.Truncate(0) == nil {
-		_, _ = l.f.WriteAt([]byte(desc), 0)
+	if l.f.Truncate(0) != nil {
+		return false
 	}
+	_, err := l.f.WriteAt([]byte(desc), 0)
+	return err == nil
+}
+
+// mark rewrites the lock file and returns the moment as the file system
+// records it (cache.Mark), for the racy-clean rule: every file of the
+// package that changes after this call gets times at the mark or later.
+// Without a lock (a read-only package) the mark is the wall clock's.
+func (l *packageLock) mark() cache.Mark {
+	now := time.Now()
+	if l == nil || !l.describe() {
+		return cache.WallMark(now)
+	}
+	fi, err := l.f.Stat()
+	if err != nil {
+		return cache.WallMark(now)
+	}
+	return cache.MarkOf(now, fi)
 }
 
 // readHolder returns the holder's description, or a placeholder when the

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 
 	"github.com/assetgen/assetgen/gen/internal/cache"
 	"github.com/assetgen/assetgen/gen/internal/emit"
@@ -151,9 +152,8 @@ func generatorID() string {
 // outputsCurrent reports whether the outputs on disk are exactly what the
 // last run recorded for this key, judged by their stat as the hash cache
 // judges sources, and for those whose times were racy when recorded, by
-// their content's hash: then nothing needs rendering or writing. Once the
-// racy ones are past the window the record is rewritten without their
-// sums.
+// their content's hash: then nothing needs rendering or writing. Those
+// checked now and no longer racy at this run's mark are recorded clean.
 //
 //	key [32], then per output: len u32, name, stamp
 func (r *run) outputsCurrent(key [sha256.Size]byte, names []string) bool {
@@ -166,51 +166,77 @@ func (r *run) outputsCurrent(key [sha256.Size]byte, names []string) bool {
 		return false
 	}
 	d := cache.NewDecoder(b[sha256.Size:])
-	stillRacy, anyRacy := false, false
-	for _, n := range names {
+	stamps := make([]cache.Stamp, len(names))
+	settled := false
+	for i, n := range names {
 		if d.Str() != n {
 			return false
 		}
 		st := cache.ReadStamp(d)
-		if d.Err() != nil || !st.Current(filepath.Join(r.cfg.OutDir, n)) {
+		if d.Err() != nil {
 			return false
 		}
-		anyRacy = anyRacy || st.Racy
-		stillRacy = stillRacy || !st.Settled(r.start)
+		if st.Racy {
+			r.reread++
+		}
+		if !st.Current(filepath.Join(r.cfg.OutDir, n)) {
+			return false
+		}
+		if st.Racy && st.Settled(r.mark) {
+			st, settled = cache.Stamp{Key: st.Key}, true
+		}
+		stamps[i] = st
 	}
 	if d.Err() != nil || d.More() {
 		return false
 	}
-	if anyRacy && !stillRacy {
-		r.recordOutputs(key, names, nil)
+	if settled {
+		_ = cache.WriteFile(file, encodeOutputs(key, names, stamps))
 	}
 	return true
 }
 
+// encodeOutputs is the output record of the outputs names, stamped.
+func encodeOutputs(key [sha256.Size]byte, names []string, stamps []cache.Stamp) []byte {
+	var w cache.Writer
+	w.Bytes(key[:])
+	for i, n := range names {
+		w.Str32(n)
+		w.Stamp(stamps[i])
+	}
+	return w.Data()
+}
+
 // recordOutputs records the outputs' stamps, after a run that wrote them
-// or found them already right, so that the next run can skip them. data,
-// if not nil, holds their contents, which saves reading racy ones.
-func (r *run) recordOutputs(key [sha256.Size]byte, names []string, data [][]byte) {
+// or found them already right, so that the next run can skip them. data
+// holds their contents, which saves reading racy ones. An output this
+// run wrote (wrote[i]) is stamped at the mark taken after its writes:
+// like the files a git checkout writes before its index, it is trusted
+// from the next run on once the file system's clock has moved past it.
+// The others are stamped at the run's mark, like sources.
+func (r *run) recordOutputs(key [sha256.Size]byte, names []string, data [][]byte, wrote []bool) {
 	file := r.outputRecordFile()
 	if file == "" {
 		return
 	}
-	var w cache.Writer
-	w.Bytes(key[:])
+	var end cache.Mark
+	if slices.Contains(wrote, true) {
+		end = r.lock.mark()
+	}
+	stamps := make([]cache.Stamp, len(names))
 	for i, n := range names {
-		var content []byte
-		if data != nil {
-			content = data[i]
+		m := r.mark
+		if wrote[i] {
+			m = end
 		}
-		st, err := cache.StampFile(filepath.Join(r.cfg.OutDir, n), content, r.start)
+		st, err := cache.StampFile(filepath.Join(r.cfg.OutDir, n), data[i], m)
 		if err != nil {
 			os.Remove(file)
 			return
 		}
-		w.Str32(n)
-		w.Stamp(st)
+		stamps[i] = st
 	}
-	_ = cache.WriteFile(file, w.Data())
+	_ = cache.WriteFile(file, encodeOutputs(key, names, stamps))
 }
 
 func (r *run) outputRecordFile() string {

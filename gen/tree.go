@@ -53,14 +53,14 @@ func (r *run) treeKey(recording bool) (key [sha256.Size]byte, racyFiles []racyFi
 		w.Str32(a.abs)
 		k := cache.KeyOf(a.src.Info)
 		w.Key(k)
-		if recording && k.Racy(r.start) {
+		if recording && k.Racy(r.mark) {
 			// The hash cache holds the sum this run read; a file it
 			// does not vouch for is read again.
 			st := cache.Stamp{Key: k, Racy: true}
 			var ok bool
 			if st.Sum, ok = r.hashCache().Sum(a.abs, k); !ok {
 				var err error
-				if st, err = cache.StampFile(a.abs, nil, r.start); err != nil {
+				if st, err = cache.StampFile(a.abs, nil, r.mark); err != nil {
 					return key, nil, false
 				}
 			}
@@ -84,8 +84,8 @@ func (r *run) treeKey(recording bool) (key [sha256.Size]byte, racyFiles []racyFi
 			continue
 		}
 		w.Key(cache.KeyOf(fi))
-		if recording && cache.KeyOf(fi).Racy(r.start) {
-			st, err := cache.StampFile(f, nil, r.start)
+		if recording && cache.KeyOf(fi).Racy(r.mark) {
+			st, err := cache.StampFile(f, nil, r.mark)
 			if err != nil {
 				return key, nil, false
 			}
@@ -137,9 +137,10 @@ func (r *run) encodeTree(key, outKey [sha256.Size]byte, racyFiles []racyFile, re
 
 // unchanged reports whether the tree and the outputs are as recorded, and
 // if so returns the result the full run would have (its warnings go to
-// the run's). Racy files are
-// read and compared; once they are past the racy window the record is
-// rewritten without them, so later runs read nothing.
+// the run's). Racy files are read and compared; those whose times are
+// now before the run's mark are then known clean, as git's index records
+// an entry it has checked, and the record is rewritten without them, so
+// later runs read nothing.
 func (r *run) unchanged() (*Result, bool) {
 	key, _, ok := r.treeKey(false)
 	if !ok {
@@ -168,14 +169,20 @@ func (r *run) unchanged() (*Result, bool) {
 	}
 	d := cache.NewDecoder(b[head:])
 	n := d.U64()
-	stillRacy := false
+	var stillRacy []racyFile
 	for range n {
 		p := d.Str()
 		st := cache.ReadStamp(d)
-		if d.Err() != nil || !st.Current(p) {
+		if d.Err() != nil {
 			return nil, false
 		}
-		stillRacy = stillRacy || !st.Settled(r.start)
+		r.reread++
+		if !st.Current(p) {
+			return nil, false
+		}
+		if !st.Settled(r.mark) {
+			stillRacy = append(stillRacy, racyFile{p, st})
+		}
 	}
 	for d.More() {
 		r.warnings = append(r.warnings, d.Str())
@@ -183,8 +190,8 @@ func (r *run) unchanged() (*Result, bool) {
 	if d.Err() != nil {
 		return nil, false
 	}
-	if n > 0 && !stillRacy {
-		_ = cache.WriteFile(r.treeRecordFile(), r.encodeTree(key, outKey, nil, res))
+	if int(n) > len(stillRacy) {
+		_ = cache.WriteFile(r.treeRecordFile(), r.encodeTree(key, outKey, stillRacy, res))
 	}
 	return res, true
 }
@@ -204,7 +211,7 @@ func (r *run) ownedIntact() bool {
 		}
 	}
 	for _, n := range readRecord(dir) {
-		if !r.copyIntact(filepath.Join(dir, n)) {
+		if !r.copyIntact(OwnedDir + "/" + n) {
 			return false
 		}
 	}

@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"errors"
@@ -34,6 +35,7 @@ type output struct {
 	name string // slash-separated
 	data []byte
 	tmp  string // a temporary file holding the data instead, renamed into place
+	sum  []byte // tmp's SHA-256
 	old  []byte // what the file holds now; nil if it does not exist
 }
 
@@ -90,10 +92,11 @@ func (r *run) emitAndWrite(ctx context.Context, res *Result) (copied int, writte
 		return 0, nil, err
 	}
 	data := make([][]byte, len(outs))
+	wrote := make([]bool, len(outs))
 	for i, o := range outs {
-		data[i] = o.data
+		data[i], wrote[i] = o.data, o.old == nil || !bytes.Equal(o.old, o.data)
 	}
-	r.recordOutputs(key, names, data)
+	r.recordOutputs(key, names, data, wrote)
 	r.recordTree(key, res)
 	return copied, written, nil
 }
@@ -207,7 +210,7 @@ func (r *run) ownedFiles() []output {
 		for _, v := range a.variants {
 			if !seen[v.name] {
 				seen[v.name] = true
-				out = append(out, output{name: v.name, data: v.data, tmp: v.tmp})
+				out = append(out, output{name: v.name, data: v.data, tmp: v.tmp, sum: v.tmpSum})
 			}
 		}
 	}

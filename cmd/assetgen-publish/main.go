@@ -192,7 +192,7 @@ func summary(st publish.Stats, dryRun bool, took time.Duration) string {
 	if dryRun {
 		verb = "to upload"
 	}
-	s := fmt.Sprintf("assetgen-publish: %d files, %d objects: %d %s (%s), %d already in place", st.Files, st.Objects, st.Uploaded, verb, byteSize(st.UploadedBytes), st.Skipped)
+	s := fmt.Sprintf("assetgen-publish: %d files, %d objects: %d %s (%s), %d already in place", st.Files, st.Objects, st.Uploaded, verb, progress.Size(st.UploadedBytes), st.Skipped)
 	if st.Pruned > 0 {
 		if dryRun {
 			s += fmt.Sprintf(", %d to prune", st.Pruned)
@@ -207,17 +207,4 @@ func summary(st publish.Stats, dryRun bool, took time.Duration) string {
 		s += fmt.Sprintf(", %d retried", st.Retries)
 	}
 	return s + fmt.Sprintf("; %d requests in %s", st.Requests, took.Round(time.Millisecond))
-}
-
-// byteSize formats n bytes for a person.
-func byteSize(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
 }

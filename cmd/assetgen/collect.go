@@ -11,6 +11,7 @@ import (
 	"github.com/assetgen/assetgen/internal/assetpkg"
 	"github.com/assetgen/assetgen/internal/collect"
 	"github.com/assetgen/assetgen/internal/httpserve"
+	"github.com/assetgen/assetgen/internal/progress"
 )
 
 const collectSynopsis = "assetgen collect [-o DIR] [-unhashed] [-prune-older-than DURATION] [-nginx FILE] [-prefix PATH] [PKGDIR]"
@@ -56,7 +57,7 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		}
 	}
 	if !*quiet {
-		fmt.Fprintf(stdout, "assetgen collect: %s: %d files written (%s), %d unchanged, %d pruned", filepath.ToSlash(*out), res.Written, byteSize(res.Bytes), res.Unchanged, res.Pruned)
+		fmt.Fprintf(stdout, "assetgen collect: %s: %d files written (%s), %d unchanged, %d pruned", filepath.ToSlash(*out), res.Written, progress.Size(res.Bytes), res.Unchanged, res.Pruned)
 		if res.Skipped > 0 {
 			fmt.Fprintf(stdout, ", %d not served by the handler (dot paths) left out", res.Skipped)
 		}

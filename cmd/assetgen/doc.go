@@ -233,7 +233,7 @@
 // same -o directory says so on standard error and waits for it, up to
 // -lock-timeout, then fails naming it. Whatever stops a run (a kill, a
 // full disk), the package it leaves builds, and the next run finishes or
-// undoes its changes; see the README's Safety section.
+// undoes its changes; see docs/safety.md.
 //
 // Exit status is 0 on success, 1 for bad input (a missing directory, a name
 // collision...), 2 for bad usage.

@@ -273,8 +273,14 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 			fmt.Fprintf(stdout, "unchecked: %s\n", u)
 		}
 	}
-	fmt.Fprintf(stdout, "assetgen: %d files, %d shadowed, %s, %d hashed, %d references rewritten, %d compressed, %d copied, %s\n",
-		res.Files, len(res.Shadowed), byteSize(res.Bytes), res.Hashed, res.Rewritten, res.Compressed, res.Copied, res.Elapsed.Round(time.Millisecond))
+	// Files re-read to check a record are counted only when there are
+	// some: the run after one that wrote, and no other.
+	hashed := fmt.Sprintf("%d hashed", res.Hashed)
+	if res.Reread > 0 {
+		hashed += fmt.Sprintf(", %d re-read", res.Reread)
+	}
+	fmt.Fprintf(stdout, "assetgen: %d files, %d shadowed, %s, %s, %d references rewritten, %d compressed, %d copied, %s\n",
+		res.Files, len(res.Shadowed), progress.Size(res.Bytes), hashed, res.Rewritten, res.Compressed, res.Copied, res.Elapsed.Round(time.Millisecond))
 	return exitOK
 }
 
@@ -362,14 +368,4 @@ func moduleVersion() string {
 		return "(unknown)"
 	}
 	return bi.Main.Version
-}
-
-func byteSize(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
 }

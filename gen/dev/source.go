@@ -10,9 +10,9 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/assetgen/assetgen/gen/internal/build"
 	"github.com/assetgen/assetgen/gen/internal/cache"
@@ -142,7 +142,7 @@ func (s *Source) Logical(name string) (string, bool) {
 	if _, _, ok := s.find(name); ok {
 		return name, true
 	}
-	p, ok := s.unhash(name)
+	p, _, ok := naming.Parse(name, s.cfg.HashLen)
 	if !ok {
 		return "", false
 	}
@@ -150,22 +150,6 @@ func (s *Source) Logical(name string) (string, bool) {
 		return p, true
 	}
 	return "", false
-}
-
-// unhash removes the fingerprint naming.Hashed puts in a name.
-func (s *Source) unhash(name string) (string, bool) {
-	dir, base := path.Split(name)
-	stem, ext := naming.SplitExt(base)
-	i := strings.LastIndexByte(stem, '.')
-	if i <= 0 || len(stem)-i-1 != s.cfg.HashLen {
-		return "", false
-	}
-	for _, c := range stem[i+1:] {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return "", false
-		}
-	}
-	return dir + stem[:i] + ext, true
 }
 
 // Paths implements runtime.Live by walking every source directory: All
@@ -275,7 +259,7 @@ func (s *Source) load(p string) *node {
 		return old
 	}
 	n := &node{Node: build.Node{Logical: p, Prehashed: s.pre.Ignored(p)}, dir: dir, size: fi.Size(), mtime: fi.ModTime(), racy: racy, orig: raw}
-	n.contentType = mediatype.ForContent(mediatype.Of(p, raw[:min(len(raw), 512)]), raw)
+	n.contentType, _ = mediatype.Served(p, raw, utf8.Valid(raw))
 	n.prep = build.Prepare(p, n.contentType, raw, n.Prehashed, s.opt)
 	if n.prep.NotMinified != nil {
 		s.cfg.Logf("assetgen: %s: not minified: %v", s.file(n), n.prep.NotMinified)

@@ -2,9 +2,10 @@
 // serves assets with, as functions of a Mode: over a generated table
 // (runtime's tests) and over a development mode Live (gen/dev's, with the
 // same files on disk), so that one table of cases holds both to one
-// behaviour. Its protocol cases (RunProtocol) hold the media store's
-// handler, local and on S3, to the same answers. The differences that remain are marked in the cases and
-// listed in README.md's development mode section; nothing else may differ.
+// behaviour. The differences that remain are marked in the cases and
+// listed in docs/development.md; nothing else may differ. Its protocol
+// cases (RunProtocol) hold the media store's handler, local and on S3,
+// to the same answers.
 //
 // It is imported only by tests.
 package handlertest
@@ -211,7 +212,7 @@ func cases(t *testing.T, m Mode) {
 		wantHeader map[string]string
 		wantBody   *string // not checked if nil
 		// dev, if set, replaces wantStatus, wantHeader and wantBody in
-		// development mode: the differences README.md lists as intended.
+		// development mode: the differences docs/development.md lists as intended.
 		// devEdited limits it to a file edited or added since generation.
 		dev       *want
 		devEdited bool

@@ -182,12 +182,12 @@ func (l *Line) Clear() {
 //
 // The rate and estimate need a second of data and some bytes done.
 func Format(s Snapshot) string {
-	line := fmt.Sprintf("assetgen: %s %s/%s files, %s/%s", s.Phase, count(s.Files), count(s.TotalFiles), size(s.Bytes), size(s.TotalBytes))
+	line := fmt.Sprintf("assetgen: %s %s/%s files, %s/%s", s.Phase, count(s.Files), count(s.TotalFiles), Size(s.Bytes), Size(s.TotalBytes))
 	if s.Elapsed < time.Second || s.Bytes <= 0 {
 		return line
 	}
 	rate := float64(s.Bytes) / s.Elapsed.Seconds()
-	line += ", " + size(int64(rate)) + "/s"
+	line += ", " + Size(int64(rate)) + "/s"
 	if left := s.TotalBytes - s.Bytes; left > 0 {
 		eta := time.Duration(float64(left) / rate * float64(time.Second))
 		line += ", " + eta.Round(time.Second).String() + " left"
@@ -204,8 +204,10 @@ func count(n int) string {
 	return s
 }
 
-// size writes a byte count in the largest unit that keeps it above one.
-func size(n int64) string {
+// Size writes a byte count for a person, in the largest unit that keeps
+// it above one: "812 B", "12.1 KB", "3.4 MB", "1.2 GB" (units of 1,024).
+// The progress line and every command's summary use it.
+func Size(n int64) string {
 	switch {
 	case n >= 1<<30:
 		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))

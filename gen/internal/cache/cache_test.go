@@ -53,7 +53,7 @@ func TestStamp(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "f")
 	os.WriteFile(file, []byte("one"), 0o644)
 	start := time.Now()
-	st, err := StampFile(file, nil, start)
+	st, err := StampFile(file, nil, WallMark(start))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestStamp(t *testing.T) {
 	if !st.Current(file) {
 		t.Error("unchanged racy file not current")
 	}
-	if st.Settled(start) {
+	if st.Settled(WallMark(start)) {
 		t.Error("fresh file settled")
 	}
 	// Same stat, other content: what a rewrite within one clock tick
@@ -74,10 +74,10 @@ func TestStamp(t *testing.T) {
 		t.Error("racy stamp with another sum taken for current")
 	}
 	later := time.Now().Add(RacyWindow + time.Second)
-	if !st.Settled(later) {
+	if !st.Settled(WallMark(later)) {
 		t.Error("stamp not settled a window later")
 	}
-	if st2, _ := StampFile(file, nil, later); st2.Racy || !st2.Current(file) {
+	if st2, _ := StampFile(file, nil, WallMark(later)); st2.Racy || !st2.Current(file) {
 		t.Errorf("settled stamp %+v", st2)
 	}
 	var w Writer
@@ -105,7 +105,7 @@ func TestRacy(t *testing.T) {
 		if got := Racy(tt.t, at); got != tt.want {
 			t.Errorf("Racy(at%+v) = %v, want %v", tt.t.Sub(at), got, tt.want)
 		}
-		if got := (Key{MTime: tt.t.UnixNano()}).Racy(at); got != tt.want {
+		if got := (Key{MTime: tt.t.UnixNano()}).Racy(WallMark(at)); got != tt.want {
 			t.Errorf("Key{MTime: at%+v}.Racy = %v, want %v", tt.t.Sub(at), got, tt.want)
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"sync"
-	"time"
 )
 
 // Hashes is the hash cache: it lets a run over an unchanged tree skip
@@ -26,12 +25,13 @@ import (
 // corrupt cache costs time, not correctness. A cache file that fails to
 // decode is ignored.
 type Hashes struct {
-	file  string    // "" when caching is off
-	start time.Time // the run's, before the walk
-	old   map[string]entry
+	file string // "" when caching is off
+	mark Mark   // the run's, before the walk
+	old  map[string]entry
 
 	mu      sync.Mutex
 	new     map[string]entry
+	written map[string]bool // entries of files this run wrote, judged at Save
 	changed bool
 }
 
@@ -52,14 +52,14 @@ type Entry struct {
 type entry struct {
 	Entry
 	Key  Key
-	Racy bool // recorded within RacyWindow of the file's times: read again
+	Racy bool // recorded too close to the file's times: read again
 }
 
 // OpenHashes loads the hash cache of the package in outAbs from the cache
 // directory dir; "" turns caching off. A missing or unreadable cache is an
-// empty one. start is when the run began, before it walked the tree.
-func OpenHashes(dir, outAbs string, start time.Time) *Hashes {
-	c := &Hashes{start: start, new: map[string]entry{}}
+// empty one. m is the run's mark, taken before it walked the tree.
+func OpenHashes(dir, outAbs string, m Mark) *Hashes {
+	c := &Hashes{mark: m, new: map[string]entry{}, written: map[string]bool{}}
 	if dir == "" {
 		return c
 	}
@@ -95,7 +95,25 @@ func (c *Hashes) Store(abs string, info fs.FileInfo, e Entry) {
 	if key.Size != e.Size {
 		return // changed between the walk and the read
 	}
-	ne := entry{Entry: e, Key: key, Racy: key.Racy(c.start)}
+	c.put(abs, entry{Entry: e, Key: key, Racy: key.Racy(c.mark)})
+}
+
+// StoreWritten records the content of a file this run wrote. Its times
+// are after the run's mark, so the entry is judged at Save against the
+// mark taken after the last write: like git's files that a checkout
+// writes before the index, it is trusted from the next run on when the
+// file system's clock has moved on since.
+func (c *Hashes) StoreWritten(abs string, info fs.FileInfo, e Entry) {
+	if c.file == "" || info.Size() != e.Size {
+		return
+	}
+	c.put(abs, entry{Entry: e, Key: KeyOf(info)})
+	c.mu.Lock()
+	c.written[abs] = true
+	c.mu.Unlock()
+}
+
+func (c *Hashes) put(abs string, ne entry) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.new[abs] = ne
@@ -114,10 +132,27 @@ func (c *Hashes) Sum(abs string, k Key) ([sha256.Size]byte, bool) {
 }
 
 // Save writes the entries used or made by this run, dropping the rest, so
-// the cache does not grow with deleted files. Failure to save is ignored:
-// the cache is an optimisation.
-func (c *Hashes) Save() {
-	if c.file == "" || (!c.changed && len(c.new) == len(c.old)) {
+// the cache does not grow with deleted files; a run that looked at only
+// some files (one that stopped after the walk) passes keepUnused. end is
+// the mark after the run's last write. Failure to save is ignored: the
+// cache is an optimisation.
+func (c *Hashes) Save(end Mark, keepUnused bool) {
+	if c.file == "" {
+		return
+	}
+	for abs := range c.written {
+		e := c.new[abs]
+		e.Racy = e.Key.Racy(end)
+		c.new[abs] = e
+	}
+	if keepUnused {
+		for abs, e := range c.old {
+			if _, ok := c.new[abs]; !ok {
+				c.new[abs] = e
+			}
+		}
+	}
+	if !c.changed && len(c.new) == len(c.old) {
 		return
 	}
 	_ = WriteFile(c.file, encodeHashes(c.new))

@@ -29,10 +29,14 @@ func KeyOf(info fs.FileInfo) Key {
 }
 
 // Racy reports whether the file's modification or change time is too
-// close to at (RacyWindow) to tell a later rewrite within the same clock
-// tick from no change at all.
-func (k Key) Racy(at time.Time) bool {
-	return Racy(time.Unix(0, k.MTime), at) || k.Sys.changeTime() != 0 && Racy(time.Unix(0, k.Sys.changeTime()), at)
+// close to the mark m to tell a later rewrite within the same clock tick
+// from no change at all: at the mark or later on the file system's clock,
+// or else within RacyWindow of it on the wall clock.
+func (k Key) Racy(m Mark) bool {
+	if at, ok := m.fsTime(k); ok {
+		return k.MTime >= at || k.Sys.changeTime() >= at
+	}
+	return Racy(time.Unix(0, k.MTime), m.wall) || k.Sys.changeTime() != 0 && Racy(time.Unix(0, k.Sys.changeTime()), m.wall)
 }
 
 // File is the one place a cache file lives: dir/kind/<id><ext>, where id
@@ -78,15 +82,15 @@ type Stamp struct {
 	Sum  [sha256.Size]byte
 }
 
-// StampFile stamps a file at time start; data, if not nil, is its
+// StampFile stamps a file at the mark m; data, if not nil, is its
 // content, which saves reading it when it is racy.
-func StampFile(file string, data []byte, start time.Time) (Stamp, error) {
+func StampFile(file string, data []byte, m Mark) (Stamp, error) {
 	fi, err := os.Stat(file)
 	if err != nil {
 		return Stamp{}, err
 	}
 	st := Stamp{Key: KeyOf(fi)}
-	if st.Racy = st.Key.Racy(start); !st.Racy {
+	if st.Racy = st.Key.Racy(m); !st.Racy {
 		return st, nil
 	}
 	if data == nil {
@@ -120,9 +124,10 @@ func (s Stamp) Current(file string) bool {
 }
 
 // Settled reports whether a racy stamp's times are now far enough before
-// start that, the content having been checked, it need not be again.
-func (s Stamp) Settled(start time.Time) bool {
-	return !s.Racy || !s.Key.Racy(start)
+// the mark m that, its content having been checked since m, it need not
+// be again: the caller records it clean, as git's index does.
+func (s Stamp) Settled(m Mark) bool {
+	return !s.Racy || !s.Key.Racy(m)
 }
 
 // Writer writes the little-endian fields of the cache's records, and of

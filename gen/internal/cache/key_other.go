@@ -18,3 +18,6 @@ func readSysKey(*Decoder) sysKey { return sysKey{} }
 
 // changeTime is unknown here; the modification time stands alone.
 func (sysKey) changeTime() int64 { return 0 }
+
+// device is unknown here.
+func (sysKey) device() uint64 { return 0 }

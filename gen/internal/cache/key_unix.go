@@ -34,3 +34,6 @@ func readSysKey(d *Decoder) sysKey {
 
 // changeTime returns the change time in the key, in Unix nanoseconds.
 func (k sysKey) changeTime() int64 { return k.CTime }
+
+// device returns the file system the key's file lies on.
+func (k sysKey) device() uint64 { return k.Dev }

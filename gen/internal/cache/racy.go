@@ -1,6 +1,9 @@
 package cache
 
-import "time"
+import (
+	"io/fs"
+	"time"
+)
 
 // RacyWindow is how close to a moment a file's times must be for its
 // content not to be trusted from its stat alone: a file written twice
@@ -14,4 +17,38 @@ const RacyWindow = 2 * time.Second
 // t, so the content must be read again to be trusted.
 func Racy(t, at time.Time) bool {
 	return !t.Before(at.Add(-RacyWindow))
+}
+
+// Mark is the moment a run judges file times against. Where it can, it
+// is a time on the file system's own clock: the times of a file the run
+// has just written (the package's lock file), as git judges its index
+// entries against the index file's own time. A file on the same device
+// whose times are before the mark cannot change again without its times
+// moving to the mark or past it, whatever the clock's tick (FAT's two
+// seconds, a kernel's coarse clock), so no window is needed, and a tree
+// written just before a run is trusted by that run. A file on another
+// device, or on a system that gives no device, is judged by the wall
+// clock and RacyWindow.
+type Mark struct {
+	wall time.Time
+	fs   Key // the times of the file written at the mark; zero if none
+}
+
+// WallMark is a mark on the wall clock alone.
+func WallMark(t time.Time) Mark { return Mark{wall: t} }
+
+// MarkOf is a mark at wall time t and at the times of the file fi
+// describes, which the caller has just written.
+func MarkOf(t time.Time, fi fs.FileInfo) Mark {
+	return Mark{wall: t, fs: KeyOf(fi)}
+}
+
+// fsTime returns the mark's time on the clock of k's file system, if the
+// mark was taken on its device.
+func (m Mark) fsTime(k Key) (int64, bool) {
+	c := m.fs.Sys.changeTime()
+	if c == 0 || k.Sys.changeTime() == 0 || m.fs.Sys.device() != k.Sys.device() {
+		return 0, false
+	}
+	return min(c, m.fs.MTime), true
 }

@@ -171,16 +171,25 @@ func (c *UTF8Checker) Invalid() (Position, bool) {
 	return c.at, c.bad
 }
 
-// ForContent returns contentType as it should be served for content: a
-// text type loses its charset when the content declares another encoding
-// or is not valid UTF-8. Development mode uses it, serving what generate
-// would reject (generate reports the file), without claiming UTF-8.
-func ForContent(contentType string, content []byte) string {
+// Served returns the content type a file named name is served with, for
+// both generate and development mode: Of(name, head), where head is the
+// file's first bytes, and for a text type without its charset when head
+// declares another encoding (@charset in CSS, the XML prolog's encoding)
+// or the content is not valid UTF-8 (validUTF8 false), so that the
+// declaration, or the browser, decides. notUTF8 reports the last case:
+// text that claims no other encoding and is not UTF-8, which generate
+// rejects unless told otherwise and development mode serves as it is.
+func Served(name string, head []byte, validUTF8 bool) (contentType string, notUTF8 bool) {
+	head = head[:min(len(head), 512)]
+	contentType = Of(name, head)
 	if !Text(contentType) {
-		return contentType
+		return contentType, false
 	}
-	if d := DeclaredCharset(content[:min(len(content), 512)]); (d != "" && !IsUTF8Name(d)) || !utf8.Valid(content) {
-		return WithoutCharset(contentType)
+	if d := DeclaredCharset(head); d != "" && !IsUTF8Name(d) {
+		return WithoutCharset(contentType), false
 	}
-	return contentType
+	if !validUTF8 {
+		return WithoutCharset(contentType), true
+	}
+	return contentType, false
 }

@@ -116,3 +116,26 @@ func TestText(t *testing.T) {
 		}
 	}
 }
+
+func TestServed(t *testing.T) {
+	tests := []struct {
+		name, file, head string
+		valid            bool
+		want             string
+		notUTF8          bool
+	}{
+		{"UTF8CSS", "a.css", "body{}", true, "text/css; charset=utf-8", false},
+		{"DeclaredLatin1", "a.css", `@charset "ISO-8859-1";`, false, "text/css", false},
+		{"DeclaredUTF8", "a.css", `@charset "utf-8";`, true, "text/css; charset=utf-8", false},
+		{"InvalidCSS", "a.css", "body{}", false, "text/css", true},
+		{"Binary", "a.png", "\x89PNG\r\n\x1a\n", false, "image/png", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, notUTF8 := Served(tt.file, []byte(tt.head), tt.valid)
+			if got != tt.want || notUTF8 != tt.notUTF8 {
+				t.Errorf("Served(%q, %q, %v) = %q, %v; want %q, %v", tt.file, tt.head, tt.valid, got, notUTF8, tt.want, tt.notUTF8)
+			}
+		})
+	}
+}

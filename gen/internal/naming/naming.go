@@ -123,6 +123,46 @@ func Hashed(logical, hash string) string {
 	return dir + stem + "." + hash + ext
 }
 
+// Parse is the inverse of Hashed for a hash of n lower-case hex digits: it
+// returns the logical path and the hash of a fingerprinted name, and ok
+// false for a name that Hashed does not make with such a hash. For hashes
+// of 8 digits or more (Config allows 8 to 64) it undoes Hashed exactly;
+// shorter ones can be ambiguous across SplitExt's compounds. Development
+// mode uses it to serve a fingerprinted URL from the source it names.
+func Parse(name string, n int) (logical, hash string, ok bool) {
+	dir, base := "", name
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		dir, base = name[:i+1], name[i+1:]
+	}
+	// The hash follows a dot and ends the base name or comes before
+	// another dot. Which dot depends on SplitExt's compound extensions, so
+	// each candidate is checked by making the name again.
+	for i := 0; i+n < len(base); i++ {
+		end := i + 1 + n
+		if base[i] != '.' || !isHex(base[i+1:end], n) || end < len(base) && base[end] != '.' {
+			continue
+		}
+		if p := dir + base[:i] + base[end:]; Hashed(p, base[i+1:end]) == name {
+			return p, base[i+1 : end], true
+		}
+	}
+	return "", "", false
+}
+
+// isHex reports whether s is n lower-case hex digits, as Hashed's hashes
+// are written.
+func isHex(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
 // CycleSums returns the sums that name the members of a reference cycle
 // (a.css imports b.css imports a.css), which cannot be named one after
 // another. logicals are the members' logical paths, sorted; partial[i] is

@@ -111,6 +111,47 @@ func FuzzHashed(f *testing.F) {
 	})
 }
 
+func TestParse(t *testing.T) {
+	const h = "0123456789ab"
+	for _, tt := range hashedTests {
+		t.Run(tt.name, func(t *testing.T) {
+			name := Hashed(tt.path, h)
+			if got, hash, ok := Parse(name, len(h)); !ok || got != tt.path || hash != h {
+				t.Errorf("Parse(%q) = %q, %q, %v; want %q, %q, true", name, got, hash, ok, tt.path, h)
+			}
+		})
+	}
+	for _, name := range []string{"base.css", "base.0123456789AB.css", "base.0123456789a.css", "LICENSE", "a/b.0123456789ab/c.css", ""} {
+		t.Run("Not/"+name, func(t *testing.T) {
+			if got, _, ok := Parse(name, len(h)); ok {
+				t.Errorf("Parse(%q) = %q, true; want false", name, got)
+			}
+		})
+	}
+}
+
+// FuzzParse checks that Parse undoes Hashed for every path, and that a
+// name it accepts is one Hashed makes.
+func FuzzParse(f *testing.F) {
+	for _, tt := range hashedTests {
+		f.Add(tt.path, "0123456789ab")
+		f.Add(Hashed(tt.path, "0123456789ab"), "")
+	}
+	f.Fuzz(func(t *testing.T, p, hash string) {
+		// Hashes of one digit are ambiguous ("0.0.d.ts" is "0.0.ts" with
+		// hash d, and "0.d.ts" with hash 0); Config allows 8 to 64.
+		if isHex(hash, len(hash)) && len(hash) >= 8 {
+			name := Hashed(p, hash)
+			if got, h, ok := Parse(name, len(hash)); !ok || got != p || h != hash {
+				t.Fatalf("Parse(Hashed(%q, %q) = %q) = %q, %q, %v", p, hash, name, got, h, ok)
+			}
+		}
+		if got, h, ok := Parse(p, 12); ok && Hashed(got, h) != p {
+			t.Fatalf("Parse(%q) = %q, %q, but Hashed gives %q", p, got, h, Hashed(got, h))
+		}
+	})
+}
+
 func TestCycleSums(t *testing.T) {
 	logicals := []string{"a.css", "b.css"}
 	base := CycleSums(logicals, [][]byte{[]byte("A"), []byte("B")})

@@ -21,5 +21,5 @@
 // (FuzzDecode). Corrupt data may decode here that image/jpeg refuses: the
 // read-ahead meets a marker in the middle of a scan at another point.
 // The rest is image/jpeg's code, changed only where these need it;
-// DecodeConfig, FormatError and UnsupportedError are as there.
+// FormatError and UnsupportedError are as there.
 package jpegdec
