@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"gocloud.dev/blob"
@@ -52,7 +53,11 @@ import (
 // Redirect, a GET is answered 302 to a URL the store signed, and the store
 // sends the bytes. Otherwise the bytes are streamed from the store, a range
 // at a time, never read whole into memory: a request costs two store
-// requests (attributes, then the content), one for a 304.
+// requests (attributes, then the content), one for a 304. A local
+// directory is served from the file system directly, as http.FileServer
+// serves one: one open and one fstat per request, with each file's
+// attributes (its type above all) read once and kept in memory until the
+// file changes.
 //
 // With Images, a request with a w query parameter is for a resized
 // variant of an image; see Images.
@@ -108,22 +113,29 @@ func (h handler) Resolve(w http.ResponseWriter, r *http.Request, name string, ch
 // (httpserve.Resolver).
 func (h handler) Open(w http.ResponseWriter, r *http.Request, name string) (httpserve.Representation, int) {
 	s := h.s
-	cacheControl := httpserve.MaxAge(maxAge, false)
+	cacheControl := publicCache
+	var q url.Values // nil, which has nothing, unless there is a query
+	if r.URL.RawQuery != "" {
+		q = r.URL.Query()
+	}
 	if s.cfg.private {
-		left, ok := s.verify(name, r.URL.Query())
+		left, ok := s.verify(name, q)
 		if !ok {
 			return httpserve.Representation{}, http.StatusForbidden
 		}
-		cacheControl = httpserve.MaxAge(min(left, maxAge), true)
+		cacheControl = []string{httpserve.MaxAge(min(left, maxAge), true)}
 	}
 	// A resized image (see Images). On a Private store, the signature
 	// above covers the name and expiry, not the width.
-	if q := r.URL.Query(); q.Has("w") {
-		h.serveImage(w, r, name, q, cacheControl)
+	if q.Has("w") {
+		h.serveImage(w, r, name, q, cacheControl[0])
 		return httpserve.Representation{}, httpserve.Answered
 	}
 	if s.cfg.redirect > 0 && r.Method == http.MethodGet {
 		h.redirect(w, r, name)
+		return httpserve.Representation{}, httpserve.Answered
+	}
+	if s.dir != "" && h.serveLocal(w, r, name, cacheControl) {
 		return httpserve.Representation{}, httpserve.Answered
 	}
 	return h.representation(r, name, cacheControl)
@@ -146,9 +158,14 @@ func (h handler) redirect(w http.ResponseWriter, r *http.Request, name string) {
 	w.WriteHeader(http.StatusFound)
 }
 
+// publicCache is the Cache-Control of a public store's files, shared by
+// every response and never written (len == cap, so a middleware's
+// Header.Add copies it).
+var publicCache = []string{httpserve.MaxAge(maxAge, false)}
+
 // serve answers a GET or HEAD with the stored file's bytes.
 func (h handler) serve(w http.ResponseWriter, r *http.Request, name, cacheControl string) {
-	rep, status := h.representation(r, name, cacheControl)
+	rep, status := h.representation(r, name, []string{cacheControl})
 	if status != 0 {
 		httpserve.Error(w, r, status)
 		return
@@ -158,7 +175,7 @@ func (h handler) serve(w http.ResponseWriter, r *http.Request, name, cacheContro
 
 // representation reads a stored file's attributes: a request costs two
 // store requests (attributes, then the content), one for a 304.
-func (h handler) representation(r *http.Request, name, cacheControl string) (httpserve.Representation, int) {
+func (h handler) representation(r *http.Request, name string, cacheControl []string) (httpserve.Representation, int) {
 	a, err := h.s.bucket.Attributes(r.Context(), name)
 	switch {
 	case isNotFound(err):
@@ -168,6 +185,16 @@ func (h handler) representation(r *http.Request, name, cacheControl string) (htt
 	case a.Size == 0:
 		return httpserve.Representation{}, http.StatusNotFound // a claim; see Save
 	}
+	rep := h.attributesRep(name, a)
+	rep.CacheControl = cacheControl
+	rep.Stream = object{h.s.bucket, name, a.Size}
+	return rep, 0
+}
+
+// attributesRep returns the fields of a stored file's responses that its
+// attributes decide: the entity tag, the type and, for a type that is not
+// inert, the attachment and sandbox.
+func (h handler) attributesRep(name string, a *blob.Attributes) httpserve.Representation {
 	etag := entityTag(a.ETag, a.MD5, a.Size, a.ModTime)
 	if e := a.Metadata[etagMetadata]; e != "" {
 		etag = e // a variant's, from its bytes
@@ -178,12 +205,10 @@ func (h handler) representation(r *http.Request, name, cacheControl string) (htt
 	}
 	rep := httpserve.Representation{
 		ETag:           []string{etag},
-		CacheControl:   []string{cacheControl},
 		ContentType:    []string{contentType},
 		Size:           a.Size,
 		Ranges:         true,
 		RandomBoundary: true, // the store's entity tag is not a digest the content cannot hold
-		Stream:         object{h.s.bucket, name, a.Size},
 	}
 	if !inert(contentType) {
 		rep.ContentFields = []httpserve.Field{
@@ -191,7 +216,7 @@ func (h handler) representation(r *http.Request, name, cacheControl string) (htt
 			{Key: "Content-Security-Policy", Value: []string{"sandbox"}},
 		}
 	}
-	return rep, 0
+	return rep
 }
 
 // contentDisposition makes a file a download named name.

@@ -93,6 +93,7 @@ type Store struct {
 	signs bool
 	cfg   config
 	state httpserve.Prefix[struct{}]
+	local localFiles       // a local store's attributes; see serveLocal
 	now   func() time.Time // time.Now; tests move it
 }
 
@@ -380,7 +381,9 @@ func (s *Store) Delete(ctx context.Context, name string) error {
 	if !validName(name) {
 		return notExist("delete", name)
 	}
-	if err := s.bucket.Delete(ctx, name); err != nil {
+	err := s.bucket.Delete(ctx, name)
+	s.local.forget(name)
+	if err != nil {
 		return s.pathError("delete", name, err)
 	}
 	s.deleteVariants(ctx, name)
