@@ -62,6 +62,7 @@ func (r *run) hashOne(c *cache.Hashes, a *asset, buf []byte, m *progress.Meter) 
 	if !a.owned {
 		if e, ok := c.Lookup(a.abs, a.src.Info); ok {
 			a.Sum, a.size, a.contentType = e.Sum, e.Size, e.ContentType
+			a.srcSum = a.Sum
 			m.Add(0, a.src.Info.Size())
 			return false, nil
 		}
@@ -84,6 +85,7 @@ func (r *run) hashOne(c *cache.Hashes, a *asset, buf []byte, m *progress.Meter) 
 	if err != nil {
 		return true, fmt.Errorf("cannot read: %v", unwrapPathErr(err))
 	}
+	a.srcSum = a.Sum
 	trusted, err := r.checkEncoding(a, &enc, head)
 	if err != nil {
 		return true, err

@@ -282,6 +282,7 @@ func (r *run) pkg() *emit.Package {
 			HashedPath:  a.Hashed,
 			Name:        name,
 			Source:      relTo(r.outAbs, a.abs),
+			SourceSum:   sri.Of(a.srcSum),
 			Integrity:   sri.Of(a.Sum),
 			ContentType: a.contentType,
 			Size:        a.size,

@@ -249,6 +249,15 @@ func TestToolInstall(t *testing.T) {
 	if want := "bad/bad.go:6:21: css/bse.css is not an asset of package web; did you mean css/base.css?"; !strings.Contains(out, want) {
 		t.Errorf("go vet output lacks %q:\n%s", want, out)
 	}
+
+	// A source edited since go generate still builds; vet says so.
+	must("vet", "-vettool="+bin, "./web")
+	writeFile(t, filepath.Join(dir, "web", "static", "css", "base.css"), "body { color: blue }\n")
+	must("build", "./...")
+	out, err = goCmd("vet", "-vettool="+bin, "./web")
+	if want := "static/css/base.css: changed since go generate; run go generate ."; err == nil || !strings.Contains(out, want) {
+		t.Errorf("go vet ./web after an edit: %v; output lacks %q:\n%s", err, want, out)
+	}
 }
 
 func TestIsVetTool(t *testing.T) {
@@ -268,5 +277,25 @@ func TestIsVetTool(t *testing.T) {
 		if got := isVetTool(tt.args); got != tt.want {
 			t.Errorf("isVetTool(%q) = %v, want %v", tt.args, got, tt.want)
 		}
+	}
+}
+
+// TestCheckStaleSource: check reports each source edited since
+// go generate, one embedded in place (app.js) and one served from its
+// rewritten copy (base.css, whose url() is rewritten), with the fix.
+func TestCheckStaleSource(t *testing.T) {
+	dir := checkModule(t)
+	for _, name := range []string{"web/static/css/base.css", "web/static/js/app.js"} {
+		writeFile(t, filepath.Join(dir, filepath.FromSlash(name)), "/* edited */\n")
+	}
+	var stdout, stderr bytes.Buffer
+	code := runCheck(context.Background(), []string{"./web"}, &stdout, &stderr, packages.Load)
+	want := "web/assets_gen.go:3:1: web/static/css/base.css: changed since go generate; run go generate ./web\n" +
+		"web/assets_gen.go:3:1: web/static/js/app.js: changed since go generate; run go generate ./web\n"
+	if code != exitInput {
+		t.Errorf("exit %d, want %d; stderr:\n%s", code, exitInput, stderr.String())
+	}
+	if diff := cmp.Diff(want, stdout.String()); diff != "" {
+		t.Errorf("stdout mismatch (-want +got):\n%s", diff)
 	}
 }

@@ -94,6 +94,7 @@ func run(pass *analysis.Pass) (any, error) {
 	if self != nil {
 		res.Manifest = manifest
 		pass.ExportPackageFact(self)
+		reportChangedSources(pass, genFile, manifest)
 	}
 	c := &checker{pass: pass, self: self, res: res, used: map[string]map[string]bool{}}
 	ins := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
@@ -306,6 +307,30 @@ func generated(pass *analysis.Pass) (fact *assetsFact, file, manifest string, er
 		return fact, file, manifest, nil
 	}
 	return nil, "", "", nil
+}
+
+// reportChangedSources reports, at the package clause of the generated
+// file, each source that changed since go generate
+// (pkgformat.Manifest.ChangedSources): a file embedded in place makes the
+// handler answer 500, and a style sheet served from its rewritten copy is
+// served in its old version, and neither fails go build.
+func reportChangedSources(pass *analysis.Pass, genFile, manifest string) {
+	b, err := os.ReadFile(manifest)
+	if err != nil {
+		return // generated read it a moment ago
+	}
+	m, err := pkgformat.ReadManifest(b)
+	if err != nil {
+		return
+	}
+	for _, f := range pass.Files {
+		if pass.Fset.File(f.Pos()).Name() == genFile {
+			for _, err := range m.ChangedSources(filepath.Dir(manifest)) {
+				pass.Report(analysis.Diagnostic{Pos: f.Package, Message: err.Error()})
+			}
+			return
+		}
+	}
 }
 
 // hasHeader reports whether f starts with assetgen's generated-code line.

@@ -10,7 +10,7 @@ import (
 )
 
 func TestAnalyzer(t *testing.T) {
-	results := analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), analyzer.Analyzer, "a", "assets")
+	results := analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), analyzer.Analyzer, "a", "assets", "stale")
 	for _, r := range results {
 		res := r.Result.(*analyzer.Result)
 		switch r.Pass.Pkg.Path() {

@@ -498,7 +498,8 @@ func (p *Package) check(embedded []string) error {
 
 // checkManifest compares manifest.json, when the directory has one that
 // assetgen wrote, with the table: the two are written together, so a
-// difference means one was edited or is left from another run.
+// difference means one was edited or is left from another run. It also
+// checks the sources the manifest records (ChangedSources).
 func (p *Package) checkManifest() error {
 	name := filepath.Join(p.Dir, "manifest.json")
 	b, err := os.ReadFile(name)
@@ -537,7 +538,10 @@ func (p *Package) checkManifest() error {
 		}
 	}
 	p.Refs = refs
-	return nil
+	// A source edited since go generate leaves the table and the copies
+	// the package embeds as they were, and they would ship in their old
+	// version without a word.
+	return errors.Join(m.ChangedSources(p.Dir)...)
 }
 
 func slash(p string) string { return filepath.ToSlash(p) }

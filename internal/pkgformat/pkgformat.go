@@ -83,15 +83,23 @@ type Manifest struct {
 
 // ManifestEntry describes one asset in the manifest.
 type ManifestEntry struct {
-	HashedPath  string     `json:"hashedPath"`
-	Integrity   string     `json:"integrity"`
-	Size        int64      `json:"size"`
-	ContentType string     `json:"contentType"`
-	Ident       string     `json:"ident,omitempty"`
-	Refs        []string   `json:"refs,omitempty"` // logical paths the asset's CSS or JavaScript refers to
-	Immutable   bool       `json:"immutable,omitempty"`
-	Embedded    string     `json:"embedded,omitempty"` // name in the embed.FS; "" if only its encodings are
-	Encodings   []Encoding `json:"encodings,omitempty"`
+	HashedPath  string   `json:"hashedPath"`
+	Integrity   string   `json:"integrity"`
+	Size        int64    `json:"size"`
+	ContentType string   `json:"contentType"`
+	Ident       string   `json:"ident,omitempty"`
+	Refs        []string `json:"refs,omitempty"` // logical paths the asset's CSS or JavaScript refers to
+	Immutable   bool     `json:"immutable,omitempty"`
+	Embedded    string   `json:"embedded,omitempty"` // name in the embed.FS; "" if only its encodings are
+	// Source is the file the asset was made from, relative to the
+	// package directory, slash-separated, and SourceSum the SRI-form
+	// SHA-256 of its bytes as go generate read them. A rewritten or
+	// minified asset is embedded from a copy, which no edit of the source
+	// changes, so these are how collect, publish and check tell that a
+	// source changed since go generate (see ChangedSources).
+	Source    string     `json:"source,omitempty"`
+	SourceSum string     `json:"sourceSum,omitempty"`
+	Encodings []Encoding `json:"encodings,omitempty"`
 }
 
 // Encoding is a precompressed variant of an asset.

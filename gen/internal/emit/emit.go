@@ -52,7 +52,8 @@ type Asset struct {
 	Path        string
 	HashedPath  string
 	Name        string // name in the embed.FS, relative to the package directory
-	Source      string // where it came from, for the doc comment, slash-separated
+	Source      string // where it came from, relative to the package directory, slash-separated
+	SourceSum   string // SRI-form SHA-256 of the source's bytes as read, for the manifest
 	Integrity   string
 	ContentType string
 	Size        int64
@@ -392,6 +393,8 @@ func JSON(p *Package) ([]byte, error) {
 			Immutable:   a.Immutable,
 			Embedded:    a.Name,
 			Encodings:   a.Encodings,
+			Source:      a.Source,
+			SourceSum:   a.SourceSum,
 		}
 	}
 	for _, al := range p.Aliases {

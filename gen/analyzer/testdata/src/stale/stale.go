@@ -1,0 +1,1 @@
+package stale // want package:`assetgen\(2 assets\)`
