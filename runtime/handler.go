@@ -307,8 +307,9 @@ type handler struct {
 	names        map[string]nameEntry       // by name after the mount path
 	table        httpserve.Resolver[target] // the table's resolver
 	byURL        atomic.Pointer[urlIndex]
-	index        bool   // ServeOptions.Index
-	fallback     string // ServeOptions.Fallback
+	live         atomic.Pointer[liveResolver] // development mode's, for the Live in force
+	index        bool                         // ServeOptions.Index
+	fallback     string                       // ServeOptions.Fallback
 }
 
 // fileKind says which URL of a file was asked for, which decides caching.

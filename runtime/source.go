@@ -69,7 +69,7 @@ type devHandler struct{ *handler }
 
 func (h devHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if ls := h.s.liveNow(); ls != nil {
-		httpserve.Serve(w, r, h.s.state.Load().Mount, &resolver{h.handler, liveSource{ls.l, h.handler}})
+		httpserve.Serve(w, r, h.s.state.Load().Mount, h.liveResolver(ls))
 		return
 	}
 	h.handler.ServeHTTP(w, r)
@@ -116,3 +116,20 @@ func (s liveSource) open(r ref, kind fileKind) (file, error) {
 }
 
 func (s liveSource) events() http.Handler { return s.l.Events() }
+
+// liveResolver is a handler's resolver over a Live, made once per SetLive.
+type liveResolver struct {
+	ls *liveState
+	r  *resolver
+}
+
+// liveResolver returns the resolver over ls, so that a request in
+// development mode allocates none.
+func (h *handler) liveResolver(ls *liveState) *resolver {
+	if x := h.live.Load(); x != nil && x.ls == ls {
+		return x.r
+	}
+	x := &liveResolver{ls, &resolver{h, liveSource{ls.l, h}}}
+	h.live.Store(x)
+	return x.r
+}
