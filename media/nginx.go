@@ -48,7 +48,7 @@ func (s *Store) Nginx() ([]byte, error) {
 	case s.cfg.private || s.cfg.redirect > 0:
 		return nil, errors.New("media: a Private or Redirect store's signed URLs are checked only by Handler; serve it with Handler")
 	}
-	mount := s.state.Load().mount
+	mount := s.state.Load().Mount
 	for _, v := range []string{s.dir, mount} {
 		if strings.ContainsFunc(v, func(r rune) bool { return r < ' ' || r == 0x7f || r == '"' || r == '\\' || r == '$' }) {
 			return nil, fmt.Errorf("media: nginx: %q has a character an nginx path cannot hold (control, quote, backslash or $); move the store", v)
