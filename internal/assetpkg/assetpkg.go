@@ -89,7 +89,15 @@ func (p *Package) Headers(o Object) (http.Header, error) {
 		p.set = p.Set()
 		p.handler = p.set.Handler()
 	})
-	return HandlerHeaders(p.handler, httpserve.Mount(p.set.Prefix()), o)
+	h, err := HandlerHeaders(p.handler, httpserve.Mount(p.set.Prefix()), o)
+	if err != nil && !errors.Is(err, ErrNotServed) {
+		// Most likely a 500 for a file embedded in place and edited since
+		// go generate, which Load cannot see without a manifest: say which.
+		if verr := p.set.Verify(); verr != nil {
+			return nil, fmt.Errorf("%w\n%w", err, verr)
+		}
+	}
+	return h, err
 }
 
 // HandlerHeaders returns the header fields handler h, a runtime.Set's
