@@ -549,7 +549,7 @@ func (p *Package) checkManifest() error {
 	// A source edited since go generate leaves the table and the copies
 	// the package embeds as they were, and they would ship in their old
 	// version without a word.
-	return errors.Join(m.ChangedSources(p.Dir)...)
+	return errors.Join(m.ChangedSources(p.Dir, "")...)
 }
 
 func slash(p string) string { return filepath.ToSlash(p) }
