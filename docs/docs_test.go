@@ -61,6 +61,18 @@ func TestREADME(t *testing.T) {
 	}
 }
 
+// TestReceiveSwitch checks that every error switch after Receive shown to
+// users handles ErrBadImage, so that a copied switch answers a corrupt
+// image with 422 rather than its 500 branch.
+func TestReceiveSwitch(t *testing.T) {
+	for _, p := range pages(t) {
+		text := read(t, p)
+		if n, m := strings.Count(text, "errors.Is(err, media.ErrTooLarge)"), strings.Count(text, "errors.Is(err, media.ErrBadImage)"); n != m {
+			t.Errorf("%s: %d Receive error switches, %d handle media.ErrBadImage (422)", p, n, m)
+		}
+	}
+}
+
 // TestPhrases finds words about how the work went, which belong in commit
 // messages, not in what users read.
 func TestPhrases(t *testing.T) {

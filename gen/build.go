@@ -10,6 +10,7 @@ import (
 
 	"github.com/assetgen/assetgen/gen/internal/build"
 	"github.com/assetgen/assetgen/gen/internal/importmap"
+	"github.com/assetgen/assetgen/internal/diag"
 	"github.com/assetgen/assetgen/internal/httpserve"
 	"github.com/assetgen/assetgen/internal/suggest"
 )
@@ -39,9 +40,7 @@ func (r *run) prepare(ctx context.Context) error {
 		})
 	}
 	var errs ErrorList
-	problem := func(a *asset, p build.Problem) *Error {
-		return &Error{File: slash(a.src.Path), Line: p.Line, Col: p.Col, Msg: p.Msg}
-	}
+	problem := func(a *asset, p diag.Diag) *Error { return p.In(slash(a.src.Path)) }
 	if r.cfg.ImportMap != "" {
 		m, err := r.loadImportMap()
 		if err != nil {
@@ -77,7 +76,7 @@ func (r *run) prepare(ctx context.Context) error {
 		for _, ref := range p.Bare {
 			t := r.byLogical[ref.Logical]
 			if t == nil {
-				errs = append(errs, problem(a, build.Problem{Line: ref.Line, Col: ref.Col, Msg: fmt.Sprintf("%s maps to %s in %s, which is not an asset; fix the map or add the file", ref.Ref, ref.Logical, slash(r.cfg.ImportMap))}))
+				errs = append(errs, problem(a, diag.Diag{Line: ref.Line, Col: ref.Col, Msg: fmt.Sprintf("%s maps to %s in %s, which is not an asset; fix the map or add the file", ref.Ref, ref.Logical, slash(r.cfg.ImportMap))}))
 				continue
 			}
 			ref.Target = &t.Node

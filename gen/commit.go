@@ -151,7 +151,7 @@ func (r *run) copyIntact(name string) bool {
 	if e, ok := c.Lookup(abs, fi); ok && bytes.Equal(e.Sum[:16], want) {
 		return true
 	}
-	r.reread++
+	r.reread.Add(1)
 	b, err := os.ReadFile(abs)
 	if err != nil {
 		return false

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/mod/module"
@@ -50,10 +51,10 @@ type asset struct {
 
 // run is the state of one Generate call.
 type run struct {
-	start     time.Time  // when the run began
-	mark      cache.Mark // before the walk: the reference for racy times
-	reread    int        // files read again to check a record (Result.Reread)
-	early     bool       // stopped after the walk: the tree is as recorded
+	start     time.Time    // when the run began
+	mark      cache.Mark   // before the walk: the reference for racy times
+	reread    atomic.Int64 // files read again to check a record (Result.Reread)
+	early     bool         // stopped after the walk: the tree is as recorded
 	cfg       Config
 	outAbs    string // OutDir, absolute and with symbolic links evaluated
 	assets    []*asset
@@ -119,7 +120,7 @@ func generate(ctx context.Context, cfg Config, h *hooks) (*Result, error) {
 	}
 	res.Files = len(r.assets)
 	res.Warnings = r.warnings
-	res.Reread = r.reread
+	res.Reread = int(r.reread.Load())
 	res.Elapsed = time.Since(start)
 	return res, nil
 }

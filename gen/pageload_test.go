@@ -8,10 +8,12 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
 	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/google/go-cmp/cmp"
@@ -145,6 +147,19 @@ func TestPageLoadBrowser(t *testing.T) {
 
 	t.Run("ImportMap", func(t *testing.T) {
 		srv, fetched := servePage(t, set, false, "")
+		// What the browser says it fetched, from DevTools' network log.
+		var mu sync.Mutex
+		var logged []string
+		chromedp.ListenTarget(ctx, func(ev any) {
+			if e, ok := ev.(*network.EventRequestWillBeSent); ok && strings.HasPrefix(e.Request.URL, srv.URL+"/static/") {
+				mu.Lock()
+				logged = append(logged, strings.TrimPrefix(e.Request.URL, srv.URL))
+				mu.Unlock()
+			}
+		})
+		if err := chromedp.Run(ctx, network.Enable()); err != nil {
+			t.Fatal(err)
+		}
 		status, fontReady := load(t, ctx, srv.URL)
 		if status != "ok ab tiny local" {
 			t.Errorf("#status = %q, want %q: the modules did not run", status, "ok ab tiny local")
@@ -153,8 +168,15 @@ func TestPageLoadBrowser(t *testing.T) {
 			t.Error("the body font did not load")
 		}
 		if diff := cmp.Diff(want, fetched()); diff != "" {
-			t.Errorf("Preload(js/main.js, css/app.css) against what Chromium fetched (-preload +fetched):\n%s", diff)
+			t.Errorf("Preload(js/main.js, css/app.css) against what the server was asked for (-preload +fetched):\n%s", diff)
 		}
+		mu.Lock()
+		slices.Sort(logged)
+		logged = slices.Compact(logged)
+		if diff := cmp.Diff(want, logged); diff != "" {
+			t.Errorf("Preload(js/main.js, css/app.css) against Chromium's network log (-preload +logged):\n%s", diff)
+		}
+		mu.Unlock()
 	})
 	t.Run("Hints", func(t *testing.T) {
 		// With the preload elements, the same files, each once.

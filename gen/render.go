@@ -177,7 +177,7 @@ func (r *run) outputsCurrent(key [sha256.Size]byte, names []string) bool {
 			return false
 		}
 		if st.Racy {
-			r.reread++
+			r.reread.Add(1)
 		}
 		if !st.Current(filepath.Join(r.cfg.OutDir, n)) {
 			return false

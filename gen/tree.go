@@ -2,12 +2,14 @@ package gen
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"github.com/assetgen/assetgen/gen/internal/cache"
 	"github.com/assetgen/assetgen/gen/internal/emit"
@@ -176,7 +178,7 @@ func (r *run) unchanged() (*Result, bool) {
 		if d.Err() != nil {
 			return nil, false
 		}
-		r.reread++
+		r.reread.Add(1)
 		if !st.Current(p) {
 			return nil, false
 		}
@@ -210,10 +212,17 @@ func (r *run) ownedIntact() bool {
 			}
 		}
 	}
-	for _, n := range readRecord(dir) {
-		if !r.copyIntact(OwnedDir + "/" + n) {
-			return false
+	// Stat-bound, like the walk: on every core.
+	names := readRecord(dir)
+	r.hashCache() // opened here, before the workers share it
+	var bad atomic.Bool
+	parallel(context.Background(), len(names), func() func(i int) error {
+		return func(i int) error {
+			if !bad.Load() && !r.copyIntact(OwnedDir+"/"+names[i]) {
+				bad.Store(true)
+			}
+			return nil
 		}
-	}
-	return true
+	})
+	return !bad.Load()
 }

@@ -77,6 +77,10 @@ type Options struct {
 	// 250ms) doubling up to 8s.
 	Attempts int
 	Backoff  time.Duration
+	// Deep trusts no earlier manifest: it reads the attributes of every
+	// object already in the bucket and uploads each that differs, as a
+	// first publish does, to repair a bucket changed behind publish's back.
+	Deep bool
 	// Now is the time recorded in the manifest and that prune measures
 	// from; zero means time.Now().
 	Now time.Time
@@ -105,6 +109,7 @@ type Stats struct {
 	Skipped       int   // objects already in place with the same content
 	NotServed     int   // objects the handler does not serve (dot paths), left out
 	Pruned        int   // objects deleted (or, with DryRun, to delete)
+	Written       int   // objects written, uploads and manifests alike (with DryRun, none)
 	Retries       int   // requests tried again after a transient error
 	Requests      int   // requests sent: lists, attribute reads, uploads, reads of manifests, deletes
 }
@@ -130,12 +135,13 @@ type publisher struct {
 	opts Options
 	now  time.Time
 
-	requests, retries atomic.Int64
+	requests, retries, written atomic.Int64
 
 	mu       sync.Mutex // guards progress, stats and sums
 	progress Progress
 	stats    Stats
 	sums     map[string]string // key → SHA-256 of the objects read
+	vouched  *Manifest         // the last published manifest, if it can be trusted
 }
 
 func newPublisher(b *blob.Bucket, opts Options) *publisher {
@@ -155,14 +161,27 @@ func newPublisher(b *blob.Bucket, opts Options) *publisher {
 	return &publisher{b: b, opts: opts, now: now.UTC(), sums: map[string]string{}}
 }
 
+// run publishes p. The last published manifest, one read, says what the
+// bucket holds: an object it lists with the same SHA-256 and headers is in
+// place (publish writes the manifest last), so an unchanged package costs
+// that one request and writes nothing. Other objects are checked against
+// a listing of the bucket when there is no manifest to go by (a first
+// publish), or with one attribute read each; prune always lists.
 func (pub *publisher) run(ctx context.Context, p *assetpkg.Package) (Stats, error) {
 	files, err := pub.plan(p)
 	if err != nil {
 		return pub.stats, err
 	}
-	existing, err := pub.list(ctx, "")
+	prev, err := pub.lastManifest(ctx)
 	if err != nil {
 		return pub.finish(), err
+	}
+	pub.vouched = prev
+	var existing map[string]time.Time // nil: not listed
+	if prev == nil || pub.opts.PruneOlderThan > 0 {
+		if existing, err = pub.list(ctx, ""); err != nil {
+			return pub.finish(), err
+		}
 	}
 	for _, wave := range waves(p, files) {
 		if err := pub.uploadWave(ctx, p, wave, files, existing); err != nil {
@@ -170,8 +189,12 @@ func (pub *publisher) run(ctx context.Context, p *assetpkg.Package) (Stats, erro
 		}
 	}
 	m := pub.manifest(p, files)
-	if err := pub.putManifest(ctx, m); err != nil {
-		return pub.finish(), err
+	if prev == nil || !sameManifest(prev, m) {
+		if err := pub.putManifest(ctx, m); err != nil {
+			return pub.finish(), err
+		}
+	} else {
+		m = prev // unchanged: it stays current from the time it was written
 	}
 	if pub.opts.PruneOlderThan > 0 {
 		if err := pub.prune(ctx, m, existing); err != nil {
@@ -184,6 +207,7 @@ func (pub *publisher) run(ctx context.Context, p *assetpkg.Package) (Stats, erro
 func (pub *publisher) finish() Stats {
 	pub.stats.Requests = int(pub.requests.Load())
 	pub.stats.Retries = int(pub.retries.Load())
+	pub.stats.Written = int(pub.written.Load())
 	return pub.stats
 }
 
@@ -348,7 +372,12 @@ func (pub *publisher) publishObject(ctx context.Context, p *assetpkg.Package, it
 	pub.mu.Lock()
 	pub.sums[it.Name] = sum
 	pub.mu.Unlock()
-	if _, ok := existing[it.Name]; ok {
+	_, listed := existing[it.Name]
+	switch {
+	case pub.vouched.holds(it.Name, opts):
+		pub.objectDone(it.Size, false, it.Coding == "")
+		return nil
+	case existing == nil || listed:
 		var attrs *blob.Attributes
 		err := pub.retry(ctx, it.Name, func() error {
 			var err error
@@ -364,6 +393,7 @@ func (pub *publisher) publishObject(ctx context.Context, p *assetpkg.Package, it
 		}
 	}
 	if upload && !pub.opts.DryRun {
+		pub.written.Add(1)
 		err := pub.retry(ctx, it.Name, func() error {
 			return pub.b.WriteAll(ctx, it.Name, b, opts)
 		})
@@ -488,13 +518,58 @@ type Manifest struct {
 	Prefix    string            `json:"prefix"`
 	Assets    map[string]string `json:"assets"`  // logical path → hashed path
 	Objects   map[string]string `json:"objects"` // key → SHA-256 of its bytes, hex
+	// Headers are each object's stored Content-Type, Cache-Control and
+	// Content-Encoding, so that the next run can take the manifest's word
+	// for them as well as for the bytes. A manifest without them vouches
+	// for nothing.
+	Headers map[string][3]string `json:"headers,omitempty"`
+}
+
+// holds reports whether the manifest vouches for an object: it lists the
+// key with the same SHA-256 and the same stored headers. A nil manifest
+// vouches for nothing.
+func (m *Manifest) holds(key string, want *blob.WriterOptions) bool {
+	if m == nil {
+		return false
+	}
+	h, ok := m.Headers[key]
+	return ok && m.Objects[key] == want.Metadata[metaSHA256] && h == storedHeaders(want)
+}
+
+func storedHeaders(o *blob.WriterOptions) [3]string {
+	return [3]string{o.ContentType, o.CacheControl, o.ContentEncoding}
+}
+
+// sameManifest reports whether two manifests describe the same published
+// package, whenever they were written.
+func sameManifest(a, b *Manifest) bool {
+	return a.Prefix == b.Prefix && maps.Equal(a.Assets, b.Assets) && maps.Equal(a.Objects, b.Objects) && maps.Equal(a.Headers, b.Headers)
+}
+
+// lastManifest reads the manifest at ManifestKey: nil when there is none,
+// when it cannot be read as one (the run then checks every object), or
+// when Options.Deep says to trust none.
+func (pub *publisher) lastManifest(ctx context.Context) (*Manifest, error) {
+	if pub.opts.Deep {
+		return nil, nil
+	}
+	m, err := pub.readManifest(ctx, ManifestKey)
+	switch {
+	case gcerrors.Code(err) == gcerrors.NotFound:
+		return nil, nil
+	case errors.Is(err, errNotManifest):
+		return nil, err
+	case err != nil:
+		return nil, fmt.Errorf("reading %s: %w", ManifestKey, err)
+	}
+	return m, nil
 }
 
 // generator identifies publish's manifests.
 const generator = "assetgen-publish"
 
 func (pub *publisher) manifest(p *assetpkg.Package, files [][]item) *Manifest {
-	m := &Manifest{Generator: generator, Published: pub.now, Prefix: p.Prefix, Assets: map[string]string{}, Objects: map[string]string{}}
+	m := &Manifest{Generator: generator, Published: pub.now, Prefix: p.Prefix, Assets: map[string]string{}, Objects: map[string]string{}, Headers: map[string][3]string{}}
 	for i, objs := range files {
 		if len(objs) == 0 {
 			continue
@@ -502,6 +577,7 @@ func (pub *publisher) manifest(p *assetpkg.Package, files [][]item) *Manifest {
 		m.Assets[p.Files[i].Path] = p.Files[i].HashedPath
 		for _, it := range objs {
 			m.Objects[it.Name] = pub.sums[it.Name]
+			m.Headers[it.Name] = storedHeaders(writerOptions(it.header, pub.sums[it.Name]))
 		}
 	}
 	return m
@@ -528,6 +604,7 @@ func (pub *publisher) putManifest(ctx context.Context, m *Manifest) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", key, err)
 		}
+		pub.written.Add(1)
 	}
 	return nil
 }
@@ -561,10 +638,12 @@ func (pub *publisher) readManifest(ctx context.Context, key string) (*Manifest, 
 	}
 	var m Manifest
 	if err := json.NewDecoder(bytes.NewReader(b)).Decode(&m); err != nil || m.Generator != generator {
-		return nil, fmt.Errorf("%s: not a manifest of %s; remove it or publish elsewhere", key, generator)
+		return nil, fmt.Errorf("%s: %w of %s; remove it or publish elsewhere", key, errNotManifest, generator)
 	}
 	return &m, nil
 }
+
+var errNotManifest = errors.New("not a manifest")
 
 // prune deletes what no recent manifest names: objects that publish wrote
 // (they carry its SHA-256 metadata; nothing else is touched), that neither

@@ -3,6 +3,8 @@ package publish
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -75,5 +77,79 @@ func TestPublishRetry(t *testing.T) {
 	}
 	if err := Check(ctx, b, dir); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestPublishRequests counts the HTTP requests that reach a real S3
+// server (versitygw, through a counting proxy) on a tree of 200 files
+// whose style sheets reference each other: an unchanged publish sends at
+// most 3 and writes nothing; after one edit of a style sheet that others
+// @import, publish uploads that file's objects and those whose names
+// change with it, and nothing else; VerifyPublished sends 1.
+func TestPublishRequests(t *testing.T) {
+	s3 := testenv.S3(t)
+	url, count := s3.CountingURL("prefix=counted/")
+	b := open(t, url)
+	ctx := context.Background()
+	dir := t.TempDir()
+	tree := func(color string) map[string]string {
+		files := map[string]string{
+			"css/base.css":  "body { color: " + color + " }\n" + strings.Repeat("/* pad */\n", 40),
+			"css/page.css":  `@import "base.css";` + "\n" + strings.Repeat("/* pad */\n", 40),
+			"css/other.css": "p { margin: 0 }\n" + strings.Repeat("/* pad */\n", 40),
+		}
+		for i := range 197 {
+			files[fmt.Sprintf("img/%03d.bin", i)] = fmt.Sprintf("binary %d", i) + strings.Repeat("\x00\x01", i)
+		}
+		return files
+	}
+	p1 := generate(t, dir, tree("red"))
+	if _, err := Publish(ctx, b, dir, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	count.Total()
+
+	st, err := Publish(ctx, b, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, by := count.Total(); n > 3 || st.Written != 0 {
+		t.Errorf("unchanged publish: %d HTTP requests %v, %d objects written; want at most 3 and none", n, by, st.Written)
+	}
+
+	p2 := generate(t, dir, tree("blue"))
+	before := map[string]bool{}
+	for _, o := range p1.Objects(false) {
+		before[o.Name] = true
+	}
+	var changed []string
+	for _, o := range p2.Objects(false) {
+		if !before[o.Name] {
+			changed = append(changed, o.Name)
+		}
+	}
+	// base.css and page.css, which names it, have new names; other.css
+	// and the images do not.
+	if len(changed) == 0 || !slices.ContainsFunc(changed, func(k string) bool { return strings.HasPrefix(k, "css/page.") }) {
+		t.Fatalf("changed objects %v: want base.css's and page.css's", changed)
+	}
+	st, err = Publish(ctx, b, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, by := count.Total()
+	if st.Uploaded != len(changed) || st.Written != len(changed)+2 {
+		t.Errorf("after one edit: uploaded %d, wrote %d; want the %d changed objects %v and the manifest's 2 copies", st.Uploaded, st.Written, len(changed), changed)
+	}
+	if by["PUT"] != len(changed)+2 {
+		t.Errorf("after one edit: %d PUTs %v, want %d", by["PUT"], by, len(changed)+2)
+	}
+	t.Logf("after one edit: %d HTTP requests %v for %d changed objects", n, by, len(changed))
+
+	if err := VerifyPublished(ctx, p2.Set(), url); err != nil {
+		t.Fatal(err)
+	}
+	if n, by := count.Total(); n != 1 {
+		t.Errorf("VerifyPublished sent %d HTTP requests %v, want 1", n, by)
 	}
 }

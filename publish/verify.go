@@ -18,11 +18,15 @@ import (
 )
 
 // VerifyPublished checks that the bucket at bucketURL holds every asset of
-// set as publish stores it: each hashed name present, with the content's
+// set as publish stores it, by reading the manifest the last publish wrote
+// (one request): each hashed name must be in it with the content's
 // SHA-256 and the handler's Content-Type and Cache-Control. It returns an
 // error naming the first asset, in logical-path order, that is missing or
-// different, and nil when all are in place. Publish uploads a file's
-// variants before the file, so a file in place means its variants are.
+// different, and nil when all are in place. Publish writes the manifest
+// after every object it lists, and a file's variants before the file, so
+// the manifest's word stands for the objects; cmd/assetgen-publish -check
+// (Check) reads every object's attributes, for a bucket that something
+// other than publish may have changed.
 //
 // It is an opt-in start-up check for an application whose asset URLs
 // point at a CDN in front of the bucket:
@@ -33,16 +37,21 @@ import (
 //	}
 //
 // The program must import the bucket's driver (gocloud.dev/blob/s3blob).
-// It sends one attribute request per asset, a few at a time.
 func VerifyPublished(ctx context.Context, set *runtime.Set, bucketURL string) error {
 	b, err := blob.OpenBucket(ctx, bucketURL)
 	if err != nil {
 		return err
 	}
 	defer b.Close()
+	m, err := newPublisher(b, Options{Attempts: 1}).readManifest(ctx, ManifestKey)
+	if gcerrors.Code(err) == gcerrors.NotFound {
+		return fmt.Errorf("the bucket has no %s; run assetgen-publish", ManifestKey)
+	}
+	if err != nil {
+		return err
+	}
 	h := set.Handler()
 	mount := httpserve.Mount(set.Prefix())
-	var objs []expected
 	for a := range set.All() {
 		o := assetpkg.Object{Name: a.HashedPath(), Size: a.Size()}
 		hdr, err := assetpkg.HandlerHeaders(h, mount, o)
@@ -56,9 +65,15 @@ func VerifyPublished(ctx context.Context, set *runtime.Set, bucketURL string) er
 		if err != nil {
 			return fmt.Errorf("%s: %v", a.Path(), err)
 		}
-		objs = append(objs, expected{key: o.Name, size: o.Size, opts: writerOptions(hdr, sum)})
+		want := writerOptions(hdr, sum)
+		switch {
+		case m.Objects[o.Name] == "":
+			return fmt.Errorf("%s is not in the bucket's manifest (%s); run assetgen-publish", o.Name, ManifestKey)
+		case !m.holds(o.Name, want):
+			return fmt.Errorf("%s differs in the bucket's manifest (%s); run assetgen-publish", o.Name, ManifestKey)
+		}
 	}
-	return verify(ctx, b, objs)
+	return nil
 }
 
 // Check is the command's -check: like VerifyPublished for the generated

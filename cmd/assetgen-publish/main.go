@@ -30,9 +30,14 @@
 //
 // Publishing is incremental, and safe to repeat or interrupt:
 //
-//   - an object whose key already holds the same SHA-256 and headers is
-//     skipped, without downloading it; a re-run after one file changed
-//     uploads only that file's objects;
+//   - the manifest of the last publish, _assetgen/manifest.json, read with
+//     one request, says which objects the bucket holds, with their SHA-256
+//     and headers: an object it lists unchanged is skipped without a
+//     request, and an unchanged package costs that one read and writes
+//     nothing; any other object is checked by its attributes (or, on a
+//     first publish, against a listing) and uploaded if missing or
+//     different; a re-run after one file changed uploads only that file's
+//     objects and those whose names change with it;
 //   - objects go up in dependency order (every file a stylesheet or script
 //     references before it, a file's variants before the file), and the
 //     manifest, _assetgen/manifest.json, last;
@@ -50,12 +55,15 @@
 // line ends every run.
 //
 // -check uploads nothing and exits with status 1 naming the first object
-// the bucket lacks or holds different; the application can do the same at
-// start-up with publish.VerifyPublished.
+// the bucket lacks or holds different, reading every object's attributes;
+// the application can check the manifest at start-up, in one request, with
+// publish.VerifyPublished. -deep publishes trusting no manifest: it reads
+// every object's attributes and uploads what differs, to repair a bucket
+// that something else changed.
 //
 // Usage:
 //
-//	assetgen-publish -to URL [-dry-run] [-check] [-prune-older-than D] [-parallel N] [-q] [PKGDIR]
+//	assetgen-publish -to URL [-dry-run] [-check] [-deep] [-prune-older-than D] [-parallel N] [-q] [PKGDIR]
 //
 // Exit status is 0 on success, 1 on failure, 2 for bad usage.
 package main
@@ -86,7 +94,7 @@ const (
 	exitUsage = 2
 )
 
-const synopsis = "assetgen-publish -to URL [-dry-run] [-check] [-prune-older-than DURATION] [-parallel N] [-q] [PKGDIR]"
+const synopsis = "assetgen-publish -to URL [-dry-run] [-check] [-deep] [-prune-older-than DURATION] [-parallel N] [-q] [PKGDIR]"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -103,6 +111,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, base publ
 	to := fs.String("to", "", "bucket `URL`: s3://, gs://, azblob://, file://")
 	dryRun := fs.Bool("dry-run", false, "report what would be uploaded and pruned; change nothing")
 	check := fs.Bool("check", false, "upload nothing; fail naming the first object the bucket lacks")
+	deep := fs.Bool("deep", false, "trust no earlier manifest: read every object's attributes and upload what differs")
 	prune := fs.Duration("prune-older-than", 0, "delete objects no manifest of the last `duration` names (default: delete nothing)")
 	parallel := fs.Int("parallel", 8, "`requests` in flight at once")
 	quiet := fs.Bool("q", false, "print nothing but errors")
@@ -152,7 +161,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, base publ
 	}
 
 	opts := base
-	opts.Parallel, opts.DryRun, opts.PruneOlderThan = *parallel, *dryRun, *prune
+	opts.Parallel, opts.DryRun, opts.PruneOlderThan, opts.Deep = *parallel, *dryRun, *prune, *deep
 	start := time.Now()
 	var line *progress.Line
 	if !*quiet {
@@ -205,6 +214,9 @@ func summary(st publish.Stats, dryRun bool, took time.Duration) string {
 	}
 	if st.Retries > 0 {
 		s += fmt.Sprintf(", %d retried", st.Retries)
+	}
+	if !dryRun {
+		s += fmt.Sprintf("; %d objects written", st.Written)
 	}
 	return s + fmt.Sprintf("; %d requests in %s", st.Requests, took.Round(time.Millisecond))
 }

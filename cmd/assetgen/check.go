@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/assetgen/assetgen/gen"
 	"github.com/assetgen/assetgen/gen/analyzer"
+	"github.com/assetgen/assetgen/internal/diag"
 	"github.com/assetgen/assetgen/internal/pkgformat"
 	"github.com/assetgen/assetgen/internal/relpath"
 	"github.com/assetgen/assetgen/internal/suggest"
@@ -164,14 +164,14 @@ func printLoadErrors(w io.Writer, pkgs []*packages.Package) int {
 // gathers the generated packages and the assets the Go code uses.
 func (c *check) collect(graph *checker.Graph) error {
 	c.gen, c.used = map[string]*genPackage{}, map[string]map[string]bool{}
-	var lines []tmplcheck.Diag
+	var lines []diag.Diag
 	for _, act := range graph.Roots {
 		if act.Err != nil {
 			return fmt.Errorf("%s: %w", act.Package.PkgPath, act.Err)
 		}
 		for _, d := range act.Diagnostics {
 			pos := act.Package.Fset.Position(d.Pos)
-			lines = append(lines, tmplcheck.Diag{File: relpath.Display(pos.Filename), Line: pos.Line, Col: pos.Column, Msg: d.Message})
+			lines = append(lines, diag.Diag{File: relpath.Display(pos.Filename), Line: pos.Line, Col: pos.Column, Msg: d.Message})
 		}
 		res, _ := act.Result.(*analyzer.Result)
 		if res == nil {
@@ -203,10 +203,8 @@ func (c *check) collect(graph *checker.Graph) error {
 
 // print writes problems sorted by file and position, without repeats, and
 // counts them.
-func (c *check) print(lines []tmplcheck.Diag) {
-	slices.SortFunc(lines, func(a, b tmplcheck.Diag) int {
-		return cmp.Or(strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col), strings.Compare(a.Msg, b.Msg))
-	})
+func (c *check) print(lines []diag.Diag) {
+	slices.SortFunc(lines, func(a, b diag.Diag) int { return diag.Compare(&a, &b) })
 	lines = slices.Compact(lines)
 	for _, l := range lines {
 		fmt.Fprintln(c.stdout, l.String())
@@ -245,7 +243,7 @@ func (c *check) checkTemplates() (map[string]bool, error) {
 		return nil, err
 	}
 	used := map[string]bool{}
-	var lines []tmplcheck.Diag
+	var lines []diag.Diag
 	if explicit {
 		for _, d := range bad {
 			d.File = relpath.Display(d.File)
@@ -253,7 +251,7 @@ func (c *check) checkTemplates() (map[string]bool, error) {
 		}
 	}
 	for _, r := range refs {
-		at := tmplcheck.Diag{File: relpath.Display(r.File), Line: r.Line, Col: r.Col}
+		at := diag.Diag{File: relpath.Display(r.File), Line: r.Line, Col: r.Col}
 		switch {
 		case r.Literal:
 			used[r.Path] = true
@@ -441,10 +439,10 @@ func skipDir(dir, name string) bool {
 // template (by constant path), and not the CSS or JavaScript of an asset
 // that is itself used (the manifest's refs, followed transitively).
 func (c *check) reportUnused(tmplUsed map[string]bool) {
-	var lines []tmplcheck.Diag
+	var lines []diag.Diag
 	for _, g := range c.gen {
 		for _, p := range c.unused(g, tmplUsed) {
-			lines = append(lines, tmplcheck.Diag{File: relpath.Display(g.source(g.manifest.Assets[p])), Msg: fmt.Sprintf("unused asset %s (package %s)", p, g.name)})
+			lines = append(lines, diag.Diag{File: relpath.Display(g.source(g.manifest.Assets[p])), Msg: fmt.Sprintf("unused asset %s (package %s)", p, g.name)})
 		}
 	}
 	c.print(lines)

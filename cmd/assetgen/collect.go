@@ -45,13 +45,22 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "assetgen collect: %v\n", err)
 		return exitInput
 	}
+	// The nginx block is made and its directory checked before any file
+	// is collected, so that a mistake in -nginx leaves nothing half done.
+	var conf []byte
+	if *nginx != "" {
+		if conf, err = nginxConf(p, *nginx, *out, *prefix, *unhashed); err != nil {
+			fmt.Fprintf(stderr, "assetgen collect: %v\n", err)
+			return exitInput
+		}
+	}
 	res, err := collect.Collect(ctx, p, collect.Options{Dir: *out, Unhashed: *unhashed, PruneOlderThan: *pruneAge})
 	if err != nil {
 		fmt.Fprintf(stderr, "assetgen collect: %v\n", err)
 		return exitInput
 	}
-	if *nginx != "" {
-		if err := writeNginx(p, *nginx, *out, *prefix, *unhashed); err != nil {
+	if conf != nil {
+		if err := os.WriteFile(*nginx, conf, 0o644); err != nil {
 			fmt.Fprintf(stderr, "assetgen collect: %v\n", err)
 			return exitInput
 		}
@@ -66,22 +75,27 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	return exitOK
 }
 
-// writeNginx writes the location block for the collected tree.
-func writeNginx(p *assetpkg.Package, file, out, prefix string, unhashed bool) error {
+// nginxConf makes the location block for the collected tree, to be
+// written to file, and checks that file's directory exists.
+func nginxConf(p *assetpkg.Package, file, out, prefix string, unhashed bool) ([]byte, error) {
+	if d := filepath.Dir(file); !isDir(d) {
+		return nil, fmt.Errorf("-nginx %s: directory %s does not exist; create it, or name a file in an existing directory", filepath.ToSlash(file), filepath.ToSlash(d))
+	}
 	root, err := filepath.Abs(out)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if prefix == "" {
 		prefix = p.Prefix
 	}
 	mount, why := httpserve.ParsePrefix(prefix)
 	if why != "" {
-		return fmt.Errorf("-prefix %q: want a path such as /static/ or an origin such as https://cdn.example.com/static/ (this one: %s)", prefix, why)
+		return nil, fmt.Errorf("-prefix %q: want a path such as /static/ or an origin such as https://cdn.example.com/static/ (this one: %s)", prefix, why)
 	}
-	conf, err := collect.Nginx(p, collect.NginxOptions{Root: filepath.ToSlash(root), Mount: mount, Unhashed: unhashed})
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(file, conf, 0o644)
+	return collect.Nginx(p, collect.NginxOptions{Root: filepath.ToSlash(root), Mount: mount, Unhashed: unhashed})
+}
+
+func isDir(name string) bool {
+	fi, err := os.Stat(name)
+	return err == nil && fi.IsDir()
 }

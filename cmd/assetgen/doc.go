@@ -147,7 +147,8 @@
 //	                              describe the package: sizes, references, shadowed and unused files
 //	assetgen collect [-o DIR] [-unhashed] [-prune-older-than D] [-nginx FILE] [PKGDIR]
 //	                              write the package's files for nginx
-//	assetgen help [find|check]    print the usage
+//	assetgen help [find|check|collect|report]
+//	                              print the usage
 //
 // Flags:
 //

@@ -88,11 +88,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	return runGenerate(ctx, args, stdout, stderr, getenv)
 }
 
+// manualHint ends every usage: the flags are listed, but what they do
+// together is in the package doc, which is the manual.
+const manualHint = "\nThe manual: go doc github.com/assetgen/assetgen/cmd/assetgen\n"
+
 func usage(fs *flag.FlagSet, stderr io.Writer, synopsis string) func() {
 	return func() {
 		fmt.Fprintf(stderr, "usage: %s\n\nFlags:\n", synopsis)
 		fs.SetOutput(stderr)
 		fs.PrintDefaults()
+		fmt.Fprint(stderr, manualHint)
 	}
 }
 
@@ -170,7 +175,7 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		verbose   = fs.Bool("v", false, "list shadowed files, rewritten references, unchecked template calls and files written")
 		quiet     = fs.Bool("q", false, "print nothing but errors")
 		version   = fs.Bool("version", false, "print the version and exit")
-		synopsis  = "assetgen [flags]\n       assetgen find [-first] [-dir DIR]... PATH\n       assetgen check [-unused] [-templates GLOB]... [packages]\n       assetgen report [-o FILE] [-json] [packages]\n       assetgen help [find|check]"
+		synopsis  = "assetgen [flags]\n       assetgen find [-first] [-dir DIR]... PATH\n       assetgen check [-unused] [-templates GLOB]... [packages]\n       " + collectSynopsis + "\n       assetgen report [-o FILE] [-json] [packages]\n       assetgen help [find|check|collect|report]"
 		printHelp = usage(fs, stderr, synopsis)
 	)
 	c.register(fs)

@@ -130,6 +130,31 @@ func TestUsageErrors(t *testing.T) {
 		if code := run(context.Background(), args, &stdout, &stderr, env); code != exitOK || stderr.Len() > 0 || !strings.HasPrefix(stdout.String(), "usage: assetgen") {
 			t.Errorf("%q: exit %d, stderr %q, stdout %.60q", args, code, stderr.String(), stdout.String())
 		}
+		if !strings.HasSuffix(stdout.String(), "\n\nThe manual: go doc github.com/assetgen/assetgen/cmd/assetgen\n") {
+			t.Errorf("%q: the usage does not end by pointing to go doc:\n%s", args, stdout.String())
+		}
+	}
+}
+
+// TestHelpListsEverySubcommand checks, by exact text, that the short usage
+// names every subcommand run dispatches, so none is found only by reading
+// the source.
+func TestHelpListsEverySubcommand(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"help"}, &stdout, &stderr, func(string) string { return "" }); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	const want = `usage: assetgen [flags]
+       assetgen find [-first] [-dir DIR]... PATH
+       assetgen check [-unused] [-templates GLOB]... [packages]
+       assetgen collect [-o DIR] [-unhashed] [-prune-older-than DURATION] [-nginx FILE] [-prefix PATH] [PKGDIR]
+       assetgen report [-o FILE] [-json] [packages]
+       assetgen help [find|check|collect|report]
+
+Flags:
+`
+	if got, _, _ := strings.Cut(stdout.String(), "Flags:\n"); got+"Flags:\n" != want {
+		t.Errorf("usage (-want +got):\n%s", cmp.Diff(want, got+"Flags:\n"))
 	}
 }
 

@@ -80,12 +80,12 @@ func sortedKeys(m map[string]*node) []string {
 func (s *Source) decorate(n *node, final []byte) []byte {
 	var problems []string
 	for _, p := range n.prep.Problems {
-		problems = append(problems, p.In(s.file(n)))
+		problems = append(problems, p.In(s.file(n)).Error())
 	}
 	for i := range n.Refs {
 		if r := &n.Refs[i]; r.Target == nil {
 			if p, allowed := n.prep.Missing(n.Logical, r, s.opt, nil, nil); !allowed {
-				problems = append(problems, p.In(s.file(n)))
+				problems = append(problems, p.In(s.file(n)).Error())
 			}
 		}
 	}

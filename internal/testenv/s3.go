@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
 	"net/url"
 	"os"
 	"os/exec"
@@ -174,4 +177,46 @@ func freeAddr(t testing.TB) string {
 	}
 	defer l.Close()
 	return l.Addr().String()
+}
+
+// Counter counts the HTTP requests that reach the server through the
+// URLs of CountingURL, by method, for tests that bound what a client
+// sends: a counting proxy in front of the server, so every client is
+// counted the same way, whatever SDK it uses.
+type Counter struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+// Total returns the number of requests, and resets the counts.
+func (c *Counter) Total() (total int, byMethod map[string]int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, n := range c.n {
+		total += n
+	}
+	byMethod, c.n = c.n, map[string]int{}
+	return total, byMethod
+}
+
+// CountingURL returns a bucket URL like URL's, whose requests go through
+// a proxy on another loopback port that counts them. The proxy forwards
+// the Host header as sent, so the request signatures stay valid.
+func (s *S3Server) CountingURL(query ...string) (string, *Counter) {
+	s.t.Helper()
+	target, err := url.Parse(s.Endpoint)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	c := &Counter{n: map[string]int{}}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c.mu.Lock()
+		c.n[r.Method]++
+		c.mu.Unlock()
+		proxy.ServeHTTP(w, r)
+	}))
+	s.t.Cleanup(srv.Close)
+	u := s.URL(query...)
+	return strings.Replace(u, "endpoint="+url.QueryEscape(s.Endpoint), "endpoint="+url.QueryEscape(srv.URL), 1), c
 }

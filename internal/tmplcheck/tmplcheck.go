@@ -21,6 +21,7 @@ import (
 	"strings"
 	"text/template/parse"
 
+	"github.com/assetgen/assetgen/internal/diag"
 	"github.com/assetgen/assetgen/internal/tmplwalk"
 )
 
@@ -34,29 +35,12 @@ type Ref struct {
 	NArgs     int    // arguments, counting a piped value
 }
 
-// Diag is a problem found in a template file.
-type Diag struct {
-	File      string
-	Line, Col int // 0 when unknown
-	Msg       string
-}
-
-func (d Diag) String() string {
-	switch {
-	case d.Line == 0:
-		return d.File + ": " + d.Msg
-	case d.Col == 0:
-		return fmt.Sprintf("%s:%d: %s", d.File, d.Line, d.Msg)
-	}
-	return fmt.Sprintf("%s:%d:%d: %s", d.File, d.Line, d.Col, d.Msg)
-}
-
 // Scan parses each file as a template and returns its calls of static and
-// integrity, sorted by file and position, and a Diag for each file that
+// integrity, sorted by file and position, and a diag.Diag for each file that
 // does not parse. Each file is parsed on its own, so that two pages may
 // each define a template of the same name, as is common with a layout
 // ({{define "content"}}). Only an I/O error or a cancelled ctx is an error.
-func Scan(ctx context.Context, files []string) (refs []Ref, bad []Diag, err error) {
+func Scan(ctx context.Context, files []string) (refs []Ref, bad []diag.Diag, err error) {
 	for _, file := range files {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
@@ -84,7 +68,7 @@ func Scan(ctx context.Context, files []string) (refs []Ref, bad []Diag, err erro
 }
 
 // parseFile parses text into its trees, named file for positions.
-func parseFile(file, text string) (map[string]*parse.Tree, *Diag) {
+func parseFile(file, text string) (map[string]*parse.Tree, *diag.Diag) {
 	trees := map[string]*parse.Tree{}
 	t := parse.New(filepath.Base(file))
 	t.Mode = parse.SkipFuncCheck
@@ -95,11 +79,11 @@ func parseFile(file, text string) (map[string]*parse.Tree, *Diag) {
 	return trees, nil
 }
 
-// parseError turns "template: name:12: unexpected EOF" into a Diag at
+// parseError turns "template: name:12: unexpected EOF" into a diag.Diag at
 // line 12 of file.
-func parseError(file string, err error) Diag {
+func parseError(file string, err error) diag.Diag {
 	msg := strings.TrimPrefix(err.Error(), "template: ")
-	d := Diag{File: file}
+	d := diag.Diag{File: file}
 	name := filepath.Base(file) + ":"
 	if rest, ok := strings.CutPrefix(msg, name); ok {
 		if n, after, ok := strings.Cut(rest, ": "); ok {
@@ -118,13 +102,13 @@ func parseError(file string, err error) Diag {
 // Files that do not parse are reported too. Calls with a computed argument
 // come back separately in dynamic: they are not errors, but a verbose run
 // lists them as what could not be checked.
-func Check(ctx context.Context, files []string, known func(logical string) bool, suggest func(logical string) string) (diags, dynamic []Diag, err error) {
+func Check(ctx context.Context, files []string, known func(logical string) bool, suggest func(logical string) string) (diags, dynamic []diag.Diag, err error) {
 	refs, diags, err := Scan(ctx, files)
 	if err != nil {
 		return nil, nil, err
 	}
 	for _, r := range refs {
-		at := Diag{File: r.File, Line: r.Line, Col: r.Col}
+		at := diag.Diag{File: r.File, Line: r.Line, Col: r.Col}
 		switch {
 		case r.NArgs != 1:
 			at.Msg = fmt.Sprintf("%s takes one argument, a logical path such as \"css/base.css\"; it has %d", r.Func, r.NArgs)

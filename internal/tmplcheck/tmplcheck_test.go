@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/assetgen/assetgen/internal/diag"
 	"github.com/assetgen/assetgen/internal/suggest"
 )
 
@@ -92,7 +93,7 @@ func TestCheckSameDefineInTwoFiles(t *testing.T) {
 	}
 }
 
-func strs(ds []Diag) []string {
+func strs(ds []diag.Diag) []string {
 	var out []string
 	for _, d := range ds {
 		out = append(out, d.String())

@@ -26,6 +26,7 @@ import (
 	"github.com/assetgen/assetgen/gen/internal/minify"
 	"github.com/assetgen/assetgen/gen/internal/naming"
 	"github.com/assetgen/assetgen/gen/internal/rewrite"
+	"github.com/assetgen/assetgen/internal/diag"
 )
 
 // DefaultHashLen is the number of hex digits of the SHA-256 put in a
@@ -58,21 +59,6 @@ type Options struct {
 	ImportMapFile string
 }
 
-// Problem is something wrong in one file, at a line and column when it has
-// one.
-type Problem struct {
-	Line, Col int
-	Msg       string
-}
-
-// In is the problem as a message about file: "file:line:col: msg".
-func (p Problem) In(file string) string {
-	if p.Line == 0 {
-		return file + ": " + p.Msg
-	}
-	return fmt.Sprintf("%s:%d:%d: %s", file, p.Line, p.Col, p.Msg)
-}
-
 // Ref is one local reference of a file, resolved to a logical path.
 type Ref struct {
 	rewrite.Ref
@@ -85,16 +71,16 @@ type Ref struct {
 
 // Prepared is what Prepare makes of a file.
 type Prepared struct {
-	Data     []byte    // the content, minified when Options.Minify
-	Minified bool      // Data differs from the input
-	Refs     []Ref     // local references that resolve, in source order
-	Problems []Problem // errors in the file: generate fails, dev shows them
+	Data     []byte      // the content, minified when Options.Minify
+	Minified bool        // Data differs from the input
+	Refs     []Ref       // local references that resolve, in source order
+	Problems []diag.Diag // errors in the file: generate fails, dev shows them
 	// NotMinified is why the minifier could not read the file, which is
 	// then served as it is: generate warns, development mode logs it.
 	NotMinified error
 	// Allowed are references to no asset that a directive or pattern
 	// allows: generate warns, development mode says nothing.
-	Allowed []Problem
+	Allowed []diag.Diag
 	// Bare are the bare module specifiers that Options.Imports resolved,
 	// in source order. Their text stays as written (the page's import map
 	// maps them), so they are not Refs, which Name rewrites.
@@ -121,12 +107,12 @@ func Prepare(logical, contentType string, data []byte, prehashed bool, opt Optio
 	}
 	if opt.Minify && minifiable(contentType) {
 		out, changed, err := minify.Minify(contentType, data)
-		var deep *minify.NestingError
+		var deep *diag.Diag
 		switch {
 		case errors.As(err, &deep):
 			// An error; its references are still found, so that
 			// development mode serves the file as it is, rewritten.
-			p.Problems = append(p.Problems, Problem{Line: deep.Line, Col: deep.Col, Msg: strings.TrimPrefix(deep.Error(), fmt.Sprintf("%d:%d: ", deep.Line, deep.Col))})
+			p.Problems = append(p.Problems, *deep)
 		case err != nil:
 			p.NotMinified = err
 		case changed:
@@ -142,9 +128,9 @@ func Prepare(logical, contentType string, data []byte, prehashed bool, opt Optio
 	if err != nil {
 		var de *rewrite.DirectiveError
 		if errors.As(err, &de) {
-			p.Problems = append(p.Problems, Problem{Line: de.Line, Col: de.Col, Msg: strings.TrimPrefix(de.Error(), fmt.Sprintf("%d:%d: ", de.Line, de.Col))})
+			p.Problems = append(p.Problems, de.Diag)
 		} else {
-			p.Problems = append(p.Problems, Problem{Msg: err.Error()})
+			p.Problems = append(p.Problems, diag.Diag{Msg: err.Error()})
 		}
 		return p
 	}
@@ -177,7 +163,7 @@ func Prepare(logical, contentType string, data []byte, prehashed bool, opt Optio
 				p.Bare = append(p.Bare, Ref{Ref: f, Suffix: res.suffix, Logical: l})
 				continue
 			}
-			p.Problems = append(p.Problems, Problem{Line: f.Line, Col: f.Col, Msg: fmt.Sprintf("%s is not in the import map %s; map it under \"imports\", or vendor its package and list it under \"packages\"", f, opt.ImportMapFile)})
+			p.Problems = append(p.Problems, diag.Diag{Line: f.Line, Col: f.Col, Msg: fmt.Sprintf("%s is not in the import map %s; map it under \"imports\", or vendor its package and list it under \"packages\"", f, opt.ImportMapFile)})
 		case !res.local:
 		case res.ok:
 			p.Refs = append(p.Refs, Ref{Ref: f, Suffix: res.suffix, Logical: res.logical})
@@ -186,7 +172,7 @@ func Prepare(logical, contentType string, data []byte, prehashed bool, opt Optio
 				p.Allowed = append(p.Allowed, allowedWarning(f, by))
 				continue
 			}
-			p.Problems = append(p.Problems, Problem{Line: f.Line, Col: f.Col, Msg: rewrite.Missing(f, "", false, "")})
+			p.Problems = append(p.Problems, diag.Diag{Line: f.Line, Col: f.Col, Msg: rewrite.Missing(f, "", false, "")})
 		}
 	}
 	return p
@@ -203,7 +189,7 @@ func isModuleSpecifier(k rewrite.Kind) bool {
 // Options.AllowMissing pattern allows it, it is a warning (allowed true)
 // that names what allowed it. Otherwise it is a problem; given exists and
 // closest (see rewrite.Suggest) it suggests the reference probably meant.
-func (p *Prepared) Missing(logical string, r *Ref, opt Options, exists func(string) bool, closest func(string) string) (prob Problem, allowed bool) {
+func (p *Prepared) Missing(logical string, r *Ref, opt Options, exists func(string) bool, closest func(string) string) (prob diag.Diag, allowed bool) {
 	path, _, _ := rewrite.Classify(p.lang, r.Kind, r.URL)
 	if by := allowedBy(p.directives, opt.AllowMissing, path, r.Logical); by != "" {
 		return allowedWarning(r.Ref, by), true
@@ -212,11 +198,11 @@ func (p *Prepared) Missing(logical string, r *Ref, opt Options, exists func(stri
 	if exists != nil {
 		s = rewrite.Suggest(logical, path, opt.Mount, exists, closest)
 	}
-	return Problem{Line: r.Line, Col: r.Col, Msg: rewrite.Missing(r.Ref, r.Logical, true, s)}, false
+	return diag.Diag{Line: r.Line, Col: r.Col, Msg: rewrite.Missing(r.Ref, r.Logical, true, s)}, false
 }
 
-func allowedWarning(f rewrite.Ref, by string) Problem {
-	return Problem{Line: f.Line, Col: f.Col, Msg: fmt.Sprintf("%s not found; allowed by %s", f, by)}
+func allowedWarning(f rewrite.Ref, by string) diag.Diag {
+	return diag.Diag{Line: f.Line, Col: f.Col, Msg: fmt.Sprintf("%s not found; allowed by %s", f, by)}
 }
 
 // allowedBy names what lets a reference to no asset through: the file's

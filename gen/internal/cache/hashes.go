@@ -137,7 +137,7 @@ func (c *Hashes) Sum(abs string, k Key) ([sha256.Size]byte, bool) {
 // the mark after the run's last write. Failure to save is ignored: the
 // cache is an optimisation.
 func (c *Hashes) Save(end Mark, keepUnused bool) {
-	if c.file == "" {
+	if c.file == "" || keepUnused && !c.changed && len(c.written) == 0 {
 		return
 	}
 	for abs := range c.written {

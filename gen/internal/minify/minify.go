@@ -24,6 +24,7 @@ import (
 	"strings"
 
 	"github.com/assetgen/assetgen/gen/internal/rewrite"
+	"github.com/assetgen/assetgen/internal/diag"
 	"github.com/evanw/esbuild/pkg/api"
 	tdminify "github.com/tdewolff/minify/v2"
 	"github.com/tdewolff/minify/v2/css"
@@ -47,9 +48,9 @@ import (
 // the lexer version the rewrite package needs.
 //
 // err is the minifier's error when src cannot be minified; the caller
-// should then serve src unminified and say why. A *NestingError is a file
-// that must not be given to the minifier at all, which a caller should
-// treat as an error in the file.
+// should then serve src unminified and say why. A *diag.Diag, positioned,
+// is a script nested too deep: a file that must not be given to the
+// minifier at all, which a caller should treat as an error in the file.
 func Minify(mediaType string, src []byte) (out []byte, changed bool, err error) {
 	mt, _, perr := mime.ParseMediaType(mediaType)
 	if perr != nil {
@@ -97,23 +98,17 @@ func isJS(mt string) bool {
 // stack.
 const MaxNestingJS = 1000
 
-// NestingError is a script nested too deep to minify: the generator fails
-// on it and development mode shows it, rather than letting the parser
-// crash the process.
-type NestingError struct {
-	Line, Col int // 1-based, of the token past MaxNestingJS
-}
-
-func (e *NestingError) Error() string {
-	return fmt.Sprintf("%d:%d: nested more than %d levels deep, which the JavaScript minifier cannot parse; flatten the expression, or leave the file unminified (build it with a bundler, or run without -minify)", e.Line, e.Col, MaxNestingJS)
-}
+// nestingMsg says why a script nested too deep is not minified: the
+// generator fails on it and development mode shows it, rather than letting
+// the parser crash the process.
+var nestingMsg = fmt.Sprintf("nested more than %d levels deep, which the JavaScript minifier cannot parse; flatten the expression, or leave the file unminified (build it with a bundler, or run without -minify)", MaxNestingJS)
 
 // minifyJS minifies a script or module with esbuild, once the lexer has
 // found it shallow enough to parse. esbuild's errors carry a line and
 // column, which the message keeps.
 func minifyJS(src []byte) ([]byte, bool, error) {
 	if line, col, ok := rewrite.NestingJS(src, MaxNestingJS); !ok {
-		return src, false, &NestingError{Line: line, Col: col}
+		return src, false, &diag.Diag{Line: line, Col: col, Msg: nestingMsg}
 	}
 	res := api.Transform(string(src), api.TransformOptions{
 		Loader:            api.LoaderJS,

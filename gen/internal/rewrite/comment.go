@@ -2,7 +2,10 @@ package rewrite
 
 import (
 	"bytes"
+	"fmt"
 	"path"
+
+	"github.com/assetgen/assetgen/internal/diag"
 )
 
 // directive is the comment text that introduces an allow-missing pattern.
@@ -92,7 +95,7 @@ func (f *finder) directives(start int, body []byte) {
 		pattern := string(body[i:j])
 		if _, err := path.Match(pattern, ""); err != nil {
 			if f.err == nil {
-				f.err = &DirectiveError{Pattern: pattern, Err: err}
+				f.err = &DirectiveError{Diag: diag.Diag{Msg: fmt.Sprintf("assetgen:allow-missing pattern %q is malformed (%v); write a path.Match pattern", pattern, err)}, Pattern: pattern, Err: err}
 				f.dirErrs = append(f.dirErrs, start+i)
 			}
 			continue

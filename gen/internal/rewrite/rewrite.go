@@ -21,6 +21,8 @@ import (
 	"path"
 	"slices"
 	"strings"
+
+	"github.com/assetgen/assetgen/internal/diag"
 )
 
 // Lang is a language whose references Find understands.
@@ -132,14 +134,11 @@ func Find(lang Lang, src []byte) (refs []Ref, allowMissing []string, err error) 
 }
 
 // DirectiveError is a malformed assetgen:allow-missing pattern.
+// Its Diag holds the pattern's line and column and the message.
 type DirectiveError struct {
-	Line, Col int    // of the pattern, 1-based
-	Pattern   string // as written
-	Err       error  // from path.Match
-}
-
-func (e *DirectiveError) Error() string {
-	return fmt.Sprintf("%d:%d: assetgen:allow-missing pattern %q is malformed (%v); write a path.Match pattern", e.Line, e.Col, e.Pattern, e.Err)
+	diag.Diag
+	Pattern string // as written
+	Err     error  // from path.Match
 }
 
 func (e *DirectiveError) Unwrap() error { return e.Err }
