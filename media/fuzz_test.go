@@ -29,6 +29,8 @@ func FuzzHandlerPath(f *testing.F) {
 		{"/media/a%2Fb", ""},
 		{"/media/%2e%2e/a.png", ""},
 		{"/media/.hidden", ""},
+		{"/media/a.png.attrs", ""},
+		{"/media/b.svg.attrs", ""},
 		{"/media/a.png/", ""},
 		{"/media//a.png", ""},
 		{"/media/a.png%00", ""},

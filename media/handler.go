@@ -2,13 +2,12 @@ package media
 
 import (
 	"context"
-	"crypto/rand"
 	"io"
+	"io/fs"
 	"mime"
 	"net/http"
-	"strconv"
+	"net/url"
 	"strings"
-	"time"
 
 	"gocloud.dev/blob"
 
@@ -54,7 +53,11 @@ import (
 // Redirect, a GET is answered 302 to a URL the store signed, and the store
 // sends the bytes. Otherwise the bytes are streamed from the store, a range
 // at a time, never read whole into memory: a request costs two store
-// requests (attributes, then the content), one for a 304.
+// requests (attributes, then the content), one for a 304. A local
+// directory is served from the file system directly, as http.FileServer
+// serves one: one open and one fstat per request, with each file's
+// attributes (its type above all) read once and kept in memory until the
+// file changes.
 //
 // With Images, a request with a w query parameter is for a resized
 // variant of an image; see Images.
@@ -62,12 +65,15 @@ import (
 // Error responses are short text/plain bodies naming the status, never
 // error text.
 //
+// Handler only finds the file a request names; httpserve.Serve, the
+// static handler's pipeline, answers it.
+//
 // Handler panics, as http.ServeMux.Handle does for conflicting patterns,
 // if the static prefix (see Static) was changed since Open or SetPrefix to
 // one that overlaps the media prefix: a program fixes that at start-up,
 // never a request.
 func (s *Store) Handler() http.Handler {
-	if err := s.checkStatic(s.state.Load().mount); err != nil {
+	if err := s.checkStatic(s.state.Load().Mount); err != nil {
 		panic(err)
 	}
 	return handler{s}
@@ -91,61 +97,48 @@ func inert(contentType string) bool {
 }
 
 func (h handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	httpserve.Serve(w, r, h.s.state.Load().Mount, h)
+}
+
+// Resolve maps a name to itself if it could be stored (httpserve.Resolver).
+func (h handler) Resolve(w http.ResponseWriter, r *http.Request, name string, check httpserve.PathStatus) (string, int) {
+	if check != httpserve.PathOK || !validName(name) {
+		return "", http.StatusNotFound // a dotfile, a directory, invalid UTF-8, a sidecar: never stored
+	}
+	return name, 0
+}
+
+// Open checks a Private store's signature, then answers a resized image
+// or a redirect itself, or returns the stored file's representation
+// (httpserve.Resolver).
+func (h handler) Open(w http.ResponseWriter, r *http.Request, name string) (httpserve.Representation, int) {
 	s := h.s
-	name, status := h.resolve(r)
-	if status != 0 {
-		httpserve.Error(w, r, status)
-		return
+	cacheControl := publicCache
+	var q url.Values // nil, which has nothing, unless there is a query
+	if r.URL.RawQuery != "" {
+		q = r.URL.Query()
 	}
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header()["Allow"] = []string{"GET, HEAD"}
-		httpserve.Error(w, r, http.StatusMethodNotAllowed)
-		return
-	}
-	cacheControl := "public, max-age=" + strconv.FormatInt(int64(maxAge/time.Second), 10) + ", must-revalidate"
 	if s.cfg.private {
-		left, ok := s.verify(name, r.URL.Query())
+		left, ok := s.verify(name, q)
 		if !ok {
-			httpserve.Error(w, r, http.StatusForbidden)
-			return
+			return httpserve.Representation{}, http.StatusForbidden
 		}
-		cacheControl = "private, max-age=" + strconv.FormatInt(int64(min(left, maxAge)/time.Second), 10)
+		cacheControl = []string{httpserve.MaxAge(min(left, maxAge), true)}
 	}
 	// A resized image (see Images). On a Private store, the signature
 	// above covers the name and expiry, not the width.
-	if q := r.URL.Query(); q.Has("w") {
-		h.serveImage(w, r, name, q, cacheControl)
-		return
+	if q.Has("w") {
+		h.serveImage(w, r, name, q, cacheControl[0])
+		return httpserve.Representation{}, httpserve.Answered
 	}
 	if s.cfg.redirect > 0 && r.Method == http.MethodGet {
 		h.redirect(w, r, name)
-		return
+		return httpserve.Representation{}, httpserve.Answered
 	}
-	h.serve(w, r, name, cacheControl)
-}
-
-// resolve maps the request path to a stored name by the static handler's
-// rules, or to the error status.
-func (h handler) resolve(r *http.Request) (name string, status int) {
-	if len(r.URL.Path) > httpserve.MaxPathLen {
-		return "", http.StatusRequestURITooLong
+	if s.dir != "" && h.serveLocal(w, r, name, cacheControl) {
+		return httpserve.Representation{}, httpserve.Answered
 	}
-	name, ok := strings.CutPrefix(r.URL.Path, h.s.state.Load().mount)
-	if !ok {
-		name = strings.TrimPrefix(r.URL.Path, "/") // stripped already
-	}
-	switch httpserve.CheckName(name, r.URL.RawPath) {
-	case httpserve.PathBad:
-		return "", http.StatusBadRequest
-	case httpserve.PathTooLong:
-		return "", http.StatusRequestURITooLong
-	case httpserve.PathDotfile, httpserve.PathDir:
-		return "", http.StatusNotFound
-	}
-	if !validName(name) {
-		return "", http.StatusNotFound // invalid UTF-8, a sidecar: never stored
-	}
-	return name, 0
+	return h.representation(r, name, cacheControl)
 }
 
 // redirect answers 302 with a URL the store signed. The redirect may be
@@ -160,73 +153,70 @@ func (h handler) redirect(w http.ResponseWriter, r *http.Request, name string) {
 	}
 	hdr := w.Header()
 	hdr["Location"] = []string{u}
-	hdr["Cache-Control"] = []string{"private, max-age=" + strconv.FormatInt(int64(ttl/2/time.Second), 10)}
+	hdr["Cache-Control"] = []string{httpserve.MaxAge(ttl/2, true)}
 	hdr["X-Content-Type-Options"] = []string{"nosniff"}
 	w.WriteHeader(http.StatusFound)
 }
 
-// serve answers a GET or HEAD with the file's bytes.
+// publicCache is the Cache-Control of a public store's files, shared by
+// every response and never written (len == cap, so a middleware's
+// Header.Add copies it).
+var publicCache = []string{httpserve.MaxAge(maxAge, false)}
+
+// serve answers a GET or HEAD with the stored file's bytes.
 func (h handler) serve(w http.ResponseWriter, r *http.Request, name, cacheControl string) {
-	ctx := r.Context()
-	a, err := h.s.bucket.Attributes(ctx, name)
-	switch {
-	case isNotFound(err):
-		httpserve.Error(w, r, http.StatusNotFound)
-		return
-	case err != nil:
-		httpserve.Error(w, r, http.StatusInternalServerError)
-		return
-	case a.Size == 0:
-		httpserve.Error(w, r, http.StatusNotFound) // a claim; see Save
-		return
-	}
-	etag := entityTag(a.ETag, a.MD5, a.Size, a.ModTime)
-	if e := a.Metadata[etagMetadata]; e != "" {
-		etag = e // a variant's, from its bytes
-	}
-	status := httpserve.CheckPreconditions(r, etag)
-	if status == http.StatusPreconditionFailed {
+	rep, status := h.representation(r, name, []string{cacheControl})
+	if status != 0 {
 		httpserve.Error(w, r, status)
 		return
 	}
-	hdr := w.Header()
-	hdr["Etag"] = []string{etag}
-	hdr["Cache-Control"] = []string{cacheControl}
-	hdr["X-Content-Type-Options"] = []string{"nosniff"}
-	if status == http.StatusNotModified {
-		w.WriteHeader(status)
-		return
+	httpserve.ServeContent(w, r, &rep)
+}
+
+// representation reads a stored file's attributes: a request costs two
+// store requests (attributes, then the content), one for a 304.
+func (h handler) representation(r *http.Request, name string, cacheControl []string) (httpserve.Representation, int) {
+	a, err := h.s.bucket.Attributes(r.Context(), name)
+	switch {
+	case isNotFound(err):
+		return httpserve.Representation{}, http.StatusNotFound
+	case err != nil:
+		return httpserve.Representation{}, http.StatusInternalServerError
+	case a.Size == 0:
+		return httpserve.Representation{}, http.StatusNotFound // a claim; see Save
+	}
+	rep := h.attributesRep(name, a)
+	rep.CacheControl = cacheControl
+	rep.Stream = object{h.s.bucket, name, a.Size}
+	return rep, 0
+}
+
+// attributesRep returns the fields of a stored file's responses that its
+// attributes decide: the entity tag, the type and, for a type that is not
+// inert, the attachment and sandbox.
+func (h handler) attributesRep(name string, a *blob.Attributes) httpserve.Representation {
+	etag := entityTag(a.ETag, a.MD5, a.Size, a.ModTime)
+	if e := a.Metadata[etagMetadata]; e != "" {
+		etag = e // a variant's, from its bytes
 	}
 	contentType := a.ContentType
 	if contentType == "" {
 		contentType = "application/octet-stream"
 	}
-	hdr["Content-Type"] = []string{contentType}
+	rep := httpserve.Representation{
+		ETag:           []string{etag},
+		ContentType:    []string{contentType},
+		Size:           a.Size,
+		Ranges:         true,
+		RandomBoundary: true, // the store's entity tag is not a digest the content cannot hold
+	}
 	if !inert(contentType) {
-		hdr["Content-Disposition"] = []string{contentDisposition(name)}
-		hdr["Content-Security-Policy"] = []string{"sandbox"}
-	}
-	hdr["Accept-Ranges"] = []string{"bytes"}
-	if r.Method == http.MethodGet && h.serveRanges(w, r, name, a.Size, contentType, etag) {
-		return
-	}
-	var body io.ReadCloser
-	if r.Method == http.MethodGet {
-		// Opened before the status is sent, so that a file deleted since
-		// its attributes were read is a 404, not a truncated 200.
-		rd, err := h.s.bucket.NewReader(ctx, name, nil)
-		if err != nil {
-			h.readError(w, r, err)
-			return
+		rep.ContentFields = []httpserve.Field{
+			{Key: "Content-Disposition", Value: []string{contentDisposition(name)}},
+			{Key: "Content-Security-Policy", Value: []string{"sandbox"}},
 		}
-		defer rd.Close()
-		body = rd
 	}
-	hdr["Content-Length"] = []string{strconv.FormatInt(a.Size, 10)}
-	w.WriteHeader(http.StatusOK)
-	if body != nil {
-		io.CopyN(w, body, a.Size)
-	}
+	return rep
 }
 
 // contentDisposition makes a file a download named name.
@@ -234,61 +224,24 @@ func contentDisposition(name string) string {
 	return mime.FormatMediaType("attachment", map[string]string{"filename": name})
 }
 
-// serveRanges answers a Range request if it should be (RFC 9110 §14.2) and
-// reports whether it did; see the static handler's serveRanges.
-func (h handler) serveRanges(w http.ResponseWriter, r *http.Request, name string, size int64, contentType, etag string) bool {
-	lines := r.Header["Range"]
-	if len(lines) != 1 || httpserve.CheckIfRange(r, etag) == httpserve.CondFalse {
-		return false
-	}
-	rs, res := httpserve.ParseRange(lines[0], size)
-	switch res {
-	case httpserve.RangeIgnore:
-		return false
-	case httpserve.RangeUnsatisfiable:
-		w.Header()["Content-Range"] = []string{"bytes */" + strconv.FormatInt(size, 10)}
-		httpserve.Error(w, r, http.StatusRequestedRangeNotSatisfiable)
-		return true
-	}
-	ctx := r.Context()
-	if rs.Len() == 1 {
-		br := rs.At(0)
-		rd, err := h.s.bucket.NewRangeReader(ctx, name, br.Start, br.Length, nil)
-		if err != nil {
-			h.readError(w, r, err)
-			return true
-		}
-		defer rd.Close()
-		httpserve.SetRange(w, br, size)
-		io.CopyN(w, rd, br.Length)
-		return true
-	}
-	// The boundary is random: a stored file's entity tag is not a digest
-	// that its content cannot contain.
-	boundary := "media-" + rand.Text()
-	m := httpserve.NewMultipart(rs.Ranges(), size, contentType, boundary)
-	m.Write(w, r, func(w io.Writer, br httpserve.Range) error {
-		return copyRange(ctx, h.s.bucket, w, name, br)
-	})
-	return true
+// object streams a stored file, a range at a time, never read whole into
+// memory (httpserve.Opener).
+type object struct {
+	b    *blob.Bucket
+	name string
+	size int64
 }
 
-// copyRange writes one range of a stored file to w.
-func copyRange(ctx context.Context, b *blob.Bucket, w io.Writer, name string, br httpserve.Range) error {
-	rd, err := b.NewRangeReader(ctx, name, br.Start, br.Length, nil)
-	if err != nil {
-		return err
+func (o object) Open(ctx context.Context, off, length int64) (io.ReadCloser, error) {
+	var rd *blob.Reader
+	var err error
+	if off == 0 && length == o.size {
+		rd, err = o.b.NewReader(ctx, o.name, nil)
+	} else {
+		rd, err = o.b.NewRangeReader(ctx, o.name, off, length, nil)
 	}
-	defer rd.Close()
-	_, err = io.CopyN(w, rd, br.Length)
-	return err
-}
-
-// readError answers a failure to open a file's content.
-func (h handler) readError(w http.ResponseWriter, r *http.Request, err error) {
 	if isNotFound(err) {
-		httpserve.Error(w, r, http.StatusNotFound)
-		return
+		return nil, fs.ErrNotExist // deleted since its attributes were read
 	}
-	httpserve.Error(w, r, http.StatusInternalServerError)
+	return rd, err
 }

@@ -60,7 +60,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"syscall"
 	"time"
 	"unicode/utf8"
@@ -93,14 +92,9 @@ type Store struct {
 	// signs says whether the store signs URLs itself (S3, GCS, Azure).
 	signs bool
 	cfg   config
-	state atomic.Pointer[prefixState]
+	state httpserve.Prefix[struct{}]
+	local localFiles       // a local store's attributes; see serveLocal
 	now   func() time.Time // time.Now; tests move it
-}
-
-// prefixState is replaced as a whole by SetPrefix.
-type prefixState struct {
-	prefix string // as given, ending in "/"
-	mount  string // URL path the handler answers under
 }
 
 // config is what Options set.
@@ -283,17 +277,14 @@ func (s *Store) Close() error {
 // the other's requests; so is one that the static side's SetPrefix would
 // reject. On error the previous prefix stays in force.
 func (s *Store) SetPrefix(prefix string) error {
-	mount, why := httpserve.ParsePrefix(prefix)
-	if why != "" {
-		return fmt.Errorf("invalid media URL prefix %q: %s; use a path such as /media/ or an origin such as https://cdn.example.com/media/", prefix, why)
-	}
-	if err := s.checkStatic(mount); err != nil {
+	st, err := httpserve.NewPrefixState[struct{}](prefix, "media", "media")
+	if err != nil {
 		return err
 	}
-	if !strings.HasSuffix(prefix, "/") {
-		prefix += "/"
+	if err := s.checkStatic(st.Mount); err != nil {
+		return err
 	}
-	s.state.Store(&prefixState{prefix: prefix, mount: mount})
+	s.state.Store(st)
 	return nil
 }
 
@@ -311,13 +302,13 @@ func (s *Store) checkStatic(mount string) error {
 }
 
 // Prefix returns the URL prefix in force.
-func (s *Store) Prefix() string { return s.state.Load().prefix }
+func (s *Store) Prefix() string { return s.state.Load().Prefix }
 
 // URL returns the URL of the named file: the prefix followed by the name,
 // escaped. It does not check that the file exists. On a Private store it
 // is not enough to fetch the file; use SignedURL.
 func (s *Store) URL(name string) string {
-	return s.state.Load().prefix + (&url.URL{Path: name}).EscapedPath()
+	return s.state.Load().Prefix + (&url.URL{Path: name}).EscapedPath()
 }
 
 // Info describes a stored file.
@@ -390,7 +381,9 @@ func (s *Store) Delete(ctx context.Context, name string) error {
 	if !validName(name) {
 		return notExist("delete", name)
 	}
-	if err := s.bucket.Delete(ctx, name); err != nil {
+	err := s.bucket.Delete(ctx, name)
+	s.local.forget(name)
+	if err != nil {
 		return s.pathError("delete", name, err)
 	}
 	s.deleteVariants(ctx, name)

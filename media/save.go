@@ -146,7 +146,9 @@ func (s *Store) write(ctx context.Context, key, contentType string, metadata map
 		w.Close()
 		return 0, err
 	}
-	if err := w.Close(); err != nil {
+	err = w.Close()
+	s.local.forget(key)
+	if err != nil {
 		return 0, fmt.Errorf("media: %w", err)
 	}
 	return n, nil
@@ -199,6 +201,7 @@ func (s *Store) release(ctx context.Context, key string) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), releaseTimeout)
 	defer cancel()
 	s.bucket.Delete(ctx, key)
+	s.local.forget(key)
 }
 
 // withSuffix adds "_" and seven random lower-case letters and digits to

@@ -3,10 +3,11 @@ package runtime
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
+	iofs "io/fs"
 	"net/http"
 	"path"
 	"slices"
@@ -169,24 +170,22 @@ func (s *Set) Serve(opts ServeOptions) http.Handler {
 			kindUnhashed: {cacheControlUnhashed(opts.UnhashedMaxAge)},
 			kindFallback: {cacheNoCache},
 		},
-		nosniff:      []string{"nosniff"},
-		vary:         []string{"Accept-Encoding"},
-		acceptRanges: []string{"bytes"},
-		allow:        []string{"GET, HEAD"},
-		rules:        checkRules(opts.Headers),
-		names:        servableNames(s.files),
-		index:        opts.Index,
-		fallback:     opts.Fallback,
-	}
-	if len(h.rules) > 0 {
-		h.extra = make([][]headerField, len(s.files))
-		for i, f := range s.files {
-			h.extra[i] = headersFor(h.rules, f.Path)
-		}
+		vary:     []string{"Accept-Encoding"},
+		rules:    checkRules(opts.Headers),
+		names:    servableNames(s.files),
+		index:    opts.Index,
+		fallback: opts.Fallback,
 	}
 	if opts.CORSOrigin != "" {
 		h.cors = []string{opts.CORSOrigin}
 	}
+	if len(h.rules) > 0 || h.cors != nil {
+		h.extra = make([][]httpserve.Field, len(s.files))
+		for i, f := range s.files {
+			h.extra[i] = h.fields(f.Path)
+		}
+	}
+	h.table = &resolver{h, tableSource{h}}
 	var src source = tableSource{h}
 	var out http.Handler = h
 	if ls := s.liveNow(); ls != nil {
@@ -239,22 +238,33 @@ func checkRules(rules []HeaderRule) []HeaderRule {
 // logical path p, a later rule's value replacing an earlier one's, sorted
 // by key. Serve resolves them for each file of the table once, so that a
 // request does no matching; a Live's file is matched per request.
-func headersFor(rules []HeaderRule, p string) []headerField {
-	var out []headerField
+func headersFor(rules []HeaderRule, p string) []httpserve.Field {
+	var out []httpserve.Field
 	for _, rule := range rules {
 		if ok, _ := path.Match(rule.Pattern, p); !ok {
 			continue
 		}
 		for k, v := range rule.Header {
-			j := slices.IndexFunc(out, func(hf headerField) bool { return hf.key == k })
+			j := slices.IndexFunc(out, func(hf httpserve.Field) bool { return hf.Key == k })
 			if j >= 0 {
-				out[j].value = v
+				out[j].Value = v
 			} else {
-				out = append(out, headerField{k, v})
+				out = append(out, httpserve.Field{Key: k, Value: v})
 			}
 		}
 	}
-	slices.SortFunc(out, func(a, b headerField) int { return strings.Compare(a.key, b.key) })
+	slices.SortFunc(out, func(a, b httpserve.Field) int { return strings.Compare(a.Key, b.Key) })
+	return out
+}
+
+// fields returns the fields sent with the file at logical path p besides
+// the handler's own: ServeOptions.CORSOrigin, then the Headers rules,
+// which win.
+func (h *handler) fields(p string) []httpserve.Field {
+	out := headersFor(h.rules, p)
+	if h.cors != nil {
+		out = append([]httpserve.Field{{Key: "Access-Control-Allow-Origin", Value: h.cors}}, out...)
+	}
 	return out
 }
 
@@ -285,27 +295,21 @@ type nameEntry struct {
 	kind fileKind
 }
 
-type headerField struct {
-	key   string
-	value []string
-}
-
 // handler is Serve's http.Handler. Every header value it sends on a
 // success path is built here or in New, never per request.
 type handler struct {
 	s            *Set
 	cacheControl [numKinds][]string // by fileKind
-	nosniff      []string
 	vary         []string
-	acceptRanges []string
-	allow        []string
-	cors         []string             // nil without ServeOptions.CORSOrigin
-	rules        []HeaderRule         // ServeOptions.Headers, checked
-	extra        [][]headerField      // rules by file index; nil without rules
-	names        map[string]nameEntry // by name after the mount path
+	cors         []string                   // nil without ServeOptions.CORSOrigin
+	rules        []HeaderRule               // ServeOptions.Headers, checked
+	extra        [][]httpserve.Field        // fields by file index; nil without CORS or rules
+	names        map[string]nameEntry       // by name after the mount path
+	table        httpserve.Resolver[target] // the table's resolver
 	byURL        atomic.Pointer[urlIndex]
-	index        bool   // ServeOptions.Index
-	fallback     string // ServeOptions.Fallback
+	live         atomic.Pointer[liveResolver] // development mode's, for the Live in force
+	index        bool                         // ServeOptions.Index
+	fallback     string                       // ServeOptions.Fallback
 }
 
 // fileKind says which URL of a file was asked for, which decides caching.
@@ -318,72 +322,36 @@ const (
 	numKinds
 )
 
-// target is the outcome of resolving a request path.
+// target is a file that resolve found.
 type target struct {
-	ref      ref
-	kind     fileKind
-	status   int    // 0 to serve ref, answered if resolve has answered
-	redirect string // Location for a 301
+	ref  ref
+	kind fileKind
 }
-
-// answered is the target status of a request resolve has answered itself
-// (Live.Events).
-const answered = -1
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// The fast path: a name in the table, escaped the usual way, needs no
 	// checks; servableNames only holds names that pass them.
 	if e, ok := h.urls().names[r.URL.Path]; ok && r.URL.RawPath == "" {
-		if r.Method == http.MethodGet || r.Method == http.MethodHead {
-			f, _ := tableSource{h}.open(ref{i: e.i}, e.kind)
-			h.serveFile(w, r, &f)
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			httpserve.MethodNotAllowed(w, r)
 			return
 		}
-		h.methodNotAllowed(w, r)
-		return
-	}
-	h.serve(w, r, tableSource{h})
-}
-
-// serve answers a request through src, the table or a Live: it resolves
-// the path, checks the method and serves the file, by the same code
-// whichever the source.
-func (h *handler) serve(w http.ResponseWriter, r *http.Request, src source) {
-	t := h.resolve(w, r, src)
-	if t.status != 0 {
-		if t.redirect != "" {
-			w.Header()["Location"] = []string{t.redirect}
+		rep, status := h.table.Open(w, r, target{ref{i: e.i}, e.kind})
+		if status != 0 {
+			httpserve.Error(w, r, status)
+			return
 		}
-		if t.status != answered {
-			httpserve.Error(w, r, t.status)
-		}
+		httpserve.ServeContent(w, r, &rep)
 		return
 	}
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		h.methodNotAllowed(w, r)
-		return
-	}
-	f, err := src.open(t.ref, t.kind)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		httpserve.Error(w, r, http.StatusNotFound)
-	case err != nil:
-		httpserve.Error(w, r, http.StatusInternalServerError)
-	default:
-		h.serveFile(w, r, &f)
-	}
-}
-
-func (h *handler) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
-	w.Header()["Allow"] = h.allow
-	httpserve.Error(w, r, http.StatusMethodNotAllowed)
+	httpserve.Serve(w, r, h.s.state.Load().Mount, h.table)
 }
 
 // urlIndex is h.names keyed by full request path, mount included, for the
 // prefix state it was built for, so that the common request is one map
 // lookup with no prefix to cut off.
 type urlIndex struct {
-	state *prefixState
+	state *httpserve.PrefixState[[]string]
 	names map[string]nameEntry
 }
 
@@ -397,7 +365,7 @@ func (h *handler) urls() *urlIndex {
 	}
 	x := &urlIndex{state: st, names: make(map[string]nameEntry, len(h.names))}
 	for name, e := range h.names {
-		if p := st.mount + name; len(p) <= maxPathLen {
+		if p := st.Mount + name; len(p) <= maxPathLen {
 			x.names[p] = e
 		}
 	}
@@ -405,45 +373,37 @@ func (h *handler) urls() *urlIndex {
 	return x
 }
 
-// resolve maps a request path that the fast path in ServeHTTP did not
-// find to a file of src, applying httpserve.CheckName's rules and the
-// options, or to the error status. Names under LiveDir go to the source's
-// event handler, if it has one; without, they are dotfiles, 404.
-func (h *handler) resolve(w http.ResponseWriter, r *http.Request, src source) target {
-	if len(r.URL.Path) > maxPathLen {
-		return target{status: http.StatusRequestURITooLong}
-	}
-	name, ok := strings.CutPrefix(r.URL.Path, h.s.state.Load().mount)
-	if !ok {
-		// A path without the mount was stripped already, by
-		// http.StripPrefix("/static/") ("css/a.css"), StripPrefix("/static")
-		// ("/css/a.css") or a router that mounts sub-handlers that way.
-		// It names the same files, so it is served the same.
-		name = strings.TrimPrefix(r.URL.Path, "/")
-	}
+// resolver is the httpserve.Resolver of a handler over a source, the
+// table or a Live: the same rules whichever the source.
+type resolver struct {
+	h   *handler
+	src source
+}
+
+// Resolve maps name to a file of the source, applying the options. Names
+// under LiveDir go to the source's event handler, if it has one;
+// without, they are dotfiles, 404.
+func (rs *resolver) Resolve(w http.ResponseWriter, r *http.Request, name string, check httpserve.PathStatus) (target, int) {
+	h, src := rs.h, rs.src
 	if ev := src.events(); ev != nil {
 		if rest, ok := strings.CutPrefix(name, LiveDir); ok && r.URL.RawPath == "" && httpserve.CheckName(rest, "") == httpserve.PathOK {
 			ev.ServeHTTP(w, r)
-			return target{status: answered}
+			return target{}, httpserve.Answered
 		}
 	}
-	switch httpserve.CheckName(name, r.URL.RawPath) {
-	case httpserve.PathBad:
-		return target{status: http.StatusBadRequest}
-	case httpserve.PathTooLong:
-		return target{status: http.StatusRequestURITooLong}
+	switch check {
 	case httpserve.PathDotfile:
-		return target{status: http.StatusNotFound}
+		return target{}, http.StatusNotFound
 	case httpserve.PathDir:
 		if h.index {
 			if ref, ok := src.lookupPath(name + "index.html"); ok {
-				return target{ref: ref, kind: kindUnhashed}
+				return target{ref: ref, kind: kindUnhashed}, 0
 			}
 		}
-		return target{status: http.StatusNotFound}
+		return target{}, http.StatusNotFound
 	}
 	if ref, kind, ok := src.lookup(name); ok {
-		return target{ref: ref, kind: kind} // or escaped letters: "robots%2Etxt"
+		return target{ref: ref, kind: kind}, 0 // or escaped letters: "robots%2Etxt"
 	}
 	if h.index {
 		if _, ok := src.lookupPath(name + "/index.html"); ok {
@@ -451,72 +411,52 @@ func (h *handler) resolve(w http.ResponseWriter, r *http.Request, src source) ta
 			if r.URL.RawQuery != "" {
 				loc += "?" + r.URL.RawQuery
 			}
-			return target{status: http.StatusMovedPermanently, redirect: loc}
+			w.Header()["Location"] = []string{loc}
+			return target{}, http.StatusMovedPermanently
 		}
 	}
 	if h.fallback != "" && !strings.Contains(path.Base(name), ".") {
 		if ref, ok := src.lookupPath(h.fallback); ok {
-			return target{ref: ref, kind: kindFallback}
+			return target{ref: ref, kind: kindFallback}, 0
 		}
 	}
-	return target{status: http.StatusNotFound}
+	return target{}, http.StatusNotFound
 }
 
-// serveFile answers a GET or HEAD for f: it negotiates the
-// representation (RFC 9110 §12.5.3), evaluates preconditions (§13.2.2) and
-// sends the representation, whole or in ranges (§14).
-func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, f *file) {
+// Open opens the file and negotiates its representation (RFC 9110
+// §12.5.3): 406 if the client accepts none.
+func (rs *resolver) Open(w http.ResponseWriter, r *http.Request, t target) (httpserve.Representation, int) {
+	f, err := rs.src.open(t.ref, t.kind)
+	switch {
+	case errors.Is(err, iofs.ErrNotExist):
+		return httpserve.Representation{}, http.StatusNotFound
+	case err != nil:
+		return httpserve.Representation{}, http.StatusInternalServerError
+	}
 	fs := f.fs
-	hdr := w.Header()
 	if fs.hasVariants {
-		hdr["Vary"] = h.vary
+		w.Header()["Vary"] = rs.h.vary
 	}
 	rp, ok := fs.negotiate(r)
 	if !ok {
-		httpserve.Error(w, r, http.StatusNotAcceptable)
-		return
+		return httpserve.Representation{}, http.StatusNotAcceptable
 	}
-	status := httpserve.CheckPreconditions(r, rp.etag)
-	if status == http.StatusPreconditionFailed {
-		httpserve.Error(w, r, status)
-		return
+	rep := httpserve.Representation{
+		ETag:            rp.etagHdr,
+		CacheControl:    f.cache,
+		Fields:          f.extra,
+		ContentType:     fs.contentType,
+		ContentEncoding: rp.contentEncoding,
+		Size:            rp.size,
+		ContentLength:   rp.contentLength,
+		Ranges:          rp == &fs.identity,
+		Data:            rp,
 	}
-	if status == http.StatusNotModified {
-		// §15.4.5: the fields a 200 would carry that describe caching and
-		// validation, but no content fields.
-		h.setValidators(hdr, f, rp)
-		w.WriteHeader(status)
-		return
+	if fs.gzipOnly && rp == &fs.identity {
+		// Decompressed as it is written; Range is ignored for it.
+		rep.Ranges, rep.Data, rep.Stream = false, nil, gunzip{fs.variants[codingGzip]}
 	}
-	decompress := fs.gzipOnly && rp == &fs.identity
-	src := rp
-	if decompress {
-		src = fs.variants[codingGzip]
-	}
-	data, err := src.bytes(f.fsys)
-	if err != nil {
-		logOnce(fs, err)
-		httpserve.Error(w, r, http.StatusInternalServerError)
-		return
-	}
-	hdr["Content-Type"] = fs.contentType
-	h.setValidators(hdr, f, rp)
-	switch {
-	case decompress:
-		hdr["Content-Length"] = rp.contentLength
-		writeDecompressed(w, r, data, rp.size)
-	case rp.contentEncoding != nil:
-		hdr["Content-Encoding"] = rp.contentEncoding
-		hdr["Content-Length"] = rp.contentLength
-		writeAll(w, r, data)
-	default:
-		hdr["Accept-Ranges"] = h.acceptRanges
-		if r.Method == http.MethodGet && h.serveRanges(w, r, data, fs, rp) {
-			return
-		}
-		hdr["Content-Length"] = rp.contentLength
-		writeAll(w, r, data)
-	}
+	return rep, 0
 }
 
 // negotiate picks the representation for the request's Accept-Encoding.
@@ -555,84 +495,20 @@ func hasWeight(lines []string) bool {
 	return false
 }
 
-// setValidators sets the fields a 200, 206 and 304 share: ETag,
-// Cache-Control, nosniff, CORS and the ServeOptions.Headers rules, last so
-// that they win.
-func (h *handler) setValidators(hdr http.Header, f *file, rp *rep) {
-	hdr["Etag"] = rp.etagHdr
-	hdr["Cache-Control"] = f.cache
-	hdr["X-Content-Type-Options"] = h.nosniff
-	if h.cors != nil {
-		hdr["Access-Control-Allow-Origin"] = h.cors
-	}
-	for _, hf := range f.extra {
-		hdr[hf.key] = hf.value
-	}
-}
-
-// serveRanges answers a Range request if it should be (RFC 9110 §14.2)
-// and reports whether it did; if not, the caller sends the whole file.
-// An If-Range that does not hold (§13.1.5, step 5 of §13.2.2) means the
-// whole file. An empty file ignores Range: every range is unsatisfiable,
-// but a 416 for a file that exists would only confuse (net/http does the
-// same).
-func (h *handler) serveRanges(w http.ResponseWriter, r *http.Request, data []byte, fs *fileServe, rp *rep) bool {
-	lines := r.Header["Range"]
-	if len(lines) != 1 || len(data) == 0 {
-		return false // Range is a single field; two lines are invalid
-	}
-	if httpserve.CheckIfRange(r, rp.etag) == httpserve.CondFalse {
-		return false
-	}
-	rs, res := httpserve.ParseRange(lines[0], int64(len(data)))
-	switch res {
-	case httpserve.RangeIgnore:
-		return false
-	case httpserve.RangeUnsatisfiable:
-		hdr := w.Header()
-		hdr["Content-Range"] = []string{"bytes */" + rp.contentLength[0]}
-		httpserve.Error(w, r, http.StatusRequestedRangeNotSatisfiable)
-		return true
-	}
-	if rs.Len() == 1 {
-		br := rs.At(0)
-		httpserve.SetRange(w, br, int64(len(data)))
-		if r.Method != http.MethodHead {
-			w.Write(data[br.Start : br.Start+br.Length])
-		}
-		return true
-	}
-	m := httpserve.NewMultipart(rs.Ranges(), int64(len(data)), fs.contentType[0], httpserve.MultipartBoundary(rp.etag))
-	m.Write(w, r, func(w io.Writer, br httpserve.Range) error {
-		_, err := w.Write(data[br.Start : br.Start+br.Length])
-		return err
-	})
-	return true
-}
-
-// writeAll sends a 200 with data as the body, or none for HEAD.
-func writeAll(w http.ResponseWriter, r *http.Request, data []byte) {
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		w.Write(data)
-	}
-}
-
-// writeDecompressed sends the identity content of a file embedded only as
-// gzip. Content-Length is the table's size; should the variant be corrupt,
-// the body is cut short and net/http closes the connection, so the client
+// gunzip streams the identity content of a file embedded only as gzip.
+// Content-Length is the table's size; should the variant be corrupt, the
+// body is cut short and net/http closes the connection, so the client
 // sees a failed transfer rather than wrong bytes.
-func writeDecompressed(w http.ResponseWriter, r *http.Request, gz []byte, size int64) {
-	if r.Method == http.MethodHead {
-		w.WriteHeader(http.StatusOK)
-		return
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(gz))
+type gunzip struct{ gz *rep }
+
+func (g gunzip) Open(ctx context.Context, off, length int64) (io.ReadCloser, error) {
+	data, err := g.gz.Bytes()
 	if err != nil {
-		w.Header().Del("Content-Length")
-		httpserve.Error(w, r, http.StatusInternalServerError)
-		return
+		return nil, err
 	}
-	w.WriteHeader(http.StatusOK)
-	io.CopyN(w, zr, size)
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	return zr, nil
 }

@@ -153,9 +153,9 @@ func (a Asset) liveFile(ls *liveState) *File {
 func (a Asset) liveURL() string {
 	ls := a.s.live.Load()
 	if ls.l == nil && a.i >= 0 {
-		return a.s.state.Load().urls[a.i]
+		return a.s.state.Load().Data[a.i]
 	}
-	return a.s.state.Load().prefix + escapePath(a.liveFile(ls).HashedPath)
+	return a.s.state.Load().Prefix + escapePath(a.liveFile(ls).HashedPath)
 }
 
 func (s *Set) liveURL(ls *liveState, p string) (string, error) {
@@ -163,7 +163,7 @@ func (s *Set) liveURL(ls *liveState, p string) (string, error) {
 	if !ok {
 		return "", &NotFoundError{Path: p}
 	}
-	return s.state.Load().prefix + escapePath(f.HashedPath), nil
+	return s.state.Load().Prefix + escapePath(f.HashedPath), nil
 }
 
 func (s *Set) liveLookup(ls *liveState, p string) (Asset, bool) {
@@ -246,6 +246,6 @@ func (s *Set) LiveReloadScript() template.HTML {
 	if ls == nil || ls.l.Events() == nil {
 		return ""
 	}
-	src := s.state.Load().mount + LiveDir + "reload.js"
+	src := s.state.Load().Mount + LiveDir + "reload.js"
 	return template.HTML(`<script src="` + template.HTMLEscapeString(src) + `"></script>`)
 }

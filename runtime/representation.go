@@ -43,6 +43,8 @@ type fileServe struct {
 // §8.8.3 requires of different representations.
 type rep struct {
 	name            string // in the embedded file system
+	fsys            fs.FS  // holds name; nil when data is set from the start
+	owner           *fileServe
 	size            int64
 	sum             *[sha256.Size]byte // of identity content, from the table's Integrity
 	etag            string
@@ -61,11 +63,11 @@ type rep struct {
 // newFileServes builds the serving data for a table. Like New, it panics
 // on a table assetgen would not write: a file without embedded identity
 // bytes and no gzip variant to decompress.
-func newFileServes(files []File, etags []string) []fileServe {
+func newFileServes(fsys fs.FS, files []File, etags []string) []fileServe {
 	out := make([]fileServe, len(files))
 	for i := range files {
 		fs := &out[i]
-		fs.init(&files[i], etags[i])
+		fs.init(fsys, &files[i], etags[i])
 		if fs.gzipOnly && fs.variants[codingGzip] == nil {
 			panic(fmt.Sprintf("assetgen runtime: %q has no embedded content and no gzip variant", files[i].Path))
 		}
@@ -74,9 +76,9 @@ func newFileServes(files []File, etags []string) []fileServe {
 }
 
 // init sets fs up to serve f, whose identity's entity tag is etag.
-func (fs *fileServe) init(f *File, etag string) {
+func (fs *fileServe) init(fsys fs.FS, f *File, etag string) {
 	fs.contentType = []string{f.ContentType}
-	fs.identity.init(f.Name, f.Size, etag, "")
+	fs.identity.init(fs, fsys, f.Name, f.Size, etag, "")
 	fs.identity.sum = sumOf(f.Integrity)
 	fs.gzipOnly = f.Name == ""
 	for _, e := range f.Encodings {
@@ -85,7 +87,7 @@ func (fs *fileServe) init(f *File, etag string) {
 			continue // a coding the handler does not negotiate, or a duplicate
 		}
 		r := new(rep)
-		r.init(e.Name, e.Size, variantETag(etag, e.Coding), e.Coding)
+		r.init(fs, fsys, e.Name, e.Size, variantETag(etag, e.Coding), e.Coding)
 		fs.variants[c] = r
 		fs.has[c] = true
 		fs.hasVariants = true
@@ -101,7 +103,7 @@ func memFileServe(f File, data []byte, variants []Variant) *fileServe {
 		f.Encodings = append(f.Encodings, Encoding{Coding: v.Coding, Size: int64(len(v.Data))})
 	}
 	fs := new(fileServe)
-	fs.init(&f, etag(f.Integrity))
+	fs.init(nil, &f, etag(f.Integrity))
 	fs.gzipOnly = false // whatever f.Name says: the identity is here
 	fs.identity.data.Store(&data)
 	for _, v := range variants {
@@ -112,7 +114,8 @@ func memFileServe(f File, data []byte, variants []Variant) *fileServe {
 	return fs
 }
 
-func (r *rep) init(name string, size int64, etag, coding string) {
+func (r *rep) init(owner *fileServe, fsys fs.FS, name string, size int64, etag, coding string) {
+	r.owner, r.fsys = owner, fsys
 	r.name = name
 	r.size = size
 	r.etag = etag
@@ -149,14 +152,16 @@ func (e *staleError) Error() string {
 	return fmt.Sprintf("%s: %s; it changed since go generate: run go generate and rebuild", e.name, e.why)
 }
 
-// bytes returns the representation's content, reading it from fsys on
-// first use.
-func (r *rep) bytes(fsys fs.FS) ([]byte, error) {
+// Bytes returns the representation's content, reading it from the
+// embedded file system on first use (httpserve.Loader). A failure is
+// logged once for the file.
+func (r *rep) Bytes() ([]byte, error) {
 	if p := r.data.Load(); p != nil {
 		return *p, nil
 	}
-	b, err := r.read(fsys)
+	b, err := r.read(r.fsys)
 	if err != nil {
+		logOnce(r.owner, err)
 		return nil, err
 	}
 	r.data.CompareAndSwap(nil, &b)

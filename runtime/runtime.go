@@ -101,21 +101,12 @@ type Set struct {
 	byPath   map[string]int32
 	byHashed map[string]int32
 	tree     *dirTree
-	state    atomic.Pointer[prefixState]
-	imports  []Import // the import map's entries; see preload.go
+	state    httpserve.Prefix[[]string] // URLs: prefix + HashedPath, by file index
+	imports  []Import                   // the import map's entries; see preload.go
 
 	live   atomic.Pointer[liveState] // development mode; see live.go
 	liveMu sync.Mutex                // guards setting names
 	names  *liveNames                // assets the table lacks, in development mode
-}
-
-// prefixState is replaced as a whole by SetPrefix, so readers see either the
-// old prefix and its URLs or the new ones, never a mix, and URL() is a load
-// and an index with no allocation.
-type prefixState struct {
-	prefix string   // as given, normalized to end in "/"
-	mount  string   // URL path the handler answers under, "/static/"
-	urls   []string // prefix + HashedPath, by file index
 }
 
 // New returns a Set over fsys with the given URL prefix and table, which
@@ -141,7 +132,7 @@ func New(fsys fs.FS, prefix string, files []File, imports ...Import) *Set {
 		s.etags[i] = etag(f.Integrity)
 	}
 	s.tree = newDirTree(files)
-	s.serve = newFileServes(files, s.etags)
+	s.serve = newFileServes(fsys, files, s.etags)
 	if err := s.SetPrefix(prefix); err != nil {
 		panic(err)
 	}
@@ -170,29 +161,16 @@ func etag(integrity string) string {
 // ("/app/"), which is where a CDN configured with this server as its origin
 // fetches from.
 func (s *Set) SetPrefix(prefix string) error {
-	mount, err := parsePrefix(prefix)
+	st, err := httpserve.NewPrefixState[[]string](prefix, "asset", "static")
 	if err != nil {
 		return err
 	}
-	if !strings.HasSuffix(prefix, "/") {
-		prefix += "/"
-	}
-	st := &prefixState{prefix: prefix, mount: mount, urls: make([]string, len(s.files))}
+	st.Data = make([]string, len(s.files))
 	for i, f := range s.files {
-		st.urls[i] = prefix + escapePath(f.HashedPath)
+		st.Data[i] = st.Prefix + escapePath(f.HashedPath)
 	}
 	s.state.Store(st)
 	return nil
-}
-
-// parsePrefix validates a prefix and returns the URL path the handler is
-// mounted at, always starting and ending with "/"; see httpserve.ParsePrefix.
-func parsePrefix(prefix string) (mount string, err error) {
-	mount, why := httpserve.ParsePrefix(prefix)
-	if why != "" {
-		return "", fmt.Errorf("invalid asset URL prefix %q: %s; use a path such as /static/ or an origin such as https://cdn.example.com/static/", prefix, why)
-	}
-	return mount, nil
 }
 
 // escapePath percent-encodes what a URL path cannot hold literally. Most
@@ -203,7 +181,7 @@ func escapePath(p string) string {
 }
 
 // Prefix returns the URL prefix in force.
-func (s *Set) Prefix() string { return s.state.Load().prefix }
+func (s *Set) Prefix() string { return s.state.Load().Prefix }
 
 // URL returns the URL of the asset at logical path p: the prefix followed by
 // the fingerprinted name. An unknown path is an error that names it.
@@ -215,7 +193,7 @@ func (s *Set) URL(p string) (string, error) {
 	if !ok {
 		return "", &NotFoundError{Path: p}
 	}
-	return s.state.Load().urls[i], nil
+	return s.state.Load().Data[i], nil
 }
 
 // MustURL is like URL but panics on an unknown path. It is meant for
@@ -301,7 +279,7 @@ func (a Asset) URL() string {
 	if a.s.live.Load() != nil {
 		return a.liveURL()
 	}
-	return a.s.state.Load().urls[a.i]
+	return a.s.state.Load().Data[a.i]
 }
 
 // Path returns the logical path, such as "css/base.css".

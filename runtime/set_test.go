@@ -98,7 +98,7 @@ func FuzzSetPrefix(f *testing.F) {
 			}
 			return
 		}
-		mount := s.state.Load().mount
+		mount := s.state.Load().Mount
 		if mount == "" || mount[0] != '/' || mount[len(mount)-1] != '/' {
 			t.Fatalf("SetPrefix(%q): mount %q", p, mount)
 		}

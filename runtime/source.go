@@ -1,15 +1,16 @@
 package runtime
 
 import (
-	"io/fs"
 	"net/http"
+
+	"github.com/assetgen/assetgen/internal/httpserve"
 )
 
 // source is what a handler serves from: the generated table, or in
 // development mode a Live. It only looks names up; the one resolver
-// (handler.resolve) applies the path rules and ServeOptions around it, and
-// the one RFC 9110 path (handler.serveFile) serves what it opens, so that
-// both modes answer a request the same way.
+// (resolver) applies the path rules and ServeOptions around it, and the
+// one RFC 9110 path (httpserve.Serve) serves what it opens, so that both
+// modes, and the media store, answer a request the same way.
 type source interface {
 	// lookup returns the file served under name, a path after the mount
 	// that passed the path rules, and how that URL is cached.
@@ -31,12 +32,11 @@ type ref struct {
 	path string
 }
 
-// file is a file as handler.serveFile takes it.
+// file is a file as resolver.Open takes it.
 type file struct {
 	fs    *fileServe
-	fsys  fs.FS         // holds fs's representations not in memory yet
-	extra []headerField // ServeOptions.Headers for its path
-	cache []string      // Cache-Control
+	extra []httpserve.Field // CORS and ServeOptions.Headers for its path
+	cache []string          // Cache-Control
 }
 
 // tableSource is the handler's table.
@@ -53,7 +53,7 @@ func (t tableSource) lookupPath(p string) (ref, bool) {
 }
 
 func (t tableSource) open(r ref, kind fileKind) (file, error) {
-	f := file{fs: &t.h.s.serve[r.i], fsys: t.h.s.fsys, cache: t.h.cacheControl[kind]}
+	f := file{fs: &t.h.s.serve[r.i], cache: t.h.cacheControl[kind]}
 	if t.h.extra != nil {
 		f.extra = t.h.extra[r.i]
 	}
@@ -69,7 +69,7 @@ type devHandler struct{ *handler }
 
 func (h devHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if ls := h.s.liveNow(); ls != nil {
-		h.serve(w, r, liveSource{ls.l, h.handler})
+		httpserve.Serve(w, r, h.s.state.Load().Mount, h.liveResolver(ls))
 		return
 	}
 	h.handler.ServeHTTP(w, r)
@@ -110,9 +110,26 @@ func (s liveSource) open(r ref, kind fileKind) (file, error) {
 	}
 	return file{
 		fs:    memFileServe(f, data, s.l.Variants(f, data)),
-		extra: headersFor(s.h.rules, r.path),
+		extra: s.h.fields(r.path),
 		cache: noCache,
 	}, nil
 }
 
 func (s liveSource) events() http.Handler { return s.l.Events() }
+
+// liveResolver is a handler's resolver over a Live, made once per SetLive.
+type liveResolver struct {
+	ls *liveState
+	r  *resolver
+}
+
+// liveResolver returns the resolver over ls, so that a request in
+// development mode allocates none.
+func (h *handler) liveResolver(ls *liveState) *resolver {
+	if x := h.live.Load(); x != nil && x.ls == ls {
+		return x.r
+	}
+	x := &liveResolver{ls, &resolver{h, liveSource{ls.l, h}}}
+	h.live.Store(x)
+	return x.r
+}

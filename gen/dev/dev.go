@@ -109,6 +109,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"golang.org/x/mod/modfile"
 
@@ -192,7 +193,22 @@ func Attach(set *runtime.Set, cfg Config) (*Source, error) {
 	}
 	s.set = set
 	set.SetLive(s)
+	s.cfg.Logf("%s", s.startLine())
 	return s, nil
+}
+
+// startLine is the one line Attach logs, so that a developer can tell
+// development mode is on, what it watches, and whether pages reload.
+func (s *Source) startLine() string {
+	dirs := make([]string, len(s.dirs))
+	for i, d := range s.dirs {
+		dirs[i] = relpath.Display(d.path)
+	}
+	reload := "live reload off (set " + ReloadEnv + "=1 to turn it on)"
+	if s.cfg.Reload {
+		reload = "live reload on"
+	}
+	return fmt.Sprintf("assetgen: development mode on: serving %s from %s; %s", s.cfg.Prefix, strings.Join(dirs, ", "), reload)
 }
 
 // withDefaults fills zero fields, resolves the directories and checks

@@ -106,6 +106,11 @@ func newSite(t *testing.T, files map[string]string) *site {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { src.Close() })
+	// Attach logs one line, development mode being on, and only that.
+	want := "assetgen: development mode on: serving /static/ from first, second; live reload off (set ASSETGEN_DEV_RELOAD=1 to turn it on)"
+	if diff := cmp.Diff([]string{want}, log.take()); diff != "" {
+		t.Errorf("start-up log (-want +got):\n%s", diff)
+	}
 	return &site{t: t, dir: dir, set: set, src: src, log: log, h: set.Handler(), wd: wd}
 }
 
@@ -300,6 +305,7 @@ func TestDeepNesting(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	log.take() // the start-up line, checked in newSite
 	defer src.Close()
 	h := set.Handler()
 	get := func(p string) (int, string) {

@@ -3,7 +3,9 @@
 // (runtime's tests) and over a development mode Live (gen/dev's, with the
 // same files on disk), so that one table of cases holds both to one
 // behaviour. The differences that remain are marked in the cases and
-// listed in docs/development.md; nothing else may differ.
+// listed in docs/development.md; nothing else may differ. Its protocol
+// cases (RunProtocol) hold the media store's handler, local and on S3,
+// to the same answers.
 //
 // It is imported only by tests.
 package handlertest
@@ -12,9 +14,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"fmt"
-	"io"
-	"mime"
-	"mime/multipart"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -165,6 +165,7 @@ func Run(t *testing.T, newMode func(testing.TB) Mode) {
 		{"Stripped", stripped},
 		{"ServePanics", servePanics},
 		{"HeaderValuesNotShared", headerValuesNotShared},
+		{"Protocol", runProtocol},
 	} {
 		t.Run(test.name, func(t *testing.T) { test.run(t, newMode(t)) })
 	}
@@ -394,32 +395,39 @@ func cases(t *testing.T, m Mode) {
 			}
 			w := httptest.NewRecorder()
 			m.Set.Serve(tt.opts).ServeHTTP(w, r)
-			res := w.Result()
 			want := want{tt.wantStatus, tt.wantHeader, tt.wantBody}
 			if m.Dev && tt.dev != nil && !(m.Table && tt.devEdited) {
 				want = *tt.dev
 			}
-			if res.StatusCode != want.status {
-				t.Errorf("status = %d, want %d", res.StatusCode, want.status)
+			if cc, ok := want.header["Cache-Control"]; ok {
+				want.header = maps.Clone(want.header)
+				want.header["Cache-Control"] = m.cacheControl(cc)
 			}
-			for k, v := range want.header {
-				if k == "Cache-Control" {
-					v = m.cacheControl(v)
-				}
-				got, ok := res.Header[http.CanonicalHeaderKey(k)]
-				switch {
-				case v == absent && ok:
-					t.Errorf("%s = %q, want absent", k, got)
-				case v != absent && (len(got) != 1 || got[0] != v):
-					t.Errorf("%s = %q, want %q", k, got, v)
-				}
-			}
-			if want.body != nil {
-				if diff := cmp.Diff(*want.body, w.Body.String()); diff != "" {
-					t.Errorf("body (-want +got):\n%s", diff)
-				}
-			}
+			want.check(t, w)
 		})
+	}
+}
+
+// check compares an answer with w.
+func (want want) check(t *testing.T, w *httptest.ResponseRecorder) {
+	t.Helper()
+	res := w.Result()
+	if res.StatusCode != want.status {
+		t.Errorf("status = %d, want %d", res.StatusCode, want.status)
+	}
+	for k, v := range want.header {
+		got, ok := res.Header[http.CanonicalHeaderKey(k)]
+		switch {
+		case v == absent && ok:
+			t.Errorf("%s = %q, want absent", k, got)
+		case v != absent && (len(got) != 1 || got[0] != v):
+			t.Errorf("%s = %q, want %q", k, got, v)
+		}
+	}
+	if want.body != nil {
+		if diff := cmp.Diff(*want.body, w.Body.String()); diff != "" {
+			t.Errorf("body (-want +got):\n%s", diff)
+		}
 	}
 }
 
@@ -442,27 +450,7 @@ func multipartRanges(t *testing.T, m Mode) {
 	if got, want := w.Header().Get("Content-Length"), strconv.Itoa(w.Body.Len()); got != want {
 		t.Errorf("Content-Length = %s, body is %s bytes", got, want)
 	}
-	mt, params, err := mime.ParseMediaType(w.Header().Get("Content-Type"))
-	if err != nil || mt != "multipart/byteranges" {
-		t.Fatalf("Content-Type = %q (%v)", w.Header().Get("Content-Type"), err)
-	}
-	type part struct{ ContentType, ContentRange, Body string }
-	var got []part
-	mr := multipart.NewReader(w.Body, params["boundary"])
-	for {
-		p, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, part{p.Header.Get("Content-Type"), p.Header.Get("Content-Range"), string(b)})
-	}
+	got := parts(t, w)
 	n := len(css)
 	ct := "text/css; charset=utf-8"
 	want := []part{

@@ -13,6 +13,13 @@ func TestManifestRoundTrip(t *testing.T) {
 		"app.css": {HashedPath: "app.0123456789ab.css", Integrity: "sha256-x", Size: 3, ContentType: "text/css; charset=utf-8",
 			Refs: []string{"a.png"}, Embedded: "static/app.css", Encodings: []Encoding{{Coding: Gzip, Name: "_assetgen/x.gz", Size: 2}}},
 	}}
+	roundTrip(t, m, true)
+}
+
+// roundTrip checks that the manifest m writes is recognised by its first
+// key and, when exact, reads back as m.
+func roundTrip(t *testing.T, m *Manifest, exact bool) {
+	t.Helper()
 	b, err := m.Marshal()
 	if err != nil {
 		t.Fatal(err)
@@ -24,7 +31,7 @@ func TestManifestRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(m, got); diff != "" {
+	if diff := cmp.Diff(m, got); exact && diff != "" {
 		t.Errorf("round trip (-want +got):\n%s", diff)
 	}
 }
@@ -100,22 +107,8 @@ func FuzzManifest(f *testing.F) {
 	f.Add("https://cdn.example.com/s/", "a \"b\".css", "\u2028")
 	f.Fuzz(func(t *testing.T, prefix, path, hashed string) {
 		m := &Manifest{Prefix: prefix, Assets: map[string]ManifestEntry{path: {HashedPath: hashed}}}
-		b, err := m.Marshal()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !IsManifest(b) {
-			t.Errorf("IsManifest(%s) = false", b)
-		}
-		got, err := ReadManifest(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !utf8.ValidString(prefix) || !utf8.ValidString(path) || !utf8.ValidString(hashed) {
-			return // encoding/json replaces invalid UTF-8
-		}
-		if diff := cmp.Diff(m, got); diff != "" {
-			t.Errorf("round trip (-want +got):\n%s", diff)
-		}
+		// encoding/json replaces invalid UTF-8, so only valid strings
+		// come back exactly.
+		roundTrip(t, m, utf8.ValidString(prefix) && utf8.ValidString(path) && utf8.ValidString(hashed))
 	})
 }
