@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"os"
 	"path"
 	"path/filepath"
 	"strings"
@@ -85,9 +86,13 @@ func (s *Source) logicalOf(p string) (int, string, bool) {
 func (r *reloader) loop() {
 	defer r.wg.Done()
 	var (
-		timer   <-chan time.Time
-		cssOnly = true
-		any     bool
+		timer <-chan time.Time
+		any   bool
+		// others holds the files changed that are not style sheets, with
+		// whether one was removed. An editor's safe write (a temporary
+		// file renamed over the original) touches a file that is gone
+		// when the timer fires; only the others make the page reload.
+		others = map[string]bool{}
 	)
 	for {
 		select {
@@ -113,19 +118,24 @@ func (r *reloader) loop() {
 				continue
 			}
 			any = true
-			cssOnly = cssOnly && strings.EqualFold(path.Ext(logical), ".css")
+			if !strings.EqualFold(path.Ext(logical), ".css") {
+				others[ev.Name] = others[ev.Name] || ev.Has(fsnotify.Remove)
+			}
 			timer = time.After(debounce)
 		case <-timer:
 			timer = nil
 			if !any {
 				continue
 			}
-			msg := "reload"
-			if cssOnly {
-				msg = "css"
+			msg := "css"
+			for name, removed := range others {
+				if _, err := os.Lstat(name); err == nil || removed {
+					msg = "reload"
+				}
 			}
 			r.broadcast(msg)
-			any, cssOnly = false, true
+			any = false
+			clear(others)
 		}
 	}
 }
