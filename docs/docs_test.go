@@ -99,6 +99,34 @@ func TestTemplateFunctions(t *testing.T) {
 	}
 }
 
+// TestFlagsExist checks that every flag the docs give a subcommand
+// (assetgen check -unused, assetgen collect -nginx) is in its usage.
+func TestFlagsExist(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "assetgen")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/assetgen")
+	build.Dir = testenv.RepoRoot(t)
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	use := regexp.MustCompile("assetgen (check|collect|report|find)((?: [^`|)\n]*)?)")
+	flagRE := regexp.MustCompile(` (-[a-z][a-z-]*)`)
+	usage := map[string]string{}
+	for _, p := range pages(t) {
+		for _, m := range use.FindAllStringSubmatch(read(t, p), -1) {
+			sub := m[1]
+			if _, ok := usage[sub]; !ok {
+				out, _ := exec.Command(bin, sub, "-h").CombinedOutput()
+				usage[sub] = string(out)
+			}
+			for _, f := range flagRE.FindAllStringSubmatch(m[2], -1) {
+				if !strings.Contains(usage[sub], "  "+f[1]+" ") && !strings.Contains(usage[sub], "  "+f[1]+"\n") {
+					t.Errorf("%s: assetgen %s %s: no such flag", p, sub, f[1])
+				}
+			}
+		}
+	}
+}
+
 // TestPhrases finds words about how the work went, which belong in commit
 // messages, not in what users read.
 func TestPhrases(t *testing.T) {
