@@ -6,9 +6,11 @@
 package docs_test
 
 import (
+	"context"
 	"fmt"
 	"go/parser"
 	"go/token"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,12 +18,15 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/tools/go/packages"
 
 	"github.com/assetgen/assetgen/gen"
 	"github.com/assetgen/assetgen/internal/testenv"
+	"github.com/assetgen/assetgen/media"
+	"github.com/assetgen/assetgen/runtime"
 )
 
 // pages are the documents users read, relative to the repository root.
@@ -69,6 +74,55 @@ func TestReceiveSwitch(t *testing.T) {
 		text := read(t, p)
 		if n, m := strings.Count(text, "errors.Is(err, media.ErrTooLarge)"), strings.Count(text, "errors.Is(err, media.ErrBadImage)"); n != m {
 			t.Errorf("%s: %d Receive error switches, %d handle media.ErrBadImage (422)", p, n, m)
+		}
+	}
+}
+
+// TestTemplateFunctions checks that every template function the asset
+// package and a media store give is named, in backquotes, in the docs.
+func TestTemplateFunctions(t *testing.T) {
+	var all strings.Builder
+	for _, p := range pages(t) {
+		all.WriteString(read(t, p))
+	}
+	store, err := media.Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	funcs := runtime.New(fstest.MapFS{}, "/static/", nil).FuncMap()
+	maps.Copy(funcs, store.FuncMap())
+	for name := range funcs {
+		if !strings.Contains(all.String(), "`"+name+"`") {
+			t.Errorf("template function %s is in no page; name it in docs/", name)
+		}
+	}
+}
+
+// TestFlagsExist checks that every flag the docs give a subcommand
+// (assetgen check -unused, assetgen collect -nginx) is in its usage.
+func TestFlagsExist(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "assetgen")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/assetgen")
+	build.Dir = testenv.RepoRoot(t)
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	use := regexp.MustCompile("assetgen (check|collect|report|find)((?: [^`|)\n]*)?)")
+	flagRE := regexp.MustCompile(` (-[a-z][a-z-]*)`)
+	usage := map[string]string{}
+	for _, p := range pages(t) {
+		for _, m := range use.FindAllStringSubmatch(read(t, p), -1) {
+			sub := m[1]
+			if _, ok := usage[sub]; !ok {
+				out, _ := exec.Command(bin, sub, "-h").CombinedOutput()
+				usage[sub] = string(out)
+			}
+			for _, f := range flagRE.FindAllStringSubmatch(m[2], -1) {
+				if !strings.Contains(usage[sub], "  "+f[1]+" ") && !strings.Contains(usage[sub], "  "+f[1]+"\n") {
+					t.Errorf("%s: assetgen %s %s: no such flag", p, sub, f[1])
+				}
+			}
 		}
 	}
 }

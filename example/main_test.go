@@ -30,6 +30,15 @@ func TestSite(t *testing.T) {
 	}
 }
 
+// TestAssetsFresh fails when a file embedded in place was edited since
+// go generate, which the handler would answer with a 500: the check a
+// project copies into its own tests.
+func TestAssetsFresh(t *testing.T) {
+	if err := Set().Verify(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // testStore opens a media store in a directory of the test's own.
 func testStore(t *testing.T) *media.Store {
 	t.Helper()

@@ -214,6 +214,9 @@ func (r *run) ownedIntact() bool {
 	}
 	// Stat-bound, like the walk: on every core.
 	names := readRecord(dir)
+	if len(names) == 0 {
+		return true
+	}
 	r.hashCache() // opened here, before the workers share it
 	var bad atomic.Bool
 	parallel(context.Background(), len(names), func() func(i int) error {

@@ -318,7 +318,7 @@ type Info struct {
 	// Size is the size in bytes.
 	Size int64
 	// ContentType is the media type detected from the content when it was
-	// saved.
+	// saved. Stat fills it; List does not (see List).
 	ContentType string
 	// ModTime is when the file was stored.
 	ModTime time.Time
@@ -393,6 +393,10 @@ func (s *Store) Delete(ctx context.Context, name string) error {
 // List returns the files whose names start with prefix ("" for all), in
 // name order, with a non-nil error as the last pair if listing fails.
 // Uploads still being written are not listed.
+//
+// Each Info has Name, Size and ModTime only, which one listing request
+// gives for many files; ContentType, ETag, Width and Height are empty.
+// Stat a name for them (one request per file).
 func (s *Store) List(ctx context.Context, prefix string) iter.Seq2[Info, error] {
 	return func(yield func(Info, error) bool) {
 		it := s.bucket.List(&blob.ListOptions{Prefix: prefix})

@@ -255,7 +255,7 @@ func TestToolInstall(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "web", "static", "css", "base.css"), "body { color: blue }\n")
 	must("build", "./...")
 	out, err = goCmd("vet", "-vettool="+bin, "./web")
-	if want := "static/css/base.css: changed since go generate; run go generate ."; err == nil || !strings.Contains(out, want) {
+	if want := "static/css/base.css: changed since go generate; run go generate example.com/site/web"; err == nil || !strings.Contains(out, want) {
 		t.Errorf("go vet ./web after an edit: %v; output lacks %q:\n%s", err, want, out)
 	}
 }
@@ -290,8 +290,8 @@ func TestCheckStaleSource(t *testing.T) {
 	}
 	var stdout, stderr bytes.Buffer
 	code := runCheck(context.Background(), []string{"./web"}, &stdout, &stderr, packages.Load)
-	want := "web/assets_gen.go:3:1: web/static/css/base.css: changed since go generate; run go generate ./web\n" +
-		"web/assets_gen.go:3:1: web/static/js/app.js: changed since go generate; run go generate ./web\n"
+	want := "web/assets_gen.go:3:1: web/static/css/base.css: changed since go generate; run go generate example.com/site/web\n" +
+		"web/assets_gen.go:3:1: web/static/js/app.js: changed since go generate; run go generate example.com/site/web\n"
 	if code != exitInput {
 		t.Errorf("exit %d, want %d; stderr:\n%s", code, exitInput, stderr.String())
 	}

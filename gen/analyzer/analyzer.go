@@ -325,7 +325,7 @@ func reportChangedSources(pass *analysis.Pass, genFile, manifest string) {
 	}
 	for _, f := range pass.Files {
 		if pass.Fset.File(f.Pos()).Name() == genFile {
-			for _, err := range m.ChangedSources(filepath.Dir(manifest)) {
+			for _, err := range m.ChangedSources(filepath.Dir(manifest), pass.Pkg.Path()) {
 				pass.Report(analysis.Diagnostic{Pos: f.Package, Message: err.Error()})
 			}
 			return

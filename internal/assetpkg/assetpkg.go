@@ -89,7 +89,15 @@ func (p *Package) Headers(o Object) (http.Header, error) {
 		p.set = p.Set()
 		p.handler = p.set.Handler()
 	})
-	return HandlerHeaders(p.handler, httpserve.Mount(p.set.Prefix()), o)
+	h, err := HandlerHeaders(p.handler, httpserve.Mount(p.set.Prefix()), o)
+	if err != nil && !errors.Is(err, ErrNotServed) {
+		// Most likely a 500 for a file embedded in place and edited since
+		// go generate, which Load cannot see without a manifest: say which.
+		if verr := p.set.Verify(); verr != nil {
+			return nil, fmt.Errorf("%w\n%w", err, verr)
+		}
+	}
+	return h, err
 }
 
 // HandlerHeaders returns the header fields handler h, a runtime.Set's
@@ -541,7 +549,7 @@ func (p *Package) checkManifest() error {
 	// A source edited since go generate leaves the table and the copies
 	// the package embeds as they were, and they would ship in their old
 	// version without a word.
-	return errors.Join(m.ChangedSources(p.Dir)...)
+	return errors.Join(m.ChangedSources(p.Dir, "")...)
 }
 
 func slash(p string) string { return filepath.ToSlash(p) }

@@ -51,10 +51,11 @@ func TestLoadExample(t *testing.T) {
 
 func TestLoadErrors(t *testing.T) {
 	tests := []struct {
-		name   string
-		change func(t *testing.T, dir string)
-		load   string // error from Load, "" if Load succeeds
-		read   string // error from reading every object
+		name    string
+		change  func(t *testing.T, dir string)
+		load    string // error from Load, "" if Load succeeds
+		read    string // error from reading every object
+		headers string // error from the headers of every object, after the first line
 	}{
 		{
 			name: "SourceEdited",
@@ -80,6 +81,14 @@ func TestLoadErrors(t *testing.T) {
 				write(t, filepath.Join(dir, "static/js/app.js"), "console.log('edited')\n")
 			},
 			read: "static/js/app.js: 22 bytes, the table says 224; the file changed since go generate: run it again",
+		},
+		{
+			name: "HeadersEmbeddedEditedNoManifest",
+			change: func(t *testing.T, dir string) {
+				os.Remove(filepath.Join(dir, "manifest.json"))
+				write(t, filepath.Join(dir, "static/js/app.js"), "console.log('edited')\n")
+			},
+			headers: "static/js/app.js: 22 bytes, the table says 224; it changed since go generate: run go generate and rebuild",
 		},
 		{
 			name: "SameSizeEdit",
@@ -125,6 +134,18 @@ func TestLoadErrors(t *testing.T) {
 			}
 			if err != nil {
 				t.Fatal(err)
+			}
+			if tt.headers != "" {
+				var herr error
+				for _, o := range p.Objects(false) {
+					if _, herr = p.Headers(o); herr != nil {
+						break
+					}
+				}
+				if herr == nil || !strings.HasSuffix(herr.Error(), "\n"+tt.headers) {
+					t.Fatalf("Headers: %v, want suffix %q", herr, tt.headers)
+				}
+				return
 			}
 			var rerr error
 			for _, o := range p.Objects(false) {

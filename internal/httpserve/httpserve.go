@@ -1,12 +1,13 @@
-// Package httpserve holds the parts of serving a file over HTTP that the
-// static handler (package runtime) and the media handler (package media)
-// share, so that there is one copy of each rule: the request path rules,
-// preconditions (RFC 9110 §13), ranges (§14), the error responses and the
-// URL prefix rules.
+// Package httpserve is the one HTTP serving pipeline of the static
+// handler (package runtime, production and development mode) and the
+// media handler (package media), so that there is one copy of each rule:
+// the request path rules, methods, preconditions (RFC 9110 §13), ranges
+// (§14), the error responses and the URL prefix rules. Serve runs them
+// all, as net/http's serveContent does.
 //
-// Nothing here knows where content comes from. Ranges are parsed against a
-// size and answered by the caller, which writes bytes from memory (runtime)
-// or streams them from an object store (media).
+// Nothing here knows where content comes from. Each handler is only a
+// Resolver: it finds the Representation a request names, whose bytes are
+// in memory (runtime) or streamed from a file or an object store (media).
 package httpserve
 
 import (

@@ -20,7 +20,10 @@ import (
 // package in directory dir, whose source file no longer has the bytes
 // go generate read (ManifestEntry.SourceSum), sorted by the source's name.
 // Each names the source, relative to the working directory, and the fix:
-// go generate on the package.
+// go generate on pkg, the package as go generate takes it, or when pkg is
+// "" on dir ("./web"). The analyzer passes the import path: go vet runs
+// it in the package directory, where "." would name the wrong package to
+// a user at the module root.
 //
 // It is the one check of sources, for everything that reads a generated
 // package from its directory: collect and publish, which would otherwise
@@ -30,10 +33,13 @@ import (
 // is often not committed), and an embedded one that is gone fails go build
 // already. An entry without a SourceSum, from an older assetgen, is
 // skipped.
-func (m *Manifest) ChangedSources(dir string) []error {
+func (m *Manifest) ChangedSources(dir, pkg string) []error {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return []error{err}
+	}
+	if pkg == "" {
+		pkg = generateArg(abs)
 	}
 	var errs []error
 	for _, p := range slices.Sorted(maps.Keys(m.Assets)) {
@@ -49,7 +55,7 @@ func (m *Manifest) ChangedSources(dir string) []error {
 		case err != nil:
 			errs = append(errs, fmt.Errorf("%s: %v", relpath.Display(name), err))
 		case sum != e.SourceSum:
-			errs = append(errs, fmt.Errorf("%s: changed since go generate; run go generate %s", relpath.Display(name), generateArg(abs)))
+			errs = append(errs, fmt.Errorf("%s: changed since go generate; run go generate %s", relpath.Display(name), pkg))
 		}
 	}
 	slices.SortStableFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })

@@ -38,7 +38,7 @@ func TestChangedSources(t *testing.T) {
 		{filepath.Join(wd, "web"), "web/static/a.css: changed since go generate; run go generate ./web\nweb/theme/logo.svg: changed since go generate; run go generate ./web\n"},
 	} {
 		var got string
-		for _, err := range m.ChangedSources(tt.dir) {
+		for _, err := range m.ChangedSources(tt.dir, "") {
 			got += err.Error() + "\n"
 		}
 		if diff := cmp.Diff(tt.want, got); diff != "" {
@@ -46,8 +46,12 @@ func TestChangedSources(t *testing.T) {
 		}
 	}
 	t.Chdir(filepath.Join(wd, "web"))
-	errs := m.ChangedSources(".")
+	errs := m.ChangedSources(".", "")
 	if len(errs) != 2 || errs[0].Error() != "static/a.css: changed since go generate; run go generate ." {
 		t.Errorf("from the package directory: %v", errs)
+	}
+	errs = m.ChangedSources(".", "example.com/site/web")
+	if len(errs) != 2 || errs[0].Error() != "static/a.css: changed since go generate; run go generate example.com/site/web" {
+		t.Errorf("with an import path: %v", errs)
 	}
 }
