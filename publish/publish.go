@@ -180,6 +180,9 @@ func (pub *publisher) run(ctx context.Context, p *assetpkg.Package) (Stats, erro
 	var existing map[string]time.Time // nil: not listed
 	if prev == nil || pub.opts.PruneOlderThan > 0 {
 		if existing, err = pub.list(ctx, ""); err != nil {
+			if pub.opts.Deep { // the first request: see lastManifest
+				err = fmt.Errorf("%w; %s", err, contactHint)
+			}
 			return pub.finish(), err
 		}
 	}
@@ -560,10 +563,16 @@ func (pub *publisher) lastManifest(ctx context.Context) (*Manifest, error) {
 	case errors.Is(err, errNotManifest):
 		return nil, err
 	case err != nil:
-		return nil, fmt.Errorf("reading %s: %w", ManifestKey, err)
+		return nil, fmt.Errorf("reading %s: %w; %s", ManifestKey, err, contactHint)
 	}
 	return m, nil
 }
+
+// contactHint follows an error of the first request to a bucket. The SDK's
+// own words for a wrong secret key or a path-style server reached by
+// virtual-host name ("EOF", "no such host", a signature mismatch) name no
+// cause, and these are the usual ones.
+const contactHint = "the bucket did not answer; check the credentials (for s3://, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile), the bucket's name and region, and for an S3-compatible server endpoint=URL and use_path_style=true in the bucket URL"
 
 // generator identifies publish's manifests.
 const generator = "assetgen-publish"

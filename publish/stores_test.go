@@ -153,3 +153,33 @@ func TestPublishRequests(t *testing.T) {
 		t.Errorf("VerifyPublished sent %d HTTP requests %v, want 1", n, by)
 	}
 }
+
+// TestBadCredentials checks that a wrong secret key and a missing
+// use_path_style, whose errors from the SDK name no cause, are reported
+// with the likely causes, by publish and by VerifyPublished.
+func TestBadCredentials(t *testing.T) {
+	s3 := testenv.S3(t)
+	dir := t.TempDir()
+	p := generate(t, dir, source("v1"))
+	ctx := context.Background()
+	const hint = "; the bucket did not answer; check the credentials (for s3://, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile), the bucket's name and region, and for an S3-compatible server endpoint=URL and use_path_style=true in the bucket URL"
+	noPathStyle := strings.Replace(s3.URL(), "use_path_style=true", "use_path_style=false", 1)
+	for _, tt := range []struct {
+		name, url, secret string
+	}{
+		{"WrongSecret", s3.URL(), "not-the-secret"},
+		{"NoPathStyle", noPathStyle, s3.SecretKey},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("AWS_SECRET_ACCESS_KEY", tt.secret)
+			_, err := Publish(ctx, open(t, tt.url), dir, Options{Attempts: 1})
+			if err == nil || !strings.HasPrefix(err.Error(), "reading _assetgen/manifest.json: ") || !strings.HasSuffix(err.Error(), hint) {
+				t.Errorf("Publish: %v; want reading _assetgen/manifest.json: …%s", err, hint)
+			}
+			err = VerifyPublished(ctx, p.Set(), tt.url)
+			if err == nil || !strings.HasSuffix(err.Error(), hint) {
+				t.Errorf("VerifyPublished: %v; want …%s", err, hint)
+			}
+		})
+	}
+}

@@ -48,7 +48,7 @@ func VerifyPublished(ctx context.Context, set *runtime.Set, bucketURL string) er
 		return fmt.Errorf("the bucket has no %s; run assetgen-publish", ManifestKey)
 	}
 	if err != nil {
-		return err
+		return fmt.Errorf("reading %s: %w; %s", ManifestKey, err, contactHint)
 	}
 	h := set.Handler()
 	mount := httpserve.Mount(set.Prefix())
