@@ -292,23 +292,35 @@ func (c *check) rootDirs() []string {
 func generateTemplates(dirs []string) []string {
 	var out []string
 	for _, dir := range dirs {
-		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
-		for _, f := range files {
-			b, err := os.ReadFile(f)
-			if err != nil {
+		for _, pat := range generateFlag(dir, "templates") {
+			out = append(out, relpath.Display(pat))
+		}
+	}
+	return out
+}
+
+// generateFlag returns the values of flag name in the go:generate lines
+// that run assetgen in the Go files of dir, each path made relative to
+// the working directory as go generate, which runs in the file's
+// directory, would read it.
+func generateFlag(dir, name string) []string {
+	var out []string
+	files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			rest, ok := strings.CutPrefix(strings.TrimRight(line, "\r"), "//go:generate ")
+			if !ok {
 				continue
 			}
-			for _, line := range strings.Split(string(b), "\n") {
-				rest, ok := strings.CutPrefix(strings.TrimRight(line, "\r"), "//go:generate ")
-				if !ok {
-					continue
+			for _, v := range assetgenFlag(generateWords(rest), name) {
+				if !filepath.IsAbs(v) {
+					v = filepath.Join(dir, filepath.FromSlash(v))
 				}
-				for _, pat := range assetgenFlag(generateWords(rest), "templates") {
-					if !filepath.IsAbs(pat) {
-						pat = filepath.Join(dir, filepath.FromSlash(pat))
-					}
-					out = append(out, relpath.Display(pat))
-				}
+				out = append(out, v)
 			}
 		}
 	}

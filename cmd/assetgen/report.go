@@ -87,26 +87,9 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer, loa
 // source directories that it hides. The directories are the -dir flags of
 // the package's assetgen go:generate line, as generate saw them.
 func shadows(dir string, pkg *assetpkg.Package) ([]report.Shadow, error) {
-	var dirs []string
-	files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			continue
-		}
-		for _, line := range strings.Split(string(b), "\n") {
-			if rest, ok := strings.CutPrefix(strings.TrimRight(line, "\r"), "//go:generate "); ok {
-				dirs = append(dirs, assetgenFlag(generateWords(rest), "dir")...)
-			}
-		}
-	}
+	dirs := generateFlag(dir, "dir")
 	if len(dirs) == 0 {
-		dirs = []string{"static"}
-	}
-	for i, d := range dirs {
-		if !filepath.IsAbs(d) {
-			dirs[i] = filepath.Join(dir, filepath.FromSlash(d))
-		}
+		dirs = []string{filepath.Join(dir, "static")}
 	}
 	out := []report.Shadow{}
 	for _, f := range pkg.Files {
