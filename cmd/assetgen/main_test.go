@@ -36,7 +36,7 @@ func TestRun(t *testing.T) {
 		stdout string // regexp
 		stderr string // regexp
 	}{
-		{"Help", []string{"-h"}, exitOK, `^$`, `(?s)^usage: assetgen \[flags\].*-dir directory`},
+		{"Help", []string{"-h"}, exitOK, `^$`, `(?s)^usage: assetgen \[flags\].*-dir DIRECTORY`},
 		{"BadFlag", []string{"-bogus"}, exitUsage, `^$`, `^assetgen: flag provided but not defined: -bogus\nrun "assetgen -h" for usage\n$`},
 		{"ExtraArg", []string{"static"}, exitUsage, `^$`, `^assetgen: unexpected argument "static"; did you mean -dir static\?\nrun "assetgen -h" for usage\n$`},
 		{"Version", []string{"-version"}, exitOK, `^assetgen \S+\n$`, `^$`},
