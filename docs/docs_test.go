@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"go/parser"
 	"go/token"
-	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -90,8 +89,7 @@ func TestTemplateFunctions(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	funcs := runtime.New(fstest.MapFS{}, "/static/", nil).FuncMap()
-	maps.Copy(funcs, store.FuncMap())
+	funcs := runtime.New(fstest.MapFS{}, "/static/", nil).FuncMap(store.FuncMap())
 	for name := range funcs {
 		if !strings.Contains(all.String(), "`"+name+"`") {
 			t.Errorf("template function %s is in no page; name it in docs/", name)
