@@ -1,8 +1,9 @@
 // Package docs holds the guides, as Markdown, and the tests that keep
 // them true: every Go snippet in README.md and docs/ type-checks against
 // the current packages, every link between the documents resolves, the
-// layout in CONTRIBUTING.md lists every package, and no page talks about
-// how the project was built rather than how to use it.
+// layout in CONTRIBUTING.md lists every package, no page copies a doc
+// comment (the package docs are the reference; pages link to them), and no
+// page talks about how the project was built rather than how to use it.
 package docs_test
 
 import (

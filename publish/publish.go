@@ -14,8 +14,12 @@
 // is how a later run knows an object is already in place without
 // downloading it.
 //
-// Publishing is safe to repeat and to interrupt. An object already
-// holding the same content is skipped; files go up in dependency order
+// Publishing is safe to repeat and to interrupt. The manifest the last
+// run wrote says what the bucket holds, so a run reads it first (one
+// request) and uploads only what it does not list with the same SHA-256;
+// an unchanged package costs that one read and writes nothing. Objects it
+// does not vouch for are checked by their attributes, and Options.Deep
+// trusts no manifest. Files go up in dependency order
 // (every file a stylesheet or script references before it, a file's
 // variants before the file), and a manifest object last, so that a file
 // being present means everything it needs is; nothing is deleted unless
