@@ -208,7 +208,9 @@ func count(n int) string {
 
 // Size writes a byte count for a person, in the largest unit that keeps
 // it above one: "812 B", "12.1 KB", "3.4 MB", "1.2 GB" (units of 1,024).
-// The progress line and every command's summary use it.
+// It is the one formatter of byte counts: the progress line, every
+// command's summary and generate's large-file warning use it, so the
+// same size reads the same everywhere.
 func Size(n int64) string {
 	switch {
 	case n >= 1<<30:
