@@ -1,8 +1,9 @@
 // Package docs holds the guides, as Markdown, and the tests that keep
 // them true: every Go snippet in README.md and docs/ type-checks against
 // the current packages, every link between the documents resolves, the
-// layout in CONTRIBUTING.md lists every package, and no page talks about
-// how the project was built rather than how to use it.
+// layout in CONTRIBUTING.md lists every package, no page copies a doc
+// comment (the package docs are the reference; pages link to them), and no
+// page talks about how the project was built rather than how to use it.
 package docs_test
 
 import (
@@ -10,7 +11,6 @@ import (
 	"fmt"
 	"go/parser"
 	"go/token"
-	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -90,8 +90,7 @@ func TestTemplateFunctions(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	funcs := runtime.New(fstest.MapFS{}, "/static/", nil).FuncMap()
-	maps.Copy(funcs, store.FuncMap())
+	funcs := runtime.New(fstest.MapFS{}, "/static/", nil).FuncMap(store.FuncMap())
 	for name := range funcs {
 		if !strings.Contains(all.String(), "`"+name+"`") {
 			t.Errorf("template function %s is in no page; name it in docs/", name)

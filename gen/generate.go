@@ -22,6 +22,7 @@ import (
 	"github.com/assetgen/assetgen/gen/internal/emit"
 	"github.com/assetgen/assetgen/gen/internal/find"
 	"github.com/assetgen/assetgen/gen/internal/naming"
+	"github.com/assetgen/assetgen/internal/progress"
 	"github.com/assetgen/assetgen/internal/relpath"
 	"github.com/assetgen/assetgen/runtime"
 )
@@ -286,8 +287,9 @@ func (r *run) find(ctx context.Context) ([]Shadow, error) {
 // is embedded into each binary that imports the package (and, when
 // compressible, compressed up to three more times at generate time); past
 // 50 MB that is rarely meant, and it is where GitHub starts warning about
-// a file pushed into a repository.
-const largeAsset = 50_000_000
+// a file pushed into a repository (50 MiB, which progress.Size writes
+// "50.0 MB", as every byte count assetgen prints).
+const largeAsset = 50 << 20
 
 // walkErrors turns the walk's joined errors into one *Error each.
 func walkErrors(err error) error {
@@ -315,7 +317,7 @@ func (r *run) warnSizes() {
 			held[s.Dir] = true
 		}
 		if n := a.src.Info.Size(); n > largeAsset {
-			r.warn("%s: %.0f MB is embedded into every program that imports the package; serve a file this large from elsewhere (a CDN, media storage) and add it to -ignore", slash(a.src.Path), float64(n)/1e6)
+			r.warn("%s: %s is embedded into every program that imports the package; serve a file this large from elsewhere (a CDN, media storage) and add it to -ignore", slash(a.src.Path), progress.Size(n))
 		}
 	}
 	for _, d := range r.cfg.Dirs {

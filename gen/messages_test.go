@@ -18,7 +18,7 @@ import (
 func TestLargeAssetWarning(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
-	for name, size := range map[string]int64{"static/data/big.bin": 50_000_001, "static/data/edge.bin": 50_000_000} {
+	for name, size := range map[string]int64{"static/data/big.bin": 50<<20 + 1, "static/data/edge.bin": 50 << 20} {
 		writeFile(t, name, nil)
 		if err := os.Truncate(name, size); err != nil {
 			t.Fatal(err)
@@ -28,7 +28,7 @@ func TestLargeAssetWarning(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"static/data/big.bin: 50 MB is embedded into every program that imports the package; serve a file this large from elsewhere (a CDN, media storage) and add it to -ignore"}
+	want := []string{"static/data/big.bin: 50.0 MB is embedded into every program that imports the package; serve a file this large from elsewhere (a CDN, media storage) and add it to -ignore"}
 	if diff := cmp.Diff(want, res.Warnings); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)
 	}

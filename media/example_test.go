@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"image"
 	"image/color"
 	"image/png"
@@ -15,9 +16,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"testing/fstest"
 	"time"
 
 	"github.com/assetgen/assetgen/media"
+	"github.com/assetgen/assetgen/runtime"
 )
 
 // examplePNG is a 2×1 PNG, as a browser would upload it.
@@ -119,6 +122,31 @@ func ExampleStore_SrcSet() {
 	version := regexp.MustCompile(`v=[^&]+`)
 	fmt.Println(version.ReplaceAllString(store.SrcSet(name), "v=…"))
 	// Output: /media/cat.png?v=…&w=320 320w, /media/cat.png?v=…&w=640 640w
+}
+
+// FuncMap's functions join the asset package's and one's own in one call
+// to the generated package's FuncMap (here a runtime.Set, which is what
+// the generated assets.FuncMap calls).
+func ExampleStore_FuncMap() {
+	dir, _ := os.MkdirTemp("", "media-example")
+	defer os.RemoveAll(dir)
+	store, err := media.Open(context.Background(), dir)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer store.Close()
+	assets := runtime.New(fstest.MapFS{"static/site.css": {Data: []byte("body{}")}}, "/static/", []runtime.File{
+		{Path: "site.css", HashedPath: "site.0123456789ab.css", Name: "static/site.css", ContentType: "text/css; charset=utf-8", Size: 6},
+	})
+	funcs := assets.FuncMap(store.FuncMap(), template.FuncMap{"upper": strings.ToUpper})
+	page := template.Must(template.New("page").Funcs(funcs).Parse(
+		`<link rel="stylesheet" href="{{static "site.css"}}"> <a href="{{mediaURL "notes.txt"}}">{{upper "notes"}}</a>` + "\n"))
+	if err := page.Execute(os.Stdout, nil); err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// <link rel="stylesheet" href="/static/site.0123456789ab.css"> <a href="/media/notes.txt">NOTES</a>
 }
 
 // SignedURL gives a link to a private file that stops working after ttl.

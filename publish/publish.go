@@ -14,8 +14,12 @@
 // is how a later run knows an object is already in place without
 // downloading it.
 //
-// Publishing is safe to repeat and to interrupt. An object already
-// holding the same content is skipped; files go up in dependency order
+// Publishing is safe to repeat and to interrupt. The manifest the last
+// run wrote says what the bucket holds, so a run reads it first (one
+// request) and uploads only what it does not list with the same SHA-256;
+// an unchanged package costs that one read and writes nothing. Objects it
+// does not vouch for are checked by their attributes, and Options.Deep
+// trusts no manifest. Files go up in dependency order
 // (every file a stylesheet or script references before it, a file's
 // variants before the file), and a manifest object last, so that a file
 // being present means everything it needs is; nothing is deleted unless
@@ -42,6 +46,7 @@ import (
 	"gocloud.dev/gcerrors"
 
 	"github.com/assetgen/assetgen/internal/assetpkg"
+	"github.com/assetgen/assetgen/internal/progress"
 )
 
 // Metadata key of an object's SHA-256, lower-case hex of its bytes.
@@ -84,20 +89,21 @@ type Options struct {
 	// Now is the time recorded in the manifest and that prune measures
 	// from; zero means time.Now().
 	Now time.Time
-	// Progress, if set, is called after each object, from one goroutine
-	// at a time.
+	// Progress, if set, is called about ten times a second while objects
+	// are checked and uploaded, and once at the end, from one goroutine at
+	// a time, never after Publish returns. It must not block.
 	Progress func(Progress)
 	// OnRetry, if set, is called before a failed request is tried again.
 	OnRetry func(key string, attempt int, err error)
 }
 
-// Progress is a snapshot of a publish under way.
+// Progress is how far a publish has got. It is counted by the meter that
+// also counts generate's phases (internal/progress), so the command shows
+// both with one progress line.
 type Progress struct {
-	Files, TotalFiles     int   // files whose objects are all done
-	Objects, TotalObjects int   // objects checked or uploaded
-	Bytes, TotalBytes     int64 // bytes of the objects done, uploaded or not
-	Uploaded              int   // objects uploaded so far
-	UploadedBytes         int64
+	Files, TotalFiles int           // files whose objects are all done
+	Bytes, TotalBytes int64         // bytes of the objects done, uploaded or not
+	Elapsed           time.Duration // since the uploads started
 }
 
 // Stats counts what Publish did, and the requests it sent.
@@ -137,11 +143,14 @@ type publisher struct {
 
 	requests, retries, written atomic.Int64
 
-	mu       sync.Mutex // guards progress, stats and sums
-	progress Progress
-	stats    Stats
-	sums     map[string]string // key → SHA-256 of the objects read
-	vouched  *Manifest         // the last published manifest, if it can be trusted
+	meter *progress.Meter // counts files and bytes done, for opts.Progress
+
+	mu      sync.Mutex // guards stats and sums
+	stats   Stats
+	sums    map[string]string // key → SHA-256 of the objects read
+	vouched *Manifest         // the last published manifest, if it can be trusted
+
+	objectDone func(uploaded bool) // a test's hook, called as each object is done
 }
 
 func newPublisher(b *blob.Bucket, opts Options) *publisher {
@@ -168,10 +177,12 @@ func newPublisher(b *blob.Bucket, opts Options) *publisher {
 // a listing of the bucket when there is no manifest to go by (a first
 // publish), or with one attribute read each; prune always lists.
 func (pub *publisher) run(ctx context.Context, p *assetpkg.Package) (Stats, error) {
-	files, err := pub.plan(p)
+	files, size, err := pub.plan(p)
 	if err != nil {
 		return pub.stats, err
 	}
+	pub.meter = progress.Start("publishing", pub.stats.Files, size, pub.report())
+	defer pub.meter.Stop()
 	prev, err := pub.lastManifest(ctx)
 	if err != nil {
 		return pub.finish(), err
@@ -214,13 +225,24 @@ func (pub *publisher) finish() Stats {
 	return pub.stats
 }
 
+// report passes the meter's counts on to opts.Progress.
+func (pub *publisher) report() func(progress.Snapshot) {
+	if pub.opts.Progress == nil {
+		return nil
+	}
+	return func(s progress.Snapshot) {
+		pub.opts.Progress(Progress{Files: s.Files, TotalFiles: s.TotalFiles, Bytes: s.Bytes, TotalBytes: s.TotalBytes, Elapsed: s.Elapsed})
+	}
+}
+
 // plan lists every file's objects with the headers the handler sends,
-// leaving out what the handler does not serve.
-func (pub *publisher) plan(p *assetpkg.Package) ([][]item, error) {
+// leaving out what the handler does not serve, and returns their size.
+func (pub *publisher) plan(p *assetpkg.Package) ([][]item, int64, error) {
 	files := make([][]item, len(p.Files))
+	var size int64
 	for _, o := range p.Objects(false) {
 		if strings.HasPrefix(o.Name, "_assetgen/") {
-			return nil, fmt.Errorf("%s: %s: publish keeps its manifests under _assetgen/; rename the asset", p.GoFile, o.Name)
+			return nil, 0, fmt.Errorf("%s: %s: publish keeps its manifests under _assetgen/; rename the asset", p.GoFile, o.Name)
 		}
 		h, err := p.Headers(o)
 		if errors.Is(err, assetpkg.ErrNotServed) {
@@ -228,20 +250,18 @@ func (pub *publisher) plan(p *assetpkg.Package) ([][]item, error) {
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		files[o.File] = append(files[o.File], item{o, h})
-		pub.progress.TotalObjects++
-		pub.progress.TotalBytes += o.Size
+		pub.stats.Objects++
+		size += o.Size
 	}
 	for _, objs := range files {
 		if len(objs) > 0 {
-			pub.progress.TotalFiles++
+			pub.stats.Files++
 		}
 	}
-	pub.stats.Files = pub.progress.TotalFiles
-	pub.stats.Objects = pub.progress.TotalObjects
-	return files, nil
+	return files, size, nil
 }
 
 // waves orders the files so that each comes after every file it
@@ -378,7 +398,7 @@ func (pub *publisher) publishObject(ctx context.Context, p *assetpkg.Package, it
 	_, listed := existing[it.Name]
 	switch {
 	case pub.vouched.holds(it.Name, opts):
-		pub.objectDone(it.Size, false, it.Coding == "")
+		pub.done(it.Size, false, it.Coding == "")
 		return nil
 	case existing == nil || listed:
 		var attrs *blob.Attributes
@@ -404,7 +424,7 @@ func (pub *publisher) publishObject(ctx context.Context, p *assetpkg.Package, it
 			return fmt.Errorf("%s: %w", it.Name, err)
 		}
 	}
-	pub.objectDone(it.Size, upload, it.Coding == "")
+	pub.done(it.Size, upload, it.Coding == "")
 	return nil
 }
 
@@ -426,26 +446,24 @@ func sameObject(a *blob.Attributes, want *blob.WriterOptions, size int64) bool {
 		a.ContentEncoding == want.ContentEncoding
 }
 
-// objectDone counts an object, and its file when it is the file's
-// identity object, the last of the file's to go up.
-func (pub *publisher) objectDone(size int64, uploaded, fileDone bool) {
+// done counts an object, and its file when it is the file's identity
+// object, the last of the file's to go up.
+func (pub *publisher) done(size int64, uploaded, fileDone bool) {
+	files := 0
+	if fileDone {
+		files = 1
+	}
+	pub.meter.Add(files, size)
 	pub.mu.Lock()
 	defer pub.mu.Unlock()
-	pub.progress.Objects++
-	if fileDone {
-		pub.progress.Files++
-	}
-	pub.progress.Bytes += size
 	if uploaded {
-		pub.progress.Uploaded++
-		pub.progress.UploadedBytes += size
 		pub.stats.Uploaded++
 		pub.stats.UploadedBytes += size
 	} else {
 		pub.stats.Skipped++
 	}
-	if pub.opts.Progress != nil {
-		pub.opts.Progress(pub.progress)
+	if pub.objectDone != nil {
+		pub.objectDone(uploaded)
 	}
 }
 

@@ -91,6 +91,45 @@ func fileObjects(p *assetpkg.Package, logical string) []string {
 	return keys
 }
 
+// publishHooked is Publish with a hook called as each object is done,
+// with whether it was uploaded, from one goroutine at a time.
+func publishHooked(ctx context.Context, b *blob.Bucket, dir string, opts Options, objectDone func(uploaded bool)) (Stats, error) {
+	p, err := assetpkg.Load(dir)
+	if err != nil {
+		return Stats{}, err
+	}
+	pub := newPublisher(b, opts)
+	pub.objectDone = objectDone
+	return pub.run(ctx, p)
+}
+
+// TestProgress checks that the last report counts every file and byte,
+// and that no report comes after Publish returns.
+func TestProgress(t *testing.T) {
+	dir := t.TempDir()
+	p := generate(t, dir, source("v1"))
+	var size int64
+	for _, o := range p.Objects(false) {
+		size += o.Size
+	}
+	var last Progress
+	returned := false
+	_, err := Publish(context.Background(), open(t, fileStore().url(t)), dir, Options{Progress: func(pr Progress) {
+		if returned {
+			t.Error("Progress called after Publish returned")
+		}
+		last = pr
+	}})
+	returned = true
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Progress{Files: len(p.Files), TotalFiles: len(p.Files), Bytes: size, TotalBytes: size, Elapsed: last.Elapsed}
+	if last != want {
+		t.Errorf("last report %+v, want %+v", last, want)
+	}
+}
+
 func TestPublish(t *testing.T) {
 	for _, s := range stores(t) {
 		t.Run(s.name, func(t *testing.T) { testPublish(t, s) })
@@ -284,11 +323,12 @@ func TestPublishKilled(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			const after = 3
-			_, err := Publish(ctx, b, dir, Options{Parallel: 2, Progress: func(pr Progress) {
-				if pr.Objects == after {
+			done := 0
+			_, err := publishHooked(ctx, b, dir, Options{Parallel: 2}, func(bool) {
+				if done++; done == after {
 					cancel()
 				}
-			}})
+			})
 			if !errors.Is(err, context.Canceled) {
 				t.Fatalf("interrupted publish: %v, want context.Canceled", err)
 			}

@@ -47,17 +47,16 @@ func TestPublishRetry(t *testing.T) {
 	}
 	done := make(chan result)
 	go func() {
-		st, err := Publish(ctx, b, dir, Options{
+		st, err := publishHooked(ctx, b, dir, Options{
 			Parallel: 2,
 			Backoff:  50 * time.Millisecond,
-			Progress: func(pr Progress) {
-				if pr.Uploaded == 1 {
-					stopOnce.Do(s3.Stop)
-				}
-			},
 			OnRetry: func(key string, attempt int, err error) {
 				retryOnce.Do(func() { retried <- fmt.Sprintf("%s (attempt %d): %v", key, attempt, err) })
 			},
+		}, func(uploaded bool) {
+			if uploaded {
+				stopOnce.Do(s3.Stop)
+			}
 		})
 		done <- result{st, err}
 	}()

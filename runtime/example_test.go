@@ -3,7 +3,6 @@ package runtime_test
 import (
 	"fmt"
 	"html/template"
-	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -49,9 +48,7 @@ func ExampleSet_Handler() {
 // store's, store.FuncMap()) join it in one call to Funcs each.
 func ExampleSet_FuncMap() {
 	assets := newSet()
-	funcs := assets.FuncMap()
-	maps.Copy(funcs, template.FuncMap{"upper": strings.ToUpper})
-	page := template.Must(template.New("page").Funcs(funcs).Parse(
+	page := template.Must(template.New("page").Funcs(assets.FuncMap(template.FuncMap{"upper": strings.ToUpper})).Parse(
 		`<link rel="stylesheet" href="{{static "css/base.css"}}" integrity="{{integrity "css/base.css"}}" crossorigin="anonymous"> {{upper "hi"}}` + "\n"))
 	if err := page.Execute(os.Stdout, nil); err != nil {
 		fmt.Println(err)

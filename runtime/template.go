@@ -31,8 +31,30 @@ import (
 // templates with CheckTemplates before serving, or at generate time with
 // assetgen -templates, to find such paths first.
 //
-// Each call returns a fresh map, so callers may add their own functions.
-func (s *Set) FuncMap() map[string]any {
+// The functions of the maps in more join them, so that one call gives a
+// page every function it uses: the media store's, and one's own:
+//
+//	template.New("page").Funcs(assets.FuncMap(store.FuncMap(), template.FuncMap{"upper": strings.ToUpper}))
+//
+// A name defined twice is a mistake in the program, and FuncMap panics
+// naming it, as Funcs panics on a value that is not a function: one map
+// silently replacing another's function would change what a template
+// calls. Each call returns a fresh map.
+func (s *Set) FuncMap(more ...map[string]any) map[string]any {
+	m := s.funcs()
+	for _, fm := range more {
+		for _, name := range slices.Sorted(maps.Keys(fm)) {
+			if _, dup := m[name]; dup {
+				panic(fmt.Sprintf("runtime: template function %q is defined twice; rename or delete one", name))
+			}
+			m[name] = fm[name]
+		}
+	}
+	return m
+}
+
+// funcs returns the Set's own template functions.
+func (s *Set) funcs() map[string]any {
 	return map[string]any{
 		"static": func(p string) (string, error) { return s.URL(p) },
 		"integrity": func(p string) (string, error) {

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"strings"
 	"testing"
+	"testing/fstest"
 	texttemplate "text/template"
 	"text/template/parse"
 
@@ -153,4 +154,34 @@ func FuzzCheckTemplates(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestFuncMapJoins checks that FuncMap joins more maps, and that a name
+// defined twice, by the Set or by two maps, panics naming it.
+func TestFuncMapJoins(t *testing.T) {
+	s := New(fstest.MapFS{}, "/static/", nil)
+	upper := func(s string) string { return s }
+	m := s.FuncMap(map[string]any{"upper": upper}, nil, map[string]any{"mediaURL": upper})
+	for _, name := range []string{"static", "integrity", "importmap", "preload", "upper", "mediaURL"} {
+		if m[name] == nil {
+			t.Errorf("FuncMap lacks %s", name)
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		more []map[string]any
+	}{
+		{"static", []map[string]any{{"static": upper}}},
+		{"upper", []map[string]any{{"upper": upper}, {"upper": upper}}},
+	} {
+		func() {
+			defer func() {
+				want := `runtime: template function "` + tc.name + `" is defined twice; rename or delete one`
+				if got := recover(); got != want {
+					t.Errorf("FuncMap(%v): panic %v, want %q", tc.more, got, want)
+				}
+			}()
+			s.FuncMap(tc.more...)
+		}()
+	}
 }

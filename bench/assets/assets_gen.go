@@ -168,12 +168,14 @@ func Prefix() string {
 // FuncMap returns the template functions static (logical path to URL),
 // integrity (logical path to SRI string), importmap (the import map's
 // script element) and preload (link elements for what a page fetches
-// first), for html/template and text/template:
-// template.New("page").Funcs(FuncMap()). runtime.Set.FuncMap documents
-// each. An unknown path stops the template with an error; CheckTemplates
-// finds such paths first.
-func FuncMap() map[string]any {
-	return set.FuncMap()
+// first), for html/template and text/template, joined by the functions of
+// the maps in more (a media store's, one's own):
+// template.New("page").Funcs(FuncMap(store.FuncMap())). A name defined
+// twice panics. runtime.Set.FuncMap documents each function. An unknown
+// path stops the template with an error; CheckTemplates finds such paths
+// first.
+func FuncMap(more ...map[string]any) map[string]any {
+	return set.FuncMap(more...)
 }
 
 // CheckTemplates returns an error for each static or integrity call in the

@@ -168,7 +168,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, base publ
 		line = progress.NewLine(stderr, progress.IsTerminal(stderr), time.Now)
 		next := opts.Progress
 		opts.Progress = func(p publish.Progress) {
-			line.Update(progress.Snapshot{Phase: "publishing", Files: p.Files, TotalFiles: p.TotalFiles, Bytes: p.Bytes, TotalBytes: p.TotalBytes, Elapsed: time.Since(start)})
+			line.Update(progress.Snapshot{Phase: "publishing", Files: p.Files, TotalFiles: p.TotalFiles, Bytes: p.Bytes, TotalBytes: p.TotalBytes, Elapsed: p.Elapsed})
 			if next != nil {
 				next(p)
 			}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/assetgen/assetgen/internal/assetpkg"
 	"github.com/assetgen/assetgen/internal/collect"
@@ -54,7 +55,16 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			return exitInput
 		}
 	}
-	res, err := collect.Collect(ctx, p, collect.Options{Dir: *out, Unhashed: *unhashed, PruneOlderThan: *pruneAge})
+	opts := collect.Options{Dir: *out, Unhashed: *unhashed, PruneOlderThan: *pruneAge}
+	var line *progress.Line
+	if !*quiet {
+		line = progress.NewLine(stderr, progress.IsTerminal(stderr), time.Now)
+		opts.Progress = line.Update
+	}
+	res, err := collect.Collect(ctx, p, opts)
+	if line != nil {
+		line.Clear()
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "assetgen collect: %v\n", err)
 		return exitInput

@@ -147,38 +147,38 @@
 //	                              describe the package: sizes, references, shadowed and unused files
 //	assetgen collect [-o DIR] [-unhashed] [-prune-older-than D] [-nginx FILE] [PKGDIR]
 //	                              write the package's files for nginx
-//	assetgen help [find|check|collect|report]
-//	                              print the usage
+//	assetgen help [flags|find|check|collect|report]
+//	                              print the usage; "assetgen -h" shows the common flags
 //
 // Flags:
 //
-//	-dir DIR            source directory, repeatable, in precedence order (default static)
-//	-ignore PATTERN     skip matching files and directories, repeatable
-//	-no-default-ignore  do not skip .*, *~, CVS and #*#
-//	-no-shadow          make a path held by two directories an error
-//	-o DIR              package directory to write (default .)
-//	-pkg NAME           package name (default $GOPACKAGE)
-//	-file NAME          generated Go file name (default assets_gen.go)
-//	-manifest NAME      JSON manifest name, or - for none (default manifest.json)
-//	-prefix URL         default URL prefix (default /static/)
-//	-allow-missing PAT  let CSS/JS references matching PAT name no asset (a warning), repeatable
-//	-prehashed PATTERN  files already fingerprinted by a bundler keep their names, repeatable
-//	-minify             minify CSS, JavaScript, SVG and JSON before hashing
-//	-allow-non-utf8     keep text files that are not valid UTF-8, served without charset=utf-8
-//	-templates GLOB     check static and integrity calls in matching templates, repeatable
-//	-vite-manifest FILE Vite's .vite/manifest.json: its files keep their names, entries get identifiers
-//	-importmap FILE     JSON map of bare module specifiers to assets; every bare import must resolve
-//	-preload PATTERN    url() targets in CSS matching PATTERN (a critical font) join the sheet's preload hints, repeatable
-//	-no-compress        make no br, zstd or gzip variants
-//	-encodings LIST     codings to make, comma-separated, from br, zstd, gzip (default all three)
-//	-compressed-only    embed only the compressed variants of files that have a gzip one
-//	-hash-len N         hex digits of the SHA-256 in names, 8 to 64 (default 12)
-//	-cache DIR          hash cache directory (default: assetgen in the user cache directory)
-//	-no-cache           hash every file, use no cache
-//	-lock-timeout D     how long to wait for another run on the same package (default 5m)
-//	-v                  list shadowed files, rewritten references and every file written
-//	-q                  print nothing but errors, and no progress
-//	-version            print the version and exit
+//	-allow-missing PATTERN   let CSS/JS references matching pattern name no asset (a warning), repeatable
+//	-allow-non-utf8          keep text files that are not valid UTF-8, served without charset=utf-8 (default: an error)
+//	-cache DIRECTORY         hash cache directory (default assetgen in the user cache directory)
+//	-compressed-only         embed only the compressed variants of files that have a gzip one
+//	-dir DIRECTORY           source directory, repeatable, in precedence order (default static)
+//	-encodings CODINGS       content codings to make, comma-separated, from br, zstd and gzip (default all three)
+//	-file NAME               generated Go file name (default assets_gen.go)
+//	-hash-len INT            hex digits of the SHA-256 in file names, 8 to 64 (default 12)
+//	-ignore PATTERN          skip files and directories matching pattern, repeatable
+//	-importmap FILE          JSON file mapping bare module specifiers to assets, for pages that use an import map
+//	-lock-timeout DURATION   how long to wait for another run on the same package (default 5m0s)
+//	-manifest NAME           JSON manifest name, or - for none (default manifest.json)
+//	-minify                  minify CSS, JavaScript, SVG and JSON before hashing
+//	-no-cache                hash every file; use no cache
+//	-no-compress             make no br, zstd or gzip variants
+//	-no-default-ignore       do not skip .*, *~, CVS and #*#
+//	-no-shadow               make a logical path held by two directories an error
+//	-o DIRECTORY             package directory to write (default .)
+//	-pkg NAME                package name (default $GOPACKAGE, else the directory's name)
+//	-prefix PREFIX           default URL prefix, a path or an origin (default /static/)
+//	-prehashed PATTERN       files matching pattern are already fingerprinted by a bundler: keep their names, repeatable
+//	-preload PATTERN         url() targets in CSS matching pattern (a critical font) join the preload hints of the sheet, repeatable
+//	-q                       print nothing but errors
+//	-templates GLOB          check static and integrity calls in template files matching glob (** for any depth), repeatable
+//	-v                       list shadowed files, rewritten references, unchecked template calls and files written
+//	-version                 print the version and exit
+//	-vite-manifest MANIFEST  Vite build manifest (.vite/manifest.json): its files are prehashed and its entries named after their sources
 //
 // # Report
 //

@@ -92,12 +92,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 // together is in the package doc, which is the manual.
 const manualHint = "\nThe manual: go doc github.com/assetgen/assetgen/cmd/assetgen\n"
 
+// usage prints a subcommand's synopsis and every flag it takes.
 func usage(fs *flag.FlagSet, stderr io.Writer, synopsis string) func() {
 	return func() {
-		fmt.Fprintf(stderr, "usage: %s\n\nFlags:\n", synopsis)
-		fs.SetOutput(stderr)
-		fs.PrintDefaults()
-		fmt.Fprint(stderr, manualHint)
+		fmt.Fprintf(stderr, "usage: %s\n\nFlags:\n%s%s", synopsis, flagList(fs), manualHint)
 	}
 }
 
@@ -132,8 +130,12 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 		sub = args[0]
 	}
 	switch {
-	case len(args) > 1 || (sub != "" && sub != "find" && sub != "check" && sub != "collect" && sub != "report"):
-		return usageError(stderr, "assetgen", "help: unknown topic %q; the topics are find, check, collect and report", strings.Join(args, " "))
+	case len(args) > 1 || (sub != "" && sub != "flags" && sub != "find" && sub != "check" && sub != "collect" && sub != "report"):
+		return usageError(stderr, "assetgen", "help: unknown topic %q; the topics are flags, find, check, collect and report", strings.Join(args, " "))
+	case sub == "flags":
+		fs, _ := newGenerateFlags()
+		fmt.Fprintf(stdout, "usage: assetgen [flags]\n\nFlags:\n%s%s", flagList(fs), manualHint)
+		return exitOK
 	case sub == "":
 		return runGenerate(context.Background(), []string{"-h"}, stdout, stdout, func(string) string { return "" })
 	case sub == "find":
@@ -146,77 +148,103 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 	return runCheck(context.Background(), []string{"-h"}, stdout, stdout, packages.Load)
 }
 
-func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+// generateFlags are the generate command's flags.
+type generateFlags struct {
+	common
+	out, pkg, file, manifest, prefix *string
+	hashLen                          *int
+	noShadow                         *bool
+	allowMiss, prehashed, templates  stringsFlag
+	preload                          stringsFlag
+	importMap, viteMan, encodings    *string
+	doMinify, nonUTF8                *bool
+	noComp, compOnly                 *bool
+	cacheDir                         *string
+	noCache                          *bool
+	lockWait                         *time.Duration
+	verbose, quiet, version          *bool
+}
+
+// shortFlags are the flags "assetgen -h" shows: those most runs use. The
+// rest are in "assetgen help flags" and the manual.
+var shortFlags = []string{"dir", "ignore", "o", "pkg", "prefix", "minify", "templates", "v", "q"}
+
+// generateSynopsis is the first lines of "assetgen -h".
+const generateSynopsis = "assetgen [flags]\n       assetgen find [-first] [-dir DIR]... PATH\n       assetgen check [-unused] [-templates GLOB]... [packages]\n       " + collectSynopsis + "\n       assetgen report [-o FILE] [-json] [packages]\n       assetgen help [flags|find|check|collect|report]"
+
+// newGenerateFlags defines the generate command's flags on a new set.
+func newGenerateFlags() (*flag.FlagSet, *generateFlags) {
 	fs := flag.NewFlagSet("assetgen", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	var (
-		c         common
-		out       = fs.String("o", ".", "package `directory` to write")
-		pkg       = fs.String("pkg", "", "package `name` (default $GOPACKAGE, else the directory's name)")
-		file      = fs.String("file", gen.DefaultFileName, "generated Go file `name`")
-		manifest  = fs.String("manifest", gen.DefaultManifest, "JSON manifest `name`, or - for none")
-		prefix    = fs.String("prefix", gen.DefaultPrefix, "default URL `prefix`, a path or an origin")
-		hashLen   = fs.Int("hash-len", gen.DefaultHashLen, "hex digits of the SHA-256 in file names, 8 to 64")
-		noShadow  = fs.Bool("no-shadow", false, "make a logical path held by two directories an error")
-		allowMiss stringsFlag
-		prehashed stringsFlag
-		templates stringsFlag
-		preload   stringsFlag
-		importMap = fs.String("importmap", "", "JSON `file` mapping bare module specifiers to assets, for pages that use an import map")
-		doMinify  = fs.Bool("minify", false, "minify CSS, JavaScript, SVG and JSON before hashing")
-		nonUTF8   = fs.Bool("allow-non-utf8", false, "keep text files that are not valid UTF-8, served without charset=utf-8 (default: an error)")
-		viteMan   = fs.String("vite-manifest", "", "Vite build `manifest` (.vite/manifest.json): its files are prehashed and its entries named after their sources")
-		noComp    = fs.Bool("no-compress", false, "make no br, zstd or gzip variants")
-		encodings = fs.String("encodings", "", "content `codings` to make, comma-separated, from br, zstd and gzip (default all three)")
-		compOnly  = fs.Bool("compressed-only", false, "embed only the compressed variants of files that have a gzip one")
-		cacheDir  = fs.String("cache", "", "hash cache `directory` (default assetgen in the user cache directory)")
-		noCache   = fs.Bool("no-cache", false, "hash every file; use no cache")
-		lockWait  = fs.Duration("lock-timeout", gen.DefaultLockTimeout, "how long to wait for another run on the same package")
-		verbose   = fs.Bool("v", false, "list shadowed files, rewritten references, unchecked template calls and files written")
-		quiet     = fs.Bool("q", false, "print nothing but errors")
-		version   = fs.Bool("version", false, "print the version and exit")
-		synopsis  = "assetgen [flags]\n       assetgen find [-first] [-dir DIR]... PATH\n       assetgen check [-unused] [-templates GLOB]... [packages]\n       " + collectSynopsis + "\n       assetgen report [-o FILE] [-json] [packages]\n       assetgen help [find|check|collect|report]"
-		printHelp = usage(fs, stderr, synopsis)
-	)
-	c.register(fs)
-	fs.Var(&allowMiss, "allow-missing", "let CSS/JS references matching `pattern` name no asset (a warning), repeatable")
-	fs.Var(&templates, "templates", "check static and integrity calls in template files matching `glob` (** for any depth), repeatable")
-	fs.Var(&preload, "preload", "url() targets in CSS matching `pattern` (a critical font) join the preload hints of the sheet, repeatable")
-	fs.Var(&prehashed, "prehashed", "files matching `pattern` are already fingerprinted by a bundler: keep their names, repeatable")
-	fs.Usage = func() {} // printed below, once
+	fs.Usage = func() {} // printed by parseFlags, once
+	f := &generateFlags{
+		out:       fs.String("o", ".", "package `directory` to write"),
+		pkg:       fs.String("pkg", "", "package `name` (default $GOPACKAGE, else the directory's name)"),
+		file:      fs.String("file", gen.DefaultFileName, "generated Go file `name`"),
+		manifest:  fs.String("manifest", gen.DefaultManifest, "JSON manifest `name`, or - for none"),
+		prefix:    fs.String("prefix", gen.DefaultPrefix, "default URL `prefix`, a path or an origin"),
+		hashLen:   fs.Int("hash-len", gen.DefaultHashLen, "hex digits of the SHA-256 in file names, 8 to 64"),
+		noShadow:  fs.Bool("no-shadow", false, "make a logical path held by two directories an error"),
+		importMap: fs.String("importmap", "", "JSON `file` mapping bare module specifiers to assets, for pages that use an import map"),
+		doMinify:  fs.Bool("minify", false, "minify CSS, JavaScript, SVG and JSON before hashing"),
+		nonUTF8:   fs.Bool("allow-non-utf8", false, "keep text files that are not valid UTF-8, served without charset=utf-8 (default: an error)"),
+		viteMan:   fs.String("vite-manifest", "", "Vite build `manifest` (.vite/manifest.json): its files are prehashed and its entries named after their sources"),
+		noComp:    fs.Bool("no-compress", false, "make no br, zstd or gzip variants"),
+		encodings: fs.String("encodings", "", "content `codings` to make, comma-separated, from br, zstd and gzip (default all three)"),
+		compOnly:  fs.Bool("compressed-only", false, "embed only the compressed variants of files that have a gzip one"),
+		cacheDir:  fs.String("cache", "", "hash cache `directory` (default assetgen in the user cache directory)"),
+		noCache:   fs.Bool("no-cache", false, "hash every file; use no cache"),
+		lockWait:  fs.Duration("lock-timeout", gen.DefaultLockTimeout, "how long to wait for another run on the same package"),
+		verbose:   fs.Bool("v", false, "list shadowed files, rewritten references, unchecked template calls and files written"),
+		quiet:     fs.Bool("q", false, "print nothing but errors"),
+		version:   fs.Bool("version", false, "print the version and exit"),
+	}
+	f.register(fs)
+	fs.Var(&f.allowMiss, "allow-missing", "let CSS/JS references matching `pattern` name no asset (a warning), repeatable")
+	fs.Var(&f.templates, "templates", "check static and integrity calls in template files matching `glob` (** for any depth), repeatable")
+	fs.Var(&f.preload, "preload", "url() targets in CSS matching `pattern` (a critical font) join the preload hints of the sheet, repeatable")
+	fs.Var(&f.prehashed, "prehashed", "files matching `pattern` are already fingerprinted by a bundler: keep their names, repeatable")
+	return fs, f
+}
+
+func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	fs, f := newGenerateFlags()
+	printHelp := func() {
+		fmt.Fprintf(stderr, "usage: %s\n\nCommon flags:\n%s\nAll flags: assetgen help flags\n%s", generateSynopsis, flagList(fs, shortFlags...), manualHint)
+	}
 	if code, done := parseFlags(fs, args, printHelp, stderr, "assetgen"); done {
 		return code
 	}
-	if *version {
+	if *f.version {
 		fmt.Fprintln(stdout, "assetgen", moduleVersion())
 		return exitOK
 	}
 	if fs.NArg() > 0 {
 		return usageError(stderr, "assetgen", "%s", strayArg(fs.Arg(0)))
 	}
-	if *quiet && *verbose {
+	if *f.quiet && *f.verbose {
 		return usageError(stderr, "assetgen", "-q and -v contradict each other; pass one of them")
 	}
-	cfg := c.config()
-	cfg.OutDir, cfg.FileName, cfg.Manifest, cfg.Prefix = *out, *file, *manifest, *prefix
-	cfg.HashLen, cfg.NoShadow = *hashLen, *noShadow
-	cfg.NoCompress, cfg.CompressedOnly = *noComp, *compOnly
+	cfg := f.config()
+	cfg.OutDir, cfg.FileName, cfg.Manifest, cfg.Prefix = *f.out, *f.file, *f.manifest, *f.prefix
+	cfg.HashLen, cfg.NoShadow = *f.hashLen, *f.noShadow
+	cfg.NoCompress, cfg.CompressedOnly = *f.noComp, *f.compOnly
 	if isSet(fs, "encodings") {
-		for _, c := range strings.Split(*encodings, ",") {
+		for _, c := range strings.Split(*f.encodings, ",") {
 			cfg.Encodings = append(cfg.Encodings, strings.TrimSpace(c))
 		}
 	}
-	cfg.AllowMissing, cfg.Prehashed = allowMiss, prehashed
-	cfg.Templates = templates
-	cfg.ImportMap, cfg.Preload = *importMap, preload
-	cfg.Minify, cfg.ViteManifest = *doMinify, *viteMan
-	cfg.AllowNonUTF8 = *nonUTF8
-	cfg.Package = *pkg
+	cfg.AllowMissing, cfg.Prehashed = f.allowMiss, f.prehashed
+	cfg.Templates = f.templates
+	cfg.ImportMap, cfg.Preload = *f.importMap, f.preload
+	cfg.Minify, cfg.ViteManifest = *f.doMinify, *f.viteMan
+	cfg.AllowNonUTF8 = *f.nonUTF8
+	cfg.Package = *f.pkg
 	if cfg.Package == "" {
-		cfg.Package = defaultPackage(*out, getenv)
+		cfg.Package = defaultPackage(*f.out, getenv)
 	}
-	if !*noCache {
-		cfg.CacheDir = *cacheDir
+	if !*f.noCache {
+		cfg.CacheDir = *f.cacheDir
 		if cfg.CacheDir == "" {
 			if d, err := os.UserCacheDir(); err == nil {
 				cfg.CacheDir = filepath.Join(d, "assetgen")
@@ -228,8 +256,8 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		return exitUsage
 	}
 	var line *progress.Line
-	cfg.LockTimeout = *lockWait
-	if *lockWait == 0 {
+	cfg.LockTimeout = *f.lockWait
+	if *f.lockWait == 0 {
 		cfg.LockTimeout = -1 // -lock-timeout 0: do not wait
 	}
 	cfg.Log = func(msg string) {
@@ -238,7 +266,7 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		}
 		fmt.Fprintf(stderr, "assetgen: %s\n", msg)
 	}
-	if !*quiet {
+	if !*f.quiet {
 		line = progress.NewLine(stderr, progress.IsTerminal(stderr), time.Now)
 		cfg.Progress = func(p gen.Progress) {
 			line.Update(progress.Snapshot{Phase: p.Phase.String(), Files: p.Files, TotalFiles: p.TotalFiles, Bytes: p.Bytes, TotalBytes: p.TotalBytes, Elapsed: p.Elapsed})
@@ -256,13 +284,13 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		fmt.Fprintf(stderr, "assetgen%s: %v\n", where, indentLines(err))
 		return exitInput
 	}
-	if *quiet {
+	if *f.quiet {
 		return exitOK
 	}
 	for _, w := range res.Warnings {
 		fmt.Fprintf(stderr, "assetgen: warning: %s\n", w)
 	}
-	if *verbose {
+	if *f.verbose {
 		for _, s := range res.Shadowed {
 			fmt.Fprintf(stdout, "shadowed: %s: %s wins over %s\n", s.Logical, s.Winner, strings.Join(s.Shadowed, ", "))
 		}

@@ -36,7 +36,7 @@ func TestRun(t *testing.T) {
 		stdout string // regexp
 		stderr string // regexp
 	}{
-		{"Help", []string{"-h"}, exitOK, `^$`, `(?s)^usage: assetgen \[flags\].*-dir directory`},
+		{"Help", []string{"-h"}, exitOK, `^$`, `(?s)^usage: assetgen \[flags\].*-dir DIRECTORY`},
 		{"BadFlag", []string{"-bogus"}, exitUsage, `^$`, `^assetgen: flag provided but not defined: -bogus\nrun "assetgen -h" for usage\n$`},
 		{"ExtraArg", []string{"static"}, exitUsage, `^$`, `^assetgen: unexpected argument "static"; did you mean -dir static\?\nrun "assetgen -h" for usage\n$`},
 		{"Version", []string{"-version"}, exitOK, `^assetgen \S+\n$`, `^$`},
@@ -107,7 +107,7 @@ func TestUsageErrors(t *testing.T) {
 			"assetgen find: \n\tgone: source directory: no such file or directory; create it or fix -dir\n\tnope: source directory: no such file or directory; create it or fix -dir\n"},
 		{"FindMissingOnlyDir", []string{"find", "-dir", "nope", "css/a.css"}, exitInput, "assetgen find: nope: source directory: no such file or directory; create it or fix -dir\n"},
 		{"CheckBadFlag", []string{"check", "-bogus"}, exitUsage, "assetgen check: flag provided but not defined: -bogus\nrun \"assetgen check -h\" for usage\n"},
-		{"HelpTopic", []string{"help", "nope"}, exitUsage, "assetgen: help: unknown topic \"nope\"; the topics are find, check, collect and report\n" + hint},
+		{"HelpTopic", []string{"help", "nope"}, exitUsage, "assetgen: help: unknown topic \"nope\"; the topics are flags, find, check, collect and report\n" + hint},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -149,12 +149,12 @@ func TestHelpListsEverySubcommand(t *testing.T) {
        assetgen check [-unused] [-templates GLOB]... [packages]
        assetgen collect [-o DIR] [-unhashed] [-prune-older-than DURATION] [-nginx FILE] [-prefix PATH] [PKGDIR]
        assetgen report [-o FILE] [-json] [packages]
-       assetgen help [find|check|collect|report]
+       assetgen help [flags|find|check|collect|report]
 
-Flags:
+Common flags:
 `
-	if got, _, _ := strings.Cut(stdout.String(), "Flags:\n"); got+"Flags:\n" != want {
-		t.Errorf("usage (-want +got):\n%s", cmp.Diff(want, got+"Flags:\n"))
+	if got, _, _ := strings.Cut(stdout.String(), "Common flags:\n"); got+"Common flags:\n" != want {
+		t.Errorf("usage (-want +got):\n%s", cmp.Diff(want, got+"Common flags:\n"))
 	}
 }
 

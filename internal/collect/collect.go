@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/assetgen/assetgen/internal/assetpkg"
+	"github.com/assetgen/assetgen/internal/progress"
 )
 
 // StateFile is the file in the output directory where Collect records the
@@ -42,6 +43,10 @@ type Options struct {
 	PruneOlderThan time.Duration
 	// Now is the time recorded in the state file; zero means time.Now().
 	Now time.Time
+	// Progress, if set, is called about ten times a second while files
+	// are written, and once at the end, from one goroutine at a time,
+	// never after Collect returns.
+	Progress func(progress.Snapshot)
 }
 
 // Result counts what Collect did.
@@ -76,7 +81,14 @@ func Collect(ctx context.Context, p *assetpkg.Package, opts Options) (Result, er
 		return Result{}, err
 	}
 	var res Result
-	written, err := writeAll(ctx, p, opts.Dir, p.Objects(opts.Unhashed), &res)
+	objs := p.Objects(opts.Unhashed)
+	var size int64
+	for _, o := range objs {
+		size += o.Size
+	}
+	m := progress.Start("collecting", len(objs), size, opts.Progress)
+	written, err := writeAll(ctx, p, opts.Dir, objs, m, &res)
+	m.Stop()
 	if err != nil {
 		return res, err
 	}
@@ -92,8 +104,8 @@ func Collect(ctx context.Context, p *assetpkg.Package, opts Options) (Result, er
 }
 
 // writeAll writes objects with a few workers, files being independent,
-// and returns the names now in place.
-func writeAll(ctx context.Context, p *assetpkg.Package, dir string, objs []assetpkg.Object, res *Result) ([]string, error) {
+// counting each into m, and returns the names now in place.
+func writeAll(ctx context.Context, p *assetpkg.Package, dir string, objs []assetpkg.Object, m *progress.Meter, res *Result) ([]string, error) {
 	work := make(chan assetpkg.Object)
 	var mu sync.Mutex
 	var errs []error
@@ -105,6 +117,7 @@ func writeAll(ctx context.Context, p *assetpkg.Package, dir string, objs []asset
 			defer wg.Done()
 			for o := range work {
 				wrote, err := writeObject(p, dir, o)
+				m.Add(1, o.Size)
 				mu.Lock()
 				switch {
 				case errors.Is(err, assetpkg.ErrNotServed):

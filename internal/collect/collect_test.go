@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/assetgen/assetgen/internal/assetpkg"
+	"github.com/assetgen/assetgen/internal/progress"
 	"github.com/assetgen/assetgen/internal/testenv"
 )
 
@@ -140,6 +141,33 @@ func TestCollect(t *testing.T) {
 			t.Error("prune removed a file it should keep")
 		}
 	})
+}
+
+// TestCollectProgress checks that the last report counts every object
+// and byte, and that none comes after Collect returns.
+func TestCollectProgress(t *testing.T) {
+	p := loadExample(t)
+	objs := p.Objects(false)
+	var size int64
+	for _, o := range objs {
+		size += o.Size
+	}
+	var last progress.Snapshot
+	returned := false
+	_, err := Collect(context.Background(), p, Options{Dir: t.TempDir(), Progress: func(s progress.Snapshot) {
+		if returned {
+			t.Error("Progress called after Collect returned")
+		}
+		last = s
+	}})
+	returned = true
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := progress.Snapshot{Phase: "collecting", Files: len(objs), TotalFiles: len(objs), Bytes: size, TotalBytes: size, Elapsed: last.Elapsed}
+	if last != want {
+		t.Errorf("last report %+v, want %+v", last, want)
+	}
 }
 
 func TestCollectUnhashed(t *testing.T) {

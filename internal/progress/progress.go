@@ -1,10 +1,12 @@
 // Package progress measures and shows the progress of a long run: the
-// generator's hashing and compression, and later collect and publish.
+// generator's hashing and compression, collect's writing and publish's
+// uploads. All three count with a Meter and show a Line, so they report
+// alike and the rules (when to draw, how to format) are written once.
 //
 // It has two halves. A Meter counts work done from any number of
 // goroutines and hands a Snapshot to a callback every Interval, from one
-// goroutine that Stop joins, so a library (package gen) can report without
-// printing. A Line renders snapshots for people: on a terminal, one line
+// goroutine that Stop joins, so a library (package gen, publish,
+// internal/collect) can report without printing. A Line renders snapshots for people: on a terminal, one line
 // redrawn in place once a run has lasted a second; elsewhere (CI logs, go
 // generate in an editor) a plain line every ten seconds, which a log keeps
 // readable. A run shorter than the delay prints nothing.
@@ -206,7 +208,9 @@ func count(n int) string {
 
 // Size writes a byte count for a person, in the largest unit that keeps
 // it above one: "812 B", "12.1 KB", "3.4 MB", "1.2 GB" (units of 1,024).
-// The progress line and every command's summary use it.
+// It is the one formatter of byte counts: the progress line, every
+// command's summary and generate's large-file warning use it, so the
+// same size reads the same everywhere.
 func Size(n int64) string {
 	switch {
 	case n >= 1<<30:

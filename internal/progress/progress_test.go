@@ -36,6 +36,33 @@ func TestFormat(t *testing.T) {
 	}
 }
 
+func TestSize(t *testing.T) {
+	tests := []struct {
+		name string
+		n    int64
+		want string
+	}{
+		{"Zero", 0, "0 B"},
+		{"Bytes", 812, "812 B"},
+		{"BelowKB", 1<<10 - 1, "1023 B"},
+		{"KB", 1 << 10, "1.0 KB"},
+		{"KBRounded", 12390, "12.1 KB"},
+		{"BelowMBRoundsUp", 1<<20 - 1, "1024.0 KB"},
+		{"MB", 3565158, "3.4 MB"},
+		{"LargeAsset", 50<<20 + 1, "50.0 MB"},
+		{"GB", 1288490189, "1.2 GB"},
+		{"TB", 5 << 40, "5120.0 GB"},
+		{"Negative", -5, "-5 B"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Size(tt.n); got != tt.want {
+				t.Errorf("Size(%d) = %q, want %q", tt.n, got, tt.want)
+			}
+		})
+	}
+}
+
 // clock is a fake time source that tests move by hand.
 type clock struct{ t time.Time }
 

@@ -373,8 +373,8 @@ func api(f *jen.File) {
 		"Set", nil, []jen.Code{jen.Op("*").Add(rt("Set"))}, jen.Return(jen.Id("set")))
 	fn("Prefix returns the URL prefix in force.",
 		"Prefix", nil, []jen.Code{jen.String()}, call("Prefix"))
-	fn("FuncMap returns the template functions static (logical path to URL),\nintegrity (logical path to SRI string), importmap (the import map's\nscript element) and preload (link elements for what a page fetches\nfirst), for html/template and text/template:\ntemplate.New(\"page\").Funcs(FuncMap()). runtime.Set.FuncMap documents\neach. An unknown path stops the template with an error; CheckTemplates\nfinds such paths first.",
-		"FuncMap", nil, []jen.Code{jen.Map(jen.String()).Any()}, call("FuncMap"))
+	fn("FuncMap returns the template functions static (logical path to URL),\nintegrity (logical path to SRI string), importmap (the import map's\nscript element) and preload (link elements for what a page fetches\nfirst), for html/template and text/template, joined by the functions of\nthe maps in more (a media store's, one's own):\ntemplate.New(\"page\").Funcs(FuncMap(store.FuncMap())). A name defined\ntwice panics. runtime.Set.FuncMap documents each function. An unknown\npath stops the template with an error; CheckTemplates finds such paths\nfirst.",
+		"FuncMap", []jen.Code{jen.Id("more").Op("...").Map(jen.String()).Any()}, []jen.Code{jen.Map(jen.String()).Any()}, call("FuncMap", jen.Id("more").Op("...")))
 	fn("CheckTemplates returns an error for each static or integrity call in the\ntrees whose constant argument names no asset, as \"page.html:3:17: static:\ncss/bse.css is not an asset; did you mean css/base.css?\". Pass the trees\nof every associated template:\n\n\tfor _, t := range tmpl.Templates() {\n\t\terrs = append(errs, CheckTemplates(t.Tree)...)\n\t}",
 		"CheckTemplates", []jen.Code{jen.Id("trees").Op("...").Op("*").Qual("text/template/parse", "Tree")}, []jen.Code{jen.Index().Error()}, call("CheckTemplates", jen.Id("trees").Op("...")))
 }
