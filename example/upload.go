@@ -3,8 +3,8 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"io/fs"
 	"html/template"
+	"io/fs"
 	"log"
 	"net/http"
 	"net/url"
@@ -32,7 +32,7 @@ var imageOptions = media.ImageOptions{Widths: []int{320, 640, 1280}, StripOrigin
 // uploadData is what templates/upload.html sees.
 type uploadData struct {
 	CSS     File
-	Direct  File // the direct-upload script
+	Direct  File     // the direct-upload script
 	Uploads []upload // the files just stored, shown as previews
 	Error   string
 }
