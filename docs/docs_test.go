@@ -327,7 +327,7 @@ func TestSnippets(t *testing.T) {
 		"web/static/js/app.js":    "console.log(1)\n",
 	})
 	t.Chdir(dir)
-	if _, err := gen.Generate(t.Context(), gen.Config{Dirs: []string{"web/static"}, OutDir: "web", Package: "web", NoCompress: true}); err != nil {
+	if _, err := gen.Generate(t.Context(), gen.Config{Settings: gen.Settings{Dirs: []string{"web/static"}, NoCompress: true}, OutDir: "web", Package: "web"}); err != nil {
 		t.Fatal(err)
 	}
 	where := map[string]snippet{}

@@ -11,11 +11,13 @@ import "github.com/assetgen/assetgen/gen/dev"
 // package github.com/assetgen/assetgen/gen/dev. Other builds leave this file out.
 func init() {
 	if _, err := dev.Attach(set, dev.Config{
-		Dirs:    []string{"theme", "static"},
-		HashLen: 12,
 		Module:  "github.com/assetgen/assetgen",
 		Package: "example",
-		Prefix:  "/static/",
+		Settings: dev.Settings{
+			Dirs:    []string{"theme", "static"},
+			HashLen: 12,
+			Prefix:  "/static/",
+		},
 	}); err != nil {
 		panic(err)
 	}

@@ -89,7 +89,7 @@ func TestMain(m *testing.M) {
 
 func benchConfig(dir, cache string) gen.Config {
 	return gen.Config{
-		Dirs:     []string{filepath.Join(dir, "static")},
+		Settings: gen.Settings{Dirs: []string{filepath.Join(dir, "static")}},
 		OutDir:   dir,
 		Package:  "assets",
 		CacheDir: cache,
@@ -303,7 +303,7 @@ func BenchmarkCompile(b *testing.B) {
 		}
 	}
 	write("assets/doc.go", "package assets\n")
-	if _, err := gen.Generate(context.Background(), gen.Config{Dirs: []string{filepath.Join(mod, "assets", "static")}, OutDir: filepath.Join(mod, "assets"), Package: "assets"}); err != nil {
+	if _, err := gen.Generate(context.Background(), gen.Config{Settings: gen.Settings{Dirs: []string{filepath.Join(mod, "assets", "static")}}, OutDir: filepath.Join(mod, "assets"), Package: "assets"}); err != nil {
 		b.Fatal(err)
 	}
 	filepath.WalkDir(filepath.Join(mod, "bare", "static"), func(p string, d fs.DirEntry, err error) error {

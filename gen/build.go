@@ -10,15 +10,10 @@ import (
 
 	"github.com/assetgen/assetgen/gen/internal/build"
 	"github.com/assetgen/assetgen/gen/internal/importmap"
+	"github.com/assetgen/assetgen/gen/internal/settings"
 	"github.com/assetgen/assetgen/internal/diag"
-	"github.com/assetgen/assetgen/internal/httpserve"
 	"github.com/assetgen/assetgen/internal/suggest"
 )
-
-// buildOptions are the settings of package build that Config gives.
-func (r *run) buildOptions() build.Options {
-	return build.Options{Mount: httpserve.Mount(r.cfg.Prefix), Minify: r.cfg.Minify, AllowMissing: r.cfg.AllowMissing}
-}
 
 // prepare minifies each asset (Config.Minify) and finds and resolves the
 // references of each CSS and JavaScript one (build.Prepare), before
@@ -28,7 +23,7 @@ func (r *run) buildOptions() build.Options {
 // in the file or Config.AllowMissing covers it. Prehashed files are a
 // bundler's output and are left alone.
 func (r *run) prepare(ctx context.Context) error {
-	opt := r.buildOptions()
+	opt := settings.BuildOptions(r.cfg.Settings)
 	exists := func(l string) bool { return r.byLogical[l] != nil }
 	closest := func(p string) string {
 		return suggest.Closest(p, func(yield func(string) bool) {

@@ -22,7 +22,7 @@ func TestCacheSeesRewrite(t *testing.T) {
 	old := time.Now().Add(-time.Hour)
 	os.WriteFile(file, []byte("aaaa"), 0o644)
 	os.Chtimes(file, old, old)
-	cfg := Config{Dirs: []string{static}, OutDir: dir, Package: "assets", CacheDir: filepath.Join(dir, "cache")}
+	cfg := Config{Settings: Settings{Dirs: []string{static}}, OutDir: dir, Package: "assets", CacheDir: filepath.Join(dir, "cache")}
 
 	// The change time is now; wait it out so the entry is stored.
 	time.Sleep(cache.RacyWindow + 100*time.Millisecond)
@@ -56,7 +56,7 @@ func TestOutputRecord(t *testing.T) {
 	static := filepath.Join(dir, "static")
 	os.MkdirAll(static, 0o755)
 	os.WriteFile(filepath.Join(static, "a.css"), []byte("a{}"), 0o644)
-	cfg := Config{Dirs: []string{static}, OutDir: dir, Package: "assets", CacheDir: filepath.Join(dir, "cache")}
+	cfg := Config{Settings: Settings{Dirs: []string{static}}, OutDir: dir, Package: "assets", CacheDir: filepath.Join(dir, "cache")}
 	gen := filepath.Join(dir, DefaultFileName)
 	if _, err := Generate(context.Background(), cfg); err != nil {
 		t.Fatal(err)
@@ -100,7 +100,7 @@ func TestTreeRecord(t *testing.T) {
 	// early stop must replay once, like the others.
 	empty := filepath.Join(dir, "empty")
 	os.MkdirAll(empty, 0o755)
-	cfg := Config{Dirs: []string{static, empty}, OutDir: dir, Package: "assets", CacheDir: filepath.Join(dir, "cache")}
+	cfg := Config{Settings: Settings{Dirs: []string{static, empty}}, OutDir: dir, Package: "assets", CacheDir: filepath.Join(dir, "cache")}
 	run := func() *Result {
 		t.Helper()
 		res, err := Generate(context.Background(), cfg)
@@ -165,7 +165,7 @@ func TestFirstRerunAfterEdit(t *testing.T) {
 		os.WriteFile(filepath.Join(static, n), []byte("/* "+n+" */ a { color: red }"), 0o644)
 	}
 	time.Sleep(cache.RacyWindow + 100*time.Millisecond) // the sources settle
-	cfg := Config{Dirs: []string{static}, OutDir: dir, Package: "assets", CacheDir: filepath.Join(dir, "cache")}
+	cfg := Config{Settings: Settings{Dirs: []string{static}}, OutDir: dir, Package: "assets", CacheDir: filepath.Join(dir, "cache")}
 	generate := func() *Result {
 		t.Helper()
 		res, err := Generate(context.Background(), cfg)
@@ -226,7 +226,7 @@ func TestRerunsReadNothing(t *testing.T) {
 	// Past the coarsest kernel clock tick, which file times are taken from.
 	tick := func() { time.Sleep(50 * time.Millisecond) }
 	tick()
-	cfg := Config{Dirs: []string{static}, OutDir: filepath.Join(dir, "out"), Package: "assets", CacheDir: filepath.Join(dir, "cache")}
+	cfg := Config{Settings: Settings{Dirs: []string{static}}, OutDir: filepath.Join(dir, "out"), Package: "assets", CacheDir: filepath.Join(dir, "cache")}
 	os.MkdirAll(cfg.OutDir, 0o755)
 	var reread []int
 	for i := range 3 {

@@ -40,21 +40,6 @@ type variant struct {
 // than held, unless a rewrite already holds it.
 const streamMin = 4 << 20
 
-// checkEncodings rejects unknown and repeated codings in Config.Encodings.
-func checkEncodings(codings []string) error {
-	seen := map[string]bool{}
-	for _, c := range codings {
-		switch {
-		case !slices.Contains(compress.Codings(), c):
-			return &Error{Msg: fmt.Sprintf("unknown encoding %q; use br, zstd or gzip, comma-separated, or -no-compress for none", c)}
-		case seen[c]:
-			return &Error{Msg: fmt.Sprintf("encoding %q listed twice; list each once", c)}
-		}
-		seen[c] = true
-	}
-	return nil
-}
-
 // compressorID names the encoders whose output is in the owned directory
 // and the codings asked for. Variants are reused across runs only when it
 // is unchanged, so that an upgraded encoder never leaves old bytes beside

@@ -80,7 +80,7 @@ func TestEncodings(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir, static := compressTree(t, map[string][]byte{"app.css": cssText(8 << 10)})
-			cfg := Config{Dirs: []string{static}, OutDir: dir, Package: "assets", Encodings: tt.encodings}
+			cfg := Config{Settings: Settings{Dirs: []string{static}, Encodings: tt.encodings}, OutDir: dir, Package: "assets"}
 			if _, err := Generate(context.Background(), cfg); err != nil {
 				t.Fatal(err)
 			}
@@ -107,7 +107,7 @@ func TestEncodingsInvalid(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg := Config{Dirs: []string{"static"}, Package: "assets", Encodings: tt.encodings}
+			cfg := Config{Settings: Settings{Dirs: []string{"static"}, Encodings: tt.encodings}, Package: "assets"}
 			err := cfg.Validate()
 			if err == nil || err.Error() != tt.want {
 				t.Errorf("Validate() = %v, want %s", err, tt.want)
@@ -122,7 +122,7 @@ func TestEncodingsInvalid(t *testing.T) {
 func TestEffortByName(t *testing.T) {
 	data := cssText(64 << 10)
 	dir, static := compressTree(t, map[string][]byte{"app.css": data, "app.css.map": data})
-	cfg := Config{Dirs: []string{static}, OutDir: dir, Package: "assets", Encodings: []string{"br"}}
+	cfg := Config{Settings: Settings{Dirs: []string{static}, Encodings: []string{"br"}}, OutDir: dir, Package: "assets"}
 	if _, err := Generate(context.Background(), cfg); err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +157,7 @@ func TestEffortByName(t *testing.T) {
 func TestStreamedVariants(t *testing.T) {
 	data := cssText(streamMin + 12345)
 	dir, static := compressTree(t, map[string][]byte{"big.css": data, "small.css": cssText(4096)})
-	cfg := Config{Dirs: []string{static}, OutDir: dir, Package: "assets"}
+	cfg := Config{Settings: Settings{Dirs: []string{static}}, OutDir: dir, Package: "assets"}
 	if _, err := Generate(context.Background(), cfg); err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +197,7 @@ func TestStreamedVariantsFailedRun(t *testing.T) {
 	dir, static := compressTree(t, map[string][]byte{"big.css": cssText(streamMin + 1)})
 	// Not written by assetgen: the write stage refuses it.
 	os.WriteFile(filepath.Join(dir, DefaultFileName), []byte("package assets\n"), 0o644)
-	cfg := Config{Dirs: []string{static}, OutDir: dir, Package: "assets"}
+	cfg := Config{Settings: Settings{Dirs: []string{static}}, OutDir: dir, Package: "assets"}
 	if _, err := Generate(context.Background(), cfg); err == nil {
 		t.Fatal("Generate succeeded over a hand-written file")
 	}
@@ -240,7 +240,7 @@ func TestProgress(t *testing.T) {
 	var mu sync.Mutex
 	busy := false
 	last := map[Phase]Progress{}
-	cfg := Config{Dirs: []string{static}, OutDir: dir, Package: "assets", Progress: func(p Progress) {
+	cfg := Config{Settings: Settings{Dirs: []string{static}}, OutDir: dir, Package: "assets", Progress: func(p Progress) {
 		mu.Lock()
 		if busy {
 			t.Error("Progress called concurrently")

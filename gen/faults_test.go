@@ -60,7 +60,7 @@ func version(i, g int) int {
 // faultConfig generates the package in pkgDir, by absolute paths so that
 // runs in goroutines need no working directory.
 func faultConfig(pkgDir string) gen.Config {
-	return gen.Config{Dirs: []string{filepath.Join(pkgDir, "..", "static")}, OutDir: pkgDir, Package: "assets"}
+	return gen.Config{Settings: gen.Settings{Dirs: []string{filepath.Join(pkgDir, "..", "static")}}, OutDir: pkgDir, Package: "assets"}
 }
 
 // faultModule writes a module with generation g of the tree and returns

@@ -30,13 +30,11 @@ package gen
 import (
 	"fmt"
 	"go/token"
-	"path"
 	"path/filepath"
-	"slices"
 	"time"
 
-	"github.com/assetgen/assetgen/gen/internal/build"
 	"github.com/assetgen/assetgen/gen/internal/find"
+	"github.com/assetgen/assetgen/gen/internal/settings"
 	"github.com/assetgen/assetgen/internal/pkgformat"
 )
 
@@ -44,8 +42,8 @@ import (
 const (
 	DefaultFileName = "assets_gen.go"
 	DefaultManifest = pkgformat.ManifestName
-	DefaultPrefix   = "/static/"
-	DefaultHashLen  = build.DefaultHashLen
+	DefaultPrefix   = settings.DefaultPrefix
+	DefaultHashLen  = settings.DefaultHashLen
 	// OwnedDir is the subdirectory of the output directory that assetgen
 	// owns: it holds the files that cannot be embedded where they lie. Its
 	// leading underscore keeps the go command from treating it as a package.
@@ -55,14 +53,12 @@ const (
 // Config says what to generate. Paths are relative to the working
 // directory or absolute; messages name them as given, slash-separated.
 type Config struct {
-	// Dirs are the source directories in precedence order: when several
-	// hold the same logical path, the first wins.
-	Dirs []string
-	// Ignore are extra patterns (path.Match syntax) matched against each
-	// file's and directory's base name and logical path.
-	Ignore []string
-	// NoDefaultIgnore turns off find.DefaultIgnore (".*", "*~", "CVS", "#*#").
-	NoDefaultIgnore bool
+	// Settings are the source directories and the settings that decide
+	// the names and bytes of what they hold: Dirs, Ignore,
+	// NoDefaultIgnore, Prefix, HashLen, AllowMissing, Prehashed, Minify,
+	// NoCompress and Encodings. Development mode takes the same Settings.
+	Settings
+
 	// NoShadow makes a logical path held by more than one directory an error.
 	NoShadow bool
 
@@ -75,22 +71,6 @@ type Config struct {
 	// Manifest is the JSON manifest's name in OutDir (default
 	// DefaultManifest); "-" writes none.
 	Manifest string
-	// Prefix is the URL prefix compiled in as the default (DefaultPrefix if
-	// empty); the generated SetPrefix overrides it at run time.
-	Prefix string
-	// HashLen is the number of hex digits of the SHA-256 put in names
-	// (default DefaultHashLen, 8 to 64).
-	HashLen int
-
-	// AllowMissing are patterns (path.Match, tried against a reference's
-	// path as written and as resolved) of references in CSS and JavaScript
-	// that may name no asset: a warning rather than an error. A file can
-	// say the same with an assetgen:allow-missing comment.
-	AllowMissing []string
-	// Prehashed are patterns, matched like Ignore, of files a bundler has
-	// already fingerprinted (Vite's assets/index-BkJ3Ld9x.js): they keep
-	// their names, are not hashed again, and are served as immutable.
-	Prehashed []string
 
 	// AllowNonUTF8 keeps text assets (CSS, JavaScript, JSON, SVG, HTML...)
 	// that are not valid UTF-8 and declare no encoding of their own, served
@@ -98,8 +78,6 @@ type Config struct {
 	// invalid byte.
 	AllowNonUTF8 bool
 
-	// Minify minifies CSS, JavaScript, SVG and JSON before hashing.
-	Minify bool
 	// ViteManifest is a Vite build manifest (.vite/manifest.json): the
 	// files it lists are prehashed, and each entry gets an identifier named
 	// after its source (src/main.ts → SrcMainTS). Vite's outDir must be a
@@ -128,15 +106,6 @@ type Config struct {
 	// a constant must name an asset, or generation fails.
 	Templates []string
 
-	// NoCompress turns off precompression. By default every compressible
-	// asset gets br, zstd and gzip variants where they save enough.
-	NoCompress bool
-	// Encodings are the content codings to make, from "br", "zstd" and
-	// "gzip" in any order; nil means all three. Each one costs a file per
-	// compressible asset in the owned directory, its bytes in the binary,
-	// and its encoder's time. Brotli serves every current browser, gzip
-	// every client; zstd serves none that Brotli does not.
-	Encodings []string
 	// CompressedOnly embeds only the compressed variants of a file that has
 	// a gzip one, not its identity bytes; the handler decompresses for the
 	// rare client that accepts no coding. It shrinks the binary.
@@ -158,6 +127,12 @@ type Config struct {
 	// one means not to wait.
 	LockTimeout time.Duration
 }
+
+// Settings are what generate and development mode share: the type
+// gen/dev's Config embeds too, and the one the development-mode file
+// records. go doc github.com/assetgen/assetgen/gen/internal/settings.Settings
+// documents each field.
+type Settings = settings.Settings
 
 // Progress is how far one phase of a run has got.
 type Progress struct {
@@ -260,7 +235,7 @@ func Find(cfg Config, p string) ([]Source, error) {
 }
 
 func ignorer(cfg Config) (*find.Ignorer, error) {
-	ig, err := build.Ignorer(cfg.NoDefaultIgnore, cfg.Ignore)
+	ig, err := settings.Ignorer(cfg.Settings)
 	if err != nil {
 		return nil, &Error{Msg: err.Error()}
 	}
@@ -276,9 +251,13 @@ func (cfg Config) Validate() error {
 	return err
 }
 
-// withDefaults fills zero fields and checks the rest.
+// withDefaults fills zero fields and checks the rest: the Settings as
+// development mode checks them, then what only generate reads.
 func (cfg Config) withDefaults() (Config, error) {
-	cfg.Dirs = slices.Clone(cfg.Dirs)
+	var err error
+	if cfg.Settings, err = settings.Check(cfg.Settings); err != nil {
+		return cfg, &Error{Msg: err.Error()}
+	}
 	if cfg.OutDir == "" {
 		cfg.OutDir = "."
 	}
@@ -288,53 +267,23 @@ func (cfg Config) withDefaults() (Config, error) {
 	if cfg.Manifest == "" {
 		cfg.Manifest = DefaultManifest
 	}
-	if cfg.Prefix == "" {
-		cfg.Prefix = DefaultPrefix
-	}
-	if cfg.HashLen == 0 {
-		cfg.HashLen = DefaultHashLen
-	}
 	switch {
-	case len(cfg.Dirs) == 0:
-		return cfg, &Error{Msg: "no source directories; pass at least one -dir"}
-	case slices.Contains(cfg.Dirs, ""):
-		return cfg, &Error{Msg: "empty source directory name; give -dir a directory"}
 	case cfg.Package == "":
 		return cfg, &Error{Msg: "no package name; run under go generate, which sets $GOPACKAGE, or pass -pkg"}
 	case !token.IsIdentifier(cfg.Package) || cfg.Package == "_":
 		return cfg, &Error{Msg: fmt.Sprintf("package name %q is not a Go identifier; fix -pkg", cfg.Package)}
-	case cfg.HashLen < 8 || cfg.HashLen > 64:
-		return cfg, &Error{Msg: fmt.Sprintf("hash length %d out of range; use 8 to 64 hex digits", cfg.HashLen)}
 	case filepath.Base(cfg.FileName) != cfg.FileName || filepath.Ext(cfg.FileName) != ".go":
 		return cfg, &Error{Msg: fmt.Sprintf("output file name %q must be a plain name ending in .go", cfg.FileName)}
 	case cfg.Manifest != "-" && filepath.Base(cfg.Manifest) != cfg.Manifest:
 		return cfg, &Error{Msg: fmt.Sprintf("manifest name %q must be a plain file name, or - for none", cfg.Manifest)}
 	}
-	if err := checkPrefix(cfg.Prefix); err != nil {
-		return cfg, &Error{Msg: err.Error()}
-	}
-	if err := checkPatterns(cfg); err != nil {
-		return cfg, err
-	}
-	if err := checkEncodings(cfg.Encodings); err != nil {
-		return cfg, err
-	}
-	return cfg, nil
-}
-
-// checkPatterns rejects a malformed pattern before any file is read, so
-// that it is reported as a usage error, like any other bad flag value,
-// naming the option it came from.
-func checkPatterns(cfg Config) error {
 	for _, list := range []struct {
-		name string
+		flag string
 		pats []string
-	}{{"-ignore", cfg.Ignore}, {"-prehashed", cfg.Prehashed}, {"-allow-missing", cfg.AllowMissing}, {"-templates", cfg.Templates}, {"-preload", cfg.Preload}} {
-		for _, p := range list.pats {
-			if _, err := path.Match(p, ""); err != nil {
-				return &Error{Msg: fmt.Sprintf("%s pattern %q is malformed (%v); see path.Match for the syntax", list.name, p, err)}
-			}
+	}{{"-templates", cfg.Templates}, {"-preload", cfg.Preload}} {
+		if err := settings.Patterns(list.flag, list.pats); err != nil {
+			return cfg, &Error{Msg: err.Error()}
 		}
 	}
-	return nil
+	return cfg, nil
 }

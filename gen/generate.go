@@ -24,7 +24,6 @@ import (
 	"github.com/assetgen/assetgen/gen/internal/naming"
 	"github.com/assetgen/assetgen/internal/progress"
 	"github.com/assetgen/assetgen/internal/relpath"
-	"github.com/assetgen/assetgen/runtime"
 )
 
 // asset is one file of the in-memory set that the stages work on: a node
@@ -545,11 +544,6 @@ func unwrapPathErr(err error) error {
 		return pe.Err
 	}
 	return err
-}
-
-// checkPrefix validates a URL prefix with the runtime's own rules.
-func checkPrefix(p string) error {
-	return runtime.New(nil, runtime.DefaultPrefix, nil).SetPrefix(p)
 }
 
 // declNames returns the names a top-level declaration introduces.

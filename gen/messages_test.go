@@ -24,7 +24,7 @@ func TestLargeAssetWarning(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	res, err := gen.Generate(context.Background(), gen.Config{Dirs: []string{"static"}, Package: "web", NoCompress: true})
+	res, err := gen.Generate(context.Background(), gen.Config{Settings: gen.Settings{Dirs: []string{"static"}, NoCompress: true}, Package: "web"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestStaleNote(t *testing.T) {
 	writeFile(t, "web/static/css/app.css", []byte(".h { background: url(../img/hero.png) }\n"))
 	writeFile(t, "web/static/img/hero.png", []byte("png"))
 	writeFile(t, "web/static/img/logo.png", []byte("logo"))
-	cfg := gen.Config{Dirs: []string{"web/static"}, OutDir: "web", Package: "web", NoCompress: true}
+	cfg := gen.Config{Settings: gen.Settings{Dirs: []string{"web/static"}, NoCompress: true}, OutDir: "web", Package: "web"}
 	if _, err := gen.Generate(context.Background(), cfg); err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func TestNonUTF8(t *testing.T) {
 	for name, data := range files {
 		writeFile(t, name, []byte(data))
 	}
-	cfg := gen.Config{Dirs: []string{"static"}, Package: "web", NoCompress: true}
+	cfg := gen.Config{Settings: gen.Settings{Dirs: []string{"static"}, NoCompress: true}, Package: "web"}
 	_, err := gen.Generate(context.Background(), cfg)
 	const fix = "but served as text, which browsers decode as UTF-8; re-save the file as UTF-8 (from Latin-1: iconv -f ISO-8859-1 -t UTF-8), or pass -allow-non-utf8 to serve it without a charset"
 	want := "static/css/app.css:1:4: not valid UTF-8 (byte 0xE9 at offset 3), " + fix + "\n" +

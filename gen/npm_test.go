@@ -57,8 +57,8 @@ func TestNPMPackages(t *testing.T) {
 		seed := npmSeedDir(p.name, p.version)
 		copyOutputs(seed, dir)
 		res, err := gen.Generate(context.Background(), gen.Config{
-			Dirs:    []string{src},
-			Ignore:  []string{"package.json", "*.md", "*.scss", "*.less"},
+			Settings: gen.Settings{Dirs: []string{src}, Ignore: []string{"package.json", "*.md", "*.scss", "*.less"}},
+
 			OutDir:  dir,
 			Package: pkg,
 		})

@@ -70,7 +70,7 @@ func pagePackage(t *testing.T, edit map[string]string) *assetpkg.Package {
 		t.Fatal(err)
 	}
 	t.Chdir(dir)
-	if _, err := gen.Generate(context.Background(), gen.Config{Dirs: []string{"static"}, Package: "assets", NoCompress: true, ImportMap: "importmap.json", Preload: []string{"fonts/*.woff2"}}); err != nil {
+	if _, err := gen.Generate(context.Background(), gen.Config{Settings: gen.Settings{Dirs: []string{"static"}, NoCompress: true}, Package: "assets", ImportMap: "importmap.json", Preload: []string{"fonts/*.woff2"}}); err != nil {
 		t.Fatal(err)
 	}
 	pkg, err := assetpkg.Load(".")

@@ -91,7 +91,7 @@ func BenchmarkRefHeavyCSS(b *testing.B) {
 			os.WriteFile(filepath.Join(dir, "static", "i", fmt.Sprintf("%d.png", i)), []byte{byte(i)}, 0o644)
 		}
 		os.WriteFile(filepath.Join(dir, "doc.go"), []byte("package assets\n"), 0o644)
-		cfg := gen.Config{Dirs: []string{filepath.Join(dir, "static")}, OutDir: dir, Package: "assets", NoCompress: true}
+		cfg := gen.Config{Settings: gen.Settings{Dirs: []string{filepath.Join(dir, "static")}, NoCompress: true}, OutDir: dir, Package: "assets"}
 		b.ReportAllocs()
 		b.SetBytes(int64(len(css)))
 		var peak uint64

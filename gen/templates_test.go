@@ -70,7 +70,7 @@ func TestTemplates(t *testing.T) {
 				}
 			}
 			res, err := gen.Generate(context.Background(), gen.Config{
-				Dirs: []string{"static"}, Package: "web", NoCompress: true, Templates: tt.patterns,
+				Settings: gen.Settings{Dirs: []string{"static"}, NoCompress: true}, Package: "web", Templates: tt.patterns,
 			})
 			var got []string
 			if el := (gen.ErrorList{}); errors.As(err, &el) {

@@ -124,24 +124,13 @@ func (r *run) devPackage() *emit.DevPackage {
 		}
 		return filepath.ToSlash(abs)
 	}
-	p := &emit.DevPackage{
-		Name:            r.cfg.Package,
-		Module:          module,
-		Package:         rel(root, r.outAbs),
-		Ignore:          r.cfg.Ignore,
-		NoDefaultIgnore: r.cfg.NoDefaultIgnore,
-		Prefix:          r.cfg.Prefix,
-		HashLen:         r.cfg.HashLen,
-		AllowMissing:    r.cfg.AllowMissing,
-		Prehashed:       r.vitePrehashed(),
-		Minify:          r.cfg.Minify,
-		NoCompress:      r.cfg.NoCompress,
-		Encodings:       r.cfg.Encodings,
-	}
+	set := r.cfg.Settings
+	set.Dirs = nil
 	for _, d := range r.cfg.Dirs {
-		p.Dirs = append(p.Dirs, rel(r.outAbs, d))
+		set.Dirs = append(set.Dirs, rel(r.outAbs, d))
 	}
-	return p
+	set.Prehashed = r.vitePrehashed()
+	return &emit.DevPackage{Name: r.cfg.Package, Module: module, Package: rel(root, r.outAbs), Settings: set}
 }
 
 // vitePrehashed is Config.Prehashed plus, as exact patterns, the files a

@@ -46,7 +46,7 @@ func benchPackage(b *testing.B) *assetpkg.Package {
 			b.Fatal(err)
 		}
 	}
-	if _, err := gen.Generate(context.Background(), gen.Config{Dirs: []string{filepath.Join(dir, "static")}, OutDir: dir, Package: "assets"}); err != nil {
+	if _, err := gen.Generate(context.Background(), gen.Config{Settings: gen.Settings{Dirs: []string{filepath.Join(dir, "static")}}, OutDir: dir, Package: "assets"}); err != nil {
 		b.Fatal(err)
 	}
 	p, err := assetpkg.Load(dir)

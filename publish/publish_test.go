@@ -60,7 +60,7 @@ func generate(t *testing.T, dir string, files map[string]string) *assetpkg.Packa
 			t.Fatal(err)
 		}
 	}
-	if _, err := gen.Generate(context.Background(), gen.Config{Dirs: []string{filepath.Join(dir, "static")}, OutDir: dir, Package: "assets"}); err != nil {
+	if _, err := gen.Generate(context.Background(), gen.Config{Settings: gen.Settings{Dirs: []string{filepath.Join(dir, "static")}}, OutDir: dir, Package: "assets"}); err != nil {
 		t.Fatal(err)
 	}
 	p, err := assetpkg.Load(dir)

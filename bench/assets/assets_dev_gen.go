@@ -11,11 +11,13 @@ import "github.com/assetgen/assetgen/gen/dev"
 // package github.com/assetgen/assetgen/gen/dev. Other builds leave this file out.
 func init() {
 	if _, err := dev.Attach(set, dev.Config{
-		Dirs:    []string{"static"},
-		HashLen: 12,
 		Module:  "github.com/assetgen/assetgen/bench",
 		Package: "assets",
-		Prefix:  "/static/",
+		Settings: dev.Settings{
+			Dirs:    []string{"static"},
+			HashLen: 12,
+			Prefix:  "/static/",
+		},
 	}); err != nil {
 		panic(err)
 	}

@@ -152,7 +152,7 @@ type pageDef struct {
 
 func (p *pageDef) generate() *runtime.Set {
 	check(os.MkdirAll(p.out, 0o755))
-	cfg := gen.Config{Dirs: p.dirs, OutDir: p.out, Package: "assets", Preload: []string{"fonts/*.woff2"}, ImportMap: p.importMap}
+	cfg := gen.Config{Settings: gen.Settings{Dirs: p.dirs}, OutDir: p.out, Package: "assets", Preload: []string{"fonts/*.woff2"}, ImportMap: p.importMap}
 	_, err := gen.Generate(context.Background(), cfg)
 	check(err)
 	pkg, err := assetpkg.Load(p.out)

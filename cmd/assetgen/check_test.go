@@ -56,7 +56,7 @@ func Script() (string, error) {
 	}
 	testenv.Module(t, dir, "example.com/site", "", files)
 	t.Chdir(dir)
-	if _, err := gen.Generate(context.Background(), gen.Config{Dirs: []string{"web/static"}, OutDir: "web", Package: "web", NoCompress: true}); err != nil {
+	if _, err := gen.Generate(context.Background(), gen.Config{Settings: gen.Settings{Dirs: []string{"web/static"}, NoCompress: true}, OutDir: "web", Package: "web"}); err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("GOFLAGS", "-mod=mod")

@@ -57,7 +57,7 @@ func (c *common) config() gen.Config {
 	if len(dirs) == 0 {
 		dirs = []string{"static"}
 	}
-	return gen.Config{Dirs: dirs, Ignore: c.ignore, NoDefaultIgnore: c.noDefaultIgnore}
+	return gen.Config{Settings: gen.Settings{Dirs: dirs, Ignore: c.ignore, NoDefaultIgnore: c.noDefaultIgnore}}
 }
 
 // run is the whole command, with its inputs passed in so that tests can

@@ -93,7 +93,7 @@ func shadows(dir string, pkg *assetpkg.Package) ([]report.Shadow, error) {
 	}
 	out := []report.Shadow{}
 	for _, f := range pkg.Files {
-		srcs, err := gen.Find(gen.Config{Dirs: dirs}, f.Path)
+		srcs, err := gen.Find(gen.Config{Settings: gen.Settings{Dirs: dirs}}, f.Path)
 		if err != nil {
 			return nil, err
 		}

@@ -39,7 +39,7 @@ func main() { println(web.CSSBootstrapCSS.URL()) }
 	})
 	testenv.NPM(t, "bootstrap", "5.3.3", filepath.Join(dir, "web", "npm"))
 	t.Chdir(dir)
-	if _, err := gen.Generate(context.Background(), gen.Config{Dirs: []string{"web/override", "web/npm/package/dist"}, OutDir: "web", Package: "web", NoCompress: false, Encodings: []string{"gzip"}}); err != nil {
+	if _, err := gen.Generate(context.Background(), gen.Config{Settings: gen.Settings{Dirs: []string{"web/override", "web/npm/package/dist"}, NoCompress: false, Encodings: []string{"gzip"}}, OutDir: "web", Package: "web"}); err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("GOFLAGS", "-mod=mod")

@@ -27,7 +27,7 @@ func benchSiteDir(b *testing.B, files map[string]string) (http.Handler, *runtime
 	writeTree(b, dir, files)
 	os.MkdirAll(filepath.Join(dir, "first"), 0o755)
 	set := runtime.New(fstest.MapFS{}, "/static/", nil)
-	src, err := dev.Attach(set, dev.Config{Root: dir, Dirs: []string{"first", "second"}, Logf: b.Logf})
+	src, err := dev.Attach(set, dev.Config{Root: dir, Settings: dev.Settings{Dirs: []string{"first", "second"}}, Logf: b.Logf})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -43,7 +43,7 @@ func TestBrowserLiveReload(t *testing.T) {
 		"static/img/logo.svg": `<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>`,
 	})
 	set := runtime.New(fstest.MapFS{}, "/static/", nil)
-	src, err := dev.Attach(set, dev.Config{Root: dir, Dirs: []string{"static"}, Reload: true, Logf: t.Logf})
+	src, err := dev.Attach(set, dev.Config{Root: dir, Settings: dev.Settings{Dirs: []string{"static"}}, Reload: true, Logf: t.Logf})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -46,7 +46,7 @@ func main() {
 	writeFile(t, filepath.Join(dir, "web", "doc.go"), "package web\n")
 
 	t.Chdir(filepath.Join(dir, "web"))
-	if _, err := gen.Generate(context.Background(), gen.Config{Dirs: []string{"static"}, Package: "web"}); err != nil {
+	if _, err := gen.Generate(context.Background(), gen.Config{Settings: gen.Settings{Dirs: []string{"static"}}, Package: "web"}); err != nil {
 		t.Fatal(err)
 	}
 	// Generate writes the development-mode file beside the package.

@@ -15,7 +15,7 @@
 // yourself, under a flag of your own:
 //
 //	if *devMode {
-//		if _, err := dev.Attach(assets.Set(), dev.Config{Dirs: []string{"web/static"}}); err != nil {
+//		if _, err := dev.Attach(assets.Set(), dev.Config{Settings: dev.Settings{Dirs: []string{"web/static"}}}); err != nil {
 //			log.Fatal(err)
 //		}
 //	}
@@ -105,7 +105,6 @@
 package dev
 
 import (
-	"errors"
 	"fmt"
 	"log"
 	"os"
@@ -114,43 +113,19 @@ import (
 
 	"golang.org/x/mod/modfile"
 
-	"github.com/assetgen/assetgen/gen/internal/build"
-	"github.com/assetgen/assetgen/internal/httpserve"
+	"github.com/assetgen/assetgen/gen/internal/settings"
 	"github.com/assetgen/assetgen/internal/relpath"
 	"github.com/assetgen/assetgen/runtime"
 )
 
-// Config says where the sources are and how generate named them. Its
-// fields mirror gen.Config's; the generated assets_dev_gen.go fills them
-// from the generate run.
+// Config says where the sources are and how generate named them.
 type Config struct {
-	// Dirs are the source directories in precedence order, relative to
-	// Root (or, when Module is set, to the package directory) unless
-	// absolute.
-	Dirs []string
-	// Ignore are extra patterns (path.Match syntax) matched against each
-	// file's and directory's base name and logical path.
-	Ignore []string
-	// NoDefaultIgnore turns off find.DefaultIgnore (".*", "*~", "CVS", "#*#").
-	NoDefaultIgnore bool
-	// Prefix is the URL prefix whose path absolute references
-	// ("/static/img/a.png") resolve against, as at generate time. Empty
-	// means the Set's prefix when attached, or runtime.DefaultPrefix.
-	Prefix string
-	// HashLen is the number of hex digits of the SHA-256 in names
-	// (default 12, as gen.DefaultHashLen).
-	HashLen int
-	// AllowMissing are patterns of references that may name no asset.
-	AllowMissing []string
-	// Prehashed are patterns of files that keep their names.
-	Prehashed []string
-	// Minify minifies CSS, JavaScript, SVG and JSON as generate's -minify
-	// does, so that fingerprints match production's.
-	Minify bool
-	// NoCompress and Encodings are gen.Config's: which precompressed
-	// variants the handler may negotiate (see encode.go).
-	NoCompress bool
-	Encodings  []string
+	// Settings are generate's (gen.Config embeds the same type): the
+	// generated assets_dev_gen.go copies them from the generate run, so
+	// that names and bytes are production's. Relative Dirs are relative
+	// to Root (or, when Module is set, to the package directory). An
+	// empty Prefix means the Set's prefix when attached.
+	Settings
 
 	// Root is the directory relative Dirs are resolved against. Empty
 	// means the working directory, or, when Module is set, the package
@@ -172,6 +147,11 @@ type Config struct {
 	// errors; nil means log.Printf.
 	Logf func(format string, args ...any)
 }
+
+// Settings are generate's settings: the same type as gen.Settings. go doc
+// github.com/assetgen/assetgen/gen/internal/settings.Settings documents
+// each field.
+type Settings = settings.Settings
 
 // RootEnv and ReloadEnv are the environment variables development mode
 // reads; see Config.Module and Config.Reload.
@@ -215,23 +195,15 @@ func (s *Source) startLine() string {
 // withDefaults fills zero fields, resolves the directories and checks
 // them.
 func (cfg Config) withDefaults() (Config, []string, error) {
-	if cfg.HashLen == 0 {
-		cfg.HashLen = build.DefaultHashLen
-	}
-	if cfg.Prefix == "" {
-		cfg.Prefix = runtime.DefaultPrefix
-	}
 	if cfg.Logf == nil {
 		cfg.Logf = log.Printf
 	}
 	if v := os.Getenv(ReloadEnv); v != "" && v != "0" {
 		cfg.Reload = true
 	}
-	switch {
-	case len(cfg.Dirs) == 0:
-		return cfg, nil, errors.New("assetgen dev: no source directories")
-	case cfg.HashLen < 8 || cfg.HashLen > 64:
-		return cfg, nil, fmt.Errorf("assetgen dev: hash length %d out of range; use 8 to 64 hex digits", cfg.HashLen)
+	var err error
+	if cfg.Settings, err = settings.Check(cfg.Settings); err != nil {
+		return cfg, nil, fmt.Errorf("assetgen dev: %w", err)
 	}
 	base, err := cfg.base()
 	if err != nil {
@@ -286,10 +258,4 @@ func findModule(dir, mod string) string {
 		}
 		dir = parent
 	}
-}
-
-// buildOptions are the settings of package build that cfg gives, as
-// generate's are.
-func (cfg Config) buildOptions() build.Options {
-	return build.Options{Mount: httpserve.Mount(cfg.Prefix), Minify: cfg.Minify, AllowMissing: cfg.AllowMissing}
 }

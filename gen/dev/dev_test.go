@@ -101,7 +101,7 @@ func newSite(t *testing.T, files map[string]string) *site {
 	log := &logBuf{}
 	wd, _ := os.Getwd()
 	t.Chdir(dir) // messages name files relative to the working directory
-	src, err := dev.Attach(set, dev.Config{Dirs: []string{"first", "second"}, Logf: log.logf})
+	src, err := dev.Attach(set, dev.Config{Settings: dev.Settings{Dirs: []string{"first", "second"}}, Logf: log.logf})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -301,7 +301,7 @@ func TestDeepNesting(t *testing.T) {
 	t.Chdir(dir)
 	log := &logBuf{}
 	set := runtime.New(fstest.MapFS{}, "/static/", nil)
-	src, err := dev.Attach(set, dev.Config{Dirs: []string{"static"}, Minify: true, Logf: log.logf})
+	src, err := dev.Attach(set, dev.Config{Settings: dev.Settings{Dirs: []string{"static"}, Minify: true}, Logf: log.logf})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,7 +26,7 @@ func devMode(t testing.TB) handlertest.Mode {
 		}
 	}
 	set := runtime.New(fstest.MapFS{}, "/static/", nil)
-	src, err := dev.Attach(set, dev.Config{Root: dir, Dirs: []string{"."}, Prehashed: []string{"vendor/*"}, Logf: t.Logf})
+	src, err := dev.Attach(set, dev.Config{Root: dir, Settings: dev.Settings{Dirs: []string{"."}, Prehashed: []string{"vendor/*"}}, Logf: t.Logf})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func devOverTable(t testing.TB) handlertest.Mode {
 		writeFile(t, filepath.Join(dir, filepath.FromSlash(a.Path)), string(a.Content))
 	}
 	set, variants := handlertest.Table(t, handlertest.Assets())
-	src, err := dev.Attach(set, dev.Config{Root: dir, Dirs: []string{"."}, Prehashed: []string{"vendor/*"}, Logf: t.Logf})
+	src, err := dev.Attach(set, dev.Config{Root: dir, Settings: dev.Settings{Dirs: []string{"."}, Prehashed: []string{"vendor/*"}}, Logf: t.Logf})
 	if err != nil {
 		t.Fatal(err)
 	}

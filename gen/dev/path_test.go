@@ -49,7 +49,7 @@ func escapeTree(t testing.TB) (dir string) {
 // directory by itself.
 func TestSymlinks(t *testing.T) {
 	dir := escapeTree(t)
-	src, err := dev.New(dev.Config{Root: dir, Dirs: []string{"first", "second"}, Logf: t.Logf})
+	src, err := dev.New(dev.Config{Root: dir, Settings: dev.Settings{Dirs: []string{"first", "second"}}, Logf: t.Logf})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func TestSymlinks(t *testing.T) {
 func FuzzLivePath(f *testing.F) {
 	dir := escapeTree(f)
 	set := runtime.New(fstest.MapFS{}, "/static/", nil)
-	src, err := dev.Attach(set, dev.Config{Root: dir, Dirs: []string{"first", "second"}, Logf: func(string, ...any) {}})
+	src, err := dev.Attach(set, dev.Config{Root: dir, Settings: dev.Settings{Dirs: []string{"first", "second"}}, Logf: func(string, ...any) {}})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -26,7 +26,7 @@ func TestSafeWriteSwapsStyleSheet(t *testing.T) {
 		t.Skipf("symbolic links: %v", err)
 	}
 	set := runtime.New(fstest.MapFS{}, "/static/", nil)
-	src, err := dev.Attach(set, dev.Config{Root: dir, Dirs: []string{"static"}, Reload: true, Logf: t.Logf})
+	src, err := dev.Attach(set, dev.Config{Root: dir, Settings: dev.Settings{Dirs: []string{"static"}}, Reload: true, Logf: t.Logf})
 	if err != nil {
 		t.Fatal(err)
 	}

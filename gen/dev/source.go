@@ -17,6 +17,7 @@ import (
 	"github.com/assetgen/assetgen/gen/internal/find"
 	"github.com/assetgen/assetgen/gen/internal/mediatype"
 	"github.com/assetgen/assetgen/gen/internal/naming"
+	"github.com/assetgen/assetgen/gen/internal/settings"
 	"github.com/assetgen/assetgen/internal/relpath"
 	"github.com/assetgen/assetgen/runtime"
 )
@@ -49,7 +50,7 @@ func New(cfg Config) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	ig, err := build.Ignorer(cfg.NoDefaultIgnore, cfg.Ignore)
+	ig, err := settings.Ignorer(cfg.Settings)
 	if err != nil {
 		return nil, fmt.Errorf("assetgen dev: %w", err)
 	}
@@ -57,7 +58,7 @@ func New(cfg Config) (*Source, error) {
 	if err != nil {
 		return nil, fmt.Errorf("assetgen dev: prehashed: %w", err)
 	}
-	s := &Source{cfg: cfg, dirs: dirs, ig: ig, pre: pre, opt: cfg.buildOptions(), nodes: map[string]*node{}, now: time.Now}
+	s := &Source{cfg: cfg, dirs: dirs, ig: ig, pre: pre, opt: settings.BuildOptions(cfg.Settings), nodes: map[string]*node{}, now: time.Now}
 	if cfg.Reload {
 		if s.reload, err = s.watch(); err != nil {
 			s.Close()

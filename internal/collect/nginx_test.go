@@ -39,7 +39,7 @@ func TestNginxNames(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	cfg := gen.Config{Dirs: []string{filepath.Join(dir, "static")}, OutDir: dir, Package: "assets", Prefix: "/assets/v2/", NoDefaultIgnore: true, CompressedOnly: true}
+	cfg := gen.Config{Settings: gen.Settings{Dirs: []string{filepath.Join(dir, "static")}, Prefix: "/assets/v2/", NoDefaultIgnore: true}, OutDir: dir, Package: "assets", CompressedOnly: true}
 	if _, err := gen.Generate(context.Background(), cfg); err != nil {
 		t.Fatal(err)
 	}

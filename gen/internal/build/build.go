@@ -21,27 +21,12 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/assetgen/assetgen/gen/internal/find"
 	"github.com/assetgen/assetgen/gen/internal/importmap"
 	"github.com/assetgen/assetgen/gen/internal/minify"
 	"github.com/assetgen/assetgen/gen/internal/naming"
 	"github.com/assetgen/assetgen/gen/internal/rewrite"
 	"github.com/assetgen/assetgen/internal/diag"
 )
-
-// DefaultHashLen is the number of hex digits of the SHA-256 put in a
-// fingerprinted name when none is configured.
-const DefaultHashLen = 12
-
-// Ignorer returns the ignore rules of a configuration: find.DefaultIgnore
-// unless noDefault, then extra.
-func Ignorer(noDefault bool, extra []string) (*find.Ignorer, error) {
-	var pats []string
-	if !noDefault {
-		pats = append(pats, find.DefaultIgnore...)
-	}
-	return find.NewIgnorer(append(pats, extra...))
-}
 
 // Options are the settings that decide what Prepare makes.
 type Options struct {

@@ -80,13 +80,13 @@ func TestParity(t *testing.T) {
 				}
 			}
 			t.Chdir(dir)
-			cfg := gen.Config{Dirs: []string{"theme", "static", "vite"}, Package: "assets", Minify: minify, ViteManifest: "vite/.vite/manifest.json", Manifest: "-"}
-			src, err := dev.New(dev.Config{
-				Dirs:      cfg.Dirs,
-				Minify:    minify,
-				Prehashed: []string{"assets/main-BkJ3Ld9x.js", "assets/chunk-Dx1a2b3c.js", "assets/main-C4sS9xYz.css"},
-				Logf:      t.Logf,
-			})
+			cfg := gen.Config{Settings: gen.Settings{Dirs: []string{"theme", "static", "vite"}, Minify: minify}, Package: "assets", ViteManifest: "vite/.vite/manifest.json", Manifest: "-"}
+			// Development mode takes generate's settings, plus the files
+			// the Vite manifest made prehashed, as the generated
+			// development-mode file records them.
+			set := cfg.Settings
+			set.Prehashed = []string{"assets/main-BkJ3Ld9x.js", "assets/chunk-Dx1a2b3c.js", "assets/main-C4sS9xYz.css"}
+			src, err := dev.New(dev.Config{Settings: set, Logf: t.Logf})
 			if err != nil {
 				t.Fatal(err)
 			}

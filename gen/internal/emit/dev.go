@@ -3,10 +3,12 @@ package emit
 import (
 	"bytes"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
 
+	"github.com/assetgen/assetgen/gen/internal/settings"
 	"github.com/assetgen/assetgen/internal/pkgformat"
 )
 
@@ -16,26 +18,18 @@ const devPath = "github.com/assetgen/assetgen/gen/dev"
 const DevTag = "assetgen_dev"
 
 // DevPackage is what the development-mode file records: where the sources
-// are, relative to the module, and how generate named them, so that
-// package gen/dev can serve them live with the same names. Every path is
-// slash-separated and relative, so the file is byte-identical on every
-// machine.
+// are, relative to the module, and the Settings generate used, so that
+// package gen/dev can serve them live with the same names and bytes.
+// Every path is slash-separated and relative, so the file is
+// byte-identical on every machine.
 type DevPackage struct {
 	Name    string // package name
 	Module  string // module path, from go.mod
 	Package string // package directory relative to the module root ("." for the root)
-	// Dirs are the source directories relative to the package directory,
-	// in precedence order ("static", "../theme").
-	Dirs            []string
-	Ignore          []string
-	NoDefaultIgnore bool
-	Prefix          string // Config.Prefix: absolute references resolve against its path
-	HashLen         int
-	AllowMissing    []string
-	Prehashed       []string
-	Minify          bool
-	NoCompress      bool     // Config.NoCompress: dev negotiates no coding either
-	Encodings       []string // Config.Encodings: the codings dev offers
+	// Settings are generate's, filled in, with Dirs relative to the
+	// package directory ("static", "../theme") and Prehashed naming the
+	// files a Vite manifest made prehashed too.
+	Settings settings.Settings
 }
 
 // DevFileName returns the name of the development-mode file beside the
@@ -52,46 +46,20 @@ func DevFileName(fileName string) string {
 // assetgen_dev tag, it attaches the package's set to its source
 // directories from init, and panics there if they cannot be found, since
 // a development build that silently served the embedded files would
-// mislead. Fields left zero are left out.
+// mislead. Settings left zero are left out.
 func DevGo(p *DevPackage) ([]byte, error) {
 	f := jen.NewFile(p.Name)
 	f.HeaderComment("// " + pkgformat.Header + "\n\n//go:build " + DevTag)
 	f.ImportName(devPath, "dev")
 
-	strs := func(ss []string) *jen.Statement {
-		return jen.Index().String().ValuesFunc(func(g *jen.Group) {
-			for _, s := range ss {
-				g.Lit(s)
-			}
-		})
+	set, err := settingsLit(p.Settings)
+	if err != nil {
+		return nil, err
 	}
 	fields := jen.Dict{
-		jen.Id("Module"):  jen.Lit(p.Module),
-		jen.Id("Package"): jen.Lit(p.Package),
-		jen.Id("Dirs"):    strs(p.Dirs),
-		jen.Id("Prefix"):  jen.Lit(p.Prefix),
-		jen.Id("HashLen"): jen.Lit(p.HashLen),
-	}
-	if len(p.Ignore) > 0 {
-		fields[jen.Id("Ignore")] = strs(p.Ignore)
-	}
-	if p.NoDefaultIgnore {
-		fields[jen.Id("NoDefaultIgnore")] = jen.True()
-	}
-	if len(p.AllowMissing) > 0 {
-		fields[jen.Id("AllowMissing")] = strs(p.AllowMissing)
-	}
-	if p.Minify {
-		fields[jen.Id("Minify")] = jen.True()
-	}
-	if len(p.Prehashed) > 0 {
-		fields[jen.Id("Prehashed")] = strs(p.Prehashed)
-	}
-	if p.NoCompress {
-		fields[jen.Id("NoCompress")] = jen.True()
-	}
-	if len(p.Encodings) > 0 {
-		fields[jen.Id("Encodings")] = strs(p.Encodings)
+		jen.Id("Module"):   jen.Lit(p.Module),
+		jen.Id("Package"):  jen.Lit(p.Package),
+		jen.Id("Settings"): jen.Qual(devPath, "Settings").Values(set),
 	}
 
 	f.Comment("In a build with -tags " + DevTag + ", the assets are served live from their")
@@ -112,4 +80,33 @@ func DevGo(p *DevPackage) ([]byte, error) {
 		return nil, fmt.Errorf("rendering development-mode code: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// settingsLit writes each field of s that is not zero as a composite
+// literal's element, so that a field added to Settings reaches the
+// development-mode file without a change here (TestDevGoRoundTrip).
+func settingsLit(s settings.Settings) (jen.Dict, error) {
+	d := jen.Dict{}
+	v := reflect.ValueOf(s)
+	for i := range v.NumField() {
+		f, name := v.Field(i), v.Type().Field(i).Name
+		if f.IsZero() {
+			continue
+		}
+		switch x := f.Interface().(type) {
+		case string, int:
+			d[jen.Id(name)] = jen.Lit(x)
+		case bool:
+			d[jen.Id(name)] = jen.True()
+		case []string:
+			d[jen.Id(name)] = jen.Index().String().ValuesFunc(func(g *jen.Group) {
+				for _, s := range x {
+					g.Lit(s)
+				}
+			})
+		default:
+			return nil, fmt.Errorf("development-mode file: settings field %s of type %T has no literal form", name, x)
+		}
+	}
+	return d, nil
 }

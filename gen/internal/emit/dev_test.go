@@ -1,26 +1,32 @@
 package emit
 
 import (
+	"go/ast"
 	"go/parser"
 	"go/token"
-	"strings"
+	"reflect"
+	"strconv"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/assetgen/assetgen/gen/internal/settings"
 )
 
 // TestDevGo checks the development-mode file byte for byte: it must be the
 // same on every machine, and built only with the assetgen_dev tag.
 func TestDevGo(t *testing.T) {
 	got, err := DevGo(&DevPackage{
-		Name:         "web",
-		Module:       "example.com/site",
-		Package:      "internal/web",
-		Dirs:         []string{"static", "../theme"},
-		Ignore:       []string{"*.psd"},
-		Prefix:       "/static/",
-		HashLen:      12,
-		AllowMissing: []string{"/api/*"},
+		Name:    "web",
+		Module:  "example.com/site",
+		Package: "internal/web",
+		Settings: settings.Settings{
+			Dirs:         []string{"static", "../theme"},
+			Ignore:       []string{"*.psd"},
+			Prefix:       "/static/",
+			HashLen:      12,
+			AllowMissing: []string{"/api/*"},
+		},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -38,13 +44,15 @@ import "github.com/assetgen/assetgen/gen/dev"
 // package github.com/assetgen/assetgen/gen/dev. Other builds leave this file out.
 func init() {
 	if _, err := dev.Attach(set, dev.Config{
-		AllowMissing: []string{"/api/*"},
-		Dirs:         []string{"static", "../theme"},
-		HashLen:      12,
-		Ignore:       []string{"*.psd"},
-		Module:       "example.com/site",
-		Package:      "internal/web",
-		Prefix:       "/static/",
+		Module:  "example.com/site",
+		Package: "internal/web",
+		Settings: dev.Settings{
+			AllowMissing: []string{"/api/*"},
+			Dirs:         []string{"static", "../theme"},
+			HashLen:      12,
+			Ignore:       []string{"*.psd"},
+			Prefix:       "/static/",
+		},
 	}); err != nil {
 		panic(err)
 	}
@@ -69,23 +77,87 @@ func TestDevFileName(t *testing.T) {
 	}
 }
 
-// TestDevGoCompression checks that the codings generate was told to make
-// reach development mode, which then offers those and no others.
-func TestDevGoCompression(t *testing.T) {
-	for _, tt := range []struct {
-		p    DevPackage
-		want string
-	}{
-		{DevPackage{Encodings: []string{"br", "gzip"}}, "\t\tEncodings: []string{\"br\", \"gzip\"},\n"},
-		{DevPackage{NoCompress: true}, "\t\tNoCompress: true,\n"},
-	} {
-		tt.p.Name, tt.p.Module, tt.p.Dirs, tt.p.Prefix, tt.p.HashLen = "web", "example.com/site", []string{"static"}, "/static/", 12
-		got, err := DevGo(&tt.p)
+// TestDevGoRoundTrip checks that every field of settings.Settings
+// reaches the development-mode file: it sets each to a value that is not
+// zero, renders the file, and reads the dev.Settings literal back.
+func TestDevGoRoundTrip(t *testing.T) {
+	var want settings.Settings
+	v := reflect.ValueOf(&want).Elem()
+	for i := range v.NumField() {
+		switch f := v.Field(i); f.Kind() {
+		case reflect.String:
+			f.SetString("/s-" + v.Type().Field(i).Name + "/")
+		case reflect.Int:
+			f.SetInt(int64(10 + i))
+		case reflect.Bool:
+			f.SetBool(true)
+		case reflect.Slice:
+			f.Set(reflect.ValueOf([]string{v.Type().Field(i).Name, `a"b\c`}))
+		default:
+			t.Fatalf("field %s: kind %v not covered by this test", v.Type().Field(i).Name, f.Kind())
+		}
+	}
+	src, err := DevGo(&DevPackage{Name: "web", Module: "example.com/site", Package: ".", Settings: want})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := parser.ParseFile(token.NewFileSet(), "x.go", src, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got settings.Settings
+	g := reflect.ValueOf(&got).Elem()
+	found := false
+	ast.Inspect(f, func(n ast.Node) bool {
+		lit, ok := n.(*ast.CompositeLit)
+		if !ok {
+			return true
+		}
+		if sel, ok := lit.Type.(*ast.SelectorExpr); !ok || sel.Sel.Name != "Settings" {
+			return true
+		}
+		found = true
+		for _, e := range lit.Elts {
+			kv := e.(*ast.KeyValueExpr)
+			f := g.FieldByName(kv.Key.(*ast.Ident).Name)
+			if !f.IsValid() {
+				t.Errorf("no field %s in settings.Settings", kv.Key)
+				continue
+			}
+			f.Set(reflect.ValueOf(literal(t, kv.Value)).Convert(f.Type()))
+		}
+		return false
+	})
+	if !found {
+		t.Fatalf("no dev.Settings literal in\n%s", src)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("settings (-rendered +read back):\n%s", diff)
+	}
+}
+
+// literal evaluates the constant expressions DevGo writes.
+func literal(t *testing.T, e ast.Expr) any {
+	switch e := e.(type) {
+	case *ast.Ident:
+		return e.Name == "true"
+	case *ast.BasicLit:
+		if e.Kind == token.INT {
+			n, _ := strconv.Atoi(e.Value)
+			return n
+		}
+		s, err := strconv.Unquote(e.Value)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(string(got), tt.want) {
-			t.Errorf("DevGo(%+v) lacks %q:\n%s", tt.p, tt.want, got)
+		return s
+	case *ast.CompositeLit:
+		var out []string
+		for _, x := range e.Elts {
+			out = append(out, literal(t, x).(string))
 		}
+		return out
 	}
+	t.Fatalf("unexpected expression %T", e)
+	return nil
 }
