@@ -29,7 +29,7 @@ import (
 // identity: its build info and its executable's size and modification time,
 // so a rebuilt assetgen never reuses another build's output. Like the hash
 // cache, the render cache can only save time: a miss renders.
-func (r *run) render(pkg *emit.Package, key [sha256.Size]byte, oldCode, oldManifest []byte) (code, manifest []byte, err error) {
+func (r *run) render(pkg *emit.Package, key cache.OutputKey, oldCode, oldManifest []byte) (code, manifest []byte, err error) {
 	var file string
 	if r.cfg.CacheDir != "" {
 		file = cache.File(r.cfg.CacheDir, recordDir, r.outAbs, "")
@@ -55,13 +55,14 @@ func (r *run) render(pkg *emit.Package, key [sha256.Size]byte, oldCode, oldManif
 }
 
 type renderHeader struct {
-	Key, Code, Manifest [sha256.Size]byte
-	CodeLen             uint64
+	Key            cache.OutputKey
+	Code, Manifest [sha256.Size]byte
+	CodeLen        uint64
 }
 
 // readRender returns the cached outputs for key, reading only the header
 // when the old outputs are already right.
-func readRender(file string, key [sha256.Size]byte, oldCode, oldManifest []byte) (code, manifest []byte, ok bool) {
+func readRender(file string, key cache.OutputKey, oldCode, oldManifest []byte) (code, manifest []byte, ok bool) {
 	f, err := os.Open(file)
 	if err != nil {
 		return nil, nil, false
@@ -89,7 +90,7 @@ func readRender(file string, key [sha256.Size]byte, oldCode, oldManifest []byte)
 // from: the generator, the model, the development-mode file's fields and
 // the output names. Every string is written with its length, so no two
 // inputs share an encoding.
-func outputKey(pkg *emit.Package, dev *emit.DevPackage, names []string) [sha256.Size]byte {
+func outputKey(pkg *emit.Package, dev *emit.DevPackage, names []string) cache.OutputKey {
 	w := cache.NewKeyWriter()
 	w.Str32(generatorID())
 	w.Strs(names)
@@ -132,7 +133,7 @@ func outputKey(pkg *emit.Package, dev *emit.DevPackage, names []string) [sha256.
 	if dev != nil {
 		w.Str32(fmt.Sprintf("%#v", *dev))
 	}
-	return w.Sum()
+	return cache.OutputKey(w.Sum())
 }
 
 // generatorID identifies the running build of assetgen.
@@ -156,7 +157,7 @@ func generatorID() string {
 // checked now and no longer racy at this run's mark are recorded clean.
 //
 //	key [32], then per output: len u32, name, stamp
-func (r *run) outputsCurrent(key [sha256.Size]byte, names []string) bool {
+func (r *run) outputsCurrent(key cache.OutputKey, names []string) bool {
 	file := r.outputRecordFile()
 	if file == "" {
 		return false
@@ -197,7 +198,7 @@ func (r *run) outputsCurrent(key [sha256.Size]byte, names []string) bool {
 }
 
 // encodeOutputs is the output record of the outputs names, stamped.
-func encodeOutputs(key [sha256.Size]byte, names []string, stamps []cache.Stamp) []byte {
+func encodeOutputs(key cache.OutputKey, names []string, stamps []cache.Stamp) []byte {
 	var w cache.Writer
 	w.Bytes(key[:])
 	for i, n := range names {
@@ -214,7 +215,7 @@ func encodeOutputs(key [sha256.Size]byte, names []string, stamps []cache.Stamp) 
 // like the files a git checkout writes before its index, it is trusted
 // from the next run on once the file system's clock has moved past it.
 // The others are stamped at the run's mark, like sources.
-func (r *run) recordOutputs(key [sha256.Size]byte, names []string, data [][]byte, wrote []bool) {
+func (r *run) recordOutputs(key cache.OutputKey, names []string, data [][]byte, wrote []bool) {
 	file := r.outputRecordFile()
 	if file == "" {
 		return

@@ -1,13 +1,11 @@
 package gen
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/binary"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -35,13 +33,13 @@ import (
 
 // recordDir holds the render cache and the tree and output records; its
 // version changes with their formats.
-const recordDir = "render-v3"
+const recordDir = "render-v4"
 
 // treeKey hashes what the walk found and everything else an output
 // depends on. When recording it also returns the racy files, with stamps
 // that hold their content's sum; ok is false when a racy file cannot be
 // read.
-func (r *run) treeKey(recording bool) (key [sha256.Size]byte, racyFiles []racyFile, ok bool) {
+func (r *run) treeKey(recording bool) (key cache.TreeKey, racy []cache.Stamped, ok bool) {
 	if r.cfg.CacheDir == "" || len(r.cfg.Templates) > 0 {
 		return key, nil, false
 	}
@@ -58,15 +56,14 @@ func (r *run) treeKey(recording bool) (key [sha256.Size]byte, racyFiles []racyFi
 		if recording && k.Racy(r.mark) {
 			// The hash cache holds the sum this run read; a file it
 			// does not vouch for is read again.
-			st := cache.Stamp{Key: k, Racy: true}
-			var ok bool
-			if st.Sum, ok = r.hashCache().Sum(a.abs, k); !ok {
+			st, ok := r.hashCache().Stamp(a.abs, k, r.mark)
+			if !ok {
 				var err error
 				if st, err = cache.StampFile(a.abs, nil, r.mark); err != nil {
 					return key, nil, false
 				}
 			}
-			racyFiles = append(racyFiles, racyFile{a.abs, st})
+			racy = append(racy, cache.Stamped{Path: a.abs, Stamp: st})
 		}
 		for _, sh := range a.shadowed {
 			w.Str32(sh.Path)
@@ -91,70 +88,76 @@ func (r *run) treeKey(recording bool) (key [sha256.Size]byte, racyFiles []racyFi
 			if err != nil {
 				return key, nil, false
 			}
-			racyFiles = append(racyFiles, racyFile{f, st})
+			racy = append(racy, cache.Stamped{Path: f, Stamp: st})
 		}
 	}
-	return w.Sum(), racyFiles, true
-}
-
-// racyFile is a file whose content a record checks by reading.
-type racyFile struct {
-	path string
-	st   cache.Stamp
+	return cache.TreeKey(w.Sum()), racy, true
 }
 
 func (r *run) treeRecordFile() string {
 	return cache.File(r.cfg.CacheDir, recordDir, r.outAbs, ".tree")
 }
 
-// recordTree remembers this run's tree and the key its outputs were
-// rendered from, after a run whose outputs are now right.
-//
-//	tree key [32], output key [32], bytes u64, rewritten u64,
-//	count u64, count × (len u32, path, stamp), then per warning: len u32, text
-func (r *run) recordTree(outKey [sha256.Size]byte, res *Result) {
-	key, racyFiles, ok := r.treeKey(true)
+// recordTree remembers this run's tree, the key its outputs were rendered
+// from and the owned directory's files, after a run whose outputs are now
+// right.
+func (r *run) recordTree(outKey cache.OutputKey, res *Result) {
+	key, racy, ok := r.treeKey(true)
 	if !ok {
 		return
 	}
-	_ = cache.WriteFile(r.treeRecordFile(), r.encodeTree(key, outKey, racyFiles, res))
+	copies, ok := r.stampCopies()
+	if !ok {
+		return
+	}
+	rec := cache.Tree{Key: key, Output: outKey, Bytes: res.Bytes, Rewritten: res.Rewritten, Racy: racy, Copies: copies, Warnings: r.warnings}
+	_ = cache.WriteFile(r.treeRecordFile(), rec.Encode())
 }
 
-func (r *run) encodeTree(key, outKey [sha256.Size]byte, racyFiles []racyFile, res *Result) []byte {
-	var w cache.Writer
-	w.Bytes(key[:])
-	w.Bytes(outKey[:])
-	w.Num(res.Bytes)
-	w.Num(int64(res.Rewritten))
-	w.Num(int64(len(racyFiles)))
-	for _, f := range racyFiles {
-		w.Str32(f.path)
-		w.Stamp(f.st)
+// stampCopies stamps the owned directory's record and every file it
+// lists. The hash cache has an entry for each copy this run checked or
+// wrote, so stamping reads at most the record.
+func (r *run) stampCopies() ([]cache.Stamped, bool) {
+	dir := filepath.Join(r.outAbs, OwnedDir)
+	names := readRecord(dir)
+	if len(names) == 0 {
+		return nil, true
 	}
-	for _, warning := range r.warnings { // repeated by the runs that stop early
-		w.Str32(warning)
+	end := r.lock.mark()
+	c := r.hashCache()
+	out := make([]cache.Stamped, 0, len(names)+1)
+	for _, n := range append(names, recordName) {
+		abs := filepath.Join(dir, n)
+		fi, err := os.Stat(abs)
+		if err != nil {
+			return nil, false
+		}
+		st, ok := c.Stamp(abs, cache.KeyOf(fi), end)
+		if !ok {
+			if st, err = cache.StampFile(abs, nil, r.mark); err != nil {
+				return nil, false
+			}
+		}
+		out = append(out, cache.Stamped{Path: abs, Stamp: st})
 	}
-	return w.Data()
+	return out, true
 }
 
 // unchanged reports whether the tree and the outputs are as recorded, and
 // if so returns the result the full run would have (its warnings go to
 // the run's). Racy files are read and compared; those whose times are
 // now before the run's mark are then known clean, as git's index records
-// an entry it has checked, and the record is rewritten without them, so
-// later runs read nothing.
+// an entry it has checked, and the record is rewritten with them clean,
+// so later runs read nothing.
 func (r *run) unchanged() (*Result, bool) {
 	key, _, ok := r.treeKey(false)
 	if !ok {
 		return nil, false
 	}
-	b, err := os.ReadFile(r.treeRecordFile())
-	const head = 2*sha256.Size + 16
-	if err != nil || len(b) < head || !bytes.Equal(b[:sha256.Size], key[:]) {
+	rec, ok := cache.ReadTree(r.treeRecordFile(), key)
+	if !ok {
 		return nil, false
 	}
-	var outKey [sha256.Size]byte
-	copy(outKey[:], b[sha256.Size:])
 	names := []string{r.cfg.FileName}
 	if r.cfg.Manifest != "-" {
 		names = append(names, r.cfg.Manifest)
@@ -162,49 +165,55 @@ func (r *run) unchanged() (*Result, bool) {
 	if root, _ := moduleOf(r.outAbs); root != "" {
 		names = append(names, emit.DevFileName(r.cfg.FileName))
 	}
-	if !r.outputsCurrent(outKey, names) || !r.ownedIntact() {
+	if !r.outputsCurrent(rec.Output, names) || !r.noLeftovers() {
 		return nil, false
 	}
-	res := &Result{
-		Bytes:     int64(binary.LittleEndian.Uint64(b[2*sha256.Size:])),
-		Rewritten: int(binary.LittleEndian.Uint64(b[2*sha256.Size+8:])),
-	}
-	d := cache.NewDecoder(b[head:])
-	n := d.U64()
-	var stillRacy []racyFile
-	for range n {
-		p := d.Str()
-		st := cache.ReadStamp(d)
-		if d.Err() != nil {
-			return nil, false
-		}
-		r.reread.Add(1)
-		if !st.Current(p) {
-			return nil, false
-		}
-		if !st.Settled(r.mark) {
-			stillRacy = append(stillRacy, racyFile{p, st})
-		}
-	}
-	for d.More() {
-		r.warnings = append(r.warnings, d.Str())
-	}
-	if d.Err() != nil {
+	racy, okRacy, settledRacy := r.checkStamped(rec.Racy)
+	copies, okCopies, settledCopies := r.checkStamped(rec.Copies)
+	if !okRacy || !okCopies {
 		return nil, false
 	}
-	if int(n) > len(stillRacy) {
-		_ = cache.WriteFile(r.treeRecordFile(), r.encodeTree(key, outKey, stillRacy, res))
+	r.warnings = append(r.warnings, rec.Warnings...)
+	if settledRacy || settledCopies {
+		rec.Racy = slices.DeleteFunc(racy, func(f cache.Stamped) bool { return !f.Stamp.Racy })
+		rec.Copies = copies
+		_ = cache.WriteFile(r.treeRecordFile(), rec.Encode())
 	}
-	return res, true
+	return &Result{Bytes: rec.Bytes, Rewritten: rec.Rewritten}, true
 }
 
-// ownedIntact reports whether every file the owned directory's record
-// lists holds what its name promises (the hash cache vouches for those
-// unchanged since they were read), and no stopped run left temporary
-// files for garbage collection to remove.
-func (r *run) ownedIntact() bool {
-	dir := filepath.Join(r.cfg.OutDir, OwnedDir)
-	for _, d := range []string{r.cfg.OutDir, dir} {
+// checkStamped checks stamped files on every core, like the walk: it is
+// stat-bound. It returns the list with the stamps that settled made clean,
+// whether every file is current, and whether any stamp settled.
+func (r *run) checkStamped(list []cache.Stamped) (now []cache.Stamped, current, settled bool) {
+	now = slices.Clone(list)
+	var stale, anySettled atomic.Bool
+	parallel(context.Background(), len(list), func() func(i int) error {
+		return func(i int) error {
+			if stale.Load() {
+				return nil
+			}
+			f, ok, read, s := list[i].Check(r.mark)
+			if read {
+				r.reread.Add(1)
+			}
+			if !ok {
+				stale.Store(true)
+			}
+			if s {
+				anySettled.Store(true)
+			}
+			now[i] = f
+			return nil
+		}
+	})
+	return now, !stale.Load(), anySettled.Load()
+}
+
+// noLeftovers reports whether no stopped run left temporary files for
+// garbage collection to remove, or a journal to finish.
+func (r *run) noLeftovers() bool {
+	for _, d := range []string{r.cfg.OutDir, filepath.Join(r.cfg.OutDir, OwnedDir)} {
 		entries, _ := os.ReadDir(d)
 		for _, e := range entries {
 			if strings.HasPrefix(e.Name(), cache.TempPrefix) || e.Name() == journalName {
@@ -212,20 +221,5 @@ func (r *run) ownedIntact() bool {
 			}
 		}
 	}
-	// Stat-bound, like the walk: on every core.
-	names := readRecord(dir)
-	if len(names) == 0 {
-		return true
-	}
-	r.hashCache() // opened here, before the workers share it
-	var bad atomic.Bool
-	parallel(context.Background(), len(names), func() func(i int) error {
-		return func(i int) error {
-			if !bad.Load() && !r.copyIntact(OwnedDir+"/"+names[i]) {
-				bad.Store(true)
-			}
-			return nil
-		}
-	})
-	return !bad.Load()
+	return true
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -120,5 +121,73 @@ func TestFile(t *testing.T) {
 	}
 	if got := File("/c", "r", "/p/a", ".tree"); filepath.Ext(got) != ".tree" {
 		t.Errorf("File with .tree = %s", got)
+	}
+}
+
+func TestTreeRoundTrip(t *testing.T) {
+	rec := &Tree{
+		Key: TreeKey{1}, Output: OutputKey{2}, Bytes: 73, Rewritten: 4,
+		Racy:     []Stamped{{Path: "/s/a.css", Stamp: Stamp{Key: Key{Size: 3}, Racy: true, Sum: [32]byte{9}}}},
+		Copies:   []Stamped{{Path: "/p/_assetgen/files.txt", Stamp: Stamp{Key: Key{Size: 40, MTime: 5}}}},
+		Warnings: []string{"w1", ""},
+	}
+	got, err := decodeTree(rec.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(rec, got); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+	for _, bad := range [][]byte{nil, []byte("junk"), rec.Encode()[:len(treeMagic)+40]} {
+		if _, err := decodeTree(bad); err == nil {
+			t.Errorf("decodeTree(%q) accepted damage", bad)
+		}
+	}
+}
+
+// FuzzDecodeTree checks that a damaged tree record is an error, never a
+// panic, and that whatever decodes encodes back to the same record.
+func FuzzDecodeTree(f *testing.F) {
+	f.Add((&Tree{Racy: []Stamped{{Path: "/a", Stamp: Stamp{Racy: true}}}, Warnings: []string{"w"}}).Encode())
+	f.Add([]byte(treeMagic))
+	f.Add([]byte(treeMagic + strings.Repeat("\xff", 100)))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rec, err := decodeTree(data)
+		if err != nil {
+			return
+		}
+		again, err := decodeTree(rec.Encode())
+		if err != nil || !cmp.Equal(rec, again) {
+			t.Fatalf("re-encoding changed the record: %v", err)
+		}
+	})
+}
+
+// TestStampedCheck checks the racy-clean rule for a record's entries: a
+// racy entry is read, and comes back clean once its times are before the
+// mark; a changed file is not current.
+func TestStampedCheck(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "f")
+	os.WriteFile(file, []byte("one"), 0o644)
+	start := time.Now()
+	st, err := StampFile(file, nil, WallMark(start))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := Stamped{Path: file, Stamp: st}
+	if now, current, read, settled := f.Check(WallMark(start)); !current || !read || settled || now != f {
+		t.Errorf("racy at once: current %v, read %v, settled %v", current, read, settled)
+	}
+	later := WallMark(time.Now().Add(RacyWindow + time.Second))
+	now, current, read, settled := f.Check(later)
+	if !current || !read || !settled || now.Stamp.Racy || now.Stamp.Key != st.Key {
+		t.Errorf("racy, a window later: %+v, current %v, read %v, settled %v", now, current, read, settled)
+	}
+	if _, current, read, _ := now.Check(later); !current || read {
+		t.Errorf("settled: current %v, read %v; want current without reading", current, read)
+	}
+	os.WriteFile(file, []byte("two"), 0o644)
+	if _, current, _, _ := f.Check(later); current {
+		t.Error("rewritten file current")
 	}
 }

@@ -122,13 +122,27 @@ func (c *Hashes) put(abs string, ne entry) {
 	}
 }
 
-// Sum returns the sum this run looked up or stored for the file at abs,
-// if its key was k.
-func (c *Hashes) Sum(abs string, k Key) ([sha256.Size]byte, bool) {
+// Stamp returns a stamp for the file at abs, whose key is k, from the
+// entry this run looked up or stored for it, if it has one for that key.
+// Its times are judged at the run's mark, or at end for a file this run
+// wrote (as Save judges them), and a racy stamp takes the entry's sum, so
+// that stamping reads nothing.
+func (c *Hashes) Stamp(abs string, k Key, end Mark) (Stamp, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.new[abs]
-	return e.Sum, ok && e.Key == k
+	if !ok || e.Key != k {
+		return Stamp{}, false
+	}
+	m := c.mark
+	if c.written[abs] {
+		m = end
+	}
+	st := Stamp{Key: k, Racy: k.Racy(m)}
+	if st.Racy {
+		st.Sum = e.Sum
+	}
+	return st, true
 }
 
 // Save writes the entries used or made by this run, dropping the rest, so

@@ -6,16 +6,20 @@
 //     DCT scaling (jpeg_read_header's scale_num/scale_denom, what
 //     Pillow's draft and libvips's shrink-on-load use): each 8 × 8 block
 //     becomes 1, 2 × 2 or 4 × 4 pixels, the full-size block averaged over
-//     boxes, computed from the frequencies present (scaled.go). The
-//     Huffman decoding is all still done, but the inverse DCT, the
-//     pixels written and the memory shrink with the scale: a
-//     12-megapixel photo takes 300 KB at 1/8.
+//     boxes, computed from the frequencies present (scaled.go; at 2/8
+//     only the DC and the odd frequencies count, idct2). The Huffman
+//     decoding is all still done, but the inverse DCT, the pixels
+//     written and the memory shrink with the scale: a 12-megapixel
+//     photo takes 300 KB at 1/8.
 //   - Options.MaxPixels refuses an image whose frame header has more
 //     pixels, before anything is allocated.
-//   - A faster entropy decoder: a 64-bit bit buffer filled several bytes
-//     at a time, and AC coefficients whose code and value fit in 9 bits
-//     decoded with one table look-up (huffman.go's setFastAC, as
-//     stb_image's fast_ac).
+//   - A faster entropy decoder (fast.go): the bit buffer held in
+//     locals, refilled eight bytes at a time while none is 0xff, and a
+//     coefficient whose code and magnitude fit in 10 bits decoded with
+//     one table look-up (huffman.go's setFast, as libjpeg-turbo's and
+//     stb_image's look-ahead tables), a longer magnitude read straight
+//     after its code. It hands anything else to image/jpeg's code one
+//     symbol at a time.
 //
 // At 8/8 it decodes what image/jpeg decodes to the same pixels
 // (FuzzDecode). Corrupt data may decode here that image/jpeg refuses: the

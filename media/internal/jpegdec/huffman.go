@@ -36,9 +36,9 @@ type huffman struct {
 	maxCodes [maxCodeLength]int32
 	// valsIndices[i] is the index into vals of minCodes[i].
 	valsIndices [maxCodeLength]int32
-	// fastAC decodes an AC coefficient whole from the next fastBits bits
-	// of the stream (not in image/jpeg); see setFastAC.
-	fastAC [1 << fastBits]int16
+	// fast decodes a coefficient from the next lookBits bits of the
+	// stream (not in image/jpeg); see setFast.
+	fast [1 << lookBits]int32
 }
 
 // errShortHuffmanData means that an unexpected EOF occurred while decoding
@@ -196,7 +196,7 @@ func (d *decoder) processDHT(n int) error {
 			}
 			c <<= 1
 		}
-		h.setFastAC()
+		h.setFast(tc)
 	}
 	return nil
 }
@@ -273,28 +273,45 @@ func (d *decoder) decodeBits(n int32) (uint32, error) {
 	return ret, nil
 }
 
-// fastBits is the look-ahead of huffman.fastAC.
-const fastBits = 9
+// lookBits is the look-ahead of huffman.fast.
+const lookBits = 10
 
-// setFastAC fills h.fastAC, as stb_image's fast_ac table: for each value
-// of the next fastBits bits whose Huffman code and the magnitude bits
-// after it fit in them, the AC coefficient they give (F.2.2.2: a run of
-// zeros and a value), as value<<8 | run<<4 | bits used, with the value
-// in -128 to 127. Zero means decoding the slow way: a longer code, an
-// end of band, a run of sixteen zeros, or a larger value.
-func (h *huffman) setFastAC() {
-	clear(h.fastAC[:])
-	for i := range int32(1 << fastBits) {
-		// Decode as decodeHuffman does, which for a malformed table may
-		// differ: its look-up table first, then bit by bit.
+// The parts of a huffman.fast entry: the bits it uses (fastUsed), and
+// either a whole coefficient (fastWhole set: its value in the high 16
+// bits and the run of zeros before it at fastRun) or only the Huffman
+// code's symbol, at fastRun too.
+const (
+	fastUsed  = 31
+	fastWhole = 32
+	fastRun   = 8
+)
+
+// setFast fills h.fast for a DC (tc 0) or AC (tc 1) table. Each entry, for
+// a value of the next lookBits bits of the stream, holds what they
+// decode to if the Huffman code fits in them (the symbol and the code's
+// length), and if the magnitude bits after it (F.2.2.1, F.2.2.2) fit too,
+// the whole coefficient: value<<16 | run<<fastRun | fastWhole | length
+// of code and magnitude. Zero means decoding the slow way: a longer
+// code, or one decodeHuffman would refuse. As libjpeg-turbo's look-ahead
+// tables and stb_image's fast_ac, it decodes most coefficients of a
+// photo with one look-up.
+//
+// The code is found as decodeHuffman finds it, which for a malformed table
+// may differ from a canonical decoding: its 8-bit look-up table first,
+// then bit by bit. Symbols whose meaning depends on the scan are left to
+// the slow way too: a DC size over 16, and an AC end-of-band run of more
+// than one block (progressive only).
+func (h *huffman) setFast(tc uint8) {
+	clear(h.fast[:])
+	for i := range int32(1 << lookBits) {
 		var rs uint8
 		var length int32
-		if v := h.lut[i>>(fastBits-lutSize)]; v != 0 {
+		if v := h.lut[i>>(lookBits-lutSize)]; v != 0 {
 			rs, length = uint8(v>>8), int32(v&0xff)-1
 		} else {
 			code := int32(0)
-			for l := range int32(fastBits) {
-				code = code<<1 | (i>>(fastBits-1-l))&1
+			for l := range int32(lookBits) {
+				code = code<<1 | (i>>(lookBits-1-l))&1
 				if code <= h.maxCodes[l] {
 					rs, length = h.vals[h.valsIndices[l]+code-h.minCodes[l]], l+1
 					break
@@ -305,16 +322,31 @@ func (h *huffman) setFastAC() {
 			}
 		}
 		run, size := int32(rs>>4), int32(rs&15)
-		used := length + size
-		if size == 0 || used > fastBits {
+		if tc == dcTable {
+			if rs > 16 {
+				continue
+			}
+			run, size = 0, int32(rs)
+		} else if size == 0 && run != 0 && run != 15 {
 			continue
 		}
-		v := (i >> (fastBits - used)) & (1<<size - 1)
-		if v < 1<<(size-1) {
+		h.fast[i] = int32(rs)<<fastRun | length
+		used := length + size
+		if (tc == acTable && size == 0) || used > lookBits {
+			continue
+		}
+		v := (i >> (lookBits - used)) & (1<<size - 1)
+		if size > 0 && v < 1<<(size-1) {
 			v += -1<<size + 1
 		}
-		if v >= -128 && v <= 127 {
-			h.fastAC[i] = int16(v<<8 | run<<4 | used)
-		}
+		h.fast[i] = v<<16 | run<<fastRun | fastWhole | used
 	}
+}
+
+// extend is EXTEND (F.2.2.1): the s-bit magnitude v as a signed value.
+func extend(v int32, s uint32) int32 {
+	if s > 0 && v < 1<<(s-1) {
+		v += -1<<s + 1
+	}
+	return v
 }

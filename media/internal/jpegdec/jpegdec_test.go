@@ -8,10 +8,14 @@ import (
 	"image/color"
 	"image/draw"
 	"image/jpeg"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"testing"
+	"testing/iotest"
+
+	"github.com/assetgen/assetgen/internal/imagetest"
 )
 
 // minPSNR is the least peak signal-to-noise ratio, in dB, that each
@@ -231,11 +235,73 @@ func TestDecodePixelLimit(t *testing.T) {
 	}
 }
 
+// edges are images for the fast entropy decoder's edges: noise at quality
+// 90, whose data holds many stuffed 0xff 0x00 pairs (falling at every
+// offset of an eight-byte refill), codes longer than its look-up and
+// magnitudes too large for it; and cuts of it, truncated mid-scan.
+func edges(t testing.TB) map[string][]byte {
+	noise := imagetest.JPEG(t, imagetest.Noise(67, 45))
+	m := map[string][]byte{"noise": noise}
+	for k := 1; k < 8; k++ {
+		m[fmt.Sprintf("noise cut at %d/8", k)] = noise[:len(noise)*k/8]
+	}
+	return m
+}
+
+func TestDecodeEdges(t *testing.T) {
+	for name, src := range edges(t) {
+		t.Run(name, func(t *testing.T) { check(t, src, minPSNR) })
+	}
+}
+
+// TestDecodeReaders decodes every image through readers that return a
+// byte, or seven, at a time, so that the fast path's eight-byte refills
+// meet the end of the buffered bytes everywhere and the slow path
+// decodes most symbols: the pixels must be the same as from one buffer.
+func TestDecodeReaders(t *testing.T) {
+	srcs := inputs(t)
+	for name, src := range edges(t) {
+		srcs[name] = src
+	}
+	for name, src := range srcs {
+		for _, scale := range []int{8, 2} {
+			want, wantErr := Decode(bytes.NewReader(src), Options{Scale: scale})
+			for _, r := range []struct {
+				name string
+				r    io.Reader
+			}{
+				{"one byte", iotest.OneByteReader(bytes.NewReader(src))},
+				{"seven bytes", &shortReader{bytes.NewReader(src), 7}},
+			} {
+				got, err := Decode(r.r, Options{Scale: scale})
+				if (err == nil) != (wantErr == nil) {
+					t.Errorf("%s, scale %d, %s at a time: error %v; from one buffer %v", name, scale, r.name, err, wantErr)
+					continue
+				}
+				if err == nil && !math.IsInf(psnr(rgba(got), rgba(want)), 1) {
+					t.Errorf("%s, scale %d, %s at a time: not the pixels decoded from one buffer", name, scale, r.name)
+				}
+			}
+		}
+	}
+}
+
+// shortReader reads at most n bytes at a time.
+type shortReader struct {
+	r io.Reader
+	n int
+}
+
+func (s *shortReader) Read(p []byte) (int, error) { return s.r.Read(p[:min(len(p), s.n)]) }
+
 // FuzzDecode checks every scale against image/jpeg, as TestDecode does,
 // on arbitrary bytes: no panic; what image/jpeg decodes is decoded, with
 // the same pixels at 8/8 and minPSNRFuzzed below it.
 func FuzzDecode(f *testing.F) {
 	for _, src := range inputs(f) {
+		f.Add(src)
+	}
+	for _, src := range edges(f) {
 		f.Add(src)
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {

@@ -144,7 +144,8 @@ type decoder struct {
 	progCoeffs [maxComponents][]block // Saved state between progressive-mode scans.
 	huff       [maxTc + 1][maxTh + 1]huffman
 	quant      [maxTq + 1]block            // Quantization tables, in zig-zag order.
-	quantNat   [maxTq + 1][blockSize]int32 // The same in natural order; see naturalQuant.
+	quantNat   [maxTq + 1][blockSize]int32 // The same in natural order; see setNaturalQuant.
+	quant2     [maxTq + 1][blockSize]int64 // The same for idct2; see setNaturalQuant.
 	tmp        [2 * blockSize]byte
 }
 

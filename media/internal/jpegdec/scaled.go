@@ -18,8 +18,62 @@ func (d *decoder) setNaturalQuant() {
 	for tq := range d.quant {
 		for zig, nat := range unzig {
 			d.quantNat[tq][nat] = d.quant[tq][zig]
+			d.quant2[tq][nat] = int64(math.Round(float64(d.quant[tq][zig]) * idct2Factors[nat%8] * idct2Factors[nat/8] * (1 << idct2Bits)))
 		}
 	}
+}
+
+// idct2Bits is the fixed-point precision of decoder.quant2.
+const idct2Bits = 26
+
+// idct2Factors[u] is what frequency u adds, along one axis, to the first
+// of the two samples of a block decoded at 2/8 (idctFactors[2][0] as a
+// float); the second takes the same with the sign of the odd ones
+// flipped. The even ones but 0 add nothing: their cosines sum to zero
+// over each half of the block.
+var idct2Factors = func() (t [8]float64) {
+	for u := range 8 {
+		c := 1.0
+		if u == 0 {
+			c = 1 / math.Sqrt2
+		}
+		var sum float64
+		for x := range 4 {
+			sum += math.Cos(float64((2*x+1)*u) * math.Pi / 16)
+		}
+		if math.Abs(sum) > 1e-9 {
+			t[u] = 0.5 * c * sum / 4
+		}
+	}
+	return t
+}()
+
+// idct2 is idctScaled at 2/8, with w the block's quantization table times
+// idct2Factors along both axes (decoder.quant2): each of the 2 × 2
+// samples is the sum of four partial sums, over the DC, the odd
+// frequencies of the first row, of the first column, and of both, with
+// the signs that the sample's side of the block gives them.
+func idct2(b *block, last int32, w *[blockSize]int64, dst []byte, stride int) {
+	nu, nv := int(zigBounds[last][0]), int(zigBounds[last][1])
+	dc := int64(b[0]) * w[0]
+	var row0, col0, odd int64
+	for u := 1; u < nu; u += 2 {
+		row0 += int64(b[u]) * w[u]
+	}
+	for v := 1; v < nv; v += 2 {
+		bv, wv := b[v*8:v*8+8], w[v*8:v*8+8]
+		col0 += int64(bv[0]) * wv[0]
+		for u := 1; u < nu; u += 2 {
+			odd += int64(bv[u]) * wv[u]
+		}
+	}
+	const round = 1 << (idct2Bits - 1)
+	dc += round
+	top, bottom := dst[:2], dst[stride:stride+2]
+	top[0] = clamp((dc + row0 + col0 + odd) >> idct2Bits)
+	top[1] = clamp((dc - row0 + col0 - odd) >> idct2Bits)
+	bottom[0] = clamp((dc + row0 - col0 - odd) >> idct2Bits)
+	bottom[1] = clamp((dc - row0 - col0 + odd) >> idct2Bits)
 }
 
 // zigBounds[z] is the number of columns and rows spanned by the
@@ -71,13 +125,16 @@ var idctFactors = func() (t [5][4][8]int64) {
 // Each axis uses the symmetry of the cosines about the block's centre:
 // output k and output s-1-k take the even frequencies with the same
 // factors and the odd ones with opposite signs, which halves the work.
-func idctScaled(b *block, qt *[blockSize]int32, s int, dst []byte, stride int) {
+func idctScaled(b *block, last int32, qt *[blockSize]int32, w2 *[blockSize]int64, s int, dst []byte, stride int) {
 	// The frequencies present: rows 0 to nv-1 and columns 0 to nu-1, up
 	// to the last non-zero coefficient in zig-zag order, past which a
 	// photo's blocks are mostly zeros.
-	last := blockSize - 1
 	for last > 0 && b[unzig[last]] == 0 {
 		last--
+	}
+	if s == 2 && last > 0 {
+		idct2(b, last, w2, dst, stride)
+		return
 	}
 	if last == 0 || s == 1 {
 		// A flat block: its mean, ½·(1/√2) squared times DC, everywhere.

@@ -221,6 +221,9 @@ func (d *decoder) processSOS(n int) error {
 						b = block{}
 					}
 
+					// last is the zig-zag index of the last coefficient set,
+					// which bounds the frequencies the inverse DCT adds.
+					last := int32(blockSize - 1)
 					if ah != 0 {
 						if err := d.refine(&b, &d.huff[acTable][scan[i].ta], zigStart, zigEnd, 1<<al); err != nil {
 							return err
@@ -230,14 +233,7 @@ func (d *decoder) processSOS(n int) error {
 						if zig == 0 {
 							zig++
 							// Decode the DC coefficient, as specified in section F.2.2.1.
-							value, err := d.decodeHuffman(&d.huff[dcTable][scan[i].td])
-							if err != nil {
-								return err
-							}
-							if value > 16 {
-								return UnsupportedError("excessive DC component")
-							}
-							dcDelta, err := d.receiveExtend(value)
+							dcDelta, err := d.decodeDC(&d.huff[dcTable][scan[i].td])
 							if err != nil {
 								return err
 							}
@@ -247,65 +243,16 @@ func (d *decoder) processSOS(n int) error {
 
 						if zig <= zigEnd && d.eobRun > 0 {
 							d.eobRun--
-						} else {
+							last = 0
+						} else if zig <= zigEnd {
 							// Decode the AC coefficients, as specified in section F.2.2.2.
-							huff := &d.huff[acTable][scan[i].ta]
-							for ; zig <= zigEnd; zig++ {
-								// The fast path (not in image/jpeg): a
-								// short code and value decoded at once.
-								if d.bits.n < fastBits && d.bytes.i+8 <= d.bytes.j {
-									if err := d.ensureNBits(fastBits); err != nil {
-										// A marker: give back what was read
-										// of it, for the slow path to find.
-										d.bytes.i -= d.bytes.nUnreadable
-										d.bytes.nUnreadable = 0
-									}
-								}
-								if d.bits.n >= fastBits && huff.nCodes != 0 {
-									// A run past the band is left to the
-									// slow path, which reads no value then.
-									f := huff.fastAC[(d.bits.a>>uint32(d.bits.n-fastBits))&(1<<fastBits-1)]
-									if run := int32(f>>4) & 15; f != 0 && zig+run <= zigEnd {
-										used := int32(f & 15)
-										d.bits.n -= used
-										d.bits.m >>= uint32(used)
-										zig += run
-										b[unzig[zig]] = int32(f>>8) << al
-										continue
-									}
-								}
-								value, err := d.decodeHuffman(huff)
-								if err != nil {
-									return err
-								}
-								val0 := value >> 4
-								val1 := value & 0x0f
-								if val1 != 0 {
-									zig += int32(val0)
-									if zig > zigEnd {
-										break
-									}
-									ac, err := d.receiveExtend(val1)
-									if err != nil {
-										return err
-									}
-									b[unzig[zig]] = ac << al
-								} else {
-									if val0 != 0x0f {
-										d.eobRun = uint16(1 << val0)
-										if val0 != 0 {
-											bits, err := d.decodeBits(int32(val0))
-											if err != nil {
-												return err
-											}
-											d.eobRun |= uint16(bits)
-										}
-										d.eobRun--
-										break
-									}
-									zig += 0x0f
-								}
+							var err error
+							last, err = d.decodeAC(&b, &d.huff[acTable][scan[i].ta], zig, zigEnd, al)
+							if err != nil {
+								return err
 							}
+						} else {
+							last = 0
 						}
 					}
 
@@ -321,7 +268,7 @@ func (d *decoder) processSOS(n int) error {
 						// SOS markers are processed.
 						continue
 					}
-					if err := d.reconstructBlock(&b, bx, by, int(compIndex)); err != nil {
+					if err := d.reconstructBlock(&b, last, bx, by, int(compIndex)); err != nil {
 						return err
 					}
 				} // for j
@@ -475,7 +422,7 @@ func (d *decoder) reconstructProgressiveImage() error {
 		stride := mxx * d.comp[i].h
 		for by := 0; by*v < d.height; by++ {
 			for bx := 0; bx*h < d.width; bx++ {
-				if err := d.reconstructBlock(&d.progCoeffs[i][by*stride+bx], bx, by, i); err != nil {
+				if err := d.reconstructBlock(&d.progCoeffs[i][by*stride+bx], blockSize-1, bx, by, i); err != nil {
 					return err
 				}
 			}
@@ -485,8 +432,8 @@ func (d *decoder) reconstructProgressiveImage() error {
 }
 
 // reconstructBlock dequantizes, performs the inverse DCT and stores the block
-// to the image.
-func (d *decoder) reconstructBlock(b *block, bx, by, compIndex int) error {
+// to the image. No coefficient of b past zig-zag index last is non-zero.
+func (d *decoder) reconstructBlock(b *block, last int32, bx, by, compIndex int) error {
 	qt := &d.quant[d.comp[compIndex].tq]
 	dst, stride := []byte(nil), 0
 	if d.nComp == 1 {
@@ -507,7 +454,8 @@ func (d *decoder) reconstructBlock(b *block, bx, by, compIndex int) error {
 	}
 	dst = dst[d.scale*(by*stride+bx):]
 	if d.scale < 8 {
-		idctScaled(b, &d.quantNat[d.comp[compIndex].tq], d.scale, dst, stride)
+		tq := d.comp[compIndex].tq
+		idctScaled(b, last, &d.quantNat[tq], &d.quant2[tq], d.scale, dst, stride)
 		return nil
 	}
 	for zig := 0; zig < blockSize; zig++ {

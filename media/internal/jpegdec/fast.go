@@ -1,0 +1,181 @@
+package jpegdec
+
+import (
+	"encoding/binary"
+	mathbits "math/bits"
+)
+
+// This file is the entropy decoder's fast path (not in image/jpeg): the
+// bit accumulator held in locals, refilled eight bytes at a time while
+// none is 0xff, and a coefficient decoded with one look-up of the next
+// lookBits bits (huffman.fast). Whatever it does not handle (fewer bits
+// than it needs before a marker or the end of the buffered bytes, a code
+// longer than lookBits, an end-of-band run) is handed to image/jpeg's
+// code one symbol at a time, with the bits it holds, so that the symbols
+// decoded are those image/jpeg decodes.
+
+// fastMin is the number of bits a symbol can need, at most: a 16-bit
+// code and 16 magnitude bits (a DC difference may have 16).
+const fastMin = 32
+
+// setBits stores the accumulator a of n bits as d.bits.
+func (d *decoder) setBits(a uint64, n int32) {
+	d.bits = bits{a: a, n: n, m: 1 << uint32(n-1)}
+}
+
+// refill adds whole bytes of entropy-coded data to the accumulator a of
+// n < 32 bits: up to 63 bits, stopping before a marker or the last byte
+// buffered (so that a stuffed 0xff 0x00 is always seen whole). Like
+// ensureNBits's fast path, it leaves nothing to unread: the bytes it
+// takes are all data before the next marker.
+func (d *decoder) refill(a uint64, n int32) (uint64, int32) {
+	i := d.bytes.i
+	if i+8 <= d.bytes.j {
+		x := binary.BigEndian.Uint64(d.bytes.buf[i : i+8])
+		k := int((63 - n) >> 3)
+		// ff has the top bit of each 0xff byte of x set (and perhaps of
+		// a byte before one, which only stops the fast path early).
+		nx := ^x
+		if ff := (nx - 0x0101010101010101) &^ nx & 0x8080808080808080; ff != 0 {
+			k = min(k, mathbits.LeadingZeros64(ff)>>3)
+		}
+		if k > 0 {
+			a = a<<(8*k) | x>>(64-8*k)
+			n += int32(8 * k)
+			d.bytes.i = i + k
+			d.bytes.nUnreadable = 0
+			if n >= 56 {
+				return a, n
+			}
+		}
+	}
+	for n <= 55 && d.bytes.i+1 < d.bytes.j {
+		c := d.bytes.buf[d.bytes.i]
+		if c == 0xff {
+			if d.bytes.buf[d.bytes.i+1] != 0 {
+				break // a marker
+			}
+			d.bytes.i++
+		}
+		d.bytes.i++
+		a = a<<8 | uint64(c)
+		n += 8
+	}
+	d.bytes.nUnreadable = 0
+	return a, n
+}
+
+// decodeDC decodes a DC coefficient's difference (F.2.2.1) with h.
+func (d *decoder) decodeDC(h *huffman) (int32, error) {
+	a, n := d.bits.a, d.bits.n
+	if n < 32 {
+		a, n = d.refill(a, n)
+	}
+	if n >= lookBits {
+		e := h.fast[(a>>uint32(n-lookBits))&(1<<lookBits-1)]
+		if e&fastWhole != 0 {
+			d.setBits(a, n-e&fastUsed)
+			return e >> 16, nil
+		}
+		if e != 0 && n >= fastMin {
+			n -= e & fastUsed
+			s := uint32(e>>fastRun) & 0xff
+			v := int32(a>>uint32(n-int32(s))) & (1<<s - 1)
+			d.setBits(a, n-int32(s))
+			return extend(v, s), nil
+		}
+	}
+	d.setBits(a, n)
+	value, err := d.decodeHuffman(h)
+	if err != nil {
+		return 0, err
+	}
+	if value > 16 {
+		return 0, UnsupportedError("excessive DC component")
+	}
+	return d.receiveExtend(value)
+}
+
+// decodeAC decodes the AC coefficients zig to zigEnd of b with h, in
+// zig-zag order, each shifted left by al (F.2.2.2, G.1.2.2), and returns
+// the zig-zag index of the last one it set, or 0 if none. It leaves an
+// end-of-band run that goes past this block in d.eobRun.
+func (d *decoder) decodeAC(b *block, h *huffman, zig, zigEnd int32, al uint32) (int32, error) {
+	a, n := d.bits.a, d.bits.n
+	last := int32(0)
+	for zig <= zigEnd {
+		if n < 32 {
+			a, n = d.refill(a, n)
+		}
+		if n >= lookBits {
+			e := h.fast[(a>>uint32(n-lookBits))&(1<<lookBits-1)]
+			if e&fastWhole != 0 {
+				if run := (e >> fastRun) & 15; zig+run <= zigEnd {
+					n -= e & fastUsed
+					zig += run
+					b[unzig[zig&63]] = (e >> 16) << al
+					last = zig
+					zig++
+					continue
+				}
+			} else if e != 0 && n >= fastMin {
+				n -= e & fastUsed
+				run, s := (e>>fastRun)&0xff>>4, uint32(e>>fastRun)&15
+				if s == 0 {
+					if run == 0 {
+						break // end of band
+					}
+					zig += 16 // run == 15: sixteen zeros
+					continue
+				}
+				zig += run
+				if zig > zigEnd {
+					break // as image/jpeg: no magnitude read
+				}
+				n -= int32(s)
+				v := int32(a>>uint32(n)) & (1<<s - 1)
+				b[unzig[zig&63]] = extend(v, s) << al
+				last = zig
+				zig++
+				continue
+			}
+		}
+		// The slow way, image/jpeg's, for one symbol.
+		d.setBits(a, n)
+		value, err := d.decodeHuffman(h)
+		if err != nil {
+			return 0, err
+		}
+		val0, val1 := value>>4, value&0x0f
+		if val1 != 0 {
+			zig += int32(val0)
+			if zig > zigEnd {
+				return last, nil
+			}
+			ac, err := d.receiveExtend(val1)
+			if err != nil {
+				return 0, err
+			}
+			b[unzig[zig]] = ac << al
+			last = zig
+		} else {
+			if val0 != 0x0f {
+				d.eobRun = uint16(1 << val0)
+				if val0 != 0 {
+					bits, err := d.decodeBits(int32(val0))
+					if err != nil {
+						return 0, err
+					}
+					d.eobRun |= uint16(bits)
+				}
+				d.eobRun--
+				return last, nil
+			}
+			zig += 0x0f
+		}
+		zig++
+		a, n = d.bits.a, d.bits.n
+	}
+	d.setBits(a, n)
+	return last, nil
+}
