@@ -72,9 +72,10 @@ type run struct {
 	tempMu sync.Mutex
 	temps  []string // streamed variants not yet renamed into place
 
-	lock  *packageLock  // held from lockOut to the end of the run
-	cache *cache.Hashes // the hash cache, opened on first use
-	hooks *hooks        // for tests; nil otherwise
+	lock  *packageLock    // held from lockOut to the end of the run
+	cache *cache.Hashes   // the hash cache, opened on first use
+	ident *generatorIdent // the generator identity, made on first use
+	hooks *hooks          // for tests; nil otherwise
 }
 
 // hooks let tests stop or fail a run at a chosen point.
