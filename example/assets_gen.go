@@ -15,7 +15,10 @@ import (
 // The runtime must read tables of this generation; if it cannot, this fails to compile.
 const _ = runtime.GeneratedV1
 
+//go:embed _assetgen/08316cc8f2eba1276abe77fc5cff4c22.js.gzip
 //go:embed _assetgen/099bb9dded30f2f2d2541e4787064d7f.css.gzip
+//go:embed _assetgen/296c0be0e6f7fccafc43dec1f35fb2ad.js.br
+//go:embed _assetgen/3e5c3a02ac46a04ac0372cb9abee256b.js.zstd
 //go:embed _assetgen/4a432632ae5bc52604e5803dcca85527.txt.br
 //go:embed _assetgen/6ed0312c6b3b220807c279a82c2e7428.css.br
 //go:embed _assetgen/9bd65a3efe5cbe1034aae7415d1acc87.txt.zstd
@@ -32,6 +35,7 @@ const _ = runtime.GeneratedV1
 //go:embed static/fonts/inter-latin-400-normal.woff2
 //go:embed static/img/stripes.svg
 //go:embed static/js/app.js
+//go:embed static/js/direct-upload.js
 //go:embed static/robots.txt
 //go:embed theme/img/logo.svg
 var embedded embed.FS
@@ -46,6 +50,7 @@ var set = runtime.New(embedded, "/static/", []runtime.File{
 	{Path: "img/logo.svg", HashedPath: "img/logo.9228f2e77630.svg", Name: "theme/img/logo.svg", Integrity: "sha256-kijy53YwOt1qKHkq+IDccFn8peyM+gYQyl3GTmDlJCQ=", ContentType: "image/svg+xml", Size: 196},
 	{Path: "img/stripes.svg", HashedPath: "img/stripes.4faf79ea56e4.svg", Name: "static/img/stripes.svg", Integrity: "sha256-T6956lbkvKzAOXvNTOkPsqGiDWj3zFSWdu+Ue9Xnn60=", ContentType: "image/svg+xml", Size: 144},
 	{Path: "js/app.js", HashedPath: "js/app.448b3c2281f2.js", Name: "static/js/app.js", Integrity: "sha256-RIs8IoHyOqGCN/YK/H2Czq7IWRWXTZ+/oAiNAGObBSI=", ContentType: "text/javascript; charset=utf-8", Size: 224},
+	{Path: "js/direct-upload.js", HashedPath: "js/direct-upload.e8d299e6054a.js", Name: "static/js/direct-upload.js", Integrity: "sha256-6NKZ5gVK/UEotUx+Ww0hjaC1a1CWuugOMVTj5sy17EQ=", ContentType: "text/javascript; charset=utf-8", Size: 1355, Encodings: []runtime.Encoding{{Coding: "br", Name: "_assetgen/296c0be0e6f7fccafc43dec1f35fb2ad.js.br", Size: 515}, {Coding: "zstd", Name: "_assetgen/3e5c3a02ac46a04ac0372cb9abee256b.js.zstd", Size: 711}, {Coding: "gzip", Name: "_assetgen/08316cc8f2eba1276abe77fc5cff4c22.js.gzip", Size: 680}}},
 	{Path: "robots.txt", HashedPath: "robots.16ceb5ee3e0d.txt", Name: "static/robots.txt", Integrity: "sha256-Fs617j4NwTqprfMaPrvkWh2WW4wrn3Lq+E5ZEeFA7ZU=", ContentType: "text/plain; charset=utf-8", Size: 23},
 })
 
@@ -129,8 +134,10 @@ const (
 	ImgStripesSVG File = 6
 	// JSAppJS is js/app.js, from static/js/app.js.
 	JSAppJS File = 7
+	// JSDirectUploadJS is js/direct-upload.js, from static/js/direct-upload.js.
+	JSDirectUploadJS File = 8
 	// RobotsTXT is robots.txt, from static/robots.txt.
-	RobotsTXT File = 8
+	RobotsTXT File = 9
 )
 
 // URL returns the URL of the asset at logicalPath ("css/base.css"): the prefix

@@ -11,6 +11,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"embed"
 	"flag"
 	"html/template"
@@ -66,7 +67,12 @@ func main() {
 			log.Fatal(err)
 		}
 	}
-	store, err := media.Open(context.Background(), *mediaLoc, media.Static(Prefix), media.Images(imageOptions))
+	// A local store signs its direct-upload URLs (see upload.go) with a
+	// key; a random one serves one process. Servers that share a store
+	// share a key, set from a secret.
+	key := make([]byte, 32)
+	rand.Read(key)
+	store, err := media.Open(context.Background(), *mediaLoc, media.Static(Prefix), media.Images(imageOptions), media.SigningKey(key))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -42,7 +42,7 @@ func TestAssetsFresh(t *testing.T) {
 // testStore opens a media store in a directory of the test's own.
 func testStore(t *testing.T) *media.Store {
 	t.Helper()
-	s, err := media.Open(t.Context(), t.TempDir(), media.Static(Prefix), media.Images(imageOptions))
+	s, err := media.Open(t.Context(), t.TempDir(), media.Static(Prefix), media.Images(imageOptions), media.SigningKey([]byte("a key for the example's tests 32")))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -97,7 +97,14 @@ func inert(contentType string) bool {
 }
 
 func (h handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	httpserve.Serve(w, r, h.s.state.Load().Mount, h)
+	mount := h.s.state.Load().Mount
+	if r.Method == http.MethodPut && !h.s.signs {
+		if key, ok := strings.CutPrefix(r.URL.Path, mount); ok && strings.HasPrefix(key, pendingDir) {
+			h.s.receiveDirect(w, r, key) // see PresignUpload
+			return
+		}
+	}
+	httpserve.Serve(w, r, mount, h)
 }
 
 // Resolve maps a name to itself if it could be stored (httpserve.Resolver).

@@ -33,6 +33,12 @@
 // get_available_name does, decided atomically so that concurrent uploads of
 // one name all survive.
 //
+// # Direct uploads
+//
+// PresignUpload and Finalize let a browser send a large file straight to
+// the store, with the checks Receive makes run on what arrived before it
+// is stored. Sweep removes what failed uploads leave behind.
+//
 // # Serving
 //
 // See Handler. Every response has X-Content-Type-Options: nosniff, and a

@@ -48,6 +48,18 @@ const maxTries = 10
 // when the upload's context is cancelled.
 const releaseTimeout = 30 * time.Second
 
+// ClaimTimeout is how long an empty claim holds its name. A Save still
+// writing after nine tenths of it is cancelled, so that no write can land
+// on a name after its claim has lapsed; an older claim is one whose
+// upload died with its clean-up (a crash, an outage), and no longer
+// blocks the name: the next Save of that name takes it over, and Sweep
+// deletes it.
+const ClaimTimeout = 24 * time.Hour
+
+// claimsDir holds the locks of claims being taken over (see takeOver).
+// Its leading dot keeps it out of List, Handler and Open.
+const claimsDir = ".claims/"
+
 // Save stores the content read from r under a name made from name, and
 // returns that name. It streams: memory use does not grow with the size.
 //
@@ -71,7 +83,9 @@ const releaseTimeout = 30 * time.Second
 // conditional write, If-None-Match: *, on S3), so concurrent uploads of one
 // name each get their own. An upload that fails or whose context is
 // cancelled leaves nothing: the claim is deleted, and until the content is
-// complete the name is neither listed nor served.
+// complete the name is neither listed nor served. A claim left behind when
+// the delete fails too (the store went away mid-upload) lapses after
+// ClaimTimeout; a write still running by then is cancelled.
 func (s *Store) Save(ctx context.Context, name string, r io.Reader) (stored string, err error) {
 	f, err := s.save(ctx, name, r, nil)
 	return f.Name, err
@@ -105,7 +119,9 @@ func (s *Store) save(ctx context.Context, name string, r io.Reader, accept func(
 	if err != nil {
 		return Info{}, err
 	}
-	size, err := s.write(ctx, key, mt.String(), img.metadata(), body)
+	wctx, cancel := context.WithTimeout(ctx, writeTimeout)
+	defer cancel()
+	size, err := s.write(wctx, key, mt.String(), img.metadata(), body)
 	if err != nil {
 		s.release(ctx, key)
 		return Info{}, err
@@ -154,8 +170,14 @@ func (s *Store) write(ctx context.Context, key, contentType string, metadata map
 	return n, nil
 }
 
+// writeTimeout bounds a Save's write, so that it ends while its claim
+// still holds: a tenth of ClaimTimeout is left for the store's clock to
+// differ from this one.
+var writeTimeout = ClaimTimeout - ClaimTimeout/10
+
 // claim reserves a free name, base or base with a random suffix, by
-// creating an empty object only if none exists.
+// creating an empty object only if none exists, or by taking over a
+// lapsed claim.
 func (s *Store) claim(ctx context.Context, base string) (string, error) {
 	for try := range maxTries {
 		key := base
@@ -169,6 +191,9 @@ func (s *Store) claim(ctx context.Context, base string) (string, error) {
 		if !errors.Is(err, fs.ErrExist) {
 			return "", err
 		}
+		if s.takeOver(ctx, key) == nil {
+			return key, nil
+		}
 	}
 	return "", fmt.Errorf("media: no free name like %q after %d tries: %w", base, maxTries, fs.ErrExist)
 }
@@ -179,7 +204,13 @@ func (s *Store) claim(ctx context.Context, base string) (string, error) {
 // fileblob uses, since cleaned names need none of its escapes.
 func (s *Store) create(ctx context.Context, key string) error {
 	if s.dir != "" {
-		f, err := os.OpenFile(filepath.Join(s.dir, key), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
+		path := filepath.Join(s.dir, filepath.FromSlash(key))
+		if dir := filepath.Dir(path); dir != s.dir {
+			if err := os.MkdirAll(dir, 0o777); err != nil {
+				return fmt.Errorf("media: %w", err)
+			}
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
 		if err != nil {
 			return fmt.Errorf("media: %w", err)
 		}
@@ -193,6 +224,39 @@ func (s *Store) create(ctx context.Context, key string) error {
 		return fmt.Errorf("media: %w", err)
 	}
 	return nil
+}
+
+// lapsed reports whether the object at key is a claim older than
+// ClaimTimeout.
+func (s *Store) lapsed(ctx context.Context, key string) bool {
+	a, err := s.bucket.Attributes(ctx, key)
+	return err == nil && a.Size == 0 && s.now().Sub(a.ModTime) > ClaimTimeout
+}
+
+// takeOver makes a lapsed claim at key this upload's. Deleting it and
+// claiming again is not enough: two uploads that both saw it lapsed could
+// each delete the other's new claim. So the taker first holds a lock, an
+// exclusive create of claimsDir+key, and looks again under it: a claim
+// another upload has just renewed is no longer lapsed. A lock left by a
+// crash only sends uploads of that name to a suffix until Sweep removes
+// it.
+func (s *Store) takeOver(ctx context.Context, key string) error {
+	if !s.lapsed(ctx, key) {
+		return fs.ErrExist
+	}
+	lock := claimsDir + key
+	if err := s.create(ctx, lock); err != nil {
+		return err
+	}
+	defer s.release(ctx, lock)
+	if !s.lapsed(ctx, key) {
+		return fs.ErrExist
+	}
+	if err := s.bucket.Delete(ctx, key); err != nil && !isNotFound(err) {
+		return err
+	}
+	s.local.forget(key)
+	return s.create(ctx, key)
 }
 
 // release deletes a claim whose upload failed. It runs even if ctx is

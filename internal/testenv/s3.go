@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
 // S3Server is a real S3-compatible server for a test: versitygw, an S3
@@ -154,17 +155,23 @@ func (s *S3Server) Output() string {
 // set-up would; gocloud.dev/blob cannot create buckets.
 func (s *S3Server) createBucket() {
 	s.t.Helper()
-	client := s3.New(s3.Options{
-		Region:       s.Region,
-		BaseEndpoint: aws.String(s.Endpoint),
-		UsePathStyle: true,
-		Credentials:  credentials.NewStaticCredentialsProvider(s.AccessKey, s.SecretKey, ""),
-	})
+	client := s.client()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if _, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(s.Bucket)}); err != nil {
 		s.t.Fatalf("testenv: create bucket %s on versitygw: %v\n%s", s.Bucket, err, s.Output())
 	}
+}
+
+// client returns an S3 client of the server, for what gocloud.dev/blob
+// cannot do.
+func (s *S3Server) client() *s3.Client {
+	return s3.New(s3.Options{
+		Region:       s.Region,
+		BaseEndpoint: aws.String(s.Endpoint),
+		UsePathStyle: true,
+		Credentials:  credentials.NewStaticCredentialsProvider(s.AccessKey, s.SecretKey, ""),
+	})
 }
 
 // freeAddr returns a loopback address with a port free at the time of the
@@ -219,4 +226,23 @@ func (s *S3Server) CountingURL(query ...string) (string, *Counter) {
 	s.t.Cleanup(srv.Close)
 	u := s.URL(query...)
 	return strings.Replace(u, "endpoint="+url.QueryEscape(s.Endpoint), "endpoint="+url.QueryEscape(srv.URL), 1), c
+}
+
+// AllowCORS lets pages from origin PUT to the bucket, as a site's bucket
+// must for direct uploads from the browser.
+func (s *S3Server) AllowCORS(origin string) {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := s.client().PutBucketCors(ctx, &s3.PutBucketCorsInput{
+		Bucket: aws.String(s.Bucket),
+		CORSConfiguration: &types.CORSConfiguration{CORSRules: []types.CORSRule{{
+			AllowedOrigins: []string{origin},
+			AllowedMethods: []string{"PUT"},
+			AllowedHeaders: []string{"Content-Type"},
+		}}},
+	})
+	if err != nil {
+		s.t.Fatalf("testenv: allow CORS from %s on versitygw: %v\n%s", origin, err, s.Output())
+	}
 }

@@ -1,7 +1,6 @@
 package cache
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"errors"
 	"io/fs"
@@ -122,13 +121,27 @@ func (c *Hashes) put(abs string, ne entry) {
 	}
 }
 
-// Sum returns the sum this run looked up or stored for the file at abs,
-// if its key was k.
-func (c *Hashes) Sum(abs string, k Key) ([sha256.Size]byte, bool) {
+// Stamp returns a stamp for the file at abs, whose key is k, from the
+// entry this run looked up or stored for it, if it has one for that key.
+// Its times are judged at the run's mark, or at end for a file this run
+// wrote (as Save judges them), and a racy stamp takes the entry's sum, so
+// that stamping reads nothing.
+func (c *Hashes) Stamp(abs string, k Key, end Mark) (Stamp, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.new[abs]
-	return e.Sum, ok && e.Key == k
+	if !ok || e.Key != k {
+		return Stamp{}, false
+	}
+	m := c.mark
+	if c.written[abs] {
+		m = end
+	}
+	st := Stamp{Key: k, Racy: k.Racy(m)}
+	if st.Racy {
+		st.Sum = e.Sum
+	}
+	return st, true
 }
 
 // Save writes the entries used or made by this run, dropping the rest, so
@@ -181,19 +194,19 @@ var errBad = errors.New("bad cache file")
 // decodeHashes reads what encodeHashes wrote; any damage makes the whole
 // file count as empty.
 func decodeHashes(data []byte) (map[string]entry, error) {
-	if !bytes.HasPrefix(data, []byte(hashesMagic)) {
-		return nil, errBad
+	d, err := openRecord(data, hashesMagic)
+	if err != nil {
+		return nil, err
 	}
-	d := &Decoder{b: data[len(hashesMagic):]}
 	m := map[string]entry{}
 	for len(d.b) > 0 && d.err == nil {
-		path := d.Str()
+		path := d.str()
 		var e entry
-		e.Key = ReadKey(d)
-		copy(e.Sum[:], d.Bytes(len(e.Sum)))
-		e.Size = int64(d.U64())
-		e.ContentType = d.Str()
-		e.Racy = d.Bool()
+		e.Key = readKey(d)
+		copy(e.Sum[:], d.bytes(len(e.Sum)))
+		e.Size = int64(d.u64())
+		e.ContentType = d.str()
+		e.Racy = d.bool()
 		m[path] = e
 	}
 	if d.err != nil {

@@ -1,0 +1,126 @@
+package cache
+
+import (
+	"crypto/sha256"
+	"os"
+)
+
+// TreeKey identifies what a run's walk found and everything else its
+// outputs depend on besides the files' content: every source's path and
+// Key, the settings and the generator. Equal keys mean the sources are
+// as they were, except for files whose times were racy (Tree.Racy).
+type TreeKey [sha256.Size]byte
+
+// OutputKey identifies everything the outputs are rendered from: the
+// model the generator built from the sources' content, and the generator.
+type OutputKey [sha256.Size]byte
+
+// Tree is the tree record: what a successful run leaves for the next run
+// over the same package, so that a run over an unchanged tree can stop
+// after walking it. If the next run's tree key is Key, the outputs are
+// those of Output (see Outputs) and every stamped file is current, the
+// package is what a full run would write, and its Result is this one's.
+type Tree struct {
+	Key       TreeKey
+	Output    OutputKey
+	Bytes     int64 // Result.Bytes
+	Rewritten int   // Result.Rewritten
+	// Racy lists the sources (and the package's other files) whose times
+	// were racy when recorded: checked by their content until they settle,
+	// then dropped, since Key covers their stat.
+	Racy []Stamped
+	// Copies lists the files of the owned directory, the record among
+	// them: the outputs embed them, so each is checked by its stat.
+	Copies []Stamped
+	// Warnings are the run's warnings, repeated by the runs that stop
+	// early.
+	Warnings []string
+}
+
+// Stamped is a file with its stamp.
+type Stamped struct {
+	Path  string
+	Stamp Stamp
+}
+
+// treeMagic starts a tree record; it changes with the format.
+const treeMagic = "assetgen tree record v1\n"
+
+// Encode returns the record as bytes for WriteFile.
+//
+//	magic, key [32], output key [32], bytes u64, rewritten u64,
+//	racy: count u64, count × (len u32, path, stamp), copies: the same,
+//	then per warning: len u32, text
+func (t *Tree) Encode() []byte {
+	w := &Writer{buf: []byte(treeMagic)}
+	w.Bytes(t.Key[:])
+	w.Bytes(t.Output[:])
+	w.Num(t.Bytes)
+	w.Num(int64(t.Rewritten))
+	for _, list := range [...][]Stamped{t.Racy, t.Copies} {
+		w.Num(int64(len(list)))
+		for _, f := range list {
+			w.Str32(f.Path)
+			w.stamp(f.Stamp)
+		}
+	}
+	for _, s := range t.Warnings {
+		w.Str32(s)
+	}
+	return w.buf
+}
+
+// decodeTree reads what Encode wrote.
+func decodeTree(b []byte) (*Tree, error) {
+	d, err := openRecord(b, treeMagic)
+	if err != nil {
+		return nil, err
+	}
+	t := &Tree{}
+	copy(t.Key[:], d.bytes(len(t.Key)))
+	copy(t.Output[:], d.bytes(len(t.Output)))
+	t.Bytes = int64(d.u64())
+	t.Rewritten = int(d.u64())
+	for _, list := range [...]*[]Stamped{&t.Racy, &t.Copies} {
+		n := d.u64()
+		for i := uint64(0); i < n && d.err == nil; i++ {
+			*list = append(*list, Stamped{Path: d.str(), Stamp: readStamp(d)})
+		}
+	}
+	for d.more() {
+		t.Warnings = append(t.Warnings, d.str())
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	return t, nil
+}
+
+// ReadTree returns the tree record in file if it was made for key; a
+// missing, damaged or other record is none.
+func ReadTree(file string, key TreeKey) (*Tree, bool) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return nil, false
+	}
+	t, err := decodeTree(b)
+	if err != nil || t.Key != key {
+		return nil, false
+	}
+	return t, true
+}
+
+// Check reports whether the stamped file is still as stamped, and whether
+// its content had to be read to tell (a racy stamp). A racy stamp checked
+// at the mark m and whose times are now before m comes back clean, so
+// that the caller records it so and no later run reads the file again,
+// as git's index records an entry it has checked: settled is then true.
+func (f Stamped) Check(m Mark) (now Stamped, current, read, settled bool) {
+	if !f.Stamp.Current(f.Path) {
+		return f, false, f.Stamp.Racy, false
+	}
+	if f.Stamp.Racy && f.Stamp.Settled(m) {
+		return Stamped{Path: f.Path, Stamp: Stamp{Key: f.Stamp.Key}}, true, true, true
+	}
+	return f, true, f.Stamp.Racy, false
+}
