@@ -112,13 +112,13 @@ func (r *run) loadImportMap() (*importmap.Map, error) {
 		}
 		return a.Data, nil
 	})
-	var ie *importmap.Error
-	if errors.As(err, &ie) {
-		file := ie.File
+	var d *Error
+	if errors.As(err, &d) {
+		file := d.File
 		if a := r.byLogical[file]; a != nil {
 			file = slash(a.src.Path) // a package.json
 		}
-		return nil, &Error{File: file, Msg: ie.Msg}
+		return nil, d.In(file)
 	}
 	return m, err
 }

@@ -49,6 +49,25 @@ func (l ErrorList) err() error {
 	return ErrorList(diag.Sort(l))
 }
 
+// asErrorList turns a stage's error, one *Error or several joined with
+// errors.Join, into an ErrorList, keeping each one's position so that it
+// sorts with the others. Anything else is one Error with its text.
+func asErrorList(err error) error {
+	errs := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	}
+	var list ErrorList
+	for _, e := range errs {
+		if d, ok := e.(*Error); ok {
+			list = append(list, d)
+		} else {
+			list = append(list, &Error{Msg: e.Error()})
+		}
+	}
+	return list.err()
+}
+
 // IsInputError reports whether err is a problem with the input (a bad file,
 // directory or name) rather than with the machine, so a command can choose
 // its exit status.

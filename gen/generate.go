@@ -71,9 +71,10 @@ type run struct {
 	tempMu sync.Mutex
 	temps  []string // streamed variants not yet renamed into place
 
-	lock  *packageLock  // held from lockOut to the end of the run
-	cache *cache.Hashes // the hash cache, opened on first use
-	hooks *hooks        // for tests; nil otherwise
+	lock  *packageLock    // held from lockOut to the end of the run
+	cache *cache.Hashes   // the hash cache, opened on first use
+	ident *generatorIdent // the generator identity, made on first use
+	hooks *hooks          // for tests; nil otherwise
 }
 
 // hooks let tests stop or fail a run at a chosen point.
@@ -253,7 +254,7 @@ func (r *run) find(ctx context.Context) ([]Shadow, error) {
 		if ctx.Err() != nil {
 			return nil, err
 		}
-		return nil, walkErrors(err)
+		return nil, asErrorList(err)
 	}
 	var errs ErrorList
 	var shadowed []Shadow
@@ -289,19 +290,6 @@ func (r *run) find(ctx context.Context) ([]Shadow, error) {
 // a file pushed into a repository (50 MiB, which progress.Size writes
 // "50.0 MB", as every byte count assetgen prints).
 const largeAsset = 50 << 20
-
-// walkErrors turns the walk's joined errors into one *Error each.
-func walkErrors(err error) error {
-	errs := []error{err}
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		errs = j.Unwrap()
-	}
-	var list ErrorList
-	for _, e := range errs {
-		list = append(list, &Error{Msg: e.Error()})
-	}
-	return list.err()
-}
 
 // warnSizes warns about a source directory that contributed no file, not
 // even a shadowed one (a typo in -dir, or an -ignore pattern that is too

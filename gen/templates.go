@@ -45,7 +45,7 @@ func (r *run) checkTemplates(ctx context.Context) (unchecked []string, err error
 	}
 	var errs ErrorList
 	for _, d := range diags {
-		errs = append(errs, &Error{File: slash(d.File), Line: d.Line, Col: d.Col, Msg: d.Msg})
+		errs = append(errs, d.In(slash(d.File)))
 	}
 	return unchecked, errs.err()
 }

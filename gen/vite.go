@@ -24,7 +24,7 @@ func (r *run) viteEntries() error {
 	}
 	entries, err := vite.Parse(slash(r.cfg.ViteManifest), data)
 	if err != nil {
-		return &Error{Msg: err.Error()}
+		return asErrorList(err)
 	}
 	taken := map[string]bool{}
 	for _, a := range r.assets {

@@ -54,8 +54,8 @@ func (r *run) emitAndWrite(ctx context.Context, res *Result) (copied int, writte
 	if devPkg != nil {
 		names = append(names, emit.DevFileName(r.cfg.FileName))
 	}
-	key := outputKey(pkg, devPkg, names)
-	if r.outputsCurrent(key, names) {
+	key, keyed := r.outputKey(pkg, devPkg, names)
+	if keyed && r.outputsCurrent(key, names) {
 		if copied, _, err = r.write(ctx, owned, nil); err != nil {
 			return 0, nil, err
 		}
@@ -75,7 +75,7 @@ func (r *run) emitAndWrite(ctx context.Context, res *Result) (copied int, writte
 	if r.cfg.Manifest != "-" {
 		oldManifest = outs[1].old
 	}
-	code, js, err := r.render(pkg, key, outs[0].old, oldManifest)
+	code, js, err := r.render(pkg, key, keyed, outs[0].old, oldManifest)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -96,8 +96,10 @@ func (r *run) emitAndWrite(ctx context.Context, res *Result) (copied int, writte
 	for i, o := range outs {
 		data[i], wrote[i] = o.data, o.old == nil || !bytes.Equal(o.old, o.data)
 	}
-	r.recordOutputs(key, names, data, wrote)
-	r.recordTree(key, res)
+	if keyed {
+		r.recordOutputs(key, names, data, wrote)
+		r.recordTree(key, res)
+	}
 	return copied, written, nil
 }
 

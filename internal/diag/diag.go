@@ -1,8 +1,9 @@
 // Package diag is the one positioned problem of assetgen: a file, a line
 // and column when there is one, and a message that says what is wrong and
 // how to fix it. Generate's errors (gen.Error), a prepared file's problems
-// (gen/internal/build), development mode's messages, the template checker
-// and assetgen check all use it, and all print and sort it here, so that
+// (gen/internal/build), the readers of a Vite manifest and an import map,
+// development mode's messages, the template checker and assetgen check
+// all use it, and all print and sort it here, so that
 // "file:line:col: what; fix" is written in one place.
 package diag
 

@@ -34,6 +34,8 @@ import (
 	"path"
 	"slices"
 	"strings"
+
+	"github.com/assetgen/assetgen/internal/diag"
 )
 
 // Map resolves specifiers. The zero Map resolves none.
@@ -52,17 +54,10 @@ type pkg struct {
 	main      string
 }
 
-// Error is a problem with the configuration or a package.json, in File.
-type Error struct {
-	File string
-	Msg  string
-}
-
-func (e *Error) Error() string { return e.File + ": " + e.Msg }
-
 // Load reads the configuration in data (read from the file name, for
 // messages) and the package.json of each package, which read returns by
-// logical path.
+// logical path. A problem with either is a *diag.Diag in that file: the
+// configuration's name, or the package.json's logical path.
 func Load(name string, data []byte, read func(logical string) ([]byte, error)) (*Map, error) {
 	var cfg struct {
 		Imports  map[string]string `json:"imports"`
@@ -71,16 +66,16 @@ func Load(name string, data []byte, read func(logical string) ([]byte, error)) (
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&cfg); err != nil {
-		return nil, &Error{File: name, Msg: fmt.Sprintf("%v; want {\"imports\": {\"specifier\": \"logical/path.js\"}, \"packages\": [\"vendor/pkg\"]}", err)}
+		return nil, &diag.Diag{File: name, Msg: fmt.Sprintf("%v; want {\"imports\": {\"specifier\": \"logical/path.js\"}, \"packages\": [\"vendor/pkg\"]}", err)}
 	}
 	m := &Map{exact: map[string]string{}}
 	for k, v := range cfg.Imports {
 		v = strings.TrimPrefix(v, "./")
 		switch {
 		case k == "" || !Bare(k):
-			return nil, &Error{File: name, Msg: fmt.Sprintf("imports: %q is not a bare specifier; relative and absolute ones need no map", k)}
+			return nil, &diag.Diag{File: name, Msg: fmt.Sprintf("imports: %q is not a bare specifier; relative and absolute ones need no map", k)}
 		case strings.HasSuffix(k, "/") != strings.HasSuffix(v, "/"):
-			return nil, &Error{File: name, Msg: fmt.Sprintf("imports: %q maps to %q; a key ending in / needs a directory ending in /, and only such a key", k, v)}
+			return nil, &diag.Diag{File: name, Msg: fmt.Sprintf("imports: %q maps to %q; a key ending in / needs a directory ending in /, and only such a key", k, v)}
 		case strings.HasSuffix(k, "/"):
 			m.prefixes = append(m.prefixes, prefix{k, v})
 		default:
@@ -93,11 +88,11 @@ func Load(name string, data []byte, read func(logical string) ([]byte, error)) (
 		file := path.Join(dir, "package.json")
 		data, err := read(file)
 		if err != nil {
-			return nil, &Error{File: name, Msg: fmt.Sprintf("packages: %s: %v; vendor the package's files (package.json included) under a source directory", file, err)}
+			return nil, &diag.Diag{File: name, Msg: fmt.Sprintf("packages: %s: %v; vendor the package's files (package.json included) under a source directory", file, err)}
 		}
 		p, err := parsePackage(dir, data)
 		if err != nil {
-			return nil, &Error{File: file, Msg: err.Error()}
+			return nil, &diag.Diag{File: file, Msg: err.Error()}
 		}
 		m.packages = append(m.packages, p)
 	}

@@ -12,6 +12,8 @@ import (
 	"path"
 	"slices"
 	"strings"
+
+	"github.com/assetgen/assetgen/internal/diag"
 )
 
 // Entry is one chunk or asset of the manifest. The JSON field names are
@@ -49,17 +51,18 @@ type Entry struct {
 // does not parse or has a value of the wrong type, and "file: entry
 // "key": what is wrong" for an entry without a file, with an output path
 // that is absolute or leaves outDir, or importing a key the manifest does
-// not have. All are reported, sorted, joined with errors.Join.
+// not have. Each is a *diag.Diag; all are reported, in entry order,
+// joined with errors.Join.
 func Parse(file string, data []byte) ([]Entry, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, fmt.Errorf("%s: the manifest is empty; is the build finished?", file)
+		return nil, &diag.Diag{File: file, Msg: "the manifest is empty; is the build finished?"}
 	}
 	var m map[string]Entry
 	if err := json.Unmarshal(data, &m); err != nil {
 		return nil, jsonError(file, data, err)
 	}
 	if m == nil {
-		return nil, fmt.Errorf("%s: the manifest is null, not an object of entries; is this .vite/manifest.json?", file)
+		return nil, &diag.Diag{File: file, Msg: "the manifest is null, not an object of entries; is this .vite/manifest.json?"}
 	}
 	entries := make([]Entry, 0, len(m))
 	for k, e := range m {
@@ -70,7 +73,7 @@ func Parse(file string, data []byte) ([]Entry, error) {
 	var errs []error
 	for _, e := range entries {
 		for _, msg := range check(e, m) {
-			errs = append(errs, fmt.Errorf("%s: entry %q: %s", file, e.Key, msg))
+			errs = append(errs, &diag.Diag{File: file, Msg: fmt.Sprintf("entry %q: %s", e.Key, msg)})
 		}
 	}
 	if len(errs) > 0 {
@@ -124,23 +127,23 @@ func checkOutput(p string) string {
 	return ""
 }
 
-// jsonError positions a JSON decoding error as file:line:col.
-func jsonError(file string, data []byte, err error) error {
+// jsonError positions a JSON decoding error at its line and column.
+func jsonError(file string, data []byte, err error) *diag.Diag {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
 		line, col := position(data, syn.Offset)
-		return fmt.Errorf("%s:%d:%d: invalid JSON: %s", file, line, col, syn.Error())
+		return &diag.Diag{File: file, Line: line, Col: col, Msg: "invalid JSON: " + syn.Error()}
 	case errors.As(err, &typ):
 		line, col := position(data, typ.Offset)
 		what := "the manifest"
 		if typ.Field != "" {
 			what = fmt.Sprintf("field %q", typ.Field)
 		}
-		return fmt.Errorf("%s:%d:%d: %s is a JSON %s, want %s", file, line, col, what, typ.Value, typ.Type)
+		return &diag.Diag{File: file, Line: line, Col: col, Msg: fmt.Sprintf("%s is a JSON %s, want %s", what, typ.Value, typ.Type)}
 	}
-	return fmt.Errorf("%s: %w", file, err)
+	return &diag.Diag{File: file, Msg: err.Error()}
 }
 
 // position returns the 1-based line and byte column of offset in data.
