@@ -391,12 +391,23 @@ func (r *run) checkStamped(list []cache.Stamped) (now []cache.Stamped, current, 
 // garbage collection to remove, or a journal to finish.
 func (r *run) noLeftovers() bool {
 	for _, d := range []string{r.cfg.OutDir, filepath.Join(r.cfg.OutDir, OwnedDir)} {
-		entries, _ := os.ReadDir(d)
-		for _, e := range entries {
-			if strings.HasPrefix(e.Name(), cache.TempPrefix) || e.Name() == journalName {
+		for _, name := range dirNames(d) {
+			if strings.HasPrefix(name, cache.TempPrefix) || name == journalName {
 				return false
 			}
 		}
 	}
 	return true
+}
+
+// dirNames lists a directory's names, unsorted and without a stat or an
+// entry each: the owned directory holds thousands of copies.
+func dirNames(dir string) []string {
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	names, _ := f.Readdirnames(-1)
+	return names
 }
