@@ -1,7 +1,30 @@
-// Package find walks an ordered list of source directories the way Django's
+// Package find decides which source directory holds a logical path, for
+// generate and development mode alike. It works the way Django's
 // staticfiles finders do: every file has a logical path relative to its
 // directory, and when several directories hold the same logical path the
-// first one wins and the others are shadowed.
+// first one wins and the others are shadowed. Walk lists the whole tree
+// (generate); Lookup and Winner answer for one path without walking
+// (findstatic, and each request in development mode). All three apply the
+// same rules, so the two modes see the same files.
+//
+// A file is held when it is a regular file, after following symbolic
+// links, and neither its logical path nor any directory above it is
+// ignored. Sockets, pipes and devices are not static files.
+//
+// # Symbolic links
+//
+// A symbolic link in a source directory is followed wherever it leads,
+// and what it reaches is held under the link's own logical path: a link
+// to a file inside the same directory is an alias of it, and a link to a
+// directory elsewhere (static/vendor -> ../node_modules/x/dist) lends
+// that directory's files its logical path, vendor/.... Generate embeds
+// what links reach, so development mode serves the same: a link is part
+// of the tree its owner publishes. A request cannot make a link: a
+// logical path never leaves its directory by itself, since one with a
+// ".." element, or on Windows a backslash, a colon or a reserved name, is
+// held by no directory (filepath.Localize). Walk reports a broken link
+// and a link back to a directory above it (a cycle) as errors; Lookup and
+// Winner, which see one path, find nothing there.
 package find
 
 import (
@@ -9,6 +32,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"iter"
 	"os"
 	"path"
 	"path/filepath"
@@ -122,62 +146,94 @@ func (m *matcher) match(s string) bool {
 // every problem found in every directory (errors.Join, sorted), so that
 // two link cycles are reported in one run, not one per run.
 func Walk(ctx context.Context, dirs []string, ig *Ignorer) ([]Match, error) {
-	byLogical := map[string]*Match{}
-	var order []string
+	var all []hit
 	var errs []error
-	for _, d := range dirs {
-		err := walkDir(ctx, d, ig, func(logical string, src Source) {
-			m, ok := byLogical[logical]
-			if !ok {
-				m = &Match{Logical: logical, Winner: src}
-				byLogical[logical] = m
-				order = append(order, logical)
-				return
-			}
-			m.Shadowed = append(m.Shadowed, src)
-		})
+	for i, d := range dirs {
+		hits, err := walkDir(ctx, i, d, ig)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
 			errs = append(errs, err)
 		}
+		all = append(all, hits...)
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	slices.Sort(order)
-	out := make([]Match, len(order))
-	for i, l := range order {
-		out[i] = *byLogical[l]
+	// By logical path, then by directory: the first of a run of equal
+	// paths wins and shadows the rest. A sort, not a map, keeps a walk of
+	// 10,000 files to a few allocations.
+	slices.SortFunc(all, func(a, b hit) int {
+		if c := strings.Compare(a.logical, b.logical); c != 0 {
+			return c
+		}
+		return a.dir - b.dir
+	})
+	out := make([]Match, 0, len(all))
+	for _, h := range all {
+		if n := len(out); n > 0 && out[n-1].Logical == h.logical {
+			out[n-1].Shadowed = append(out[n-1].Shadowed, h.src)
+			continue
+		}
+		out = append(out, Match{Logical: h.logical, Winner: h.src})
 	}
 	return out, nil
 }
 
 // Lookup returns every source that holds logical path p, in precedence
-// order, without walking the trees: Django's findstatic.
+// order, without walking the trees: Django's findstatic. p may use
+// backslashes and be unclean ("css//a.css"); one that is not a path
+// relative to a directory is an error.
 func Lookup(dirs []string, ig *Ignorer, p string) ([]Source, error) {
 	clean := path.Clean(strings.ReplaceAll(p, `\`, "/"))
 	if !fs.ValidPath(clean) || clean == "." {
 		return nil, fmt.Errorf("%q is not a logical path: use a slash-separated path relative to a source directory, such as css/base.css", p)
 	}
-	if ig.ignoredPath(clean) {
-		return nil, nil
-	}
 	var out []Source
-	for _, d := range dirs {
-		full := filepath.Join(d, filepath.FromSlash(clean))
-		info, err := os.Stat(full)
-		if err != nil || info.IsDir() {
-			continue
-		}
-		out = append(out, Source{Dir: d, Path: full, Info: info})
+	for _, src := range holders(dirs, ig, clean) {
+		out = append(out, src)
 	}
 	return out, nil
 }
 
-// ignoredPath reports whether p or one of its parent directories is ignored.
-func (ig *Ignorer) ignoredPath(p string) bool {
+// Winner returns the index in dirs of the directory whose file is served
+// at logical path p, and that file: the first that holds it. ok is false
+// when none does, and for a p that is not a clean logical path.
+func Winner(dirs []string, ig *Ignorer, p string) (i int, src Source, ok bool) {
+	for i, src := range holders(dirs, ig, p) {
+		return i, src, true
+	}
+	return 0, Source{}, false
+}
+
+// holders yields each directory that holds the clean logical path p, by
+// index in dirs, in precedence order.
+func holders(dirs []string, ig *Ignorer, p string) iter.Seq2[int, Source] {
+	return func(yield func(int, Source) bool) {
+		if !fs.ValidPath(p) || p == "." || ig.IgnoredPath(p) {
+			return
+		}
+		name, err := filepath.Localize(p)
+		if err != nil {
+			return
+		}
+		for i, d := range dirs {
+			full := filepath.Join(d, name)
+			info, err := os.Stat(full)
+			if err != nil || !info.Mode().IsRegular() {
+				continue
+			}
+			if !yield(i, Source{Dir: d, Path: full, Info: info}) {
+				return
+			}
+		}
+	}
+}
+
+// IgnoredPath reports whether logical path p or a directory above it is
+// ignored: whether a walk would skip it.
+func (ig *Ignorer) IgnoredPath(p string) bool {
 	for q := p; q != "."; q = path.Dir(q) {
 		if ig.Ignored(q) {
 			return true
@@ -186,32 +242,37 @@ func (ig *Ignorer) ignoredPath(p string) bool {
 	return false
 }
 
-// walkDir walks one source directory, calling visit for each file, in no
-// particular order (Walk sorts).
-func walkDir(ctx context.Context, root string, ig *Ignorer, visit func(string, Source)) error {
+// walkDir walks one source directory, the dir'th, and returns its files
+// in no particular order (Walk sorts).
+func walkDir(ctx context.Context, dir int, root string, ig *Ignorer) ([]hit, error) {
 	info, err := os.Stat(root)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("%s: source directory does not exist; create it or fix the -dir flag", filepath.ToSlash(root))
+			return nil, fmt.Errorf("%s: source directory does not exist; create it or fix the -dir flag", filepath.ToSlash(root))
 		}
-		return fmt.Errorf("%s: %w", filepath.ToSlash(root), unwrapPath(err))
+		return nil, fmt.Errorf("%s: %w", filepath.ToSlash(root), unwrapPath(err))
 	}
 	if !info.IsDir() {
-		return fmt.Errorf("%s: not a directory; -dir takes a directory of static files", filepath.ToSlash(root))
+		return nil, fmt.Errorf("%s: not a directory; -dir takes a directory of static files", filepath.ToSlash(root))
 	}
-	w := &walker{ctx: ctx, root: root, ig: ig, sem: make(chan struct{}, runtime.GOMAXPROCS(0))}
+	w := &walker{ctx: ctx, dir: dir, root: root, ig: ig, sem: make(chan struct{}, runtime.GOMAXPROCS(0))}
 	w.wg.Add(1)
 	w.walk(dirTask{logical: ".", dir: root, ancestors: []os.FileInfo{info}})
 	w.wg.Wait()
 	if len(w.errs) > 0 {
 		// Report the same errors whatever the scheduling: sorted by path.
 		slices.SortFunc(w.errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
-		return errors.Join(w.errs...)
+		return nil, errors.Join(w.errs...)
 	}
-	for _, h := range w.hits {
-		visit(h.logical, h.src)
+	n := 0
+	for _, hits := range w.hits {
+		n += len(hits)
 	}
-	return nil
+	out := make([]hit, 0, n)
+	for _, hits := range w.hits {
+		out = append(out, hits...)
+	}
+	return out, nil
 }
 
 // A walker lists directories on every core: reading a directory and
@@ -222,18 +283,20 @@ func walkDir(ctx context.Context, root string, ig *Ignorer, visit func(string, S
 // are joined before walkDir returns.
 type walker struct {
 	ctx  context.Context
+	dir  int // the index of root in Walk's dirs
 	root string
 	ig   *Ignorer
 	sem  chan struct{}
 	wg   sync.WaitGroup
 
 	mu   sync.Mutex
-	hits []hit
+	hits [][]hit // per directory: one slice grown over the whole tree would be copied again and again
 	errs []error
 }
 
 type hit struct {
 	logical string
+	dir     int // which directory holds it: the lowest wins
 	src     Source
 }
 
@@ -263,7 +326,7 @@ func (w *walker) walk(t dirTask) {
 		w.fail(fmt.Errorf("%s: %w", filepath.ToSlash(t.dir), unwrapPath(err)))
 		return
 	}
-	var hits []hit
+	hits := make([]hit, 0, len(entries))
 	for _, e := range entries {
 		name := e.Name()
 		lp := name
@@ -306,13 +369,13 @@ func (w *walker) walk(t dirTask) {
 				w.walk(sub)
 			}
 		case info.Mode().IsRegular():
-			hits = append(hits, hit{lp, Source{Dir: w.root, Path: full, Info: info, Symlink: link}})
+			hits = append(hits, hit{lp, w.dir, Source{Dir: w.root, Path: full, Info: info, Symlink: link}})
 		default:
 			// Sockets, pipes and devices are not static files.
 		}
 	}
 	w.mu.Lock()
-	w.hits = append(w.hits, hits...)
+	w.hits = append(w.hits, hits)
 	w.mu.Unlock()
 }
 
