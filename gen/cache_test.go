@@ -253,7 +253,7 @@ func TestRecordsFollowSettings(t *testing.T) {
 	static := filepath.Join(dir, "static")
 	os.MkdirAll(static, 0o755)
 	os.WriteFile(filepath.Join(static, "a.css"), []byte("a{}"), 0o644)
-	cfg := Config{Dirs: []string{static}, OutDir: dir, Package: "assets", CacheDir: filepath.Join(dir, "cache")}
+	cfg := Config{Settings: Settings{Dirs: []string{static}}, OutDir: dir, Package: "assets", CacheDir: filepath.Join(dir, "cache")}
 	manifest := func(cfg Config) string {
 		t.Helper()
 		if _, err := Generate(context.Background(), cfg); err != nil {
