@@ -70,24 +70,27 @@ func (r *run) treeKey(recording bool) (key cache.TreeKey, racy []cache.Stamped, 
 	}
 	w := cache.NewKeyWriter()
 	w.Bytes(g[:])
-	for _, a := range r.assets {
-		w.Str32(a.Logical)
-		w.Str32(a.abs)
-		k := cache.KeyOf(a.src.Info)
+	w.Str32(r.wd) // relative source paths are in it
+	for _, m := range r.found {
+		w.Str32(m.Logical)
+		w.Str32(m.Winner.Path)
+		k := cache.KeyOf(m.Winner.Info)
 		w.Key(k)
 		if recording && k.Racy(r.mark) {
 			// The hash cache holds the sum this run read; a file it
 			// does not vouch for is read again.
-			st, ok := r.hashCache().Stamp(a.abs, k, r.mark)
+			abs := r.abs(m.Winner.Path)
+			st, ok := r.hashCache().Stamp(abs, k, r.mark)
 			if !ok {
 				var err error
-				if st, err = cache.StampFile(a.abs, nil, r.mark); err != nil {
+				if st, err = cache.StampFile(abs, nil, r.mark); err != nil {
 					return key, nil, false
 				}
 			}
-			racy = append(racy, cache.Stamped{Path: a.abs, Stamp: st})
+			racy = append(racy, cache.Stamped{Path: abs, Stamp: st})
 		}
-		for _, sh := range a.shadowed {
+		w.Num(int64(len(m.Shadowed)))
+		for _, sh := range m.Shadowed {
 			w.Str32(sh.Path)
 		}
 	}
@@ -388,12 +391,23 @@ func (r *run) checkStamped(list []cache.Stamped) (now []cache.Stamped, current, 
 // garbage collection to remove, or a journal to finish.
 func (r *run) noLeftovers() bool {
 	for _, d := range []string{r.cfg.OutDir, filepath.Join(r.cfg.OutDir, OwnedDir)} {
-		entries, _ := os.ReadDir(d)
-		for _, e := range entries {
-			if strings.HasPrefix(e.Name(), cache.TempPrefix) || e.Name() == journalName {
+		for _, name := range dirNames(d) {
+			if strings.HasPrefix(name, cache.TempPrefix) || name == journalName {
 				return false
 			}
 		}
 	}
 	return true
+}
+
+// dirNames lists a directory's names, unsorted and without a stat or an
+// entry each: the owned directory holds thousands of copies.
+func dirNames(dir string) []string {
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	names, _ := f.Readdirnames(-1)
+	return names
 }
