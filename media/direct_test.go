@@ -29,16 +29,7 @@ var uploadKey = bytes.Repeat([]byte("u"), 32)
 // their sizes: what a failed or refused upload may have left.
 func rawKeys(t *testing.T, e *env) map[string]int64 {
 	t.Helper()
-	var b *blob.Bucket
-	var err error
-	if e.dir != "" {
-		b, err = fileblob.OpenBucket(e.dir, nil)
-	} else {
-		b, err = blob.OpenBucket(t.Context(), e.s3.URL())
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := rawBucket(t, e)
 	defer b.Close()
 	out := map[string]int64{}
 	it := b.List(nil)
@@ -296,6 +287,17 @@ func TestSweep(t *testing.T) {
 // its clean-up both fail.
 func leaveClaim(t *testing.T, e *env, name string) {
 	t.Helper()
+	b := rawBucket(t, e)
+	defer b.Close()
+	if err := b.WriteAll(context.Background(), name, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// rawBucket opens the backend's bucket directly, beneath the Store, where
+// hidden objects and claims are seen too.
+func rawBucket(t *testing.T, e *env) *blob.Bucket {
+	t.Helper()
 	var b *blob.Bucket
 	var err error
 	if e.dir != "" {
@@ -306,8 +308,5 @@ func leaveClaim(t *testing.T, e *env, name string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Close()
-	if err := b.WriteAll(context.Background(), name, nil, nil); err != nil {
-		t.Fatal(err)
-	}
+	return b
 }
