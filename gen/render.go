@@ -222,7 +222,7 @@ func (r *run) recordOutputs(key cache.OutputKey, names []string, data [][]byte, 
 	}
 	var end cache.Mark
 	if slices.Contains(wrote, true) {
-		end = r.lock.mark()
+		end = r.lock.Mark()
 	}
 	stamps := make([]cache.Stamp, len(names))
 	for i, n := range names {
