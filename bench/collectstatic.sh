@@ -28,7 +28,6 @@ set -euo pipefail
 rounds=${ROUNDS:-1}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 python=/usr/bin/python3
-packages=(bootstrap@5.3.3 @fortawesome/fontawesome-free@6.5.2 katex@0.16.11 leaflet@1.9.4)
 
 work=$(mktemp -d -t assetgen-collectstatic-XXXXXX)
 if [[ -z ${KEEP:-} ]]; then
@@ -37,25 +36,9 @@ else
 	echo "work directory: $work" >&2
 fi
 
-echo "fetching ${packages[*]}" >&2
-mkdir -p "$work/tgz" "$work/pkg/static"
-(cd "$work/tgz" && npm pack --silent "${packages[@]}" >/dev/null)
-for tgz in "$work"/tgz/*.tgz; do
-	name=$(basename "$tgz" .tgz)
-	x="$work/x/$name"
-	mkdir -p "$x"
-	tar -xzf "$tgz" -C "$x" --strip-components=1
-	if [[ -d $x/dist ]]; then
-		cp -r "$x/dist" "$work/pkg/static/$name"
-	else
-		mkdir -p "$work/pkg/static/$name"
-		for d in css js svgs sprites webfonts scss less; do
-			[[ -d $x/$d ]] && cp -r "$x/$d" "$work/pkg/static/$name/"
-		done
-	fi
-done
-admin=$("$python" -c 'import django, os; print(os.path.dirname(django.__file__))')/contrib/admin/static/admin
-cp -rL "$admin" "$work/pkg/static/admin"
+# shellcheck source=tree.sh
+source "$repo/bench/tree.sh"
+fetch_tree "$work/pkg/static"
 files=$(find "$work/pkg/static" -type f | wc -l)
 bytes=$(du -sb "$work/pkg/static" | cut -f1)
 maps=$(find "$work/pkg/static" -type f -name '*.map' -printf '%s\n' | awk '{s+=$1} END {print s+0}')

@@ -43,8 +43,8 @@ func (r *run) emitAndWrite(ctx context.Context, res *Result) (copied int, writte
 	if devPkg != nil {
 		names = append(names, emit.DevFileName(r.cfg.FileName))
 	}
-	key := outputKey(pkg, devPkg, names)
-	if r.outputsCurrent(key, names) {
+	key, keyed := r.outputKey(pkg, devPkg, names)
+	if keyed && r.outputsCurrent(key, names) {
 		if copied, _, err = r.writer().Write(ctx, owned, nil); err != nil {
 			return 0, nil, err
 		}
@@ -64,7 +64,7 @@ func (r *run) emitAndWrite(ctx context.Context, res *Result) (copied int, writte
 	if r.cfg.Manifest != "-" {
 		oldManifest = outs[1].Old
 	}
-	code, js, err := r.render(pkg, key, outs[0].Old, oldManifest)
+	code, js, err := r.render(pkg, key, keyed, outs[0].Old, oldManifest)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -85,8 +85,10 @@ func (r *run) emitAndWrite(ctx context.Context, res *Result) (copied int, writte
 	for i, o := range outs {
 		data[i], wrote[i] = o.Data, o.Old == nil || !bytes.Equal(o.Old, o.Data)
 	}
-	r.recordOutputs(key, names, data, wrote)
-	r.recordTree(key, res)
+	if keyed {
+		r.recordOutputs(key, names, data, wrote)
+		r.recordTree(key, res)
+	}
 	return copied, written, nil
 }
 

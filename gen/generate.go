@@ -73,9 +73,10 @@ type run struct {
 	tempMu sync.Mutex
 	temps  []string // streamed variants not yet renamed into place
 
-	lock  *txwrite.Lock // held from lockOut to the end of the run
-	cache *cache.Hashes // the hash cache, opened on first use
-	hooks *hooks        // for tests; nil otherwise
+	lock  *txwrite.Lock   // held from lockOut to the end of the run
+	cache *cache.Hashes   // the hash cache, opened on first use
+	ident *generatorIdent // the generator identity, made on first use
+	hooks *hooks          // for tests; nil otherwise
 }
 
 // hooks let tests stop or fail a run at a chosen point.
@@ -378,11 +379,7 @@ func trimCheckErr(err error) string {
 // content hash, which is why hash, next, holds its content in memory.
 func (r *run) place() {
 	r.realDirs, r.modDirs = map[string]string{}, map[string]bool{}
-	dirReal := map[string]string{}
 	for _, a := range r.assets {
-		if a.src.Symlink {
-			r.warnLinkOut(a, dirReal)
-		}
 		a.inPlace, _ = r.embeddable(a)
 		a.owned = a.inPlace == ""
 	}
@@ -568,22 +565,6 @@ func declNames(d ast.Decl) []*ast.Ident {
 		return out
 	}
 	return nil
-}
-
-// warnLinkOut warns about a file reached through a symbolic link that
-// leads out of its source directory: generate follows it, but development
-// mode refuses to, so that no request can leave a source directory.
-func (r *run) warnLinkOut(a *asset, dirReal map[string]string) {
-	root, ok := dirReal[a.src.Dir]
-	if !ok {
-		root, _ = realAbs(a.src.Dir)
-		dirReal[a.src.Dir] = root
-	}
-	real, err := filepath.EvalSymlinks(a.abs)
-	if err != nil || root == "" || within(real, root) {
-		return
-	}
-	r.warn("%s: a symbolic link leads out of %s; it is embedded, but development mode will not follow it (add its directory as a -dir instead)", slash(a.src.Path), slash(a.src.Dir))
 }
 
 // realPath returns a file's absolute path with symbolic links evaluated.

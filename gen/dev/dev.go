@@ -78,11 +78,12 @@
 //
 // # Symbolic links
 //
-// Files are opened through os.Root, so a symbolic link is followed only
-// while it stays inside its source directory. A link that leads outside,
-// or a path that would climb out with "..", is treated as absent: not
-// found, never served. (Generate copies such files into _assetgen/; in
-// development mode they 404, so point the -dir at the real directory.)
+// Links are followed as generate follows them, wherever they lead (see
+// package gen/internal/find), so that development mode serves what
+// generate embeds: a file a link reaches is served under the link's
+// logical path, and live reload watches a directory a link leads to. A
+// request cannot climb out of a source directory: a path with "..", or
+// on Windows a backslash, is not found.
 //
 // # Live reload
 //
@@ -202,7 +203,7 @@ func Attach(set *runtime.Set, cfg Config) (*Source, error) {
 func (s *Source) startLine() string {
 	dirs := make([]string, len(s.dirs))
 	for i, d := range s.dirs {
-		dirs[i] = relpath.Display(d.path)
+		dirs[i] = relpath.Display(d)
 	}
 	reload := "live reload off (set " + ReloadEnv + "=1 to turn it on)"
 	if s.cfg.Reload {

@@ -14,11 +14,13 @@ import (
 )
 
 // escapeTree is a source tree with symbolic links that stay inside their
-// source directory and links that leave it, beside a secret file.
+// source directory and links that leave it for a shared directory, beside
+// a secret file that no link reaches.
 func escapeTree(t testing.TB) (dir string) {
 	dir = t.TempDir()
 	writeTree(t, dir, map[string]string{
-		"secret/outside.txt":  "SECRET",
+		"secret/private.txt":  "SECRET",
+		"shared/outside.txt":  "shared",
 		"first/robots.txt":    "User-agent: *\n",
 		"first/.env":          "SECRET dotfile",
 		"second/css/app.css":  "body { background: url(../img/bg.png); }\n",
@@ -27,13 +29,13 @@ func escapeTree(t testing.TB) (dir string) {
 		"second/docs/a b.txt": "spaced",
 	})
 	for link, target := range map[string]string{
-		"first/link.txt":     "../secret/outside.txt", // leaves first/
-		"first/dirlink":      "../secret",             // leaves first/
-		"second/abs.txt":     filepath.Join(dir, "secret", "outside.txt"),
-		"second/other.txt":   "../first/robots.txt", // another source dir is still outside
-		"second/inner.css":   "css/app.css",         // stays inside: followed
-		"second/img/up.png":  "../img/bg.png",       // stays inside: followed
-		"second/docs/secret": "../../secret",        // leaves second/
+		"first/link.txt":     "../shared/outside.txt", // leaves first/
+		"first/dirlink":      "../shared",             // leaves first/
+		"second/abs.txt":     filepath.Join(dir, "shared", "outside.txt"),
+		"second/other.txt":   "../first/robots.txt", // another source directory
+		"second/inner.css":   "css/app.css",         // stays inside
+		"second/img/up.png":  "../img/bg.png",       // stays inside
+		"second/docs/shared": "../../shared",        // leaves second/
 	} {
 		if err := os.Symlink(target, filepath.Join(dir, filepath.FromSlash(link))); err != nil {
 			t.Skipf("symbolic links: %v", err)
@@ -42,8 +44,9 @@ func escapeTree(t testing.TB) (dir string) {
 	return dir
 }
 
-// TestSymlinks checks which links development mode follows: those that
-// stay inside their source directory, never those that leave it.
+// TestSymlinks checks that development mode follows links as generate
+// does, wherever they lead, and that no path climbs out of a source
+// directory by itself.
 func TestSymlinks(t *testing.T) {
 	dir := escapeTree(t)
 	src, err := dev.New(dev.Config{Root: dir, Dirs: []string{"first", "second"}, Logf: t.Logf})
@@ -59,14 +62,16 @@ func TestSymlinks(t *testing.T) {
 		{"inner.css", true},
 		{"img/up.png", true},
 		{"docs/a b.txt", true},
-		{"link.txt", false},
-		{"dirlink/outside.txt", false},
-		{"abs.txt", false},
-		{"other.txt", false},
-		{"docs/secret/outside.txt", false},
+		{"link.txt", true},
+		{"dirlink/outside.txt", true},
+		{"abs.txt", true},
+		{"other.txt", true},
+		{"docs/shared/outside.txt", true},
 		{".env", false},
-		{"../secret/outside.txt", false},
-		{"css/../../secret/outside.txt", false},
+		{"../secret/private.txt", false},
+		{"css/../../secret/private.txt", false},
+		{"dirlink/../../secret/private.txt", false},
+		{`..\secret\private.txt`, false},
 	} {
 		if _, ok := src.Stat(tc.path); ok != tc.ok {
 			t.Errorf("Stat(%q) found = %v, want %v", tc.path, ok, tc.ok)
@@ -77,8 +82,9 @@ func TestSymlinks(t *testing.T) {
 // FuzzLivePath sends arbitrary request targets to the development-mode
 // handler, with the production handler's seeds and paths that try to
 // leave the source directories: every 200 body must be the final content
-// of a file under a source directory, never the secret beside them, and
-// every status one the production handler gives.
+// of a file the source directories hold, never the secret beside them
+// that no link reaches, and every status one the production handler
+// gives.
 func FuzzLivePath(f *testing.F) {
 	dir := escapeTree(f)
 	set := runtime.New(fstest.MapFS{}, "/static/", nil)
@@ -102,8 +108,9 @@ func FuzzLivePath(f *testing.F) {
 	seeds := append(handlertest.Seeds(),
 		"/static/link.txt", "/static/dirlink/outside.txt", "/static/abs.txt", "/static/other.txt",
 		"/static/inner.css", "/static/inner.0123456789ab.css", "/static/docs/a%20b.txt",
-		"/static/docs/secret/outside.txt", "/static/.env", "/static/%2e%2e/secret/outside.txt",
-		"/static/css/..%2f..%2fsecret/outside.txt", "/static/.assetgen/events", "/static/img/up.png",
+		"/static/docs/shared/outside.txt", "/static/.env", "/static/%2e%2e/secret/private.txt",
+		"/static/css/..%2f..%2fsecret/private.txt", "/static/dirlink/..%2f..%2fsecret/private.txt",
+		"/static/..%5csecret%5cprivate.txt", "/static/.assetgen/events", "/static/img/up.png",
 	)
 	handlertest.FuzzTargets(f, seeds, h, contents, func(t *testing.T, target string, w *httptest.ResponseRecorder) {
 		if bytes.Contains(w.Body.Bytes(), []byte("SECRET")) {

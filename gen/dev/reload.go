@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -36,6 +37,10 @@ type reloader struct {
 	mu      sync.Mutex
 	clients map[chan string]struct{}
 
+	// linked are the directories outside every source directory that
+	// links lead to, as real paths, each watched once.
+	linked []string
+
 	done chan struct{}
 	wg   sync.WaitGroup
 }
@@ -48,7 +53,7 @@ func (s *Source) watch() (*reloader, error) {
 	}
 	r := &reloader{s: s, w: w, clients: map[chan string]struct{}{}, done: make(chan struct{})}
 	for _, d := range s.dirs {
-		if err := r.addTree(d.path); err != nil {
+		if err := r.addTree(d); err != nil {
 			w.Close()
 			return nil, err
 		}
@@ -58,23 +63,66 @@ func (s *Source) watch() (*reloader, error) {
 	return r, nil
 }
 
-// addTree watches dir and the directories below it that are not ignored.
+// addTree watches dir and the directories below it that are not ignored,
+// following links to directories as find does.
 func (r *reloader) addTree(dir string) error {
 	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || !d.IsDir() {
+		if err != nil {
 			return nil // vanished, or unreadable: nothing to watch
 		}
-		if _, logical, ok := r.s.logicalOf(p); ok && logical != "." && r.s.ignored(logical) {
-			return filepath.SkipDir
+		if _, logical, ok := r.s.logicalOf(p); ok && logical != "." && r.s.ig.IgnoredPath(logical) {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
 		}
-		return r.w.Add(p)
+		switch {
+		case d.Type()&fs.ModeSymlink != 0:
+			return r.addLinked(p)
+		case d.IsDir():
+			return r.w.Add(p)
+		}
+		return nil
 	})
+}
+
+// addLinked watches the tree a link to a directory leads to, under the
+// link's name, so that events carry the logical path the file is served
+// at. A tree inside a source directory is watched already, and one
+// inside a tree watched through another link too: so each is watched
+// once, and a link cycle ends.
+func (r *reloader) addLinked(link string) error {
+	real, err := filepath.EvalSymlinks(link)
+	if err != nil {
+		return nil // broken: nothing to watch
+	}
+	if fi, err := os.Stat(real); err != nil || !fi.IsDir() {
+		return nil
+	}
+	for _, d := range slices.Concat(r.s.realDirs(), r.linked) {
+		if rel, err := filepath.Rel(d, real); err == nil && filepath.IsLocal(rel) || rel == "." {
+			return nil
+		}
+	}
+	r.linked = append(r.linked, real)
+	return r.addTree(link + string(filepath.Separator))
+}
+
+// realDirs returns the source directories with symbolic links evaluated.
+func (s *Source) realDirs() []string {
+	out := make([]string, 0, len(s.dirs))
+	for _, d := range s.dirs {
+		if real, err := filepath.EvalSymlinks(d); err == nil {
+			out = append(out, real)
+		}
+	}
+	return out
 }
 
 // logicalOf maps a path on disk to its source directory and logical path.
 func (s *Source) logicalOf(p string) (int, string, bool) {
 	for i, d := range s.dirs {
-		rel, err := filepath.Rel(d.path, p)
+		rel, err := filepath.Rel(d, p)
 		if err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 			return i, filepath.ToSlash(rel), true
 		}
@@ -108,7 +156,7 @@ func (r *reloader) loop() {
 				return
 			}
 			_, logical, ok := r.s.logicalOf(ev.Name)
-			if !ok || r.s.ignored(logical) {
+			if !ok || r.s.ig.IgnoredPath(logical) {
 				continue
 			}
 			if ev.Has(fsnotify.Create) {

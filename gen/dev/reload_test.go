@@ -17,10 +17,14 @@ import (
 // TestSafeWriteSwapsStyleSheet checks the event open pages get for each
 // way of changing files: an editor's safe write of a style sheet (a
 // temporary file renamed over it) swaps the sheet in place, as a plain
-// write does; a changed script reloads the page.
+// write does; a changed script reloads the page, as does one in a
+// directory a link leads to.
 func TestSafeWriteSwapsStyleSheet(t *testing.T) {
 	dir := t.TempDir()
-	writeTree(t, dir, map[string]string{"static/css/app.css": "body { color: red; }\n", "static/js/app.js": "let a = 1;\n"})
+	writeTree(t, dir, map[string]string{"static/css/app.css": "body { color: red; }\n", "static/js/app.js": "let a = 1;\n", "vendor/lib.js": "let b = 1;\n"})
+	if err := os.Symlink(filepath.Join("..", "vendor"), filepath.Join(dir, "static", "vendor")); err != nil {
+		t.Skipf("symbolic links: %v", err)
+	}
 	set := runtime.New(fstest.MapFS{}, "/static/", nil)
 	src, err := dev.Attach(set, dev.Config{Root: dir, Dirs: []string{"static"}, Reload: true, Logf: t.Logf})
 	if err != nil {
@@ -59,6 +63,7 @@ func TestSafeWriteSwapsStyleSheet(t *testing.T) {
 			}
 		}, "css"},
 		{"Script", func() { writeFile(t, filepath.Join(dir, "static", "js", "app.js"), "let a = 2;\n") }, "reload"},
+		{"ThroughLink", func() { writeFile(t, filepath.Join(dir, "vendor", "lib.js"), "let b = 2;\n") }, "reload"},
 	}
 	for _, tt := range tests {
 		tt.change()

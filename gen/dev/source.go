@@ -4,11 +4,9 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
-	"io"
 	"io/fs"
 	"net/http"
 	"os"
-	"path"
 	"path/filepath"
 	"sync"
 	"time"
@@ -28,7 +26,7 @@ import (
 // plenty for one developer's browser.
 type Source struct {
 	cfg  Config
-	dirs []srcDir
+	dirs []string // absolute
 	ig   *find.Ignorer
 	pre  *find.Ignorer
 	opt  build.Options
@@ -43,12 +41,6 @@ type Source struct {
 }
 
 var _ runtime.Live = (*Source)(nil)
-
-// srcDir is one source directory.
-type srcDir struct {
-	path string   // absolute
-	root *os.Root // opens files without leaving path
-}
 
 // New returns a Source over the directories cfg describes, not attached
 // to a Set: Attach is New and Set.SetLive.
@@ -65,15 +57,7 @@ func New(cfg Config) (*Source, error) {
 	if err != nil {
 		return nil, fmt.Errorf("assetgen dev: prehashed: %w", err)
 	}
-	s := &Source{cfg: cfg, ig: ig, pre: pre, opt: cfg.buildOptions(), nodes: map[string]*node{}, now: time.Now}
-	for _, d := range dirs {
-		root, err := os.OpenRoot(d)
-		if err != nil {
-			s.Close()
-			return nil, fmt.Errorf("assetgen dev: %w", err)
-		}
-		s.dirs = append(s.dirs, srcDir{path: d, root: root})
-	}
+	s := &Source{cfg: cfg, dirs: dirs, ig: ig, pre: pre, opt: cfg.buildOptions(), nodes: map[string]*node{}, now: time.Now}
 	if cfg.Reload {
 		if s.reload, err = s.watch(); err != nil {
 			s.Close()
@@ -83,14 +67,11 @@ func New(cfg Config) (*Source, error) {
 	return s, nil
 }
 
-// Close stops watching and closes the directories. The Set, if attached,
-// should be detached first (set.SetLive(nil)).
+// Close stops watching. The Set, if attached, should be detached first
+// (set.SetLive(nil)).
 func (s *Source) Close() error {
 	if s.reload != nil {
 		s.reload.close()
-	}
-	for _, d := range s.dirs {
-		d.root.Close()
 	}
 	return nil
 }
@@ -155,19 +136,13 @@ func (s *Source) Logical(name string) (string, bool) {
 // Paths implements runtime.Live by walking every source directory: All
 // and FS use it, the handler and URL never do.
 func (s *Source) Paths() []string {
-	var roots []string
-	for _, d := range s.dirs {
-		roots = append(roots, d.path)
-	}
-	matches, err := find.Walk(context.Background(), roots, s.ig)
+	matches, err := find.Walk(context.Background(), s.dirs, s.ig)
 	if err != nil {
 		s.cfg.Logf("assetgen: %v", err)
 	}
-	var out []string
-	for _, m := range matches {
-		if _, _, ok := s.find(m.Logical); ok { // drops links that leave their directory
-			out = append(out, m.Logical)
-		}
+	out := make([]string, len(matches))
+	for i, m := range matches {
+		out[i] = m.Logical
 	}
 	return out
 }
@@ -180,30 +155,10 @@ func (s *Source) Events() http.Handler {
 	return s.reload
 }
 
-// find returns the source directory that holds logical path p now, first
-// match winning, and the file's description.
-func (s *Source) find(p string) (int, fs.FileInfo, bool) {
-	if !fs.ValidPath(p) || p == "." || s.ignored(p) {
-		return 0, nil, false
-	}
-	name := filepath.FromSlash(p)
-	for i, d := range s.dirs {
-		fi, err := d.root.Stat(name)
-		if err == nil && fi.Mode().IsRegular() {
-			return i, fi, true
-		}
-	}
-	return 0, nil, false
-}
-
-// ignored reports whether p or a directory above it is ignored.
-func (s *Source) ignored(p string) bool {
-	for q := p; q != "."; q = path.Dir(q) {
-		if s.ig.Ignored(q) {
-			return true
-		}
-	}
-	return false
+// find returns the source directory that holds logical path p now, as
+// generate decides it (find.Winner), and the file.
+func (s *Source) find(p string) (int, find.Source, bool) {
+	return find.Winner(s.dirs, s.ig, p)
 }
 
 // current returns the up-to-date node of p, or nil if no source
@@ -238,18 +193,19 @@ func (s *Source) visit(p string, seen map[string]*node) *node {
 // load returns the node of p, read again if its winning directory, size
 // or modification time changed, or nil.
 func (s *Source) load(p string) *node {
-	dir, fi, ok := s.find(p)
+	dir, src, ok := s.find(p)
 	old := s.nodes[p]
 	if !ok {
 		delete(s.nodes, p)
 		return nil
 	}
+	fi := src.Info
 	if old != nil && old.dir == dir && old.size == fi.Size() && old.mtime.Equal(fi.ModTime()) && !old.racy {
 		return old
 	}
-	raw, err := s.read(dir, p)
+	raw, err := os.ReadFile(src.Path)
 	if err != nil {
-		s.cfg.Logf("assetgen: %s: cannot read: %v", relpath.Display(filepath.Join(s.dirs[dir].path, filepath.FromSlash(p))), err)
+		s.cfg.Logf("assetgen: %s: cannot read: %v", relpath.Display(src.Path), err)
 		delete(s.nodes, p)
 		return nil
 	}
@@ -269,16 +225,7 @@ func (s *Source) load(p string) *node {
 	return n
 }
 
-func (s *Source) read(dir int, p string) ([]byte, error) {
-	f, err := s.dirs[dir].root.Open(filepath.FromSlash(p))
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return io.ReadAll(f)
-}
-
 // file names a node's source file for messages.
 func (s *Source) file(n *node) string {
-	return relpath.Display(filepath.Join(s.dirs[n.dir].path, filepath.FromSlash(n.Logical)))
+	return relpath.Display(filepath.Join(s.dirs[n.dir], filepath.FromSlash(n.Logical)))
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -20,7 +22,8 @@ import (
 // and JavaScript (relative, absolute under the prefix, with a query and a
 // fragment, a source map), a reference cycle and a self-reference, a
 // shadowed file, minifiable SVG and JSON, a style sheet that declares
-// another charset, and a Vite build whose files keep their names.
+// another charset, and a Vite build whose files keep their names; and
+// parityLinks.
 var parityTree = map[string]string{
 	"static/css/app.css":            "@import \"a.css\";\nbody { background: url(/static/img/bg.png?v=1#x); }\n@font-face { src: url('../fonts/f.woff2') format('woff2'); }\n",
 	"static/css/a.css":              "@import \"b.css\";\n.a { background: url(../img/bg.png); }\n",
@@ -40,17 +43,30 @@ var parityTree = map[string]string{
 	"vite/assets/main-BkJ3Ld9x.js":  "import \"./chunk-Dx1a2b3c.js\";\nconsole.log(1)\n",
 	"vite/assets/chunk-Dx1a2b3c.js": "export const c = 1\n",
 	"vite/assets/main-C4sS9xYz.css": ".m{color:red}\n",
+	"shared/notes.txt":              "shared notes\n",
+	"shared/lib/util.js":            "export const u = new URL(\"../img/bg.png\", import.meta.url);\n",
 	"vite/.vite/manifest.json": `{
   "src/main.ts": {"file": "assets/main-BkJ3Ld9x.js", "src": "src/main.ts", "isEntry": true, "imports": ["_chunk"], "css": ["assets/main-C4sS9xYz.css"]},
   "_chunk": {"file": "assets/chunk-Dx1a2b3c.js"}
 }`,
 }
 
+// parityLinks are the symbolic links of the parity tree, link to target:
+// one to a file in the same directory, one to a directory outside every
+// source directory (whose script references a file through the link's
+// path), and one in the first directory that leads outside and shadows a
+// file of the second.
+var parityLinks = map[string]string{
+	"static/css/alias.css": "app.css",
+	"static/vendor":        "../shared/lib",
+	"theme/notes.txt":      "../shared/notes.txt",
+}
+
 // TestParity generates a package and serves the same tree in development
 // mode, and checks that every asset has the same description (path,
 // fingerprinted name, integrity, content type, size, immutability) and the
-// same bytes in both; then edits files, a cycle member and a shadowing file
-// among them, and checks again against the same development server, whose
+// same bytes in both; then edits files, a cycle member, a shadowing file
+// and a file reached through a link among them, and checks again against the same development server, whose
 // naming is now incremental.
 func TestParity(t *testing.T) {
 	for _, minify := range []bool{false, true} {
@@ -58,6 +74,11 @@ func TestParity(t *testing.T) {
 			dir := t.TempDir()
 			testenv.WriteTree(t, dir, parityTree)
 			testenv.WriteTree(t, dir, map[string]string{"go.mod": "module example.com/site\n\ngo 1.24\n", "doc.go": "package assets\n"})
+			for link, target := range parityLinks {
+				if err := os.Symlink(target, filepath.Join(dir, filepath.FromSlash(link))); err != nil {
+					t.Skipf("symbolic links: %v", err)
+				}
+			}
 			t.Chdir(dir)
 			cfg := gen.Config{Dirs: []string{"theme", "static", "vite"}, Package: "assets", Minify: minify, ViteManifest: "vite/.vite/manifest.json", Manifest: "-"}
 			src, err := dev.New(dev.Config{
@@ -76,6 +97,7 @@ func TestParity(t *testing.T) {
 				"theme/img/bg.png": "\x89PNG\r\n\x1a\nedited",
 				"static/css/b.css": "@import \"a.css\";\n.b { color: green; }\n",
 				"static/js/lib.js": "export default 2;\n//# sourceMappingURL=lib.js.map\n",
+				"shared/notes.txt": "shared notes, edited through a link\n",
 			})
 			compare(t, cfg, src)
 		})

@@ -82,10 +82,10 @@ func TestStamp(t *testing.T) {
 		t.Errorf("settled stamp %+v", st2)
 	}
 	var w Writer
-	w.Stamp(st)
-	d := NewDecoder(w.Data())
-	if got := ReadStamp(d); got != st || d.Err() != nil || d.More() {
-		t.Errorf("stamp round trip: got %+v, %v", got, d.Err())
+	w.stamp(st)
+	d := &decoder{b: w.buf}
+	if got := readStamp(d); got != st || d.err != nil || d.more() {
+		t.Errorf("stamp round trip: got %+v, %v", got, d.err)
 	}
 }
 
@@ -189,5 +189,129 @@ func TestStampedCheck(t *testing.T) {
 	os.WriteFile(file, []byte("two"), 0o644)
 	if _, current, _, _ := f.Check(later); current {
 		t.Error("rewritten file current")
+	}
+}
+
+func TestOutputsRoundTrip(t *testing.T) {
+	rec := &Outputs{Key: OutputKey{7}, Files: []Stamped{
+		{Path: "assets_gen.go", Stamp: Stamp{Key: Key{Size: 10, MTime: 3}}},
+		{Path: "assets.json", Stamp: Stamp{Key: Key{Size: 4}, Racy: true, Sum: [32]byte{1}}},
+	}}
+	got, err := decodeOutputs(rec.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(rec, got); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+	file := filepath.Join(t.TempDir(), "r")
+	if err := WriteFile(file, rec.Encode()); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name  string
+		key   OutputKey
+		names []string
+		want  bool
+	}{
+		{"same", OutputKey{7}, []string{"assets_gen.go", "assets.json"}, true},
+		{"other key", OutputKey{8}, []string{"assets_gen.go", "assets.json"}, false},
+		{"other names", OutputKey{7}, []string{"assets_gen.go", "m.json"}, false},
+		{"fewer names", OutputKey{7}, []string{"assets_gen.go"}, false},
+	} {
+		if _, ok := ReadOutputs(file, tt.key, tt.names); ok != tt.want {
+			t.Errorf("%s: ReadOutputs ok = %v, want %v", tt.name, ok, tt.want)
+		}
+	}
+}
+
+// FuzzDecodeOutputs checks that a damaged output record is an error,
+// never a panic, and that whatever decodes encodes back the same.
+func FuzzDecodeOutputs(f *testing.F) {
+	f.Add((&Outputs{Files: []Stamped{{Path: "a", Stamp: Stamp{Racy: true}}}}).Encode())
+	f.Add([]byte(outputsMagic))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rec, err := decodeOutputs(data)
+		if err != nil {
+			return
+		}
+		again, err := decodeOutputs(rec.Encode())
+		if err != nil || !cmp.Equal(rec, again) {
+			t.Fatalf("re-encoding changed the record: %v", err)
+		}
+	})
+}
+
+func TestRenderCache(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "r")
+	code, manifest := []byte("package a\n"), []byte("{}")
+	if err := WriteRender(file, OutputKey{1}, code, manifest); err != nil {
+		t.Fatal(err)
+	}
+	if c, m, ok := ReadRender(file, OutputKey{1}, nil, nil); !ok || string(c) != string(code) || string(m) != string(manifest) {
+		t.Errorf("ReadRender = %q, %q, %v", c, m, ok)
+	}
+	if _, _, ok := ReadRender(file, OutputKey{2}, nil, nil); ok {
+		t.Error("ReadRender answered for another key")
+	}
+	// The outputs on disk, already right, are the answer as they are.
+	if c, _, ok := ReadRender(file, OutputKey{1}, code, manifest); !ok || &c[0] != &code[0] {
+		t.Error("ReadRender did not take the outputs on disk")
+	}
+}
+
+// TestValue checks the settings encoding behind Generator: every field
+// and element counts, map order does not, and what cannot be keyed is
+// an error rather than a key that ignores it.
+func TestValue(t *testing.T) {
+	type settings struct {
+		Dirs    []string
+		HashLen int
+		Minify  bool
+		Wait    time.Duration
+		Extra   map[string]int
+		Inner   *struct{ A string }
+		Log     func(string)
+	}
+	key := func(v any) [32]byte {
+		t.Helper()
+		w := NewKeyWriter()
+		if err := w.Value(v); err != nil {
+			t.Fatalf("Value(%+v): %v", v, err)
+		}
+		return w.Sum()
+	}
+	base := settings{Dirs: []string{"static"}, HashLen: 12, Extra: map[string]int{"a": 1, "b": 2}}
+	seen := map[[32]byte]string{key(base): "base"}
+	for name, s := range map[string]settings{
+		"dirs split":  {Dirs: []string{"sta", "tic"}, HashLen: 12, Extra: base.Extra},
+		"no dirs":     {HashLen: 12, Extra: base.Extra},
+		"hash length": {Dirs: base.Dirs, HashLen: 13, Extra: base.Extra},
+		"minify":      {Dirs: base.Dirs, HashLen: 12, Minify: true, Extra: base.Extra},
+		"wait":        {Dirs: base.Dirs, HashLen: 12, Wait: 1, Extra: base.Extra},
+		"map value":   {Dirs: base.Dirs, HashLen: 12, Extra: map[string]int{"a": 1, "b": 3}},
+		"inner":       {Dirs: base.Dirs, HashLen: 12, Extra: base.Extra, Inner: &struct{ A string }{}},
+	} {
+		k := key(s)
+		if prev, ok := seen[k]; ok {
+			t.Errorf("%s keys the same as %s", name, prev)
+		}
+		seen[k] = name
+	}
+	for range 10 { // map iteration order varies from run to run
+		if key(settings{Dirs: []string{"static"}, HashLen: 12, Extra: map[string]int{"b": 2, "a": 1}}) != key(base) {
+			t.Fatal("map order changed the key")
+		}
+	}
+	withLog := base
+	withLog.Log = func(string) {}
+	if err := NewKeyWriter().Value(withLog); err == nil {
+		t.Error("a func was keyed")
+	}
+	if _, ok := NewGenerator(withLog); ok {
+		t.Error("NewGenerator took settings with a func")
+	}
+	if g1, ok1 := NewGenerator(base); !ok1 || g1 == Generator(key(base)) {
+		t.Error("the generator is not the build with the settings")
 	}
 }

@@ -1,7 +1,6 @@
 package cache
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"errors"
 	"io/fs"
@@ -195,19 +194,19 @@ var errBad = errors.New("bad cache file")
 // decodeHashes reads what encodeHashes wrote; any damage makes the whole
 // file count as empty.
 func decodeHashes(data []byte) (map[string]entry, error) {
-	if !bytes.HasPrefix(data, []byte(hashesMagic)) {
-		return nil, errBad
+	d, err := openRecord(data, hashesMagic)
+	if err != nil {
+		return nil, err
 	}
-	d := &Decoder{b: data[len(hashesMagic):]}
 	m := map[string]entry{}
 	for len(d.b) > 0 && d.err == nil {
-		path := d.Str()
+		path := d.str()
 		var e entry
-		e.Key = ReadKey(d)
-		copy(e.Sum[:], d.Bytes(len(e.Sum)))
-		e.Size = int64(d.U64())
-		e.ContentType = d.Str()
-		e.Racy = d.Bool()
+		e.Key = readKey(d)
+		copy(e.Sum[:], d.bytes(len(e.Sum)))
+		e.Size = int64(d.u64())
+		e.ContentType = d.str()
+		e.Racy = d.bool()
 		m[path] = e
 	}
 	if d.err != nil {

@@ -14,7 +14,7 @@ func sysKeyOf(fs.FileInfo) sysKey { return sysKey{} }
 
 func (sysKey) append(b []byte) []byte { return b }
 
-func readSysKey(*Decoder) sysKey { return sysKey{} }
+func readSysKey(*decoder) sysKey { return sysKey{} }
 
 // changeTime is unknown here; the modification time stands alone.
 func (sysKey) changeTime() int64 { return 0 }

@@ -28,8 +28,8 @@ func (k sysKey) append(b []byte) []byte {
 	return binary.LittleEndian.AppendUint64(b, uint64(k.CTime))
 }
 
-func readSysKey(d *Decoder) sysKey {
-	return sysKey{Dev: d.U64(), Ino: d.U64(), CTime: int64(d.U64())}
+func readSysKey(d *decoder) sysKey {
+	return sysKey{Dev: d.u64(), Ino: d.u64(), CTime: int64(d.u64())}
 }
 
 // changeTime returns the change time in the key, in Unix nanoseconds.

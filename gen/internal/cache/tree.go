@@ -1,7 +1,6 @@
 package cache
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"os"
 )
@@ -62,7 +61,7 @@ func (t *Tree) Encode() []byte {
 		w.Num(int64(len(list)))
 		for _, f := range list {
 			w.Str32(f.Path)
-			w.Stamp(f.Stamp)
+			w.stamp(f.Stamp)
 		}
 	}
 	for _, s := range t.Warnings {
@@ -73,23 +72,23 @@ func (t *Tree) Encode() []byte {
 
 // decodeTree reads what Encode wrote.
 func decodeTree(b []byte) (*Tree, error) {
-	if !bytes.HasPrefix(b, []byte(treeMagic)) {
-		return nil, errBad
+	d, err := openRecord(b, treeMagic)
+	if err != nil {
+		return nil, err
 	}
-	d := &Decoder{b: b[len(treeMagic):]}
 	t := &Tree{}
-	copy(t.Key[:], d.Bytes(len(t.Key)))
-	copy(t.Output[:], d.Bytes(len(t.Output)))
-	t.Bytes = int64(d.U64())
-	t.Rewritten = int(d.U64())
+	copy(t.Key[:], d.bytes(len(t.Key)))
+	copy(t.Output[:], d.bytes(len(t.Output)))
+	t.Bytes = int64(d.u64())
+	t.Rewritten = int(d.u64())
 	for _, list := range [...]*[]Stamped{&t.Racy, &t.Copies} {
-		n := d.U64()
+		n := d.u64()
 		for i := uint64(0); i < n && d.err == nil; i++ {
-			*list = append(*list, Stamped{Path: d.Str(), Stamp: ReadStamp(d)})
+			*list = append(*list, Stamped{Path: d.str(), Stamp: readStamp(d)})
 		}
 	}
-	for d.More() {
-		t.Warnings = append(t.Warnings, d.Str())
+	for d.more() {
+		t.Warnings = append(t.Warnings, d.str())
 	}
 	if d.err != nil {
 		return nil, d.err

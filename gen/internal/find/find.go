@@ -1,7 +1,30 @@
-// Package find walks an ordered list of source directories the way Django's
+// Package find decides which source directory holds a logical path, for
+// generate and development mode alike. It works the way Django's
 // staticfiles finders do: every file has a logical path relative to its
 // directory, and when several directories hold the same logical path the
-// first one wins and the others are shadowed.
+// first one wins and the others are shadowed. Walk lists the whole tree
+// (generate); Lookup and Winner answer for one path without walking
+// (findstatic, and each request in development mode). All three apply the
+// same rules, so the two modes see the same files.
+//
+// A file is held when it is a regular file, after following symbolic
+// links, and neither its logical path nor any directory above it is
+// ignored. Sockets, pipes and devices are not static files.
+//
+// # Symbolic links
+//
+// A symbolic link in a source directory is followed wherever it leads,
+// and what it reaches is held under the link's own logical path: a link
+// to a file inside the same directory is an alias of it, and a link to a
+// directory elsewhere (static/vendor -> ../node_modules/x/dist) lends
+// that directory's files its logical path, vendor/.... Generate embeds
+// what links reach, so development mode serves the same: a link is part
+// of the tree its owner publishes. A request cannot make a link: a
+// logical path never leaves its directory by itself, since one with a
+// ".." element, or on Windows a backslash, a colon or a reserved name, is
+// held by no directory (filepath.Localize). Walk reports a broken link
+// and a link back to a directory above it (a cycle) as errors; Lookup and
+// Winner, which see one path, find nothing there.
 package find
 
 import (
@@ -9,6 +32,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"iter"
 	"os"
 	"path"
 	"path/filepath"
@@ -155,29 +179,58 @@ func Walk(ctx context.Context, dirs []string, ig *Ignorer) ([]Match, error) {
 }
 
 // Lookup returns every source that holds logical path p, in precedence
-// order, without walking the trees: Django's findstatic.
+// order, without walking the trees: Django's findstatic. p may use
+// backslashes and be unclean ("css//a.css"); one that is not a path
+// relative to a directory is an error.
 func Lookup(dirs []string, ig *Ignorer, p string) ([]Source, error) {
 	clean := path.Clean(strings.ReplaceAll(p, `\`, "/"))
 	if !fs.ValidPath(clean) || clean == "." {
 		return nil, fmt.Errorf("%q is not a logical path: use a slash-separated path relative to a source directory, such as css/base.css", p)
 	}
-	if ig.ignoredPath(clean) {
-		return nil, nil
-	}
 	var out []Source
-	for _, d := range dirs {
-		full := filepath.Join(d, filepath.FromSlash(clean))
-		info, err := os.Stat(full)
-		if err != nil || info.IsDir() {
-			continue
-		}
-		out = append(out, Source{Dir: d, Path: full, Info: info})
+	for _, src := range holders(dirs, ig, clean) {
+		out = append(out, src)
 	}
 	return out, nil
 }
 
-// ignoredPath reports whether p or one of its parent directories is ignored.
-func (ig *Ignorer) ignoredPath(p string) bool {
+// Winner returns the index in dirs of the directory whose file is served
+// at logical path p, and that file: the first that holds it. ok is false
+// when none does, and for a p that is not a clean logical path.
+func Winner(dirs []string, ig *Ignorer, p string) (i int, src Source, ok bool) {
+	for i, src := range holders(dirs, ig, p) {
+		return i, src, true
+	}
+	return 0, Source{}, false
+}
+
+// holders yields each directory that holds the clean logical path p, by
+// index in dirs, in precedence order.
+func holders(dirs []string, ig *Ignorer, p string) iter.Seq2[int, Source] {
+	return func(yield func(int, Source) bool) {
+		if !fs.ValidPath(p) || p == "." || ig.IgnoredPath(p) {
+			return
+		}
+		name, err := filepath.Localize(p)
+		if err != nil {
+			return
+		}
+		for i, d := range dirs {
+			full := filepath.Join(d, name)
+			info, err := os.Stat(full)
+			if err != nil || !info.Mode().IsRegular() {
+				continue
+			}
+			if !yield(i, Source{Dir: d, Path: full, Info: info}) {
+				return
+			}
+		}
+	}
+}
+
+// IgnoredPath reports whether logical path p or a directory above it is
+// ignored: whether a walk would skip it.
+func (ig *Ignorer) IgnoredPath(p string) bool {
 	for q := p; q != "."; q = path.Dir(q) {
 		if ig.Ignored(q) {
 			return true

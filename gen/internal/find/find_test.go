@@ -195,3 +195,79 @@ func FuzzLookup(f *testing.F) {
 		}
 	})
 }
+
+// TestAgree checks that Walk, Lookup and Winner decide alike, over a tree
+// with shadowed files, ignored paths and symbolic links that stay inside
+// their directory and that leave it: generate walks, development mode and
+// findstatic look up one path.
+func TestAgree(t *testing.T) {
+	root := tree(t, map[string]string{
+		"a/x.css":         "a",
+		"a/.hidden/y.css": "hidden",
+		"b/x.css":         "b",
+		"b/out.css":       "b",
+		"b/sub/z.js":      "b",
+		"lib/lib.js":      "lib",
+		"outside.css":     "outside",
+	})
+	links := map[string]string{
+		"a/alias.css": "x.css",          // inside
+		"a/out.css":   "../outside.css", // outside, shadows b/out.css
+		"a/vendor":    "../lib",         // a directory outside
+		"b/sub/up":    "..",             // back to a directory above it: a cycle
+	}
+	for link, target := range links {
+		if err := os.Symlink(target, filepath.Join(root, filepath.FromSlash(link))); err != nil {
+			t.Skipf("symbolic links: %v", err)
+		}
+	}
+	dirs := []string{filepath.Join(root, "a"), filepath.Join(root, "b")}
+	ig, _ := NewIgnorer(DefaultIgnore)
+	_, err := Walk(context.Background(), dirs, ig)
+	if err == nil || !strings.Contains(err.Error(), "symbolic link cycle") {
+		t.Fatalf("Walk: %v, want the cycle through b/sub/up", err)
+	}
+	os.Remove(filepath.Join(root, "b", "sub", "up"))
+	ms, err := Walk(context.Background(), dirs, ig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for _, m := range ms {
+		walked := []string{rel(t, root, m.Winner.Path)}
+		for _, s := range m.Shadowed {
+			walked = append(walked, rel(t, root, s.Path))
+		}
+		got[m.Logical] = walked
+		srcs, err := Lookup(dirs, ig, m.Logical)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var looked []string
+		for _, s := range srcs {
+			looked = append(looked, rel(t, root, s.Path))
+		}
+		if diff := cmp.Diff(walked, looked); diff != "" {
+			t.Errorf("%s: Lookup differs from Walk (-walk +lookup):\n%s", m.Logical, diff)
+		}
+		i, src, ok := Winner(dirs, ig, m.Logical)
+		if !ok || dirs[i] != m.Winner.Dir || src.Path != m.Winner.Path {
+			t.Errorf("%s: Winner = %d %s %v, Walk's winner %s", m.Logical, i, src.Path, ok, m.Winner.Path)
+		}
+	}
+	want := map[string][]string{
+		"alias.css":     {"a/alias.css"},
+		"out.css":       {"a/out.css", "b/out.css"},
+		"sub/z.js":      {"b/sub/z.js"},
+		"vendor/lib.js": {"a/vendor/lib.js"},
+		"x.css":         {"a/x.css", "b/x.css"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Walk (-want +got):\n%s", diff)
+	}
+	for _, p := range []string{".hidden/y.css", "vendor/../x.css", "missing.css", "vendor"} {
+		if _, _, ok := Winner(dirs, ig, p); ok {
+			t.Errorf("Winner(%q) found a file", p)
+		}
+	}
+}

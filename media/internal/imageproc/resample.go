@@ -13,10 +13,14 @@ type plane struct {
 // weightBits is the fixed-point precision of resampling weights.
 const weightBits = 14
 
-// taps are the weights for one output sample: first is the first input
-// sample they apply to.
-type taps struct {
-	first int
+// filter is the weights of every output sample of one axis, n each,
+// flattened: output x is the sum of inputs first[x] to first[x]+n-1
+// weighted by w[x*n:x*n+n]. A window cut short by an edge is moved
+// inside and padded with zero weights, so that every output has the
+// same n and the loops over them have a fixed length.
+type filter struct {
+	n     int
+	first []int
 	w     []int32
 }
 
@@ -34,37 +38,48 @@ func catmullRom(x float64) float64 {
 	return 0
 }
 
-// weights returns, for each of dst output samples from src input ones,
-// the Catmull-Rom weights, the filter widened by the reduction so that
-// every input sample counts (it is an area filter when shrinking).
-func weights(src, dst int) []taps {
+// weights returns, for dst output samples from src input ones, the
+// Catmull-Rom weights, the filter widened by the reduction so that every
+// input sample counts (it is an area filter when shrinking).
+func weights(src, dst int) filter {
 	scale := float64(src) / float64(dst)
 	support := 2 * max(scale, 1)
-	out := make([]taps, dst)
-	for x := range out {
+	window := func(x int) (lo, hi int) {
 		center := (float64(x)+0.5)*scale - 0.5
-		lo := max(0, int(math.Floor(center-support))+1)
-		hi := min(src-1, int(math.Ceil(center+support))-1)
-		fw := make([]float64, hi-lo+1)
+		return max(0, int(math.Floor(center-support))+1), min(src-1, int(math.Ceil(center+support))-1)
+	}
+	n := 1
+	for x := range dst {
+		lo, hi := window(x)
+		n = max(n, hi-lo+1)
+	}
+	n = min(n, src)
+	f := filter{n: n, first: make([]int, dst), w: make([]int32, dst*n)}
+	fw := make([]float64, n)
+	for x := range dst {
+		center := (float64(x)+0.5)*scale - 0.5
+		lo, hi := window(x)
+		first := max(0, min(lo, src-n))
+		f.first[x] = first
 		var sum float64
-		for i := range fw {
-			fw[i] = catmullRom((float64(lo+i) - center) / max(scale, 1))
-			sum += fw[i]
+		for i := lo; i <= hi; i++ {
+			fw[i-lo] = catmullRom((float64(i) - center) / max(scale, 1))
+			sum += fw[i-lo]
 		}
-		t := taps{first: lo, w: make([]int32, len(fw))}
+		w := f.w[x*n : x*n+n]
 		var total int32
-		peak := 0
-		for i, f := range fw {
-			t.w[i] = int32(math.Round(f / sum * (1 << weightBits)))
-			total += t.w[i]
-			if t.w[i] > t.w[peak] {
-				peak = i
+		peak := lo - first
+		for i := lo; i <= hi; i++ {
+			k := i - first
+			w[k] = int32(math.Round(fw[i-lo] / sum * (1 << weightBits)))
+			total += w[k]
+			if w[k] > w[peak] {
+				peak = k
 			}
 		}
-		t.w[peak] += 1<<weightBits - total // the weights sum to exactly one
-		out[x] = t
+		w[peak] += 1<<weightBits - total // the weights sum to exactly one
 	}
-	return out
+	return f
 }
 
 // clamp8 rounds a fixed-point sum and clamps it to a byte.
@@ -78,27 +93,31 @@ func clamp8(v int32) uint8 {
 func resample(p plane, w, h int) plane {
 	ch := p.ch
 	across := plane{pix: make([]uint8, w*p.h*ch), w: w, h: p.h, stride: w * ch, ch: ch}
-	xt := weights(p.w, w)
+	xf := weights(p.w, w)
+	n := xf.n
 	for y := range p.h {
-		src := p.pix[y*p.stride:]
-		dst := across.pix[y*across.stride:]
+		src := p.pix[y*p.stride:][:p.w*ch]
+		dst := across.pix[y*across.stride:][:w*ch]
 		if ch == 1 {
 			// One channel, the usual case (Y, Cb, Cr planes): without
 			// the channel loop.
-			for x, t := range xt {
+			for x, first := range xf.first {
+				ws := xf.w[x*n:][:n]
+				s := src[first:][:len(ws)]
 				var sum int32
-				for k, wt := range t.w {
-					sum += int32(src[t.first+k]) * wt
+				for k, wt := range ws {
+					sum += int32(s[k]) * wt
 				}
 				dst[x] = clamp8(sum)
 			}
 			continue
 		}
-		for x, t := range xt {
+		for x, first := range xf.first {
+			ws := xf.w[x*n:][:n]
 			for c := range ch {
 				var sum int32
-				i := t.first*ch + c
-				for _, wt := range t.w {
+				i := first*ch + c
+				for _, wt := range ws {
 					sum += int32(src[i]) * wt
 					i += ch
 				}
@@ -108,15 +127,31 @@ func resample(p plane, w, h int) plane {
 	}
 	out := plane{pix: make([]uint8, w*h*ch), w: w, h: h, stride: w * ch, ch: ch}
 	sums := make([]int32, w*ch)
-	for y, t := range weights(p.h, h) {
+	yf := weights(p.h, h)
+	for y, first := range yf.first {
+		ws := yf.w[y*yf.n:][:yf.n]
 		clear(sums)
-		for k, wt := range t.w {
-			row := across.pix[(t.first+k)*across.stride:][:w*ch]
-			for i, v := range row {
-				sums[i] += int32(v) * wt
+		// Two rows at a time: half the passes over sums.
+		k := 0
+		for ; k+1 < len(ws); k += 2 {
+			w0, w1 := ws[k], ws[k+1]
+			if w0 == 0 && w1 == 0 {
+				continue
+			}
+			r0 := across.pix[(first+k)*across.stride:][:len(sums)]
+			r1 := across.pix[(first+k+1)*across.stride:][:len(sums)]
+			for i := range sums {
+				sums[i] += int32(r0[i])*w0 + int32(r1[i])*w1
 			}
 		}
-		dst := out.pix[y*out.stride:][:w*ch]
+		if k < len(ws) && ws[k] != 0 {
+			wt := ws[k]
+			r := across.pix[(first+k)*across.stride:][:len(sums)]
+			for i := range sums {
+				sums[i] += int32(r[i]) * wt
+			}
+		}
+		dst := out.pix[y*out.stride:][:len(sums)]
 		for i, s := range sums {
 			dst[i] = clamp8(s)
 		}

@@ -98,49 +98,84 @@ func (d *decoder) decodeDC(h *huffman) (int32, error) {
 
 // decodeAC decodes the AC coefficients zig to zigEnd of b with h, in
 // zig-zag order, each shifted left by al (F.2.2.2, G.1.2.2), and returns
-// the zig-zag index of the last one it set, or 0 if none. It leaves an
-// end-of-band run that goes past this block in d.eobRun.
+// a zig-zag index past which it set none. It leaves an end-of-band run
+// that goes past this block in d.eobRun.
 func (d *decoder) decodeAC(b *block, h *huffman, zig, zigEnd int32, al uint32) (int32, error) {
 	a, n := d.bits.a, d.bits.n
-	last := int32(0)
+	al &= 31 // as al < 14: no shift-width check
 	for zig <= zigEnd {
-		if n < 32 {
+		if n < fastMin {
 			a, n = d.refill(a, n)
 		}
-		if n >= lookBits {
-			e := h.fast[(a>>uint32(n-lookBits))&(1<<lookBits-1)]
+		// The fast loop, with no call, while it has fastMin bits: enough
+		// for any symbol. It stops for a symbol it leaves to the slow
+		// way, or for a refill that its own cannot do.
+		ran := false
+		for n >= fastMin {
+			ran = true
+			e := h.fast[(a>>uint32((n-lookBits)&63))&(1<<lookBits-1)]
 			if e&fastWhole != 0 {
-				if run := (e >> fastRun) & 15; zig+run <= zigEnd {
+				run := (e >> fastRun) & 15
+				if zig+run > zigEnd {
+					break // the slow way: no magnitude is read
+				}
+				n -= e & fastUsed
+				zig += run
+				b[unzig8[zig&63]&63] = (e >> 16) << al
+				zig++
+			} else {
+				rs := uint32(e>>fastRun) & 0xff
+				run, s := int32(rs>>4), rs&15
+				if s == 0 {
+					if e == 0 || (run != 0 && run != 15) {
+						break // the slow way
+					}
+					n -= e & fastUsed
+					if run == 0 {
+						d.setBits(a, n) // end of band
+						return zig - 1, nil
+					}
+					zig += 16 // run 15: sixteen zeros
+				} else {
 					n -= e & fastUsed
 					zig += run
-					b[unzig[zig&63]] = (e >> 16) << al
-					last = zig
-					zig++
-					continue
-				}
-			} else if e != 0 && n >= fastMin {
-				n -= e & fastUsed
-				run, s := (e>>fastRun)&0xff>>4, uint32(e>>fastRun)&15
-				if s == 0 {
-					if run == 0 {
-						break // end of band
+					if zig > zigEnd {
+						d.setBits(a, n) // as image/jpeg: no magnitude read
+						return zigEnd, nil
 					}
-					zig += 16 // run == 15: sixteen zeros
-					continue
+					n -= int32(s)
+					v := int32(a>>uint32(n&63)) & (1<<s - 1)
+					b[unzig8[zig&63]&63] = extend(v, s) << al
+					zig++
 				}
-				zig += run
-				if zig > zigEnd {
-					break // as image/jpeg: no magnitude read
+			}
+			if zig > zigEnd {
+				d.setBits(a, n)
+				return zigEnd, nil
+			}
+			if n < fastMin {
+				// ensureNBits's fast path, inline: eight bytes with no
+				// 0xff; else refill above.
+				i := d.bytes.i
+				if i+8 > d.bytes.j || i < 0 {
+					break
 				}
-				n -= int32(s)
-				v := int32(a>>uint32(n)) & (1<<s - 1)
-				b[unzig[zig&63]] = extend(v, s) << al
-				last = zig
-				zig++
-				continue
+				x := binary.BigEndian.Uint64(d.bytes.buf[i : i+8])
+				if nx := ^x; (nx-0x0101010101010101)&^nx&0x8080808080808080 != 0 {
+					break
+				}
+				k := (63 - n) >> 3
+				a = a<<uint32(8*k&63) | x>>uint32((64-8*k)&63)
+				n += 8 * k
+				d.bytes.i = i + int(k)
+				d.bytes.nUnreadable = 0
 			}
 		}
-		// The slow way, image/jpeg's, for one symbol.
+		if ran && n < fastMin {
+			continue // refill
+		}
+		// The slow way, image/jpeg's, for one symbol: one the fast loop
+		// leaves, or any when a refill cannot give fastMin bits.
 		d.setBits(a, n)
 		value, err := d.decodeHuffman(h)
 		if err != nil {
@@ -150,14 +185,13 @@ func (d *decoder) decodeAC(b *block, h *huffman, zig, zigEnd int32, al uint32) (
 		if val1 != 0 {
 			zig += int32(val0)
 			if zig > zigEnd {
-				return last, nil
+				return zigEnd, nil
 			}
 			ac, err := d.receiveExtend(val1)
 			if err != nil {
 				return 0, err
 			}
 			b[unzig[zig]] = ac << al
-			last = zig
 		} else {
 			if val0 != 0x0f {
 				d.eobRun = uint16(1 << val0)
@@ -169,7 +203,7 @@ func (d *decoder) decodeAC(b *block, h *huffman, zig, zigEnd int32, al uint32) (
 					d.eobRun |= uint16(bits)
 				}
 				d.eobRun--
-				return last, nil
+				return max(zig-1, 0), nil
 			}
 			zig += 0x0f
 		}
@@ -177,5 +211,13 @@ func (d *decoder) decodeAC(b *block, h *huffman, zig, zigEnd int32, al uint32) (
 		a, n = d.bits.a, d.bits.n
 	}
 	d.setBits(a, n)
-	return last, nil
+	return min(zig-1, zigEnd), nil
 }
+
+// unzig8 is unzig in bytes.
+var unzig8 = func() (t [blockSize]uint8) {
+	for i, v := range unzig {
+		t[i] = uint8(v)
+	}
+	return t
+}()

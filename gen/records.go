@@ -1,0 +1,385 @@
+package gen
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync/atomic"
+
+	"github.com/assetgen/assetgen/gen/internal/cache"
+	"github.com/assetgen/assetgen/gen/internal/emit"
+	"github.com/assetgen/assetgen/gen/internal/txwrite"
+)
+
+// A run over a tree that has not changed since the last successful run can
+// stop after walking: the tree record (cache.Tree) holds the tree key of
+// that run (the generator, every source file's path and stat key, and the
+// stat keys of the package's other Go files and of a Vite manifest or
+// import map) and the output key its outputs were rendered from. If the
+// key matches, the outputs still match the output record (cache.Outputs)
+// and the owned directory's files their stamps, the outputs are what a
+// full run would write, so nothing is hashed, rendered or written.
+//
+// The same rules as the hash cache keep it from lying: every stat key
+// includes the change time, which user space cannot set, and a file whose
+// times were racy at the recording run's mark is stamped with its
+// content's SHA-256 and read again before the record is trusted (git's
+// racy-clean rule); once checked and settled, it is recorded clean. Every
+// successful run records, the one that wrote new outputs included, so the
+// first run after an edit already stops after the walk. Template checks
+// read files the key does not cover, so a run with Config.Templates never
+// takes this path.
+//
+// This file computes the keys from the run's model and decides; package
+// cache holds the records' formats.
+
+// recordDir holds the render cache and the tree and output records; its
+// version changes with their formats.
+const recordDir = "render-v4"
+
+// generator returns the run's generator identity: this build of assetgen
+// with the run's settings. ok is false when there is none to trust, and
+// then nothing is recorded or reused.
+func (r *run) generator() (cache.Generator, bool) {
+	if r.ident == nil {
+		cfg := r.cfg
+		cfg.Progress, cfg.Log = nil, nil // hooks: they change no output
+		g, ok := cache.NewGenerator(cfg)
+		r.ident = &generatorIdent{g, ok}
+	}
+	return r.ident.g, r.ident.ok
+}
+
+type generatorIdent struct {
+	g  cache.Generator
+	ok bool
+}
+
+// treeKey hashes what the walk found and everything else an output
+// depends on. When recording it also returns the racy files, with stamps
+// that hold their content's sum; ok is false when a racy file cannot be
+// read.
+func (r *run) treeKey(recording bool) (key cache.TreeKey, racy []cache.Stamped, ok bool) {
+	if r.cfg.CacheDir == "" || len(r.cfg.Templates) > 0 {
+		return key, nil, false
+	}
+	g, ok := r.generator()
+	if !ok {
+		return key, nil, false
+	}
+	w := cache.NewKeyWriter()
+	w.Bytes(g[:])
+	for _, a := range r.assets {
+		w.Str32(a.Logical)
+		w.Str32(a.abs)
+		k := cache.KeyOf(a.src.Info)
+		w.Key(k)
+		if recording && k.Racy(r.mark) {
+			// The hash cache holds the sum this run read; a file it
+			// does not vouch for is read again.
+			st, ok := r.hashCache().Stamp(a.abs, k, r.mark)
+			if !ok {
+				var err error
+				if st, err = cache.StampFile(a.abs, nil, r.mark); err != nil {
+					return key, nil, false
+				}
+			}
+			racy = append(racy, cache.Stamped{Path: a.abs, Stamp: st})
+		}
+		for _, sh := range a.shadowed {
+			w.Str32(sh.Path)
+		}
+	}
+	others, _ := filepath.Glob(filepath.Join(r.outAbs, "*.go"))
+	extra := append(others, filepath.Join(r.outAbs, "go.mod"))
+	for _, f := range []string{r.cfg.ViteManifest, r.cfg.ImportMap} {
+		if f != "" {
+			extra = append(extra, f)
+		}
+	}
+	for _, f := range extra {
+		w.Str32(f)
+		fi, err := os.Stat(f)
+		if err != nil {
+			continue
+		}
+		w.Key(cache.KeyOf(fi))
+		if recording && cache.KeyOf(fi).Racy(r.mark) {
+			st, err := cache.StampFile(f, nil, r.mark)
+			if err != nil {
+				return key, nil, false
+			}
+			racy = append(racy, cache.Stamped{Path: f, Stamp: st})
+		}
+	}
+	return cache.TreeKey(w.Sum()), racy, true
+}
+
+// outputKey is a fixed-size key for everything the outputs are rendered
+// from: the generator, the model, the development-mode file's fields and
+// the output names. ok is false without a cache directory or a generator
+// identity: then nothing is reused or recorded.
+func (r *run) outputKey(pkg *emit.Package, dev *emit.DevPackage, names []string) (key cache.OutputKey, ok bool) {
+	if r.cfg.CacheDir == "" {
+		return key, false
+	}
+	g, ok := r.generator()
+	if !ok {
+		return key, false
+	}
+	w := cache.NewKeyWriter()
+	w.Bytes(g[:])
+	w.Strs(names)
+	w.Str32(pkg.Name)
+	w.Str32(pkg.Prefix)
+	w.Str32(pkg.Compressor)
+	w.Num(int64(len(pkg.Aliases)))
+	for _, al := range pkg.Aliases {
+		w.Str32(al.Ident)
+		w.Str32(al.Source)
+		w.Num(int64(al.Index))
+	}
+	w.Num(int64(len(pkg.Imports)))
+	for _, im := range pkg.Imports {
+		w.Str32(im.Specifier)
+		w.Num(int64(im.Index))
+	}
+	w.Num(int64(len(pkg.Assets)))
+	for _, a := range pkg.Assets {
+		for _, s := range [...]string{a.Ident, a.Path, a.HashedPath, a.Name, a.Source, a.Integrity, a.ContentType} {
+			w.Str32(s)
+		}
+		w.Num(a.Size)
+		w.Bool(a.Immutable)
+		w.Strs(a.Refs)
+		w.Bool(a.Module)
+		for _, list := range [][]int{a.Preload, a.Lazy} {
+			w.Num(int64(len(list)))
+			for _, n := range list {
+				w.Num(int64(n))
+			}
+		}
+		w.Num(int64(len(a.Encodings)))
+		for _, e := range a.Encodings {
+			w.Str32(e.Coding)
+			w.Str32(e.Name)
+			w.Num(e.Size)
+		}
+	}
+	if err := w.Value(dev); err != nil {
+		return key, false
+	}
+	return cache.OutputKey(w.Sum()), true
+}
+
+// recordFile is the record of kind ext ("" for the render cache) for the
+// package.
+func (r *run) recordFile(ext string) string {
+	if r.cfg.CacheDir == "" {
+		return ""
+	}
+	return cache.File(r.cfg.CacheDir, recordDir, r.outAbs, ext)
+}
+
+// render renders the Go file and the manifest, or takes them from the
+// render cache (cache.ReadRender) when this generator rendered the same
+// model before.
+func (r *run) render(pkg *emit.Package, key cache.OutputKey, keyed bool, oldCode, oldManifest []byte) (code, manifest []byte, err error) {
+	file := r.recordFile("")
+	if !keyed {
+		file = ""
+	}
+	if file != "" {
+		if code, manifest, ok := cache.ReadRender(file, key, oldCode, oldManifest); ok {
+			return code, manifest, nil
+		}
+	}
+	if code, err = emit.Go(pkg); err != nil {
+		return nil, nil, err
+	}
+	if manifest, err = emit.JSON(pkg); err != nil {
+		return nil, nil, err
+	}
+	if file != "" {
+		_ = cache.WriteRender(file, key, code, manifest)
+	}
+	return code, manifest, nil
+}
+
+// outputsCurrent reports whether the outputs on disk are exactly what the
+// last run recorded for this key, judged by their stat as the hash cache
+// judges sources, and for those whose times were racy when recorded, by
+// their content's hash: then nothing needs rendering or writing. Those
+// checked now and no longer racy at this run's mark are recorded clean.
+func (r *run) outputsCurrent(key cache.OutputKey, names []string) bool {
+	file := r.recordFile(".stat")
+	if file == "" {
+		return false
+	}
+	rec, ok := cache.ReadOutputs(file, key, names)
+	if !ok {
+		return false
+	}
+	settled := false
+	for i, f := range rec.Files {
+		f.Path = filepath.Join(r.outAbs, names[i])
+		now, current, read, s := f.Check(r.mark)
+		if read {
+			r.reread.Add(1)
+		}
+		if !current {
+			return false
+		}
+		rec.Files[i].Stamp, settled = now.Stamp, settled || s
+	}
+	if settled {
+		_ = cache.WriteFile(file, rec.Encode())
+	}
+	return true
+}
+
+// recordOutputs records the outputs' stamps, after a run that wrote them
+// or found them already right, so that the next run can skip them. data
+// holds their contents, which saves reading racy ones. An output this
+// run wrote (wrote[i]) is stamped at the mark taken after its writes:
+// like the files a git checkout writes before its index, it is trusted
+// from the next run on once the file system's clock has moved past it.
+// The others are stamped at the run's mark, like sources.
+func (r *run) recordOutputs(key cache.OutputKey, names []string, data [][]byte, wrote []bool) {
+	file := r.recordFile(".stat")
+	if file == "" {
+		return
+	}
+	var end cache.Mark
+	if slices.Contains(wrote, true) {
+		end = r.lock.Mark()
+	}
+	rec := cache.Outputs{Key: key, Files: make([]cache.Stamped, len(names))}
+	for i, n := range names {
+		m := r.mark
+		if wrote[i] {
+			m = end
+		}
+		st, err := cache.StampFile(filepath.Join(r.cfg.OutDir, n), data[i], m)
+		if err != nil {
+			os.Remove(file)
+			return
+		}
+		rec.Files[i] = cache.Stamped{Path: n, Stamp: st}
+	}
+	_ = cache.WriteFile(file, rec.Encode())
+}
+
+// recordTree remembers this run's tree, the key its outputs were rendered
+// from and the owned directory's files, after a run whose outputs are now
+// right.
+func (r *run) recordTree(outKey cache.OutputKey, res *Result) {
+	key, racy, ok := r.treeKey(true)
+	if !ok {
+		return
+	}
+	copies, ok := r.stampCopies()
+	if !ok {
+		return
+	}
+	rec := cache.Tree{Key: key, Output: outKey, Bytes: res.Bytes, Rewritten: res.Rewritten, Racy: racy, Copies: copies, Warnings: r.warnings}
+	_ = cache.WriteFile(r.recordFile(".tree"), rec.Encode())
+}
+
+// stampCopies stamps the owned directory's record and every file it
+// lists. The hash cache has an entry for each copy this run checked or
+// wrote, so stamping reads at most the record.
+func (r *run) stampCopies() ([]cache.Stamped, bool) {
+	dir := filepath.Join(r.outAbs, OwnedDir)
+	names := txwrite.Record(dir)
+	if len(names) == 0 {
+		return nil, true
+	}
+	end := r.lock.Mark()
+	c := r.hashCache()
+	out := make([]cache.Stamped, 0, len(names)+1)
+	for _, n := range append(names, txwrite.RecordName) {
+		abs := filepath.Join(dir, n)
+		fi, err := os.Stat(abs)
+		if err != nil {
+			return nil, false
+		}
+		st, ok := c.Stamp(abs, cache.KeyOf(fi), end)
+		if !ok {
+			if st, err = cache.StampFile(abs, nil, r.mark); err != nil {
+				return nil, false
+			}
+		}
+		out = append(out, cache.Stamped{Path: abs, Stamp: st})
+	}
+	return out, true
+}
+
+// unchanged reports whether the tree and the outputs are as recorded, and
+// if so returns the result the full run would have (its warnings go to
+// the run's). Racy files are read and compared; those whose times are
+// now before the run's mark are then known clean, as git's index records
+// an entry it has checked, and the record is rewritten with them clean,
+// so later runs read nothing.
+func (r *run) unchanged() (*Result, bool) {
+	key, _, ok := r.treeKey(false)
+	if !ok {
+		return nil, false
+	}
+	file := r.recordFile(".tree")
+	rec, ok := cache.ReadTree(file, key)
+	if !ok {
+		return nil, false
+	}
+	names := []string{r.cfg.FileName}
+	if r.cfg.Manifest != "-" {
+		names = append(names, r.cfg.Manifest)
+	}
+	if root, _ := moduleOf(r.outAbs); root != "" {
+		names = append(names, emit.DevFileName(r.cfg.FileName))
+	}
+	if !r.outputsCurrent(rec.Output, names) || r.writer().Unfinished() {
+		return nil, false
+	}
+	racy, okRacy, settledRacy := r.checkStamped(rec.Racy)
+	copies, okCopies, settledCopies := r.checkStamped(rec.Copies)
+	if !okRacy || !okCopies {
+		return nil, false
+	}
+	r.warnings = append(r.warnings, rec.Warnings...)
+	if settledRacy || settledCopies {
+		rec.Racy = slices.DeleteFunc(racy, func(f cache.Stamped) bool { return !f.Stamp.Racy })
+		rec.Copies = copies
+		_ = cache.WriteFile(file, rec.Encode())
+	}
+	return &Result{Bytes: rec.Bytes, Rewritten: rec.Rewritten}, true
+}
+
+// checkStamped checks stamped files on every core, like the walk: it is
+// stat-bound. It returns the list with the stamps that settled made clean,
+// whether every file is current, and whether any stamp settled.
+func (r *run) checkStamped(list []cache.Stamped) (now []cache.Stamped, current, settled bool) {
+	now = slices.Clone(list)
+	var stale, anySettled atomic.Bool
+	parallel(context.Background(), len(list), func() func(i int) error {
+		return func(i int) error {
+			if stale.Load() {
+				return nil
+			}
+			f, ok, read, s := list[i].Check(r.mark)
+			if read {
+				r.reread.Add(1)
+			}
+			if !ok {
+				stale.Store(true)
+			}
+			if s {
+				anySettled.Store(true)
+			}
+			now[i] = f
+			return nil
+		}
+	})
+	return now, !stale.Load(), anySettled.Load()
+}
