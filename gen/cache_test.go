@@ -244,3 +244,32 @@ func TestRerunsReadNothing(t *testing.T) {
 		t.Errorf("re-read %v files in three runs; want none in the third", reread)
 	}
 }
+
+// TestRecordsFollowSettings checks that the records belong to the
+// settings they were made with: the same tree with another setting is a
+// full run, and the first setting's records are not taken for it.
+func TestRecordsFollowSettings(t *testing.T) {
+	dir := t.TempDir()
+	static := filepath.Join(dir, "static")
+	os.MkdirAll(static, 0o755)
+	os.WriteFile(filepath.Join(static, "a.css"), []byte("a{}"), 0o644)
+	cfg := Config{Dirs: []string{static}, OutDir: dir, Package: "assets", CacheDir: filepath.Join(dir, "cache")}
+	manifest := func(cfg Config) string {
+		t.Helper()
+		if _, err := Generate(context.Background(), cfg); err != nil {
+			t.Fatal(err)
+		}
+		b, _ := os.ReadFile(filepath.Join(dir, DefaultManifest))
+		return string(b)
+	}
+	short := manifest(cfg)
+	manifest(cfg) // records the tree
+	long := cfg
+	long.HashLen = 16
+	if got := manifest(long); got == short {
+		t.Fatalf("-hash-len 16 left the manifest as it was:\n%s", got)
+	}
+	if got := manifest(cfg); got != short {
+		t.Errorf("back to the default hash length, manifest\n%s\nwant\n%s", got, short)
+	}
+}

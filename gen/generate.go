@@ -58,8 +58,10 @@ type run struct {
 	reread    atomic.Int64 // files read again to check a record (Result.Reread)
 	early     bool         // stopped after the walk: the tree is as recorded
 	cfg       Config
-	outAbs    string // OutDir, absolute and with symbolic links evaluated
-	assets    []*asset
+	outAbs    string            // OutDir, absolute and with symbolic links evaluated
+	wd        string            // the working directory, which relative source paths are in
+	found     []find.Match      // what the walk found, by logical path
+	assets    []*asset          // made from found once the run goes past the early stop
 	warnings  []string          // problems that do not stop the run, for Result
 	byLogical map[string]*asset // the assets by logical path, from checkNames on
 
@@ -121,7 +123,7 @@ func generate(ctx context.Context, cfg Config, h *hooks) (*Result, error) {
 		r.removeTemps()
 		return nil, r.staleNote(err)
 	}
-	res.Files = len(r.assets)
+	res.Files = len(r.found)
 	res.Warnings = r.warnings
 	res.Reread = int(r.reread.Load())
 	res.Elapsed = time.Since(start)
@@ -148,6 +150,7 @@ func (r *run) steps(ctx context.Context) (*Result, error) {
 		r.early = true
 		return rec, nil
 	}
+	r.newAssets()
 	if err = r.checkNames(); err != nil {
 		return nil, err
 	}
@@ -262,18 +265,13 @@ func (r *run) find(ctx context.Context) ([]Shadow, error) {
 		}
 		return nil, asErrorList(err)
 	}
-	var errs ErrorList
-	var shadowed []Shadow
-	wd, err := os.Getwd()
-	if err != nil {
+	if r.wd, err = os.Getwd(); err != nil {
 		return nil, err
 	}
+	r.found = matches
+	var errs ErrorList
+	var shadowed []Shadow
 	for _, m := range matches {
-		abs := m.Winner.Path
-		if !filepath.IsAbs(abs) {
-			abs = filepath.Join(wd, abs)
-		}
-		r.assets = append(r.assets, &asset{Node: build.Node{Logical: m.Logical}, src: m.Winner, shadowed: m.Shadowed, abs: abs})
 		if len(m.Shadowed) == 0 {
 			continue
 		}
@@ -287,6 +285,26 @@ func (r *run) find(ctx context.Context) ([]Shadow, error) {
 		}
 	}
 	return shadowed, errs.err()
+}
+
+// newAssets makes an asset of each file the walk found, once the run goes
+// past the early stop, which needs only the walk's results: an unchanged
+// tree of 10,000 files then allocates none of them.
+func (r *run) newAssets() {
+	all := make([]asset, len(r.found))
+	r.assets = make([]*asset, len(r.found))
+	for i, m := range r.found {
+		all[i] = asset{Node: build.Node{Logical: m.Logical}, src: m.Winner, shadowed: m.Shadowed, abs: r.abs(m.Winner.Path)}
+		r.assets[i] = &all[i]
+	}
+}
+
+// abs returns a source path made absolute.
+func (r *run) abs(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(r.wd, p)
 }
 
 // largeAsset is the size above which an asset gets a warning. Every byte

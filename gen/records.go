@@ -70,24 +70,27 @@ func (r *run) treeKey(recording bool) (key cache.TreeKey, racy []cache.Stamped, 
 	}
 	w := cache.NewKeyWriter()
 	w.Bytes(g[:])
-	for _, a := range r.assets {
-		w.Str32(a.Logical)
-		w.Str32(a.abs)
-		k := cache.KeyOf(a.src.Info)
+	w.Str32(r.wd) // relative source paths are in it
+	for _, m := range r.found {
+		w.Str32(m.Logical)
+		w.Str32(m.Winner.Path)
+		k := cache.KeyOf(m.Winner.Info)
 		w.Key(k)
 		if recording && k.Racy(r.mark) {
 			// The hash cache holds the sum this run read; a file it
 			// does not vouch for is read again.
-			st, ok := r.hashCache().Stamp(a.abs, k, r.mark)
+			abs := r.abs(m.Winner.Path)
+			st, ok := r.hashCache().Stamp(abs, k, r.mark)
 			if !ok {
 				var err error
-				if st, err = cache.StampFile(a.abs, nil, r.mark); err != nil {
+				if st, err = cache.StampFile(abs, nil, r.mark); err != nil {
 					return key, nil, false
 				}
 			}
-			racy = append(racy, cache.Stamped{Path: a.abs, Stamp: st})
+			racy = append(racy, cache.Stamped{Path: abs, Stamp: st})
 		}
-		for _, sh := range a.shadowed {
+		w.Num(int64(len(m.Shadowed)))
+		for _, sh := range m.Shadowed {
 			w.Str32(sh.Path)
 		}
 	}

@@ -85,19 +85,32 @@ func (p *Package) Set() *runtime.Set { return runtime.New(p.fsys, p.Prefix, p.Fi
 // Cache-Control, Content-Encoding, Vary, X-Content-Type-Options and the
 // rest.
 func (p *Package) Headers(o Object) (http.Header, error) {
+	h, _, err := p.serve(o, http.MethodHead)
+	return h, err
+}
+
+// Served returns what the package's handler sends for object o, header
+// fields and body, byte for byte: a GET asking for o's coding alone. The
+// handler reads each file once and keeps it, so Headers and then Served
+// read it from disk once; Check the body before trusting it.
+func (p *Package) Served(o Object) (http.Header, []byte, error) {
+	return p.serve(o, http.MethodGet)
+}
+
+func (p *Package) serve(o Object, method string) (http.Header, []byte, error) {
 	p.setOnce.Do(func() {
 		p.set = p.Set()
 		p.handler = p.set.Handler()
 	})
-	h, err := HandlerHeaders(p.handler, httpserve.Mount(p.set.Prefix()), o)
+	h, b, err := serveObject(p.handler, httpserve.Mount(p.set.Prefix()), o, method)
 	if err != nil && !errors.Is(err, ErrNotServed) {
 		// Most likely a 500 for a file embedded in place and edited since
 		// go generate, which Load cannot see without a manifest: say which.
 		if verr := p.set.Verify(); verr != nil {
-			return nil, fmt.Errorf("%w\n%w", err, verr)
+			return nil, nil, fmt.Errorf("%w\n%w", err, verr)
 		}
 	}
-	return h, err
+	return h, b, err
 }
 
 // HandlerHeaders returns the header fields handler h, a runtime.Set's
@@ -105,23 +118,33 @@ func (p *Package) Headers(o Object) (http.Header, error) {
 // request for o's name, asking for o's coding alone. A 404 is
 // ErrNotServed; any other answer than a 200 with o's coding is an error.
 func HandlerHeaders(h http.Handler, mount string, o Object) (http.Header, error) {
+	hdr, _, err := serveObject(h, mount, o, http.MethodHead)
+	return hdr, err
+}
+
+// serveObject serves h a request for object o with method, and returns
+// the header fields and, for a GET, the body.
+func serveObject(h http.Handler, mount string, o Object, method string) (http.Header, []byte, error) {
 	r := &http.Request{
-		Method: http.MethodHead,
+		Method: method,
 		URL:    &url.URL{Path: mount + o.Name[:len(o.Name)-len(pkgformat.Suffix(o.Coding))]},
 		Header: http.Header{"Accept-Encoding": {"identity"}},
 	}
 	if o.Coding != "" {
 		r.Header.Set("Accept-Encoding", o.Coding)
 	}
-	w := &headRecorder{h: http.Header{}}
+	w := &recorder{h: http.Header{}}
+	if method == http.MethodGet {
+		w.body = make([]byte, 0, o.Size)
+	}
 	h.ServeHTTP(w, r)
 	if w.code == http.StatusNotFound {
-		return nil, ErrNotServed
+		return nil, nil, ErrNotServed
 	}
 	if w.code != http.StatusOK || w.h.Get("Content-Encoding") != o.Coding {
-		return nil, fmt.Errorf("the handler answers %d %q for %s; want 200 %q", w.code, w.h.Get("Content-Encoding"), r.URL.Path, o.Coding)
+		return nil, nil, fmt.Errorf("the handler answers %d %q for %s; want 200 %q", w.code, w.h.Get("Content-Encoding"), r.URL.Path, o.Coding)
 	}
-	return w.h, nil
+	return w.h, w.body, nil
 }
 
 // ErrNotServed is Headers' error for an object the handler does not
@@ -129,20 +152,25 @@ func HandlerHeaders(h http.Handler, mount string, o Object) (http.Header, error)
 // so the files outside leave it out too.
 var ErrNotServed = errors.New("not served by the handler")
 
-// headRecorder is the http.ResponseWriter Headers serves into.
-type headRecorder struct {
+// recorder is the http.ResponseWriter serveObject serves into. It keeps
+// the body only when body is not nil (a GET).
+type recorder struct {
 	h    http.Header
 	code int
+	body []byte
 }
 
-func (w *headRecorder) Header() http.Header { return w.h }
-func (w *headRecorder) WriteHeader(code int) {
+func (w *recorder) Header() http.Header { return w.h }
+func (w *recorder) WriteHeader(code int) {
 	if w.code == 0 {
 		w.code = code
 	}
 }
-func (w *headRecorder) Write(b []byte) (int, error) {
+func (w *recorder) Write(b []byte) (int, error) {
 	w.WriteHeader(http.StatusOK)
+	if w.body != nil {
+		w.body = append(w.body, b...)
+	}
 	return len(b), nil
 }
 
@@ -614,11 +642,18 @@ func objects(f *runtime.File, i int, name string, hashed bool) []Object {
 	return append(out, Object{Name: name, File: i, Hashed: hashed, Size: f.Size})
 }
 
-// Read returns an object's bytes, checked against the table: the
-// identity content must hash to the file's Integrity, and a variant must
-// decompress to content that does. A mismatch means the source changed
-// since go generate, and the error says so.
+// Read returns an object's bytes, checked against the table (read, then
+// Check).
 func (p *Package) Read(o Object) ([]byte, error) {
+	b, err := p.raw(o)
+	if err != nil {
+		return nil, err
+	}
+	return b, p.Check(o, b)
+}
+
+// raw returns an object's bytes as the package holds them, unchecked.
+func (p *Package) raw(o Object) ([]byte, error) {
 	f := &p.Files[o.File]
 	var b []byte
 	var err error
@@ -630,19 +665,29 @@ func (p *Package) Read(o Object) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	return b, nil
+}
+
+// Check checks an object's bytes against the table: its size; the identity content
+// must hash to the file's Integrity, and a variant must decompress to
+// content that does. A mismatch means the source changed since go
+// generate, and the error says so.
+func (p *Package) Check(o Object, b []byte) error {
+	f := &p.Files[o.File]
 	if int64(len(b)) != o.Size {
-		return nil, p.stale(f, o, fmt.Sprintf("%d bytes, the table says %d", len(b), o.Size))
+		return p.stale(f, o, fmt.Sprintf("%d bytes, the table says %d", len(b), o.Size))
 	}
 	content := b
 	if o.Coding != "" {
+		var err error
 		if content, err = Decode(o.Coding, b); err != nil {
-			return nil, p.stale(f, o, fmt.Sprintf("%s variant does not decode: %v", o.Coding, err))
+			return p.stale(f, o, fmt.Sprintf("%s variant does not decode: %v", o.Coding, err))
 		}
 	}
 	if got := sri.Bytes(content); got != f.Integrity {
-		return nil, p.stale(f, o, "content hash differs from the table's")
+		return p.stale(f, o, "content hash differs from the table's")
 	}
-	return b, nil
+	return nil
 }
 
 func (p *Package) stale(f *runtime.File, o Object, why string) error {

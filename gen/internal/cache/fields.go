@@ -20,8 +20,10 @@ type Writer struct {
 // written.
 func NewKeyWriter() *Writer { return &Writer{h: sha256.New()} }
 
+// flush hashes what a key writer holds once it is a few kilobytes: a
+// tree key is 30,000 small fields, each too small to hash on its own.
 func (w *Writer) flush() {
-	if w.h != nil {
+	if w.h != nil && len(w.buf) >= 4<<10 {
 		w.h.Write(w.buf)
 		w.buf = w.buf[:0]
 	}
@@ -77,6 +79,8 @@ func (w *Writer) stamp(s Stamp) {
 
 // Sum returns the SHA-256 of what a Writer from NewKeyWriter was given.
 func (w *Writer) Sum() (sum [sha256.Size]byte) {
+	w.h.Write(w.buf)
+	w.buf = w.buf[:0]
 	w.h.Sum(sum[:0])
 	return sum
 }

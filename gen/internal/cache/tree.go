@@ -70,6 +70,9 @@ func (t *Tree) Encode() []byte {
 	return w.buf
 }
 
+// minStamped is the fewest bytes a Stamped takes in a record.
+const minStamped = 4 + 16 + 1
+
 // decodeTree reads what Encode wrote.
 func decodeTree(b []byte) (*Tree, error) {
 	d, err := openRecord(b, treeMagic)
@@ -83,6 +86,8 @@ func decodeTree(b []byte) (*Tree, error) {
 	t.Rewritten = int(d.u64())
 	for _, list := range [...]*[]Stamped{&t.Racy, &t.Copies} {
 		n := d.u64()
+		// Sized up front, but never past what the bytes left could hold.
+		*list = make([]Stamped, 0, min(n, uint64(len(d.b)/minStamped)))
 		for i := uint64(0); i < n && d.err == nil; i++ {
 			*list = append(*list, Stamped{Path: d.str(), Stamp: readStamp(d)})
 		}

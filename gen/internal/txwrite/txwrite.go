@@ -265,14 +265,26 @@ func (w *Writer) Recover() error {
 // a journal, or temporary files in the output or owned directory.
 func (w *Writer) Unfinished() bool {
 	for _, d := range []string{w.Dir, filepath.Join(w.Dir, w.Owned)} {
-		entries, _ := os.ReadDir(d)
-		for _, e := range entries {
-			if strings.HasPrefix(e.Name(), cache.TempPrefix) || e.Name() == journalName {
+		for _, name := range dirNames(d) {
+			if strings.HasPrefix(name, cache.TempPrefix) || name == journalName {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// dirNames lists a directory's names, unsorted and without a stat or an
+// entry each: the owned directory holds thousands of copies, and a run
+// over an unchanged tree asks Unfinished.
+func dirNames(dir string) []string {
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	names, _ := f.Readdirnames(-1)
+	return names
 }
 
 // collect removes the files the record names that the Go file on disk
