@@ -338,7 +338,7 @@ func (w *walker) walk(t dirTask) {
 		}
 		full := filepath.Join(t.dir, name)
 		link := t.viaLink
-		info, err := e.Info()
+		info, err := os.Lstat(full) // what e.Info does, without joining the path again
 		if err != nil {
 			w.fail(fmt.Errorf("%s: %w", filepath.ToSlash(full), unwrapPath(err)))
 			return
