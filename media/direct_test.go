@@ -310,3 +310,43 @@ func rawBucket(t *testing.T, e *env) *blob.Bucket {
 	}
 	return b
 }
+
+// TestFinalizeOnce finalizes one upload from several goroutines at once,
+// as a client that retries might: one call stores it, the others fail,
+// and the store holds one file.
+func TestFinalizeOnce(t *testing.T) {
+	forBackends(t, []storeCase{{"Once", func(t *testing.T, e *env) {
+		s := e.open(t, media.SigningKey(uploadKey))
+		up, err := s.PresignUpload(t.Context(), "once.mp4", int64(len(mp4Bytes)), media.UploadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if code := put(t, s.Handler(), up, "video/mp4", mp4Bytes); code != 200 {
+			t.Fatalf("PUT = %d", code)
+		}
+		const calls = 4
+		errs := make(chan error, calls)
+		for range calls {
+			go func() {
+				_, err := s.Finalize(t.Context(), up.Pending, media.UploadOptions{})
+				errs <- err
+			}()
+		}
+		stored := 0
+		for range calls {
+			err := <-errs
+			switch {
+			case err == nil:
+				stored++
+			case !errors.Is(err, fs.ErrExist) && !errors.Is(err, fs.ErrNotExist):
+				t.Errorf("Finalize: %v, want success, fs.ErrExist or fs.ErrNotExist", err)
+			}
+		}
+		if got := names(t, s, ""); stored != 1 || len(got) != 1 {
+			t.Errorf("%d calls succeeded and the store holds %q; want one of each", stored, got)
+		}
+		if left := leftovers(rawKeys(t, e)); len(left) != 0 {
+			t.Errorf("left %q", left)
+		}
+	}}})
+}
