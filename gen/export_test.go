@@ -3,6 +3,8 @@ package gen
 import (
 	"context"
 	"time"
+
+	"github.com/assetgen/assetgen/gen/internal/txwrite"
 )
 
 // GenerateHooked is Generate with the test hooks of run: step is called
@@ -15,9 +17,9 @@ func GenerateHooked(ctx context.Context, cfg Config, step func(op, file string) 
 // HoldLock takes the package lock of dir as a run would, for a test that
 // plays another run; release gives it back.
 func HoldLock(dir string) (release func(), err error) {
-	l, err := lockPackage(context.Background(), dir, time.Minute, nil)
+	l, err := txwrite.Acquire(context.Background(), dir, time.Minute, nil)
 	if err != nil {
 		return nil, err
 	}
-	return l.unlock, nil
+	return l.Release, nil
 }

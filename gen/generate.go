@@ -22,6 +22,7 @@ import (
 	"github.com/assetgen/assetgen/gen/internal/emit"
 	"github.com/assetgen/assetgen/gen/internal/find"
 	"github.com/assetgen/assetgen/gen/internal/naming"
+	"github.com/assetgen/assetgen/gen/internal/txwrite"
 	"github.com/assetgen/assetgen/internal/progress"
 	"github.com/assetgen/assetgen/internal/relpath"
 )
@@ -73,7 +74,7 @@ type run struct {
 	tempMu sync.Mutex
 	temps  []string // streamed variants not yet renamed into place
 
-	lock  *packageLock    // held from lockOut to the end of the run
+	lock  *txwrite.Lock   // held from lockOut to the end of the run
 	cache *cache.Hashes   // the hash cache, opened on first use
 	ident *generatorIdent // the generator identity, made on first use
 	hooks *hooks          // for tests; nil otherwise
@@ -94,9 +95,9 @@ type hooks struct {
 // previous output as it was. Problems with the input come back as an
 // ErrorList of *Error, sorted, all of them at once where the stage allows.
 //
-// Runs on one package take turns (see lockPackage), and whatever stops a
-// run, the package it leaves builds and the next run completes or undoes
-// its changes (see write).
+// Runs on one package take turns, and whatever stops a run, the package
+// it leaves builds and the next run completes or undoes its changes (see
+// package gen/internal/txwrite, which writes the package).
 func Generate(ctx context.Context, cfg Config) (*Result, error) {
 	return generate(ctx, cfg, nil)
 }
@@ -112,9 +113,9 @@ func generate(ctx context.Context, cfg Config, h *hooks) (*Result, error) {
 	defer func() {
 		if r.cache != nil {
 			// A run that stopped early looked at only some files.
-			r.cache.Save(r.lock.mark(), res == nil || r.early)
+			r.cache.Save(r.lock.Mark(), res == nil || r.early)
 		}
-		r.lock.unlock()
+		r.lock.Release()
 	}()
 	res, err = r.steps(ctx)
 	if err != nil {
@@ -220,17 +221,21 @@ func (r *run) lockOut(ctx context.Context) error {
 	case timeout < 0:
 		timeout = 0 // one try
 	}
-	l, err := lockPackage(ctx, r.cfg.OutDir, timeout, r.cfg.Log)
+	l, err := txwrite.Acquire(ctx, r.cfg.OutDir, timeout, r.cfg.Log)
 	if err != nil {
 		return err
 	}
 	r.lock = l
-	r.mark = l.mark()
+	r.mark = l.Mark()
 	if r.hooks != nil && r.hooks.locked != nil {
 		r.hooks.locked()
 	}
-	return r.finishJournal()
+	return r.writer().Recover()
 }
+
+// DefaultLockTimeout is how long a run waits for another run on the same
+// package before giving up (Config.LockTimeout).
+const DefaultLockTimeout = 5 * time.Minute
 
 // hashCache returns the run's hash cache, opening it on first use.
 func (r *run) hashCache() *cache.Hashes {

@@ -5,11 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync/atomic"
 
 	"github.com/assetgen/assetgen/gen/internal/cache"
 	"github.com/assetgen/assetgen/gen/internal/emit"
+	"github.com/assetgen/assetgen/gen/internal/txwrite"
 )
 
 // A run over a tree that has not changed since the last successful run can
@@ -256,7 +256,7 @@ func (r *run) recordOutputs(key cache.OutputKey, names []string, data [][]byte, 
 	}
 	var end cache.Mark
 	if slices.Contains(wrote, true) {
-		end = r.lock.mark()
+		end = r.lock.Mark()
 	}
 	rec := cache.Outputs{Key: key, Files: make([]cache.Stamped, len(names))}
 	for i, n := range names {
@@ -295,14 +295,14 @@ func (r *run) recordTree(outKey cache.OutputKey, res *Result) {
 // wrote, so stamping reads at most the record.
 func (r *run) stampCopies() ([]cache.Stamped, bool) {
 	dir := filepath.Join(r.outAbs, OwnedDir)
-	names := readRecord(dir)
+	names := txwrite.Record(dir)
 	if len(names) == 0 {
 		return nil, true
 	}
-	end := r.lock.mark()
+	end := r.lock.Mark()
 	c := r.hashCache()
 	out := make([]cache.Stamped, 0, len(names)+1)
-	for _, n := range append(names, recordName) {
+	for _, n := range append(names, txwrite.RecordName) {
 		abs := filepath.Join(dir, n)
 		fi, err := os.Stat(abs)
 		if err != nil {
@@ -342,7 +342,7 @@ func (r *run) unchanged() (*Result, bool) {
 	if root, _ := moduleOf(r.outAbs); root != "" {
 		names = append(names, emit.DevFileName(r.cfg.FileName))
 	}
-	if !r.outputsCurrent(rec.Output, names) || !r.noLeftovers() {
+	if !r.outputsCurrent(rec.Output, names) || r.writer().Unfinished() {
 		return nil, false
 	}
 	racy, okRacy, settledRacy := r.checkStamped(rec.Racy)
@@ -385,29 +385,4 @@ func (r *run) checkStamped(list []cache.Stamped) (now []cache.Stamped, current, 
 		}
 	})
 	return now, !stale.Load(), anySettled.Load()
-}
-
-// noLeftovers reports whether no stopped run left temporary files for
-// garbage collection to remove, or a journal to finish.
-func (r *run) noLeftovers() bool {
-	for _, d := range []string{r.cfg.OutDir, filepath.Join(r.cfg.OutDir, OwnedDir)} {
-		for _, name := range dirNames(d) {
-			if strings.HasPrefix(name, cache.TempPrefix) || name == journalName {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-// dirNames lists a directory's names, unsorted and without a stat or an
-// entry each: the owned directory holds thousands of copies.
-func dirNames(dir string) []string {
-	f, err := os.Open(dir)
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	names, _ := f.Readdirnames(-1)
-	return names
 }

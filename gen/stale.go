@@ -1,13 +1,11 @@
 package gen
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
+
+	"github.com/assetgen/assetgen/gen/internal/txwrite"
 )
 
 // staleNote adds to a failed run's errors a note when the package that the
@@ -48,41 +46,10 @@ func missingEmbeds(file string) []string {
 	}
 	dir := filepath.Dir(file)
 	var gone []string
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		rest, ok := strings.CutPrefix(sc.Text(), "//go:embed ")
-		if !ok {
-			continue
-		}
-		for _, pat := range embedPatterns(rest) {
-			if _, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(pat))); err != nil {
-				gone = append(gone, pat)
-			}
+	for _, pat := range txwrite.Embeds(b) {
+		if _, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(pat))); err != nil {
+			gone = append(gone, pat)
 		}
 	}
 	return gone
-}
-
-// embedPatterns splits a go:embed line's arguments: space-separated, each
-// bare or a Go string literal.
-func embedPatterns(s string) []string {
-	var out []string
-	for s = strings.TrimSpace(s); s != ""; s = strings.TrimSpace(s) {
-		if s[0] == '"' || s[0] == '`' {
-			q, err := strconv.QuotedPrefix(s)
-			if err != nil {
-				return out
-			}
-			s = s[len(q):]
-			if u, err := strconv.Unquote(q); err == nil {
-				out = append(out, u)
-			}
-			continue
-		}
-		f, rest, _ := strings.Cut(s, " ")
-		out = append(out, f)
-		s = rest
-	}
-	return out
 }

@@ -1,4 +1,4 @@
-package gen
+package txwrite
 
 import (
 	"context"
@@ -12,16 +12,13 @@ import (
 	"time"
 
 	"github.com/assetgen/assetgen/gen/internal/cache"
+	"github.com/assetgen/assetgen/internal/diag"
 	"github.com/assetgen/assetgen/internal/relpath"
 )
 
 // lockName is the lock file in the output directory. Its leading dot keeps
 // it out of go:embed patterns and out of the package.
 const lockName = ".assetgen.lock"
-
-// DefaultLockTimeout is how long a run waits for another run on the same
-// package before giving up (Config.LockTimeout).
-const DefaultLockTimeout = 5 * time.Minute
 
 // lockPoll is how often a waiting run tries the lock again.
 const lockPoll = 50 * time.Millisecond
@@ -37,16 +34,19 @@ const lockPoll = 50 * time.Millisecond
 // leaves nothing behind; a run that locked a file another run has since
 // removed finds it no longer at the path and tries again.
 
-// packageLock is a held lock on one output directory.
-type packageLock struct {
+// Lock is a held lock on one output directory. Its methods accept a nil
+// Lock, which Acquire returns for a directory no run can write.
+type Lock struct {
 	f    *os.File
 	path string
 }
 
-// lockPackage takes the output directory's lock, waiting up to timeout
-// for another run to finish. It says once, through logf, that it waits and
-// for whom; after the timeout the error names the holder.
-func lockPackage(ctx context.Context, dir string, timeout time.Duration, logf func(string)) (*packageLock, error) {
+// Acquire takes the output directory's lock, waiting up to timeout for
+// another run to finish. It says once, through logf, that it waits and for
+// whom; after the timeout the error names the holder. In a directory no
+// run can write (a read-only checkout) it returns a nil Lock: no run
+// needs to wait there.
+func Acquire(ctx context.Context, dir string, timeout time.Duration, logf func(string)) (*Lock, error) {
 	file := filepath.Join(dir, lockName)
 	deadline := time.Now().Add(timeout)
 	waited := false
@@ -68,7 +68,7 @@ func lockPackage(ctx context.Context, dir string, timeout time.Duration, logf fu
 		if ok {
 			if fi, err := f.Stat(); err == nil {
 				if at, err := os.Stat(file); err == nil && os.SameFile(fi, at) {
-					l := &packageLock{f: f, path: file}
+					l := &Lock{f: f, path: file}
 					l.describe()
 					return l, nil
 				}
@@ -83,7 +83,7 @@ func lockPackage(ctx context.Context, dir string, timeout time.Duration, logf fu
 			waited = true
 		}
 		if !time.Now().Before(deadline) {
-			return nil, &Error{File: relpath.Display(file), Msg: fmt.Sprintf("another assetgen run on this package (%s) still holds the lock after %v; let it finish and run again, or stop it (the lock goes with its process)", holder, timeout)}
+			return nil, &diag.Diag{File: relpath.Display(file), Msg: fmt.Sprintf("another assetgen run on this package (%s) still holds the lock after %v; let it finish and run again, or stop it (the lock goes with its process)", holder, timeout)}
 		}
 		select {
 		case <-ctx.Done():
@@ -96,7 +96,7 @@ func lockPackage(ctx context.Context, dir string, timeout time.Duration, logf fu
 // describe writes who holds the lock into the file, for waiting runs'
 // messages, and says whether it did. It is only a description: failing
 // to write it is harmless.
-func (l *packageLock) describe() bool {
+func (l *Lock) describe() bool {
 	host, _ := os.Hostname()
 	desc := fmt.Sprintf("pid %d on %s since %s\n", os.Getpid(), host, time.Now().UTC().Format(time.RFC3339))
 	if l.f.Truncate(0) != nil {
@@ -106,11 +106,11 @@ func (l *packageLock) describe() bool {
 	return err == nil
 }
 
-// mark rewrites the lock file and returns the moment as the file system
+// Mark rewrites the lock file and returns the moment as the file system
 // records it (cache.Mark), for the racy-clean rule: every file of the
 // package that changes after this call gets times at the mark or later.
 // Without a lock (a read-only package) the mark is the wall clock's.
-func (l *packageLock) mark() cache.Mark {
+func (l *Lock) Mark() cache.Mark {
 	now := time.Now()
 	if l == nil || !l.describe() {
 		return cache.WallMark(now)
@@ -133,8 +133,8 @@ func readHolder(f *os.File) string {
 	return "holder not yet named"
 }
 
-// unlock removes the lock file, then releases the lock by closing it.
-func (l *packageLock) unlock() {
+// Release removes the lock file, then releases the lock by closing it.
+func (l *Lock) Release() {
 	if l == nil {
 		return
 	}

@@ -1,6 +1,6 @@
 //go:build windows
 
-package gen
+package txwrite
 
 import (
 	"errors"

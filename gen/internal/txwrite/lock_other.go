@@ -1,6 +1,6 @@
 //go:build !unix && !windows
 
-package gen
+package txwrite
 
 import "os"
 

@@ -3,6 +3,7 @@ package gen
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -17,27 +18,15 @@ import (
 	"golang.org/x/mod/modfile"
 
 	"github.com/assetgen/assetgen/gen/internal/build"
+	"github.com/assetgen/assetgen/gen/internal/cache"
 	"github.com/assetgen/assetgen/gen/internal/compress"
 	"github.com/assetgen/assetgen/gen/internal/emit"
 	"github.com/assetgen/assetgen/gen/internal/naming"
 	"github.com/assetgen/assetgen/gen/internal/rewrite"
+	"github.com/assetgen/assetgen/gen/internal/txwrite"
 	"github.com/assetgen/assetgen/internal/pkgformat"
 	"github.com/assetgen/assetgen/internal/sri"
 )
-
-// recordName lists, inside the owned directory, the files assetgen wrote
-// there, so that a later run removes exactly those that went stale and
-// nothing else.
-const recordName = "files.txt"
-
-// output is one file to write, relative to the output directory.
-type output struct {
-	name string // slash-separated
-	data []byte
-	tmp  string // a temporary file holding the data instead, renamed into place
-	sum  []byte // tmp's SHA-256
-	old  []byte // what the file holds now; nil if it does not exist
-}
 
 // emitAndWrite renders everything in memory, checks that no output would
 // overwrite something assetgen did not write, then writes, and records
@@ -56,7 +45,7 @@ func (r *run) emitAndWrite(ctx context.Context, res *Result) (copied int, writte
 	}
 	key, keyed := r.outputKey(pkg, devPkg, names)
 	if keyed && r.outputsCurrent(key, names) {
-		if copied, _, err = r.write(ctx, owned, nil); err != nil {
+		if copied, _, err = r.writer().Write(ctx, owned, nil); err != nil {
 			return 0, nil, err
 		}
 		r.recordTree(key, res)
@@ -64,37 +53,37 @@ func (r *run) emitAndWrite(ctx context.Context, res *Result) (copied int, writte
 	}
 	// The outputs are rendered and compared below; either way they are
 	// then what this key renders to, and the next run can trust them.
-	outs := make([]output, len(names))
+	outs := make([]txwrite.File, len(names))
 	for i, n := range names {
-		outs[i].name = n
+		outs[i].Name = n
 	}
 	if err := r.checkOutputs(outs); err != nil {
 		return 0, nil, err
 	}
 	var oldManifest []byte
 	if r.cfg.Manifest != "-" {
-		oldManifest = outs[1].old
+		oldManifest = outs[1].Old
 	}
-	code, js, err := r.render(pkg, key, keyed, outs[0].old, oldManifest)
+	code, js, err := r.render(pkg, key, keyed, outs[0].Old, oldManifest)
 	if err != nil {
 		return 0, nil, err
 	}
-	outs[0].data = code
+	outs[0].Data = code
 	if r.cfg.Manifest != "-" {
-		outs[1].data = js
+		outs[1].Data = js
 	}
 	if devPkg != nil {
-		if outs[len(outs)-1].data, err = emit.DevGo(devPkg); err != nil {
+		if outs[len(outs)-1].Data, err = emit.DevGo(devPkg); err != nil {
 			return 0, nil, err
 		}
 	}
-	if copied, written, err = r.write(ctx, owned, outs); err != nil {
+	if copied, written, err = r.writer().Write(ctx, owned, outs); err != nil {
 		return 0, nil, err
 	}
 	data := make([][]byte, len(outs))
 	wrote := make([]bool, len(outs))
 	for i, o := range outs {
-		data[i], wrote[i] = o.data, o.old == nil || !bytes.Equal(o.old, o.data)
+		data[i], wrote[i] = o.Data, o.Old == nil || !bytes.Equal(o.Old, o.Data)
 	}
 	if keyed {
 		r.recordOutputs(key, names, data, wrote)
@@ -184,8 +173,8 @@ func embedName(a *asset) string {
 
 // ownedFiles lists the copies in the owned directory, named by content hash so
 // that identical content is stored once and a rename never rewrites a file.
-func (r *run) ownedFiles() []output {
-	var out []output
+func (r *run) ownedFiles() []txwrite.File {
+	var out []txwrite.File
 	seen := map[string]bool{}
 	for _, a := range r.assets {
 		if !a.owned {
@@ -194,18 +183,18 @@ func (r *run) ownedFiles() []output {
 		name := embedName(a)
 		if !seen[name] && !r.identityOmitted(a) {
 			seen[name] = true
-			out = append(out, output{name: name, data: a.Final})
+			out = append(out, txwrite.File{Name: name, Data: a.Final})
 		}
 	}
 	for _, a := range r.assets {
 		for _, v := range a.variants {
 			if !seen[v.name] {
 				seen[v.name] = true
-				out = append(out, output{name: v.name, data: v.data, tmp: v.tmp, sum: v.tmpSum})
+				out = append(out, txwrite.File{Name: v.name, Data: v.data, Tmp: v.tmp, Sum: v.tmpSum})
 			}
 		}
 	}
-	slices.SortFunc(out, func(a, b output) int { return strings.Compare(a.name, b.name) })
+	slices.SortFunc(out, func(a, b txwrite.File) int { return strings.Compare(a.Name, b.Name) })
 	return out
 }
 
@@ -373,7 +362,7 @@ func relTo(base, abs string) string {
 // checkOutputs reads the current outputs, once, and refuses to overwrite a
 // file that assetgen did not generate, or to write where a source directory
 // lies.
-func (r *run) checkOutputs(outs []output) error {
+func (r *run) checkOutputs(outs []txwrite.File) error {
 	var errs ErrorList
 	ownedAbs := filepath.Join(r.outAbs, OwnedDir)
 	for _, d := range r.cfg.Dirs {
@@ -383,7 +372,7 @@ func (r *run) checkOutputs(outs []output) error {
 	}
 	for i := range outs {
 		o := &outs[i]
-		file := filepath.Join(r.cfg.OutDir, o.name)
+		file := filepath.Join(r.cfg.OutDir, o.Name)
 		old, err := os.ReadFile(file)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
@@ -392,8 +381,8 @@ func (r *run) checkOutputs(outs []output) error {
 			errs = append(errs, &Error{File: slash(file), Msg: fmt.Sprintf("cannot read existing output: %v", unwrapPathErr(err))})
 			continue
 		}
-		o.old = old
-		if !generatedByUs(o.name, old) {
+		o.Old = old
+		if !generatedByUs(o.Name, old) {
 			errs = append(errs, &Error{File: slash(file), Msg: "exists and was not written by assetgen; move it away, or choose another name with -file or -manifest"})
 		}
 		if fi, err := os.Stat(file); err == nil {
@@ -414,4 +403,56 @@ func generatedByUs(name string, data []byte) bool {
 		return pkgformat.IsGo(data)
 	}
 	return pkgformat.IsManifest(data)
+}
+
+// writer writes the run's package: the outputs and the copies in the
+// owned directory, all or nothing (see package txwrite). The hash cache
+// checks copies for it and learns what it wrote.
+func (r *run) writer() *txwrite.Writer {
+	w := &txwrite.Writer{Dir: r.cfg.OutDir, Owned: OwnedDir, GoFile: r.cfg.FileName, Intact: r.copyIntact, Wrote: r.wroteCopy}
+	if r.hooks != nil {
+		w.Step = r.hooks.step
+	}
+	return w
+}
+
+// wroteCopy tells the hash cache what a copy this run wrote holds, so that
+// the next run need not read it to check it (see cache.Hashes.StoreWritten).
+func (r *run) wroteCopy(name string, sum [sha256.Size]byte) {
+	abs := filepath.Join(r.outAbs, filepath.FromSlash(name))
+	if fi, err := os.Stat(abs); err == nil {
+		r.hashCache().StoreWritten(abs, fi, cache.Entry{Sum: sum, Size: fi.Size()})
+	}
+}
+
+// copyIntact reports whether a copy in the owned directory, name being
+// slash-separated and relative to the output directory, holds the content
+// its name promises: the first 16 bytes of its SHA-256, in hex, start its
+// name. The hash cache vouches for a copy unchanged (same size, times and
+// inode) since it was last read or written; any other is read.
+func (r *run) copyIntact(name string) bool {
+	want, err := hex.DecodeString(strings.SplitN(path.Base(name), ".", 2)[0])
+	if err != nil || len(want) != 16 {
+		return false
+	}
+	abs := filepath.Join(r.outAbs, filepath.FromSlash(name))
+	fi, err := os.Stat(abs)
+	if err != nil || !fi.Mode().IsRegular() {
+		return false
+	}
+	c := r.hashCache()
+	if e, ok := c.Lookup(abs, fi); ok && bytes.Equal(e.Sum[:16], want) {
+		return true
+	}
+	r.reread.Add(1)
+	b, err := os.ReadFile(abs)
+	if err != nil {
+		return false
+	}
+	sum := sha256.Sum256(b)
+	if !bytes.Equal(sum[:16], want) {
+		return false
+	}
+	c.Store(abs, fi, cache.Entry{Sum: sum, Size: int64(len(b))})
+	return true
 }
