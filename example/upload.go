@@ -129,6 +129,8 @@ func directError(w http.ResponseWriter, err error) {
 		msg = "That file is too large (1 GiB at most)."
 	case errors.Is(err, fs.ErrNotExist):
 		status, msg = http.StatusNotFound, "No such upload; start again."
+	case errors.Is(err, fs.ErrExist):
+		status, msg = http.StatusConflict, "That upload is being finished already."
 	}
 	if status >= 500 {
 		log.Printf("direct upload: %v", err)

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"mime"
 	"net/http"
 	"net/url"
@@ -162,7 +163,8 @@ func parsePending(key string) (string, bool) {
 // over opts.MaxSize, ErrEmpty for none), the name cleaned and claimed
 // atomically as Save claims it, never overwriting. A refused upload is
 // deleted. A pending name PresignUpload could not have made, or whose
-// upload never arrived, is an error that wraps fs.ErrNotExist.
+// upload never arrived or was finalized already, is an error that wraps
+// fs.ErrNotExist; one that another call is finalizing, fs.ErrExist.
 //
 // Audio and video on a remote store are copied within the store: the
 // program reads their first bytes only, and the type the client sent
@@ -182,6 +184,16 @@ func (s *Store) Finalize(ctx context.Context, pending string, opts UploadOptions
 	if !ok {
 		return Saved{}, notExist("finalize", pending)
 	}
+	// One Finalize at a time per upload, or two calls at once (a client
+	// that retries) would each store a copy.
+	lock := claimsDir + pending
+	if err := s.create(ctx, lock); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return Saved{}, &fs.PathError{Op: "finalize", Path: pending, Err: fmt.Errorf("%w: being finalized already", fs.ErrExist)}
+		}
+		return Saved{}, err
+	}
+	defer s.release(ctx, lock)
 	r, err := s.bucket.NewReader(ctx, pending, nil)
 	if err != nil {
 		return Saved{}, s.pathError("finalize", pending, err)

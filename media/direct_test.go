@@ -29,16 +29,7 @@ var uploadKey = bytes.Repeat([]byte("u"), 32)
 // their sizes: what a failed or refused upload may have left.
 func rawKeys(t *testing.T, e *env) map[string]int64 {
 	t.Helper()
-	var b *blob.Bucket
-	var err error
-	if e.dir != "" {
-		b, err = fileblob.OpenBucket(e.dir, nil)
-	} else {
-		b, err = blob.OpenBucket(t.Context(), e.s3.URL())
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := rawBucket(t, e)
 	defer b.Close()
 	out := map[string]int64{}
 	it := b.List(nil)
@@ -296,6 +287,17 @@ func TestSweep(t *testing.T) {
 // its clean-up both fail.
 func leaveClaim(t *testing.T, e *env, name string) {
 	t.Helper()
+	b := rawBucket(t, e)
+	defer b.Close()
+	if err := b.WriteAll(context.Background(), name, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// rawBucket opens the backend's bucket directly, beneath the Store, where
+// hidden objects and claims are seen too.
+func rawBucket(t *testing.T, e *env) *blob.Bucket {
+	t.Helper()
 	var b *blob.Bucket
 	var err error
 	if e.dir != "" {
@@ -306,8 +308,45 @@ func leaveClaim(t *testing.T, e *env, name string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Close()
-	if err := b.WriteAll(context.Background(), name, nil, nil); err != nil {
-		t.Fatal(err)
-	}
+	return b
+}
+
+// TestFinalizeOnce finalizes one upload from several goroutines at once,
+// as a client that retries might: one call stores it, the others fail,
+// and the store holds one file.
+func TestFinalizeOnce(t *testing.T) {
+	forBackends(t, []storeCase{{"Once", func(t *testing.T, e *env) {
+		s := e.open(t, media.SigningKey(uploadKey))
+		up, err := s.PresignUpload(t.Context(), "once.mp4", int64(len(mp4Bytes)), media.UploadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if code := put(t, s.Handler(), up, "video/mp4", mp4Bytes); code != 200 {
+			t.Fatalf("PUT = %d", code)
+		}
+		const calls = 4
+		errs := make(chan error, calls)
+		for range calls {
+			go func() {
+				_, err := s.Finalize(t.Context(), up.Pending, media.UploadOptions{})
+				errs <- err
+			}()
+		}
+		stored := 0
+		for range calls {
+			err := <-errs
+			switch {
+			case err == nil:
+				stored++
+			case !errors.Is(err, fs.ErrExist) && !errors.Is(err, fs.ErrNotExist):
+				t.Errorf("Finalize: %v, want success, fs.ErrExist or fs.ErrNotExist", err)
+			}
+		}
+		if got := names(t, s, ""); stored != 1 || len(got) != 1 {
+			t.Errorf("%d calls succeeded and the store holds %q; want one of each", stored, got)
+		}
+		if left := leftovers(rawKeys(t, e)); len(left) != 0 {
+			t.Errorf("left %q", left)
+		}
+	}}})
 }

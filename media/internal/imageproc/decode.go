@@ -12,7 +12,7 @@ import (
 	"golang.org/x/image/draw"
 	"golang.org/x/image/webp"
 
-	"github.com/assetgen/assetgen/media/internal/jpegdec"
+	"github.com/assetgen/assetgen/media/internal/jpegcodec"
 )
 
 // sniff recognises the format from the leading bytes, the signatures each
@@ -121,11 +121,11 @@ func pixels(n int64) string {
 }
 
 // decodePixels decodes src, which probe found to be info: a JPEG at
-// scale eighths of its size (see package jpegdec), anything else whole.
+// scale eighths of its size (see package jpegcodec), anything else whole.
 func decodePixels(src []byte, info Info, scale int, o Options) (image.Image, error) {
 	m, err := guard(info.Format, func() (image.Image, error) {
 		if info.Format == JPEG && scale != 8 {
-			return jpegdec.Decode(bytes.NewReader(src), jpegdec.Options{Scale: scale, MaxPixels: o.maxPixels()})
+			return jpegcodec.Decode(bytes.NewReader(src), jpegcodec.Options{Scale: scale, MaxPixels: o.maxPixels()})
 		}
 		return decodeImage(info.Format, bytes.NewReader(src))
 	})

@@ -8,7 +8,7 @@
 // pixel is allocated (a valid PNG of 50,000 × 50,000 pixels, 2.5
 // gigapixels, fits in 400 KB), and a decoder that panics on hostile input
 // is turned into ErrCorrupt instead of taking the server down. A JPEG is
-// decoded by package jpegdec at the smallest scale the variants being
+// decoded by package jpegcodec at the smallest scale the variants being
 // made allow; PNG, GIF and WebP by the standard decoders, whole.
 //
 // A variant is re-encoded from pixels, so nothing of the source but its

@@ -381,11 +381,11 @@ func FuzzResize(f *testing.F) {
 }
 
 // TestVariantsEveryJPEGKind makes variants of the standard library's JPEG
-// test images, which jpegdec's tests keep (baseline and progressive,
+// test images, which jpegcodec's tests keep (baseline and progressive,
 // every chroma subsampling, restart markers, grey, RGB, CMYK), at widths
 // that need each decoding scale: each decodes at the size asked for.
 func TestVariantsEveryJPEGKind(t *testing.T) {
-	files, err := filepath.Glob("../jpegdec/testdata/*.jpeg")
+	files, err := filepath.Glob("../jpegcodec/testdata/*.jpeg")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no test images: %v", err)
 	}

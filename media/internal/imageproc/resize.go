@@ -4,13 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"image"
-	"image/jpeg"
 	"image/png"
 	"slices"
 
 	"golang.org/x/image/draw"
 
-	"github.com/assetgen/assetgen/media/internal/jpegdec"
+	"github.com/assetgen/assetgen/media/internal/jpegcodec"
 )
 
 // Variants makes, from one decode of the image src, a variant for each of
@@ -22,7 +21,7 @@ import (
 //
 // A JPEG is decoded at the smallest of 1/8, 2/8, 4/8 or 8/8 of its size
 // that is still at least as wide as the widest variant (see package
-// jpegdec), which is most of the saving for a photo. Each variant is then
+// jpegcodec), which is most of the saving for a photo. Each variant is then
 // resampled with Catmull-Rom, from the next wider variant where that is
 // at least twice as wide (so the filter covers what the earlier one
 // blurred), else from the decoded pixels; a JPEG's Y, Cb and Cr planes are
@@ -95,7 +94,7 @@ func jpegScale(info Info, width int) int {
 		storedW, storedH = storedH, storedW
 	}
 	for _, s := range []int{1, 2, 4} {
-		w, h := jpegdec.ScaledSize(storedW, storedH, s)
+		w, h := jpegcodec.ScaledSize(storedW, storedH, s)
 		if info.Orientation >= 5 {
 			w = h
 		}
@@ -195,7 +194,7 @@ func encode(m image.Image, f Format, o Options) (Variant, error) {
 	var err error
 	switch f {
 	case JPEG:
-		err = jpeg.Encode(&buf, m, &jpeg.Options{Quality: o.quality()})
+		err = jpegcodec.Encode(&buf, m, o.quality())
 	case PNG:
 		err = (&png.Encoder{CompressionLevel: png.DefaultCompression}).Encode(&buf, m)
 	default:

@@ -1,6 +1,9 @@
-// Package jpegdec is the standard library's JPEG decoder (image/jpeg, Go
-// 1.26, BSD licence in LICENSE beside it) with three things added, for
-// making small variants of large photos fast:
+// Package jpegcodec is the standard library's JPEG decoder and encoder
+// (image/jpeg, Go 1.26, BSD licence in LICENSE beside it), made fast for
+// making small variants of large photos. Encode writes the bytes
+// image/jpeg's Encode writes, in about half the time for the 4:2:0 and
+// grey images package imageproc encodes (see Encode). The decoder has
+// three things added:
 //
 //   - Options.Scale decodes at 1/8, 2/8 or 4/8 of the size, as libjpeg's
 //     DCT scaling (jpeg_read_header's scale_num/scale_denom, what
@@ -26,4 +29,4 @@
 // read-ahead meets a marker in the middle of a scan at another point.
 // The rest is image/jpeg's code, changed only where these need it;
 // FormatError and UnsupportedError are as there.
-package jpegdec
+package jpegcodec

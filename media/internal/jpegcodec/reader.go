@@ -5,7 +5,7 @@
 // Package jpeg implements a JPEG image decoder and encoder.
 //
 // JPEG is defined in ITU-T T.81: https://www.w3.org/Graphics/JPEG/itu-t81.pdf.
-package jpegdec
+package jpegcodec
 
 import (
 	"errors"
@@ -786,7 +786,7 @@ type Options struct {
 }
 
 // ErrTooLarge reports an image over Options.MaxPixels.
-var ErrTooLarge = errors.New("jpegdec: image has too many pixels")
+var ErrTooLarge = errors.New("jpegcodec: image has too many pixels")
 
 var errTooLarge = ErrTooLarge
 
@@ -807,7 +807,7 @@ func Decode(r io.Reader, o Options) (image.Image, error) {
 	case 1, 2, 4:
 		d.scale = o.Scale
 	default:
-		return nil, fmt.Errorf("jpegdec: scale %d; want 1, 2, 4 or 8", o.Scale)
+		return nil, fmt.Errorf("jpegcodec: scale %d; want 1, 2, 4 or 8", o.Scale)
 	}
 	return d.decode(r, false)
 }
