@@ -5,6 +5,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -271,5 +272,49 @@ func TestRecordsFollowSettings(t *testing.T) {
 	}
 	if got := manifest(cfg); got != short {
 		t.Errorf("back to the default hash length, manifest\n%s\nwant\n%s", got, short)
+	}
+}
+
+// TestGeneratorKeysEverySetting checks that every setting can be keyed
+// (the generator identity refuses what it cannot key, and a run would
+// then cache nothing) and that each one changes the identity: a field
+// added to Config joins the records' keys by itself.
+func TestGeneratorKeysEverySetting(t *testing.T) {
+	ident := func(cfg Config) cache.Generator {
+		t.Helper()
+		g, ok := (&run{cfg: cfg}).generator()
+		if !ok {
+			t.Fatalf("no generator identity for %+v", cfg)
+		}
+		return g
+	}
+	base := ident(Config{})
+	typ := reflect.TypeFor[Config]()
+	for i := range typ.NumField() {
+		f := typ.Field(i)
+		var cfg Config
+		v := reflect.ValueOf(&cfg).Elem().Field(i)
+		switch v.Kind() {
+		case reflect.Func:
+			v.Set(reflect.MakeFunc(f.Type, func([]reflect.Value) []reflect.Value { return nil }))
+			if ident(cfg) != base {
+				t.Errorf("%s, a hook, changed the generator identity", f.Name)
+			}
+			continue
+		case reflect.String:
+			v.SetString("x")
+		case reflect.Bool:
+			v.SetBool(true)
+		case reflect.Int, reflect.Int64:
+			v.SetInt(1)
+		case reflect.Slice:
+			v.Set(reflect.MakeSlice(f.Type, 1, 1))
+		default:
+			t.Errorf("%s: a %s; teach this test to set it", f.Name, v.Kind())
+			continue
+		}
+		if ident(cfg) == base {
+			t.Errorf("setting %s left the generator identity as it was", f.Name)
+		}
 	}
 }

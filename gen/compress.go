@@ -240,7 +240,7 @@ func (r *run) newFileSink(coding string) (*fileSink, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	f, err := os.CreateTemp(dir, ".assetgen-*")
+	f, err := os.CreateTemp(dir, cache.TempPrefix+"*") // a name garbage collection knows
 	if err != nil {
 		return nil, err
 	}

@@ -321,17 +321,9 @@ func stopPoints(steps []step) []int {
 func faultChild() {
 	dir := os.Getenv("ASSETGEN_FAULT_DIR")
 	stop, _ := strconv.Atoi(os.Getenv("ASSETGEN_FAULT_KILL"))
-	n := 0
-	_, err := gen.GenerateHooked(context.Background(), faultConfig(dir), func(op, file string) error {
-		if n == stop {
-			p, _ := os.FindProcess(os.Getpid())
-			p.Kill()
-			select {}
-		}
-		n++
-		return nil
-	}, nil)
-	fmt.Fprintf(os.Stderr, "fault child: finished before step %d (%d steps): %v\n", stop, n, err)
+	kill, steps := testenv.KillBefore(stop)
+	_, err := gen.GenerateHooked(context.Background(), faultConfig(dir), kill, nil)
+	fmt.Fprintf(os.Stderr, "fault child: finished before step %d (%d steps): %v\n", stop, steps(), err)
 	os.Exit(3)
 }
 

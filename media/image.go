@@ -741,7 +741,14 @@ func (s *Store) readImage(ctx context.Context, name string) ([]byte, error) {
 	if r.Size() > maxImageBytes {
 		return nil, fmt.Errorf("%w: %s is %d bytes, over %d", ErrBadImage, name, r.Size(), maxImageBytes)
 	}
-	return io.ReadAll(r)
+	// One buffer of the size the store gives, where io.ReadAll would
+	// grow one by doubling: for a 2.9 MB photo it allocated 5.7 MB, more
+	// than half of what making its first variant allocates.
+	src := make([]byte, r.Size())
+	if _, err := io.ReadFull(r, src); err != nil {
+		return nil, s.pathError("read", name, err)
+	}
+	return src, nil
 }
 
 // imageError maps an error of package imageproc to this package's.

@@ -9,6 +9,13 @@
 // peers.py with Pillow into -photos, once, and are not committed. It needs
 // Debian's python3-pil and libvips-tools.
 //
+// Each cell gives the wall time and, in parentheses, the CPU time (user
+// and system) of the side's process or processes: assetgen's is this
+// process's (getrusage), Pillow's its Python process's (process_time),
+// vips's its vipsthumbnail processes'. On a machine shared with other
+// work the CPU times are the steadier; the wall times also count waits
+// for a core.
+//
 // Rows:
 //   - first 640: a new upload's first ?w=640 response from media.Handler,
 //     in this process (which makes 640 and 320 from one decode and stores
@@ -48,6 +55,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/assetgen/assetgen/media"
@@ -112,7 +120,22 @@ func startPillow(script string) *pillow {
 	return &pillow{in: in, out: bufio.NewScanner(out)}
 }
 
-func (p *pillow) thumbs(path string, widths []int) (time.Duration, []int) {
+// cost is what a side spent on a job: the wall time, and the CPU time
+// (user and system) of its process, or of the processes it ran. On a
+// machine shared with other work the CPU time is the steadier: the wall
+// time also counts the waits for a core.
+type cost struct{ wall, cpu time.Duration }
+
+func (c cost) add(d cost) cost { return cost{c.wall + d.wall, c.cpu + d.cpu} }
+
+// cpuTime is this process's CPU time so far, every thread.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func (p *pillow) thumbs(path string, widths []int) (cost, []int) {
 	b, _ := json.Marshal(map[string]any{"path": path, "widths": widths})
 	fmt.Fprintf(p.in, "%s\n", b)
 	if !p.out.Scan() {
@@ -120,30 +143,36 @@ func (p *pillow) thumbs(path string, widths []int) (time.Duration, []int) {
 	}
 	var r struct {
 		MS    float64
+		CPUMS float64 `json:"cpu_ms"`
 		Bytes []int
 	}
 	json.Unmarshal(p.out.Bytes(), &r)
-	return time.Duration(r.MS * float64(time.Millisecond)), r.Bytes
+	return cost{time.Duration(r.MS * float64(time.Millisecond)), time.Duration(r.CPUMS * float64(time.Millisecond))}, r.Bytes
 }
 
 // vips makes each width with vipsthumbnail, a process each.
-func vips(path string, widths []int) (time.Duration, []int) {
+func vips(path string, widths []int) (cost, []int) {
 	dir, _ := os.MkdirTemp("", "vips")
 	defer os.RemoveAll(dir)
 	var sizes []int
+	var cpu time.Duration
 	start := time.Now()
 	for _, w := range widths {
 		out := filepath.Join(dir, strconv.Itoa(w)+".jpg")
-		run("vipsthumbnail", path, "--size", strconv.Itoa(w)+"x", "-o", out+"[Q=82,strip]")
+		cmd := exec.Command("vipsthumbnail", path, "--size", strconv.Itoa(w)+"x", "-o", out+"[Q=82,strip]")
+		if err := cmd.Run(); err != nil {
+			log.Fatalf("vipsthumbnail: %v", err)
+		}
+		cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 		fi, _ := os.Stat(out)
 		sizes = append(sizes, int(fi.Size()))
 	}
-	return time.Since(start), sizes
+	return cost{time.Since(start), cpu}, sizes
 }
 
 // assetgen uploads path to a new store and times the GETs of widths,
 // with Accept (WebP if it names it, JPEG if "").
-func assetgen(path string, widths []int, accept string) (time.Duration, []int) {
+func assetgen(path string, widths []int, accept string) (cost, []int) {
 	dir, _ := os.MkdirTemp("", "assetgen-store")
 	defer os.RemoveAll(dir)
 	s, err := media.Open(context.Background(), dir, media.Images(media.ImageOptions{Formats: []media.ImageFormat{webp.Format()}}))
@@ -158,7 +187,7 @@ func assetgen(path string, widths []int, accept string) (time.Duration, []int) {
 	}
 	h := s.Handler()
 	var sizes []int
-	start := time.Now()
+	start, cpu := time.Now(), cpuTime()
 	for _, w := range widths {
 		rec := httptest.NewRecorder()
 		r := httptest.NewRequest("GET", "/media/"+name+"?w="+strconv.Itoa(w), nil)
@@ -169,7 +198,7 @@ func assetgen(path string, widths []int, accept string) (time.Duration, []int) {
 		}
 		sizes = append(sizes, rec.Body.Len())
 	}
-	return time.Since(start), sizes
+	return cost{time.Since(start), cpuTime() - cpu}, sizes
 }
 
 func singles(script string, files []string) {
@@ -188,14 +217,14 @@ func singles(script string, files []string) {
 	}
 	// The WebP encoder's WebAssembly module is compiled once a process.
 	warm, _ := assetgen(files[0], []int{320}, "image/webp")
-	fmt.Printf("%d photos, 4000x3000 q90; ms per photo (vipsthumbnail start-up alone: %.0f ms; WebP's first use %.0f ms, not counted)\n\n", len(files), ms(vipsStart), ms(warm))
+	fmt.Printf("%d photos, 4000x3000 q90; ms per photo, wall (CPU) (vipsthumbnail start-up alone: %.0f ms; WebP's first use %.0f ms, not counted)\n\n", len(files), ms(vipsStart), ms(warm.wall))
 	fmt.Println("| photo | row | assetgen | Pillow | vips | assetgen/Pillow | assetgen/vips | bytes assetgen/Pillow |")
 	fmt.Println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-	sum := map[string][3]time.Duration{}
+	sum := map[string][3]cost{}
 	for i, f := range files {
 		for _, r := range rows {
 			// Rotate who goes first, photo by photo.
-			var a, pl, v time.Duration
+			var a, pl, v cost
 			var as, ps []int
 			for k := range 3 {
 				switch (i + k) % 3 {
@@ -207,16 +236,24 @@ func singles(script string, files []string) {
 					v, _ = vips(f, r.widths)
 				}
 			}
-			fmt.Printf("| %s | %s | %.0f | %.0f | %.0f | %.2f | %.2f | %.2f |\n", filepath.Base(f), r.name,
-				ms(a), ms(pl), ms(v), ms(a)/ms(pl), ms(a)/ms(v), float64(total(as))/float64(total(ps)))
+			fmt.Printf("| %s | %s | %s | %s | %s | %s | %s | %.2f |\n", filepath.Base(f), r.name,
+				a, pl, v, ratio(a, pl), ratio(a, v), float64(total(as))/float64(total(ps)))
 			t := sum[r.name]
-			sum[r.name] = [3]time.Duration{t[0] + a, t[1] + pl, t[2] + v}
+			sum[r.name] = [3]cost{t[0].add(a), t[1].add(pl), t[2].add(v)}
 		}
 	}
 	for _, r := range rows {
 		t := sum[r.name]
-		fmt.Printf("| all | %s | %.0f | %.0f | %.0f | %.2f | %.2f | |\n", r.name, ms(t[0]), ms(t[1]), ms(t[2]), ms(t[0])/ms(t[1]), ms(t[0])/ms(t[2]))
+		fmt.Printf("| all | %s | %s | %s | %s | %s | %s | |\n", r.name, t[0], t[1], t[2], ratio(t[0], t[1]), ratio(t[0], t[2]))
 	}
+}
+
+// String gives the wall and CPU milliseconds, "wall (CPU)".
+func (c cost) String() string { return fmt.Sprintf("%.0f (%.0f)", ms(c.wall), ms(c.cpu)) }
+
+// ratio gives a's wall and CPU times over b's, "wall (CPU)".
+func ratio(a, b cost) string {
+	return fmt.Sprintf("%.2f (%.2f)", ms(a.wall)/ms(b.wall), ms(a.cpu)/ms(b.cpu))
 }
 
 func total(xs []int) (n int) {

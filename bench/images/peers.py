@@ -61,10 +61,11 @@ def thumb(path, width):
 def serve():
     for line in sys.stdin:
         job = json.loads(line)
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         sizes = [thumb(job["path"], w) for w in job["widths"]]
         ms = (time.perf_counter() - t) * 1000
-        print(json.dumps({"ms": ms, "bytes": sizes}), flush=True)
+        cpu_ms = (time.process_time() - c) * 1000
+        print(json.dumps({"ms": ms, "cpu_ms": cpu_ms, "bytes": sizes}), flush=True)
 
 def job(a):
     return thumb(*a)

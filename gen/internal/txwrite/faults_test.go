@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/assetgen/assetgen/internal/pkgformat"
+	"github.com/assetgen/assetgen/internal/testenv"
 )
 
 // The fault tests change a directory from one generation of a small
@@ -281,17 +282,9 @@ func TestKillAtEveryStep(t *testing.T) {
 func TestMain(m *testing.M) {
 	if dir := os.Getenv("TXWRITE_KILL_DIR"); dir != "" {
 		at, _ := strconv.Atoi(os.Getenv("TXWRITE_KILL_AT"))
-		n := 0
-		err := run(dir, 2, func(op, file string) error {
-			if n == at {
-				p, _ := os.FindProcess(os.Getpid())
-				p.Kill()
-				select {}
-			}
-			n++
-			return nil
-		})
-		fmt.Fprintf(os.Stderr, "finished before step %d (%d steps): %v\n", at, n, err)
+		kill, steps := testenv.KillBefore(at)
+		err := run(dir, 2, kill)
+		fmt.Fprintf(os.Stderr, "finished before step %d (%d steps): %v\n", at, steps(), err)
 		os.Exit(3)
 	}
 	os.Exit(m.Run())
