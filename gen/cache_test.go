@@ -289,11 +289,13 @@ func TestGeneratorKeysEverySetting(t *testing.T) {
 		return g
 	}
 	base := ident(Config{})
-	typ := reflect.TypeFor[Config]()
-	for i := range typ.NumField() {
-		f := typ.Field(i)
+	// VisibleFields: the embedded Settings' fields are settings too.
+	for _, f := range reflect.VisibleFields(reflect.TypeFor[Config]()) {
+		if f.Anonymous {
+			continue
+		}
 		var cfg Config
-		v := reflect.ValueOf(&cfg).Elem().Field(i)
+		v := reflect.ValueOf(&cfg).Elem().FieldByIndex(f.Index)
 		switch v.Kind() {
 		case reflect.Func:
 			v.Set(reflect.MakeFunc(f.Type, func([]reflect.Value) []reflect.Value { return nil }))
