@@ -135,7 +135,8 @@
 // X-Content-Type-Options, with brotli_static and gzip_static; include it
 // in a server block. Publishing to object storage behind a CDN is
 // "assetgen-publish", a separate command so that the cloud SDKs stay out
-// of this one.
+// of this one. Like generate, collect shows its progress on standard error
+// when it lasts more than a second; -q hides it.
 //
 // # Usage
 //
