@@ -35,8 +35,9 @@
 // Names matching an -ignore pattern (path.Match syntax, tried against the
 // base name and the logical path) are skipped, as are, unless
 // -no-default-ignore is given, dotfiles and dot-directories, "*~", "CVS" and
-// "#*#". Symbolic links are followed; link cycles and broken links are
-// errors, all reported in one run. A source directory that holds no file
+// "#*#". Symbolic links are followed wherever they lead, in development
+// mode too; link cycles and broken links are errors, all reported in one
+// run. A source directory that holds no file
 // after ignoring gets a warning, as does a file over 50 MB, whose bytes
 // every importing program would carry.
 //
