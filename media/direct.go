@@ -3,10 +3,7 @@ package media
 import (
 	"bufio"
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +13,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gabriel-vasile/mimetype"
@@ -93,33 +91,21 @@ func (s *Store) PresignUpload(ctx context.Context, name string, size int64, opts
 const paramSize = "size"
 
 // signUpload signs a local store's upload URL: the pending key, its
-// expiry and the size allowed, in a message no download signature (sign)
-// can make.
+// expiry and the size allowed, in a domain no download signature (sign)
+// shares.
 func (s *Store) signUpload(key, expires, size string) string {
-	m := hmac.New(sha256.New, s.cfg.key)
-	m.Write([]byte("assetgen media upload v1\x00"))
-	m.Write([]byte(key))
-	m.Write([]byte{0})
-	m.Write([]byte(expires))
-	m.Write([]byte{0})
-	m.Write([]byte(size))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+	return s.mac("assetgen media upload v1", key, expires, size)
 }
 
 // receiveDirect takes the PUT of a local store's upload URL: a pending
 // key, a valid signature and at most the signed size, else 403 or 413.
 func (s *Store) receiveDirect(w http.ResponseWriter, r *http.Request, key string) {
 	q := r.URL.Query()
-	if _, ok := parsePending(key); !ok || len(q[paramExpires]) != 1 || len(q[paramSize]) != 1 || len(q[paramSignature]) != 1 || len(s.cfg.key) == 0 {
-		http.Error(w, "403 forbidden", http.StatusForbidden)
-		return
-	}
-	expires, n := q[paramExpires][0], q[paramSize][0]
-	got, err1 := base64.RawURLEncoding.DecodeString(q[paramSignature][0])
-	want, _ := base64.RawURLEncoding.DecodeString(s.signUpload(key, expires, n))
-	t, err2 := strconv.ParseInt(expires, 10, 64)
-	size, err3 := strconv.ParseInt(n, 10, 64)
-	if err1 != nil || err2 != nil || err3 != nil || !hmac.Equal(got, want) || !time.Unix(t, 0).After(s.now()) {
+	n := q.Get(paramSize)
+	size, err := strconv.ParseInt(n, 10, 64)
+	_, pending := parsePending(key)
+	_, signed := s.verifySigned(q, func(expires string) string { return s.signUpload(key, expires, n) })
+	if !pending || len(q[paramSize]) != 1 || err != nil || !signed {
 		http.Error(w, "403 forbidden", http.StatusForbidden)
 		return
 	}
@@ -198,7 +184,8 @@ func (s *Store) Finalize(ctx context.Context, pending string, opts UploadOptions
 	if err != nil {
 		return Saved{}, s.pathError("finalize", pending, err)
 	}
-	defer r.Close()
+	closeReader := sync.OnceValue(r.Close) // early for a copy, which needs no body
+	defer closeReader()
 	refuse := func(err error) (Saved, error) {
 		s.release(ctx, pending)
 		return Saved{}, fmt.Errorf("%q: %w", name, err)
@@ -224,7 +211,7 @@ func (s *Store) Finalize(ctx context.Context, pending string, opts UploadOptions
 		if err != nil || !mt.Is(declared) {
 			return refuse(fmt.Errorf("sent as %q, but the content is %s: %w", r.ContentType(), mt.String(), ErrTypeNotAllowed))
 		}
-		r.Close()
+		closeReader()
 		key, err := s.claim(ctx, fitExtension(name, mt))
 		if err != nil {
 			return Saved{}, err

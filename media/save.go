@@ -3,6 +3,7 @@ package media
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -173,7 +174,7 @@ func (s *Store) write(ctx context.Context, key, contentType string, metadata map
 // writeTimeout bounds a Save's write, so that it ends while its claim
 // still holds: a tenth of ClaimTimeout is left for the store's clock to
 // differ from this one.
-var writeTimeout = ClaimTimeout - ClaimTimeout/10
+const writeTimeout = ClaimTimeout - ClaimTimeout/10
 
 // claim reserves a free name, base or base with a random suffix, by
 // creating an empty object only if none exists, or by taking over a
@@ -233,30 +234,40 @@ func (s *Store) lapsed(ctx context.Context, key string) bool {
 	return err == nil && a.Size == 0 && s.now().Sub(a.ModTime) > ClaimTimeout
 }
 
-// takeOver makes a lapsed claim at key this upload's. Deleting it and
-// claiming again is not enough: two uploads that both saw it lapsed could
-// each delete the other's new claim. So the taker first holds a lock, an
-// exclusive create of claimsDir+key, and looks again under it: a claim
-// another upload has just renewed is no longer lapsed. A lock left by a
-// crash only sends uploads of that name to a suffix until Sweep removes
-// it.
+// takeOver makes a lapsed claim at key this upload's: it deletes the
+// claim (deleteLapsed) and claims the name again, which another upload
+// may win.
 func (s *Store) takeOver(ctx context.Context, key string) error {
 	if !s.lapsed(ctx, key) {
 		return fs.ErrExist
 	}
+	if deleted, err := s.deleteLapsed(ctx, key); !deleted {
+		return cmp.Or(err, fs.ErrExist)
+	}
+	return s.create(ctx, key)
+}
+
+// deleteLapsed deletes the claim at key if it has lapsed, and reports
+// whether it did; the error is the delete's. Looking and then deleting is not enough: two uploads
+// that both saw it lapsed could each delete the other's new claim. So it
+// first holds a lock, an exclusive create of claimsDir+key, and looks
+// again under it: a claim another upload has just renewed is no longer
+// lapsed. A lock left by a crash only sends uploads of that name to a
+// suffix until Sweep removes it.
+func (s *Store) deleteLapsed(ctx context.Context, key string) (bool, error) {
 	lock := claimsDir + key
-	if err := s.create(ctx, lock); err != nil {
-		return err
+	if s.create(ctx, lock) != nil {
+		return false, nil // another upload or Sweep holds it
 	}
 	defer s.release(ctx, lock)
 	if !s.lapsed(ctx, key) {
-		return fs.ErrExist
+		return false, nil
 	}
 	if err := s.bucket.Delete(ctx, key); err != nil && !isNotFound(err) {
-		return err
+		return false, err
 	}
 	s.local.forget(key)
-	return s.create(ctx, key)
+	return true, nil
 }
 
 // release deletes a claim whose upload failed. It runs even if ctx is

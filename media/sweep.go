@@ -45,17 +45,11 @@ func (s *Store) Sweep(ctx context.Context, olderThan time.Duration) (int, error)
 		if obj.Size != 0 || now.Sub(obj.ModTime) <= ClaimTimeout {
 			return nil
 		}
-		// Under the take-over lock, and looked at again, so that a claim
-		// another upload has just taken over is not deleted.
-		lock := claimsDir + obj.Key
-		if s.create(ctx, lock) != nil {
-			return nil
+		deleted, err := s.deleteLapsed(ctx, obj.Key)
+		if deleted {
+			n++
 		}
-		defer s.release(ctx, lock)
-		if !s.lapsed(ctx, obj.Key) {
-			return nil
-		}
-		return remove(obj.Key)
+		return err
 	})
 	if err == nil {
 		err = s.sweep(ctx, pendingDir, "", func(obj *blob.ListObject) error {
