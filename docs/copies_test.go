@@ -22,7 +22,6 @@ const copyWords = 12
 // both hold; one of them goes out of date when the other changes.
 func TestNoCopies(t *testing.T) {
 	root := testenv.RepoRoot(t)
-	type place struct{ file string }
 	runs := map[string]string{} // run of words -> Go file holding it
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {

@@ -417,16 +417,15 @@ func (pub *publisher) publishObject(ctx context.Context, p *assetpkg.Package, it
 	// the bytes that were checked against the table when they went up, and
 	// the name still names their content: decoding a variant again to
 	// check it would cost most of an unchanged run.
-	if it.Hashed && pub.vouched.holds(it.Name, opts) {
-		pub.done(it.Size, false, it.Coding == "")
-		return nil
-	}
-	if err := p.Check(it.Object, b); err != nil {
-		return err
+	vouched := pub.vouched.holds(it.Name, opts)
+	if !vouched || !it.Hashed {
+		if err := p.Check(it.Object, b); err != nil {
+			return err
+		}
 	}
 	_, listed := existing[it.Name]
 	switch {
-	case pub.vouched.holds(it.Name, opts):
+	case vouched:
 		pub.done(it.Size, false, it.Coding == "")
 		return nil
 	case existing == nil || listed:

@@ -91,8 +91,10 @@ func (p *Package) Headers(o Object) (http.Header, error) {
 
 // Served returns what the package's handler sends for object o, header
 // fields and body, byte for byte: a GET asking for o's coding alone. The
-// handler reads each file once and keeps it, so Headers and then Served
-// read it from disk once; Check the body before trusting it.
+// handler keeps what it reads, so Headers and then Served read a file
+// from disk once (the identity content of a file embedded only as gzip
+// is decompressed again for each request); Check the body before
+// trusting it.
 func (p *Package) Served(o Object) (http.Header, []byte, error) {
 	return p.serve(o, http.MethodGet)
 }
