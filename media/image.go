@@ -128,11 +128,6 @@ const maxWidth = 8192
 // 50 megapixels at JPEG's highest quality stay below it.
 const maxImageBytes = 64 << 20
 
-// variantMaxAge is the Cache-Control max-age of a versioned variant URL,
-// one that ImageURL made: its key includes the source's ETag, so what it
-// names never changes.
-const variantMaxAge = 365 * 24 * time.Hour
-
 // variantsDir holds every variant, under the source's name. Its leading
 // dot keeps it out of List, Handler's plain paths and every name Save can
 // make, since names that start with a dot are never stored or served.
@@ -522,7 +517,9 @@ func (h handler) serveImage(w http.ResponseWriter, r *http.Request, name string,
 	}
 	etag := entityTag(a.ETag, a.MD5, a.Size, a.ModTime)
 	if q.Get("v") == version(etag) && !s.cfg.private {
-		cacheControl = "public, max-age=" + strconv.FormatInt(int64(variantMaxAge/time.Second), 10) + ", immutable"
+		// A versioned URL, one that ImageURL made: its key includes the
+		// source's ETag, so what it names never changes.
+		cacheControl = httpserve.Immutable
 	}
 	f := im.format(r.Header["Accept"])
 	key, err := s.variant(ctx, name, etag, width, f)

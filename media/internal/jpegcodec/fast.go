@@ -99,8 +99,9 @@ func (d *decoder) decodeDC(h *huffman) (int32, error) {
 // decodeAC decodes the AC coefficients zig to zigEnd of b with h, in
 // zig-zag order, each shifted left by al (F.2.2.2, G.1.2.2), and returns
 // a zig-zag index past which it set none. It leaves an end-of-band run
-// that goes past this block in d.eobRun.
-func (d *decoder) decodeAC(b *block, h *huffman, zig, zigEnd int32, al uint32) (int32, error) {
+// that goes past this block in d.eobRun. If s is not nil, b is not
+// used: each coefficient is added to s instead (see sums).
+func (d *decoder) decodeAC(b *block, s *sums, h *huffman, zig, zigEnd int32, al uint32) (int32, error) {
 	a, n := d.bits.a, d.bits.n
 	al &= 31 // as al < 14: no shift-width check
 	for zig <= zigEnd {
@@ -121,12 +122,16 @@ func (d *decoder) decodeAC(b *block, h *huffman, zig, zigEnd int32, al uint32) (
 				}
 				n -= e & fastUsed
 				zig += run
-				b[unzig8[zig&63]&63] = (e >> 16) << al
+				if s != nil {
+					s.add(zig, e>>16)
+				} else {
+					b[unzig8[zig&63]&63] = (e >> 16) << al
+				}
 				zig++
 			} else {
 				rs := uint32(e>>fastRun) & 0xff
-				run, s := int32(rs>>4), rs&15
-				if s == 0 {
+				run, size := int32(rs>>4), rs&15
+				if size == 0 {
 					if e == 0 || (run != 0 && run != 15) {
 						break // the slow way
 					}
@@ -143,9 +148,13 @@ func (d *decoder) decodeAC(b *block, h *huffman, zig, zigEnd int32, al uint32) (
 						d.setBits(a, n) // as image/jpeg: no magnitude read
 						return zigEnd, nil
 					}
-					n -= int32(s)
-					v := int32(a>>uint32(n&63)) & (1<<s - 1)
-					b[unzig8[zig&63]&63] = extend(v, s) << al
+					n -= int32(size)
+					v := extend(int32(a>>uint32(n&63))&(1<<size-1), size)
+					if s != nil {
+						s.add(zig, v)
+					} else {
+						b[unzig8[zig&63]&63] = v << al
+					}
 					zig++
 				}
 			}
@@ -191,7 +200,11 @@ func (d *decoder) decodeAC(b *block, h *huffman, zig, zigEnd int32, al uint32) (
 			if err != nil {
 				return 0, err
 			}
-			b[unzig[zig]] = ac << al
+			if s != nil {
+				s.add(zig, ac)
+			} else {
+				b[unzig[zig]] = ac << al
+			}
 		} else {
 			if val0 != 0x0f {
 				d.eobRun = uint16(1 << val0)
