@@ -1,12 +1,9 @@
 package gen
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
-	"fmt"
 	"hash"
 	"io"
 	"os"
@@ -76,82 +73,89 @@ func compressorID(codings []string) string {
 // same effort, same compressor, files present in the owned directory) is
 // not compressed again, and not even read: at the densest settings
 // compression costs milliseconds per file, which is why WhiteNoise users
-// turn it off, and why a second run here must not pay it.
-func (r *run) compress(ctx context.Context) (compressed int, err error) {
+// turn it off, and why a second run here must not pay it. It returns the
+// variants by asset, in order of preference, and how many assets it
+// compressed.
+func (r *run) compress(ctx context.Context, assets []*asset, hashes []hashed, finals []final) (out [][]variant, compressed int, err error) {
 	if r.cfg.NoCompress {
-		return 0, nil
+		return nil, 0, nil
 	}
-	r.compressor = compressorID(r.cfg.Encodings)
+	out = make([][]variant, len(assets))
 	var prev map[reuseKey][]variant // read only if some asset can use it
-	var todo []*asset
+	var todo []int
 	var total int64
 	passes := int64(len(compress.Codings()))
 	if r.cfg.Encodings != nil {
 		passes = int64(len(r.cfg.Encodings))
 	}
-	for _, a := range r.assets {
-		if !compress.Compressible(a.contentType) || a.size < compress.MinSize {
+	for i, a := range assets {
+		if !compress.Compressible(hashes[i].contentType) || finals[i].size < compress.MinSize {
 			continue
 		}
 		if prev == nil {
 			prev = r.previousEncodings()
 		}
-		if vs, ok := prev[reuseKey{sri.Of(a.Sum), compress.EffortFor(a.Logical)}]; ok {
-			a.variants = vs
+		if vs, ok := prev[reuseKey{sri.Of(finals[i].sum), compress.EffortFor(a.Logical)}]; ok {
+			out[i] = vs
 			continue
 		}
-		todo = append(todo, a)
-		total += a.size * passes
+		todo = append(todo, i)
+		total += finals[i].size * passes
 	}
 	// Large files first, so that one does not start last and run alone.
-	slices.SortStableFunc(todo, func(a, b *asset) int { return int(min(max(b.size-a.size, -1), 1)) })
+	slices.SortStableFunc(todo, func(i, j int) int { return int(min(max(finals[j].size-finals[i].size, -1), 1)) })
 	m := r.meter(PhaseCompress, len(todo), total)
-	errs := parallel(ctx, len(todo), func() func(i int) error {
-		return func(i int) error {
+	errs := parallel(ctx, len(todo), func() func(k int) error {
+		return func(k int) error {
 			defer m.Add(1, 0)
-			return r.compressOne(todo[i], m, todo[i].size*passes)
+			i := todo[k]
+			var err error
+			out[i], err = r.compressOne(assets[i].Logical, hashes[i].contentType, finals[i].content, m, finals[i].size*passes)
+			return err
 		}
 	})
 	m.Stop()
 	if err := ctx.Err(); err != nil {
-		return 0, err
+		return nil, 0, err
 	}
 	var list ErrorList
-	for i, err := range errs {
+	for k, err := range errs {
 		if err != nil {
-			list = append(list, &Error{File: slash(todo[i].src.Path), Msg: err.Error()})
+			list = append(list, &Error{File: slash(assets[todo[k]].src.Path), Msg: err.Error()})
 		}
 	}
-	return len(todo), list.err()
+	return out, len(todo), list.err()
 }
 
-// compressOne makes an asset's variants, in memory below streamMin and in
-// temporary files in the owned directory from there on. weight is what the
-// asset counts for in the meter; whatever the encoders did not read
-// (passes that gzip's verdict skipped) is added at the end.
-func (r *run) compressOne(a *asset, m *progress.Meter, weight int64) error {
-	opt := compress.Options{Codings: r.cfg.Encodings, Effort: compress.EffortFor(a.Logical)}
+// compressOne makes the variants of one asset's final content c, in
+// memory below streamMin and in temporary files in the owned directory
+// from there on. weight is what the asset counts for in the meter;
+// whatever the encoders did not read (passes that gzip's verdict skipped)
+// is added at the end.
+func (r *run) compressOne(logical, contentType string, c content, m *progress.Meter, weight int64) ([]variant, error) {
+	opt := compress.Options{Codings: r.cfg.Encodings, Effort: compress.EffortFor(logical)}
 	counted := &countingMeter{m: m}
 	defer func() { m.Add(0, weight-counted.n.Load()) }()
-	if a.size < streamMin {
-		data, err := content(a)
+	var out []variant
+	if c.size < streamMin {
+		data, err := c.bytes()
 		if err != nil {
-			return err
+			return nil, err
 		}
 		counted.add(weight) // small: counted whole, at once
-		for _, v := range compress.Variants(data, a.contentType, opt) {
+		for _, v := range compress.Variants(data, contentType, opt) {
 			sum := sha256.Sum256(v.Data)
-			a.variants = append(a.variants, variant{coding: v.Coding, name: r.variantName(a, sum[:], v.Coding), size: int64(len(v.Data)), data: v.Data})
+			out = append(out, variant{coding: v.Coding, name: variantName(logical, sum[:], v.Coding), size: int64(len(v.Data)), data: v.Data})
 		}
-		return nil
+		return out, nil
 	}
-	src, done, err := r.openContent(a)
+	src, done, err := c.open()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer done()
 	var made []*fileSink
-	err = compress.Encode(countingReaderAt{src, counted}, a.size, opt, func(coding string) (compress.Sink, error) {
+	err = compress.Encode(countingReaderAt{src, counted}, c.size, opt, func(coding string) (compress.Sink, error) {
 		s, err := r.newFileSink(coding)
 		if err == nil {
 			made = append(made, s)
@@ -167,61 +171,21 @@ func (r *run) compressOne(a *asset, m *progress.Meter, weight int64) error {
 		}
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
-	for _, c := range compress.Codings() { // in order of preference
+	for _, coding := range compress.Codings() { // in order of preference
 		for _, s := range made {
-			if s.coding == c && s.kept {
-				a.variants = append(a.variants, variant{coding: c, name: r.variantName(a, s.sum, c), size: s.n, tmp: s.f.Name(), tmpSum: s.sum})
+			if s.coding == coding && s.kept {
+				out = append(out, variant{coding: coding, name: variantName(logical, s.sum, coding), size: s.n, tmp: s.f.Name(), tmpSum: s.sum})
 			}
 		}
 	}
-	return nil
+	return out, nil
 }
 
-func (r *run) variantName(a *asset, sum []byte, coding string) string {
-	return OwnedDir + "/" + hex.EncodeToString(sum[:16]) + safeExt(a.Logical) + "." + coding
+func variantName(logical string, sum []byte, coding string) string {
+	return OwnedDir + "/" + hex.EncodeToString(sum[:16]) + safeExt(logical) + "." + coding
 }
-
-// openContent returns a large asset's content for reading at will: a.Final
-// if a rewrite holds it, else the file, checked against the hashed sum
-// before use and its stat after (done reports a change).
-func (r *run) openContent(a *asset) (io.ReaderAt, func() error, error) {
-	if a.Final != nil {
-		return bytes.NewReader(a.Final), func() error { return nil }, nil
-	}
-	f, err := os.Open(a.src.Path)
-	if err != nil {
-		return nil, nil, fmt.Errorf("cannot read: %v", unwrapPathErr(err))
-	}
-	fi, err := f.Stat()
-	if err == nil {
-		var sum [sha256.Size]byte
-		sum, _, _, err = sumReader(f, make([]byte, 64<<10))
-		if err == nil && sum != a.Sum {
-			err = errChanged
-		}
-	}
-	if err != nil {
-		f.Close()
-		return nil, nil, err
-	}
-	closed := false
-	return f, func() error {
-		if closed {
-			return nil
-		}
-		closed = true
-		after, err := f.Stat()
-		f.Close()
-		if err != nil || cache.KeyOf(after) != cache.KeyOf(fi) {
-			return errChanged
-		}
-		return nil
-	}, nil
-}
-
-var errChanged = errors.New("changed while assetgen ran; run it again")
 
 // fileSink writes a streamed variant to a temporary file in the owned
 // directory, hashing it on the way for its name. The write stage renames
@@ -324,7 +288,7 @@ func (r *run) previousEncodings() map[reuseKey][]variant {
 		return out
 	}
 	m, err := pkgformat.ReadManifest(b)
-	if err != nil || m.Compressor != r.compressor {
+	if err != nil || m.Compressor != r.compressor() {
 		return out
 	}
 	for p, e := range m.Assets {
@@ -344,4 +308,13 @@ func (r *run) previousEncodings() map[reuseKey][]variant {
 		}
 	}
 	return out
+}
+
+// compressor is compressorID for the run's codings, or "" without
+// compression.
+func (r *run) compressor() string {
+	if r.cfg.NoCompress {
+		return ""
+	}
+	return compressorID(r.cfg.Encodings)
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -32,9 +33,12 @@ import (
 // overwrite something assetgen did not write, then writes, and records
 // the tree for the next run (res is what it replays). It returns how many
 // files it copied into the owned directory and which outputs changed.
-func (r *run) emitAndWrite(ctx context.Context, res *Result) (copied int, written []string, err error) {
-	owned := r.ownedFiles()
-	pkg := r.pkg()
+func (r *run) emitAndWrite(ctx context.Context, res *Result, b built) (copied int, written []string, err error) {
+	owned, err := r.ownedFiles(b)
+	if err != nil {
+		return 0, nil, err
+	}
+	pkg := r.pkg(b)
 	devPkg := r.devPackage()
 	names := []string{r.cfg.FileName}
 	if r.cfg.Manifest != "-" {
@@ -164,30 +168,36 @@ func moduleOf(dir string) (root, module string) {
 
 // embedName is an asset's name in the embed.FS: where it lies, or for an
 // owned one, its copy in the owned directory, named by content hash.
-func embedName(a *asset) string {
-	if !a.owned {
+func embedName(a *asset, f final) string {
+	if !f.owned {
 		return a.inPlace
 	}
-	return OwnedDir + "/" + hex.EncodeToString(a.Sum[:16]) + safeExt(a.Logical)
+	return OwnedDir + "/" + hex.EncodeToString(f.sum[:16]) + safeExt(a.Logical)
 }
 
 // ownedFiles lists the copies in the owned directory, named by content hash so
 // that identical content is stored once and a rename never rewrites a file.
-func (r *run) ownedFiles() []txwrite.File {
+func (r *run) ownedFiles(b built) ([]txwrite.File, error) {
 	var out []txwrite.File
 	seen := map[string]bool{}
-	for _, a := range r.assets {
-		if !a.owned {
+	for i, a := range b.assets {
+		f := b.finals[i]
+		if !f.owned {
 			continue
 		}
-		name := embedName(a)
-		if !seen[name] && !r.identityOmitted(a) {
-			seen[name] = true
-			out = append(out, txwrite.File{Name: name, Data: a.Final})
+		name := embedName(a, f)
+		if seen[name] || r.identityOmitted(b.variants, i) {
+			continue
 		}
+		seen[name] = true
+		c, err := r.ownedCopy(name, f.content)
+		if err != nil {
+			return nil, &Error{File: slash(a.src.Path), Msg: err.Error()}
+		}
+		out = append(out, c)
 	}
-	for _, a := range r.assets {
-		for _, v := range a.variants {
+	for _, vs := range b.variants {
+		for _, v := range vs {
 			if !seen[v.name] {
 				seen[v.name] = true
 				out = append(out, txwrite.File{Name: v.name, Data: v.data, Tmp: v.tmp, Sum: v.tmpSum})
@@ -195,7 +205,43 @@ func (r *run) ownedFiles() []txwrite.File {
 		}
 	}
 	slices.SortFunc(out, func(a, b txwrite.File) int { return strings.Compare(a.Name, b.Name) })
-	return out
+	return out, nil
+}
+
+// ownedCopy is the copy of c named name in the owned directory: its bytes
+// if hash kept them, else nothing to write if the copy is already there,
+// else the file read again into a temporary file, which the writer
+// renames into place.
+func (r *run) ownedCopy(name string, c content) (txwrite.File, error) {
+	if c.kept() {
+		data, err := c.bytes()
+		return txwrite.File{Name: name, Data: data}, err
+	}
+	if r.copyIntact(name) {
+		return txwrite.File{Name: name}, nil
+	}
+	src, done, err := c.open()
+	if err != nil {
+		return txwrite.File{}, err
+	}
+	defer done()
+	s, err := r.newFileSink("")
+	if err == nil {
+		_, err = io.Copy(s, io.NewSectionReader(src, 0, c.size))
+	}
+	if err == nil {
+		err = done()
+	}
+	if err == nil {
+		err = s.Keep()
+	}
+	if err != nil {
+		if s != nil {
+			s.remove()
+		}
+		return txwrite.File{}, err
+	}
+	return txwrite.File{Name: name, Tmp: s.f.Name(), Sum: s.sum}, nil
 }
 
 var plainExt = regexp.MustCompile(`^\.[A-Za-z0-9]{1,10}$`)
@@ -215,11 +261,11 @@ func safeExt(logical string) string {
 
 // identityOmitted reports whether only an asset's compressed variants are
 // embedded (Config.CompressedOnly), which needs a gzip variant to decode.
-func (r *run) identityOmitted(a *asset) bool {
-	if !r.cfg.CompressedOnly {
+func (r *run) identityOmitted(variants [][]variant, i int) bool {
+	if !r.cfg.CompressedOnly || variants == nil {
 		return false
 	}
-	for _, v := range a.variants {
+	for _, v := range variants[i] {
 		if v.coding == compress.Gzip {
 			return true
 		}
@@ -228,73 +274,73 @@ func (r *run) identityOmitted(a *asset) bool {
 }
 
 // pkg builds the model that emit renders.
-func (r *run) pkg() *emit.Package {
-	p := &emit.Package{Name: r.cfg.Package, Prefix: r.cfg.Prefix, Compressor: r.compressor, Assets: make([]emit.Asset, 0, len(r.assets))}
-	modules, hints, imports := r.graph()
+func (r *run) pkg(b built) *emit.Package {
+	p := &emit.Package{Name: r.cfg.Package, Prefix: r.cfg.Prefix, Compressor: r.compressor(), Assets: make([]emit.Asset, 0, len(b.assets))}
+	modules, hints, imports := hints(b, r.cfg.Preload)
 	p.Imports = imports
-	for _, a := range r.assets {
+	for i, a := range b.assets {
+		n, f := &b.graph.nodes[i], b.finals[i]
 		var encs []pkgformat.Encoding
-		for _, v := range a.variants {
-			encs = append(encs, pkgformat.Encoding{Coding: v.coding, Name: v.name, Size: v.size})
+		if b.variants != nil {
+			for _, v := range b.variants[i] {
+				encs = append(encs, pkgformat.Encoding{Coding: v.coding, Name: v.name, Size: v.size})
+			}
 		}
-		name := embedName(a)
-		if r.identityOmitted(a) {
+		name := embedName(a, f)
+		if r.identityOmitted(b.variants, i) {
 			name = ""
 		}
 		var refs []string
 		seen := map[*build.Node]bool{}
-		for _, f := range a.Refs {
-			if !seen[f.Target] {
-				seen[f.Target] = true
-				refs = append(refs, f.Target.Logical)
+		for _, ref := range n.Refs {
+			if !seen[ref.Target] {
+				seen[ref.Target] = true
+				refs = append(refs, ref.Target.Logical)
 			}
 		}
 		slices.Sort(refs)
 		p.Assets = append(p.Assets, emit.Asset{
 			Refs:        refs,
-			Module:      modules[a],
-			Preload:     hints[a].preload,
-			Lazy:        hints[a].lazy,
+			Module:      modules[i],
+			Preload:     hints[i].preload,
+			Lazy:        hints[i].lazy,
 			Immutable:   a.Prehashed,
 			Encodings:   encs,
 			Ident:       a.ident,
 			Path:        a.Logical,
-			HashedPath:  a.Hashed,
+			HashedPath:  n.Hashed,
 			Name:        name,
 			Source:      relTo(r.outAbs, a.abs),
-			SourceSum:   sri.Of(a.srcSum),
-			Integrity:   sri.Of(a.Sum),
-			ContentType: a.contentType,
-			Size:        a.size,
+			SourceSum:   sri.Of(b.hashes[i].sum),
+			Integrity:   sri.Of(f.sum),
+			ContentType: b.hashes[i].contentType,
+			Size:        f.size,
 		})
 	}
-	index := make(map[*asset]int, len(r.assets))
-	for i, a := range r.assets {
-		index[a] = i
-	}
 	for _, al := range r.aliases {
-		p.Aliases = append(p.Aliases, emit.Alias{Ident: al.ident, Source: al.source, Index: index[al.target]})
+		p.Aliases = append(p.Aliases, emit.Alias{Ident: al.ident, Source: al.source, Index: al.target})
 	}
 	slices.SortFunc(p.Aliases, func(a, b emit.Alias) int { return strings.Compare(a.Ident, b.Ident) })
 	return p
 }
 
-// edges are what one asset makes the browser fetch, by index in r.assets.
+// edges are what one asset makes the browser fetch, by asset index.
 type edges struct{ preload, lazy []int }
 
-// graph returns, for the runtime's preload and import map support, which
+// hints returns, for the runtime's preload and import map support, which
 // assets are ES modules, what each asset makes the browser fetch (its
-// static imports, @import rules and the url() targets Config.Preload
-// names; its dynamic imports and new URL() targets), and the import map's
-// entries, sorted by specifier.
-func (r *run) graph() (modules map[*asset]bool, hints map[*asset]edges, imports []emit.Import) {
-	index := make(map[*build.Node]int, len(r.assets))
-	for i, a := range r.assets {
-		index[&a.Node] = i
+// static imports, @import rules and the url() targets the preload
+// patterns name; its dynamic imports and new URL() targets), and the
+// import map's entries, sorted by specifier; all by asset index.
+func hints(b built, preload []string) (modules []bool, hints []edges, imports []emit.Import) {
+	nodes := b.graph.nodes
+	index := make(map[*build.Node]int, len(nodes))
+	for i := range nodes {
+		index[&nodes[i]] = i
 	}
-	modules, hints = map[*asset]bool{}, map[*asset]edges{}
+	modules, hints = make([]bool, len(nodes)), make([]edges, len(nodes))
 	critical := func(logical string) bool {
-		for _, p := range r.cfg.Preload {
+		for _, p := range preload {
 			if ok, _ := path.Match(p, logical); ok {
 				return true
 			}
@@ -302,9 +348,10 @@ func (r *run) graph() (modules map[*asset]bool, hints map[*asset]edges, imports 
 		return false
 	}
 	specs := map[string]int{}
-	for _, a := range r.assets {
-		if strings.EqualFold(path.Ext(a.Logical), ".mjs") {
-			modules[a] = true
+	for i := range nodes {
+		n := &nodes[i]
+		if strings.EqualFold(path.Ext(n.Logical), ".mjs") {
+			modules[i] = true
 		}
 		var e edges
 		seen := map[int]bool{}
@@ -314,7 +361,7 @@ func (r *run) graph() (modules map[*asset]bool, hints map[*asset]edges, imports 
 				*list = append(*list, j)
 			}
 		}
-		refs := append(slices.Clone(a.bare), a.Refs...)
+		refs := append(slices.Clone(b.graph.bare[i]), n.Refs...)
 		slices.SortStableFunc(refs, func(x, y build.Ref) int { return x.Start - y.Start })
 		for _, ref := range refs {
 			j, ok := index[ref.Target]
@@ -323,10 +370,10 @@ func (r *run) graph() (modules map[*asset]bool, hints map[*asset]edges, imports 
 			}
 			switch ref.Kind {
 			case rewrite.KindImport, rewrite.KindExport:
-				modules[a], modules[r.assets[j]] = true, true
+				modules[i], modules[j] = true, true
 				add(&e.preload, j)
 			case rewrite.KindDynamicImport:
-				modules[a], modules[r.assets[j]] = true, true
+				modules[i], modules[j] = true, true
 				add(&e.lazy, j)
 			case rewrite.KindNewURL:
 				add(&e.lazy, j)
@@ -338,10 +385,10 @@ func (r *run) graph() (modules map[*asset]bool, hints map[*asset]edges, imports 
 				}
 			}
 		}
-		for _, ref := range a.bare {
+		for _, ref := range b.graph.bare[i] {
 			specs[ref.URL] = index[ref.Target]
 		}
-		hints[a] = e
+		hints[i] = e
 	}
 	for s, j := range specs {
 		imports = append(imports, emit.Import{Specifier: s, Index: j})

@@ -4,7 +4,10 @@
 //
 // Generate runs a short list of steps over an in-memory set of assets
 // (run.steps), each a function that takes what it needs and returns what
-// it counts:
+// it makes and counts. From hash on, each returns its result by asset
+// (source sums and bytes, the prepared graph, the final content,
+// variants), and the next takes it, so an asset's sum, size and place are
+// each decided by one step:
 //
 //	checkDirs      reject a repeated source directory, or an output inside one
 //	lockOut        wait for any other run on the package; finish a stopped one's commit
@@ -12,8 +15,9 @@
 //	unchanged      stop here if the tree and outputs are as the last run left them
 //	checkNames     reject names that cannot be embedded or that collide; identifiers
 //	place          embed in place when possible, else own a copy in _assetgen/
-//	hash           read each file once (the hash cache skips unchanged ones)
 //	viteEntries    mark a Vite build's files prehashed, alias its entries
+//	hash           read each file once (the hash cache skips unchanged ones),
+//	               keeping the bytes later steps need while they fit
 //	prepare        minify, find and resolve references (package build)
 //	name           rewrite references and name by content, dependencies first
 //	checkTemplates check {{static}} calls in -templates files

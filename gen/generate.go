@@ -2,7 +2,6 @@ package gen
 
 import (
 	"context"
-	"crypto/sha256"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -17,7 +16,6 @@ import (
 
 	"golang.org/x/mod/module"
 
-	"github.com/assetgen/assetgen/gen/internal/build"
 	"github.com/assetgen/assetgen/gen/internal/cache"
 	"github.com/assetgen/assetgen/gen/internal/emit"
 	"github.com/assetgen/assetgen/gen/internal/find"
@@ -27,27 +25,30 @@ import (
 	"github.com/assetgen/assetgen/internal/relpath"
 )
 
-// asset is one file of the in-memory set that the stages work on: a node
-// of the build graph (its logical path, content, sum, references and
-// hashed name) and what only generate needs.
+// asset is one file the walk found, as checkNames, place and viteEntries
+// leave it: its names and where it lies. What later stages learn of it
+// they return, by asset index (see built).
 type asset struct {
-	build.Node
-	src      find.Source
-	abs      string // src.Path made absolute
-	shadowed []find.Source
-
-	size        int64
-	contentType string
-	srcSum      [sha256.Size]byte // of the source's bytes as read, before any minifying or rewriting
+	Logical   string
+	Prehashed bool // named by a bundler already (Config.Prehashed, a Vite manifest)
+	src       find.Source
+	abs       string // src.Path made absolute
+	shadowed  []find.Source
 
 	ident   string
-	inPlace string // its path in the package directory, if go:embed can take it there
+	inPlace string // its path in the package directory, if go:embed can take it there; "" makes it owned
 
-	variants []variant   // precompressed forms, in order of preference
-	bare     []build.Ref // bare module specifiers the import map resolved
-
-	owned    bool // must be written into the owned directory
 	rejected bool // already reported as an error
+}
+
+// built is what the stages after place return, by asset index, for emit
+// to render; each field is one stage's result.
+type built struct {
+	assets   []*asset
+	hashes   []hashed    // hash: source sums, sizes, content types and bytes
+	graph    graph       // prepare: prepared content and resolved references
+	finals   []final     // name: served content, sums and sizes; whether owned
+	variants [][]variant // compress: precompressed forms; nil without compression
 }
 
 // run is the state of one Generate call.
@@ -64,7 +65,6 @@ type run struct {
 	warnings  []string          // problems that do not stop the run, for Result
 	byLogical map[string]*asset // the assets by logical path, from checkNames on
 
-	compressor    string        // compressorID, when compressing
 	prehashedPats *find.Ignorer // matches Config.Prehashed
 	aliases       []alias       // identifiers from a Vite manifest
 
@@ -154,25 +154,26 @@ func (r *run) steps(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	r.place()
-	if res.Hashed, res.Bytes, err = r.hash(ctx); err != nil {
-		return nil, err
-	}
 	if err = r.viteEntries(); err != nil {
 		return nil, err
 	}
-	if err = r.prepare(ctx); err != nil {
+	b := built{assets: r.assets}
+	if b.hashes, res.Hashed, res.Bytes, err = r.hash(ctx, b.assets); err != nil {
 		return nil, err
 	}
-	if res.Rewritten, res.Rewrites, err = r.name(ctx); err != nil {
+	if b.graph, err = r.prepare(ctx, b.assets, b.hashes); err != nil {
+		return nil, err
+	}
+	if b.finals, res.Rewritten, res.Rewrites, err = r.name(ctx, b.assets, b.hashes, b.graph); err != nil {
 		return nil, err
 	}
 	if res.Unchecked, err = r.checkTemplates(ctx); err != nil {
 		return nil, err
 	}
-	if res.Compressed, err = r.compress(ctx); err != nil {
+	if b.variants, res.Compressed, err = r.compress(ctx, b.assets, b.hashes, b.finals); err != nil {
 		return nil, err
 	}
-	if res.Copied, res.Written, err = r.emitAndWrite(ctx, res); err != nil {
+	if res.Copied, res.Written, err = r.emitAndWrite(ctx, res, b); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -293,7 +294,7 @@ func (r *run) newAssets() {
 	all := make([]asset, len(r.found))
 	r.assets = make([]*asset, len(r.found))
 	for i, m := range r.found {
-		all[i] = asset{Node: build.Node{Logical: m.Logical}, src: m.Winner, shadowed: m.Shadowed, abs: r.abs(m.Winner.Path)}
+		all[i] = asset{Logical: m.Logical, src: m.Winner, shadowed: m.Shadowed, abs: r.abs(m.Winner.Path)}
 		r.assets[i] = &all[i]
 	}
 }
@@ -393,12 +394,11 @@ func trimCheckErr(err error) string {
 // lies: inside the package directory, reached without symbolic links,
 // in this module, and with a name that is not read as a glob pattern.
 // Everything else is owned: copied into the owned directory under its
-// content hash, which is why hash, next, holds its content in memory.
+// content hash, which is why hash keeps its content in memory if it can.
 func (r *run) place() {
 	r.realDirs, r.modDirs = map[string]string{}, map[string]bool{}
 	for _, a := range r.assets {
 		a.inPlace, _ = r.embeddable(a)
-		a.owned = a.inPlace == ""
 	}
 }
 

@@ -9,37 +9,60 @@ import (
 	"os"
 	"sync/atomic"
 
+	"github.com/assetgen/assetgen/gen/internal/build"
 	"github.com/assetgen/assetgen/gen/internal/cache"
+	"github.com/assetgen/assetgen/gen/internal/compress"
 	"github.com/assetgen/assetgen/gen/internal/mediatype"
+	"github.com/assetgen/assetgen/gen/internal/settings"
 	"github.com/assetgen/assetgen/internal/progress"
 )
 
+// hashed is what hash learns of one asset's source file: its bytes (see
+// content) and the content type it is served with.
+type hashed struct {
+	content
+	contentType string
+}
+
+// keepBudget bounds the bytes hash keeps in memory for the copy into the
+// owned directory and for compression, so that a tree of any size costs
+// at most this much: files past it, and any file of streamMin bytes or
+// more, are read again when needed. Files that prepare reads are always
+// kept: it holds them whole through naming anyway.
+const keepBudget = 64 << 20
+
 // hash reads every asset once, on every core: one SHA-256 pass serves the
 // fingerprint, the SRI string and the ETag, and the first bytes give the
-// content type where the extension does not. Files whose size, times and
-// identity match the cache are not read at all.
-func (r *run) hash(ctx context.Context) (hashed int, bytes int64, err error) {
+// content type where the extension does not. It keeps the bytes that a
+// later stage needs (see content). Files whose size, times and identity
+// match the cache are not read at all. It returns, by asset, what it
+// learnt, and how many files and bytes it read.
+func (r *run) hash(ctx context.Context, assets []*asset) (out []hashed, read int, total int64, err error) {
 	c := r.hashCache()
-	var total int64
-	for _, a := range r.assets {
-		total += a.src.Info.Size()
+	var size int64
+	for _, a := range assets {
+		size += a.src.Info.Size()
 	}
-	m := r.meter(PhaseHash, len(r.assets), total)
-	var read atomic.Int64
-	errs := parallel(ctx, len(r.assets), func() func(i int) error {
+	m := r.meter(PhaseHash, len(assets), size)
+	out = make([]hashed, len(assets))
+	var nread atomic.Int64
+	budget := &keepBudgetLeft{}
+	budget.left.Store(keepBudget)
+	errs := parallel(ctx, len(assets), func() func(i int) error {
 		buf := make([]byte, 64<<10)
 		return func(i int) error {
 			defer m.Add(1, 0)
-			wasRead, err := r.hashOne(c, r.assets[i], buf, m)
+			h, wasRead, err := r.hashOne(c, assets[i], buf, m, budget)
+			out[i] = h
 			if wasRead {
-				read.Add(1)
+				nread.Add(1)
 			}
 			return err
 		}
 	})
 	m.Stop()
 	if err := ctx.Err(); err != nil {
-		return 0, 0, err
+		return nil, 0, 0, err
 	}
 	var list ErrorList
 	for i, err := range errs {
@@ -48,58 +71,104 @@ func (r *run) hash(ctx context.Context) (hashed int, bytes int64, err error) {
 			continue
 		}
 		if err != nil {
-			list = append(list, &Error{File: slash(r.assets[i].src.Path), Msg: err.Error()})
+			list = append(list, &Error{File: slash(assets[i].src.Path), Msg: err.Error()})
 			continue
 		}
-		bytes += r.assets[i].size
+		total += out[i].size
 	}
-	return int(read.Load()), bytes, list.err()
+	return out, int(nread.Load()), total, list.err()
 }
 
-// hashOne fills in an asset's sum, size and content type, and says
-// whether it read the file rather than take them from the cache.
-func (r *run) hashOne(c *cache.Hashes, a *asset, buf []byte, m *progress.Meter) (read bool, err error) {
-	if !a.owned {
+// keepBudgetLeft is what is left of keepBudget in one run.
+type keepBudgetLeft struct{ left atomic.Int64 }
+
+// take reserves n bytes, if there are that many left.
+func (b *keepBudgetLeft) take(n int64) bool {
+	if b.left.Add(-n) >= 0 {
+		return true
+	}
+	b.left.Add(n)
+	return false
+}
+
+// hashOne reads and hashes one asset, or takes it from the cache, and
+// says whether it read the file.
+func (r *run) hashOne(c *cache.Hashes, a *asset, buf []byte, m *progress.Meter, budget *keepBudgetLeft) (h hashed, read bool, err error) {
+	owned := a.inPlace == ""
+	h.path = a.src.Path
+	if !owned {
 		if e, ok := c.Lookup(a.abs, a.src.Info); ok {
-			a.Sum, a.size, a.contentType = e.Sum, e.Size, e.ContentType
-			a.srcSum = a.Sum
+			h.sum, h.size, h.contentType = e.Sum, e.Size, e.ContentType
 			m.Add(0, a.src.Info.Size())
-			return false, nil
+			return h, false, nil
 		}
 	}
 	f, err := os.Open(a.src.Path)
 	if err != nil {
-		return false, fmt.Errorf("cannot read: %v; check its permissions or add it to -ignore", unwrapPathErr(err))
+		return h, false, fmt.Errorf("cannot read: %v; check its permissions or add it to -ignore", unwrapPathErr(err))
 	}
 	defer f.Close()
-	var head []byte
 	var enc mediatype.UTF8Checker
 	rd := progress.Reader{R: io.TeeReader(f, &enc), M: m} // checked and counted in the same pass
-	if a.owned {
-		if a.Data, err = readAll(rd, a.src.Info.Size()); err == nil {
-			a.Sum, a.size, head = sha256.Sum256(a.Data), int64(len(a.Data)), a.Data
-		}
+	// The first block gives the content type, which decides whether a
+	// later stage needs the bytes, before the rest is read.
+	k, err := io.ReadFull(rd, buf)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return h, true, fmt.Errorf("cannot read: %v", unwrapPathErr(err))
+	}
+	first := buf[:k]
+	head := first[:min(k, 512)]
+	if r.keep(a, mediatype.Of(a.Logical, head), a.src.Info.Size(), budget) {
+		h.data, err = readAll(first, rd, a.src.Info.Size())
+		h.sum, h.size, head = sha256.Sum256(h.data), int64(len(h.data)), h.data[:len(head)]
 	} else {
-		a.Sum, a.size, head, err = sumReader(rd, buf)
+		head = append([]byte(nil), head...) // before buf is read into again
+		h.sum, h.size, err = sumReader(first, rd, buf)
 	}
 	if err != nil {
-		return true, fmt.Errorf("cannot read: %v", unwrapPathErr(err))
+		return h, true, fmt.Errorf("cannot read: %v", unwrapPathErr(err))
 	}
-	a.srcSum = a.Sum
-	trusted, err := r.checkEncoding(a, &enc, head)
+	var trusted bool
+	h.contentType, trusted, err = r.checkEncoding(a, &enc, head)
 	if err != nil {
-		return true, err
+		return h, true, err
 	}
 	if trusted {
-		c.Store(a.abs, a.src.Info, cache.Entry{Sum: a.Sum, Size: a.size, ContentType: a.contentType})
+		c.Store(a.abs, a.src.Info, cache.Entry{Sum: h.sum, Size: h.size, ContentType: h.contentType})
 	}
-	return true, nil
+	return h, true, nil
 }
 
-// readAll reads all of rd into a buffer sized for the file's size as
-// stat saw it, so that a large file is not copied again at each doubling.
-func readAll(rd io.Reader, size int64) ([]byte, error) {
-	b := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
+// keep decides whether hash keeps a file's bytes. prepare holds what it
+// reads whole through naming, so those are always kept. Below streamMin,
+// so are the bytes that both compression and the copy into the owned
+// directory need (compression holds variants of about their size anyway,
+// and reading them twice more would cost more than keeping them), and,
+// while the budget lasts, the bytes that one of them needs. Everything
+// else is read again by the stage that needs it, compression reading a
+// large file once per coding.
+func (r *run) keep(a *asset, contentType string, size int64, budget *keepBudgetLeft) bool {
+	if !a.Prehashed && build.Reads(a.Logical, contentType, settings.BuildOptions(r.cfg.Settings)) {
+		return true
+	}
+	compressed := !r.cfg.NoCompress && compress.Compressible(contentType) && size >= compress.MinSize
+	owned := a.inPlace == ""
+	switch {
+	case size >= streamMin || !compressed && !owned:
+		return false
+	case compressed && owned:
+		budget.take(size) // counted, so that files one stage needs yield to these
+		return true
+	}
+	return budget.take(size)
+}
+
+// readAll reads all of rd, after the first bytes already read from it,
+// into a buffer sized for the file's size as stat saw it, so that a large
+// file is not copied again at each doubling.
+func readAll(first []byte, rd io.Reader, size int64) ([]byte, error) {
+	b := bytes.NewBuffer(make([]byte, 0, max(size, int64(len(first)))+bytes.MinRead))
+	b.Write(first)
 	_, err := b.ReadFrom(rd)
 	return b.Bytes(), err
 }
@@ -114,7 +183,7 @@ func (r *run) meter(p Phase, files int, bytes int64) *progress.Meter {
 	})
 }
 
-// checkEncoding sets the content type an asset is served with
+// checkEncoding returns the content type an asset is served with
 // (mediatype.Served) and holds a text asset to its charset. Text types are
 // served as UTF-8 (or, like JSON and SVG, default to it), so one that is
 // not valid UTF-8 is an error at its first bad byte, as Django's
@@ -122,73 +191,32 @@ func (r *run) meter(p Phase, files int, bytes int64) *progress.Meter {
 // Config.AllowNonUTF8 is set: then it is served without the charset
 // parameter. A file kept by AllowNonUTF8 is not cached (trusted false), so
 // that a run without the option reads and rejects it again.
-func (r *run) checkEncoding(a *asset, enc *mediatype.UTF8Checker, head []byte) (trusted bool, err error) {
+func (r *run) checkEncoding(a *asset, enc *mediatype.UTF8Checker, head []byte) (contentType string, trusted bool, err error) {
 	at, bad := enc.Invalid()
-	var notUTF8 bool
-	a.contentType, notUTF8 = mediatype.Served(a.Logical, head, !bad)
+	contentType, notUTF8 := mediatype.Served(a.Logical, head, !bad)
 	switch {
 	case !notUTF8:
-		return true, nil
+		return contentType, true, nil
 	case r.cfg.AllowNonUTF8:
-		return false, nil
+		return contentType, false, nil
 	}
-	return false, &Error{File: slash(a.src.Path), Line: at.Line, Col: at.Col, Msg: fmt.Sprintf(
+	return "", false, &Error{File: slash(a.src.Path), Line: at.Line, Col: at.Col, Msg: fmt.Sprintf(
 		"not valid UTF-8 (byte 0x%02X at offset %d), but served as text, which browsers decode as UTF-8; re-save the file as UTF-8 (from Latin-1: iconv -f ISO-8859-1 -t UTF-8), or pass -allow-non-utf8 to serve it without a charset",
 		at.Byte, at.Offset)}
 }
 
-// sumReader hashes everything rd holds in one pass, returning the sum, the
-// number of bytes hashed (not what Stat said, in case the file changed) and
-// the first bytes, for content sniffing.
-func sumReader(rd io.Reader, buf []byte) (sum [sha256.Size]byte, n int64, head []byte, err error) {
+// sumReader hashes first, the bytes already read from rd, then the rest
+// of rd in one pass, returning the sum and the number of bytes hashed
+// (not what Stat said, in case the file changed).
+func sumReader(first []byte, rd io.Reader, buf []byte) (sum [sha256.Size]byte, n int64, err error) {
 	h := sha256.New()
-	for {
-		k, err := rd.Read(buf)
-		if k > 0 {
-			if n == 0 {
-				head = append([]byte(nil), buf[:min(k, 512)]...)
-			}
-			h.Write(buf[:k])
-			n += int64(k)
-		}
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return sum, n, nil, err
-		}
+	h.Write(first)
+	n = int64(len(first))
+	if len(first) == len(buf) { // not yet at the end
+		var k int64
+		k, err = io.CopyBuffer(h, rd, buf)
+		n += k
 	}
 	h.Sum(sum[:0])
-	return sum, n, head, nil
-}
-
-// load reads an asset's content into a.Data, once, checking it is what
-// was hashed.
-func (r *run) load(a *asset) *Error {
-	b, err := content(a)
-	if err != nil {
-		return &Error{File: slash(a.src.Path), Msg: err.Error()}
-	}
-	a.Data = b
-	return nil
-}
-
-// content returns an asset's content: in memory if it is held (its final
-// form once named), else read from disk (without keeping it) and checked
-// against the hashed sum.
-func content(a *asset) ([]byte, error) {
-	if a.Final != nil {
-		return a.Final, nil
-	}
-	if a.Data != nil {
-		return a.Data, nil
-	}
-	b, err := os.ReadFile(a.src.Path)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read: %v", unwrapPathErr(err))
-	}
-	if sha256.Sum256(b) != a.Sum {
-		return nil, fmt.Errorf("changed while assetgen ran; run it again")
-	}
-	return b, nil
+	return sum, n, err
 }

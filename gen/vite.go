@@ -31,21 +31,25 @@ func (r *run) viteEntries() error {
 		taken[a.ident] = true
 	}
 	var errs ErrorList
-	mark := func(e vite.Entry, file string) *asset {
-		a := r.byLogical[file]
-		if a == nil {
+	index := make(map[string]int, len(r.assets))
+	for i, a := range r.assets {
+		index[a.Logical] = i
+	}
+	mark := func(e vite.Entry, file string) int {
+		i, ok := index[file]
+		if !ok {
 			errs = append(errs, &Error{File: slash(r.cfg.ViteManifest), Msg: fmt.Sprintf("entry %q: %s is in no -dir; pass Vite's outDir as a -dir", e.Key, file)})
-			return nil
+			return -1
 		}
-		a.Prehashed = true
-		return a
+		r.assets[i].Prehashed = true
+		return i
 	}
 	for _, e := range entries {
-		a := mark(e, e.File)
+		i := mark(e, e.File)
 		for _, f := range slices.Concat(e.CSS, e.Assets) {
 			mark(e, f)
 		}
-		if a == nil || e.Src == "" {
+		if i < 0 || e.Src == "" {
 			continue
 		}
 		id := naming.Ident(e.Src)
@@ -54,7 +58,7 @@ func (r *run) viteEntries() error {
 			continue
 		}
 		taken[id] = true
-		r.aliases = append(r.aliases, alias{ident: id, source: e.Src, target: a})
+		r.aliases = append(r.aliases, alias{ident: id, source: e.Src, target: i})
 	}
 	return errs.err()
 }
@@ -63,5 +67,5 @@ func (r *run) viteEntries() error {
 type alias struct {
 	ident  string
 	source string
-	target *asset
+	target int // the asset's index
 }

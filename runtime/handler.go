@@ -25,12 +25,11 @@ import (
 const maxPathLen = httpserve.MaxPathLen
 
 // Cache-Control values. A fingerprinted URL names one content forever, so it
-// may be cached for a year (the longest RFC 9111 suggests) and never
-// revalidated; a logical URL (robots.txt, favicon.ico, or a page that could
+// is httpserve.Immutable; a logical URL (robots.txt, favicon.ico, or a page that could
 // not be rewritten) changes with a deploy, so caches reuse it only briefly
 // and then revalidate, which the ETag makes a cheap 304.
 const (
-	cacheImmutable        = "public, max-age=31536000, immutable"
+	cacheImmutable        = httpserve.Immutable
 	cacheNoCache          = "no-cache"
 	defaultUnhashedMaxAge = time.Minute
 )

@@ -309,6 +309,11 @@ func serveRanges(w http.ResponseWriter, r *http.Request, rep *Representation, da
 	return true
 }
 
+// Immutable is the Cache-Control value for a URL that names one content
+// forever (a fingerprinted asset, a versioned image variant): caches may
+// keep it for a year, the longest RFC 9111 suggests, and never revalidate.
+const Immutable = "public, max-age=31536000, immutable"
+
 // MaxAge returns the Cache-Control value for content that caches may
 // reuse for d and must then revalidate: "public, max-age=N,
 // must-revalidate", or for one user's content (a private store, a signed

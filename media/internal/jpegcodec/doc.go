@@ -9,11 +9,12 @@
 //     DCT scaling (jpeg_read_header's scale_num/scale_denom, what
 //     Pillow's draft and libvips's shrink-on-load use): each 8 × 8 block
 //     becomes 1, 2 × 2 or 4 × 4 pixels, the full-size block averaged over
-//     boxes, computed from the frequencies present (scaled.go; at 2/8
-//     only the DC and the odd frequencies count, idct2). The Huffman
-//     decoding is all still done, but the inverse DCT, the pixels
-//     written and the memory shrink with the scale: a 12-megapixel
-//     photo takes 300 KB at 1/8.
+//     boxes, computed from the frequencies present (scaled.go). At 2/8
+//     and 1/8 only the DC and the odd frequencies count, and a
+//     sequential scan's blocks are summed as their coefficients are
+//     decoded, never stored (sums). The Huffman decoding is all still
+//     done, but the inverse DCT, the pixels written and the memory
+//     shrink with the scale: a 12-megapixel photo takes 300 KB at 1/8.
 //   - Options.MaxPixels refuses an image whose frame header has more
 //     pixels, before anything is allocated.
 //   - A faster entropy decoder (fast.go): the bit buffer held in

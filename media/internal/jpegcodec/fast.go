@@ -99,8 +99,9 @@ func (d *decoder) decodeDC(h *huffman) (int32, error) {
 // decodeAC decodes the AC coefficients zig to zigEnd of b with h, in
 // zig-zag order, each shifted left by al (F.2.2.2, G.1.2.2), and returns
 // a zig-zag index past which it set none. It leaves an end-of-band run
-// that goes past this block in d.eobRun.
-func (d *decoder) decodeAC(b *block, h *huffman, zig, zigEnd int32, al uint32) (int32, error) {
+// that goes past this block in d.eobRun. If s is not nil, b is not
+// used: each coefficient is added to s instead (see sums).
+func (d *decoder) decodeAC(b *block, s *sums, h *huffman, zig, zigEnd int32, al uint32) (int32, error) {
 	a, n := d.bits.a, d.bits.n
 	al &= 31 // as al < 14: no shift-width check
 	for zig <= zigEnd {
@@ -109,67 +110,90 @@ func (d *decoder) decodeAC(b *block, h *huffman, zig, zigEnd int32, al uint32) (
 		}
 		// The fast loop, with no call, while it has fastMin bits: enough
 		// for any symbol. It stops for a symbol it leaves to the slow
-		// way, or for a refill that its own cannot do.
+		// way, or for a refill that its own cannot do. It holds the bits
+		// in l, left-aligned (the next bit is l's top bit), so that a
+		// look-up is one shift and a symbol's bits are dropped with
+		// another: the chain from one symbol to the next, a look-up
+		// and two shifts, is the decoder's speed limit.
 		ran := false
-		for n >= fastMin {
+		if n >= fastMin {
 			ran = true
-			e := h.fast[(a>>uint32((n-lookBits)&63))&(1<<lookBits-1)]
-			if e&fastWhole != 0 {
-				run := (e >> fastRun) & 15
-				if zig+run > zigEnd {
-					break // the slow way: no magnitude is read
-				}
-				n -= e & fastUsed
-				zig += run
-				b[unzig8[zig&63]&63] = (e >> 16) << al
-				zig++
-			} else {
-				rs := uint32(e>>fastRun) & 0xff
-				run, s := int32(rs>>4), rs&15
-				if s == 0 {
-					if e == 0 || (run != 0 && run != 15) {
-						break // the slow way
+			l := a << uint32((64-n)&63)
+			for {
+				e := h.fast[l>>(64-lookBits)]
+				if e&fastWhole != 0 {
+					run := (e >> fastRun) & 15
+					if zig+run > zigEnd {
+						break // the slow way: no magnitude is read
 					}
-					n -= e & fastUsed
-					if run == 0 {
-						d.setBits(a, n) // end of band
-						return zig - 1, nil
-					}
-					zig += 16 // run 15: sixteen zeros
-				} else {
+					l <<= uint32(e) & fastUsed
 					n -= e & fastUsed
 					zig += run
-					if zig > zigEnd {
-						d.setBits(a, n) // as image/jpeg: no magnitude read
-						return zigEnd, nil
+					if s != nil {
+						s.add(zig, e>>16)
+					} else {
+						b[unzig8[zig&63]&63] = (e >> 16) << al
 					}
-					n -= int32(s)
-					v := int32(a>>uint32(n&63)) & (1<<s - 1)
-					b[unzig8[zig&63]&63] = extend(v, s) << al
 					zig++
+				} else {
+					rs := uint32(e>>fastRun) & 0xff
+					run, size := int32(rs>>4), rs&15
+					if size == 0 {
+						if e == 0 || (run != 0 && run != 15) {
+							break // the slow way
+						}
+						l <<= uint32(e) & fastUsed
+						n -= e & fastUsed
+						if run == 0 {
+							d.setBits(rightAligned(l, n), n) // end of band
+							return zig - 1, nil
+						}
+						zig += 16 // run 15: sixteen zeros
+					} else {
+						l <<= uint32(e) & fastUsed
+						n -= e & fastUsed
+						zig += run
+						if zig > zigEnd {
+							d.setBits(rightAligned(l, n), n) // as image/jpeg: no magnitude read
+							return zigEnd, nil
+						}
+						v := extend(int32(l>>((64-size)&63)), size)
+						l <<= size & 15
+						n -= int32(size)
+						if s != nil {
+							s.add(zig, v)
+						} else {
+							b[unzig8[zig&63]&63] = v << al
+						}
+						zig++
+					}
+				}
+				if zig > zigEnd {
+					d.setBits(rightAligned(l, n), n)
+					return zigEnd, nil
+				}
+				if n < fastMin {
+					// ensureNBits's fast path, inline: eight bytes with
+					// no 0xff, all of them put below the n bits held
+					// (the bytes past those counted are the stream's
+					// next, so that the next refill, putting them in
+					// again, changes nothing); else refill above.
+					i := d.bytes.i
+					if i+8 > d.bytes.j || i < 0 {
+						break
+					}
+					x := binary.BigEndian.Uint64(d.bytes.buf[i : i+8])
+					if nx := ^x; (nx-0x0101010101010101)&^nx&0x8080808080808080 != 0 {
+						break
+					}
+					l |= x >> uint32(n&63)
+					k := (63 - n) >> 3
+					n += 8 * k
+					d.bytes.i = i + int(k)
+					d.bytes.nUnreadable = 0
 				}
 			}
-			if zig > zigEnd {
-				d.setBits(a, n)
-				return zigEnd, nil
-			}
-			if n < fastMin {
-				// ensureNBits's fast path, inline: eight bytes with no
-				// 0xff; else refill above.
-				i := d.bytes.i
-				if i+8 > d.bytes.j || i < 0 {
-					break
-				}
-				x := binary.BigEndian.Uint64(d.bytes.buf[i : i+8])
-				if nx := ^x; (nx-0x0101010101010101)&^nx&0x8080808080808080 != 0 {
-					break
-				}
-				k := (63 - n) >> 3
-				a = a<<uint32(8*k&63) | x>>uint32((64-8*k)&63)
-				n += 8 * k
-				d.bytes.i = i + int(k)
-				d.bytes.nUnreadable = 0
-			}
+			a = rightAligned(l, n)
 		}
 		if ran && n < fastMin {
 			continue // refill
@@ -191,7 +215,11 @@ func (d *decoder) decodeAC(b *block, h *huffman, zig, zigEnd int32, al uint32) (
 			if err != nil {
 				return 0, err
 			}
-			b[unzig[zig]] = ac << al
+			if s != nil {
+				s.add(zig, ac)
+			} else {
+				b[unzig[zig]] = ac << al
+			}
 		} else {
 			if val0 != 0x0f {
 				d.eobRun = uint16(1 << val0)
@@ -212,6 +240,12 @@ func (d *decoder) decodeAC(b *block, h *huffman, zig, zigEnd int32, al uint32) (
 	}
 	d.setBits(a, n)
 	return min(zig-1, zigEnd), nil
+}
+
+// rightAligned turns the n bits at the top of l into an accumulator of
+// n bits (decoder.bits.a), 0 <= n < 64.
+func rightAligned(l uint64, n int32) uint64 {
+	return l >> 1 >> uint32((63-n)&63)
 }
 
 // unzig8 is unzig in bytes.

@@ -145,7 +145,7 @@ type decoder struct {
 	huff       [maxTc + 1][maxTh + 1]huffman
 	quant      [maxTq + 1]block            // Quantization tables, in zig-zag order.
 	quantNat   [maxTq + 1][blockSize]int32 // The same in natural order; see setNaturalQuant.
-	quant2     [maxTq + 1][blockSize]int64 // The same for idct2; see setNaturalQuant.
+	quant2     [maxTq + 1][blockSize]int64 // For sums, in zig-zag order; see setNaturalQuant.
 	tmp        [2 * blockSize]byte
 }
 

@@ -13,12 +13,12 @@ func (d *decoder) bounds() image.Rectangle {
 
 // setNaturalQuant puts the quantization tables in natural order, the
 // order of a block's coefficients, in d.quantNat (d.quant keeps them in
-// zig-zag order), for idctScaled.
+// zig-zag order), for idctScaled, and makes d.quant2 from them.
 func (d *decoder) setNaturalQuant() {
 	for tq := range d.quant {
 		for zig, nat := range unzig {
 			d.quantNat[tq][nat] = d.quant[tq][zig]
-			d.quant2[tq][nat] = int64(math.Round(float64(d.quant[tq][zig]) * idct2Factors[nat%8] * idct2Factors[nat/8] * (1 << idct2Bits)))
+			d.quant2[tq][zig] = int64(math.Round(float64(d.quant[tq][zig]) * idct2Factors[nat%8] * idct2Factors[nat/8] * (1 << idct2Bits)))
 		}
 	}
 }
@@ -30,7 +30,8 @@ const idct2Bits = 26
 // of the two samples of a block decoded at 2/8 (idctFactors[2][0] as a
 // float); the second takes the same with the sign of the odd ones
 // flipped. The even ones but 0 add nothing: their cosines sum to zero
-// over each half of the block.
+// over each half of the block. Squared, the DC's is 1/8: the block's
+// mean, the one sample at 1/8.
 var idct2Factors = func() (t [8]float64) {
 	for u := range 8 {
 		c := 1.0
@@ -48,27 +49,43 @@ var idct2Factors = func() (t [8]float64) {
 	return t
 }()
 
-// idct2 is idctScaled at 2/8, with w the block's quantization table times
-// idct2Factors along both axes (decoder.quant2): each of the 2 × 2
-// samples is the sum of four partial sums, over the DC, the odd
-// frequencies of the first row, of the first column, and of both, with
-// the signs that the sample's side of the block gives them.
-func idct2(b *block, last int32, w *[blockSize]int64, dst []byte, stride int) {
-	nu, nv := int(zigBounds[last][0]), int(zigBounds[last][1])
-	dc := int64(b[0]) * w[0]
-	var row0, col0, odd int64
-	for u := 1; u < nu; u += 2 {
-		row0 += int64(b[u]) * w[u]
+// sums is a block decoded at 2/8 or 1/8 while its coefficients are
+// decoded, with no block stored, zeroed or transformed: each sample of
+// it is the sum of four partial sums, over the DC (acc[0]), the odd
+// frequencies of the first row (acc[1]), of the first column (acc[2]),
+// and of both (acc[3]), with the signs that the sample's side of the
+// block gives them; the even frequencies but the DC add nothing (see
+// idct2Factors). At 1/8 the one sample is the DC's part.
+type sums struct {
+	acc [4]int64
+	// w is the block's quantization table times idct2Factors along both
+	// axes, in zig-zag order (decoder.quant2).
+	w *[blockSize]int64
+}
+
+// zigClass[z] is the partial sum of sums the coefficient at zig-zag
+// index z adds to: bit 0 set for an odd column, bit 1 for an odd row.
+var zigClass = func() (t [blockSize]uint8) {
+	for z, n := range unzig {
+		t[z] = uint8(n%8%2 | n/8%2<<1)
 	}
-	for v := 1; v < nv; v += 2 {
-		bv, wv := b[v*8:v*8+8], w[v*8:v*8+8]
-		col0 += int64(bv[0]) * wv[0]
-		for u := 1; u < nu; u += 2 {
-			odd += int64(bv[u]) * wv[u]
-		}
-	}
+	return t
+}()
+
+// add adds the coefficient v at zig-zag index zig.
+func (s *sums) add(zig, v int32) {
+	s.acc[zigClass[zig&63]&3] += int64(v) * s.w[zig&63]
+}
+
+// put writes the block's scale × scale samples (scale 1 or 2),
+// level-shifted and clamped, at dst with the given stride.
+func (s *sums) put(scale int, dst []byte, stride int) {
 	const round = 1 << (idct2Bits - 1)
-	dc += round
+	dc, row0, col0, odd := s.acc[0]+round, s.acc[1], s.acc[2], s.acc[3]
+	if scale == 1 {
+		dst[0] = clamp(dc >> idct2Bits)
+		return
+	}
 	top, bottom := dst[:2], dst[stride:stride+2]
 	top[0] = clamp((dc + row0 + col0 + odd) >> idct2Bits)
 	top[1] = clamp((dc - row0 + col0 - odd) >> idct2Bits)
@@ -120,23 +137,20 @@ var idctFactors = func() (t [5][4][8]int64) {
 
 // idctScaled dequantizes b with qt (in natural order) and writes its
 // inverse DCT averaged over boxes of 8/s × 8/s pixels, level-shifted and
-// clamped, as s × s pixels at dst with the given stride; s is 1, 2 or 4.
+// clamped, as s × s pixels at dst with the given stride; s is 4 (sums
+// does 2 and 1 for less).
 //
 // Each axis uses the symmetry of the cosines about the block's centre:
 // output k and output s-1-k take the even frequencies with the same
 // factors and the odd ones with opposite signs, which halves the work.
-func idctScaled(b *block, last int32, qt *[blockSize]int32, w2 *[blockSize]int64, s int, dst []byte, stride int) {
+func idctScaled(b *block, last int32, qt *[blockSize]int32, s int, dst []byte, stride int) {
 	// The frequencies present: rows 0 to nv-1 and columns 0 to nu-1, up
 	// to the last non-zero coefficient in zig-zag order, past which a
 	// photo's blocks are mostly zeros.
 	for last > 0 && b[unzig[last]] == 0 {
 		last--
 	}
-	if s == 2 && last > 0 {
-		idct2(b, last, w2, dst, stride)
-		return
-	}
-	if last == 0 || s == 1 {
+	if last == 0 {
 		// A flat block: its mean, ½·(1/√2) squared times DC, everywhere.
 		c := clamp((int64(b[0]*qt[0]) + 4) >> 3)
 		for k := range s {

@@ -160,10 +160,14 @@ func (d *decoder) processSOS(n int) error {
 
 	d.bits = bits{}
 	mcu, expectedRST := 0, uint8(rst0Marker)
+	// summed: each block is decoded straight into sums, at 2/8 and 1/8
+	// of a sequential scan, where a progressive one keeps every block.
+	summed := !d.progressive && d.scale <= 2
 	var (
 		// b is the decoded coefficients, in natural (not zig-zag) order.
-		b  block
-		dc [maxComponents]int32
+		b   block
+		sum sums
+		dc  [maxComponents]int32
 		// bx and by are the location of the current block, in units of 8x8
 		// blocks: the third block in the first row has (bx, by) = (2, 0).
 		bx, by     int
@@ -215,7 +219,11 @@ func (d *decoder) processSOS(n int) error {
 					}
 
 					// Load the previous partially decoded coefficients, if applicable.
-					if d.progressive {
+					var s *sums
+					if summed {
+						sum = sums{w: &d.quant2[d.comp[compIndex].tq]}
+						s = &sum
+					} else if d.progressive {
 						b = d.progCoeffs[compIndex][by*mxx*hi+bx]
 					} else {
 						b = block{}
@@ -238,7 +246,11 @@ func (d *decoder) processSOS(n int) error {
 								return err
 							}
 							dc[compIndex] += dcDelta
-							b[0] = dc[compIndex] << al
+							if s != nil {
+								s.add(0, dc[compIndex])
+							} else {
+								b[0] = dc[compIndex] << al
+							}
 						}
 
 						if zig <= zigEnd && d.eobRun > 0 {
@@ -247,7 +259,7 @@ func (d *decoder) processSOS(n int) error {
 						} else if zig <= zigEnd {
 							// Decode the AC coefficients, as specified in section F.2.2.2.
 							var err error
-							last, err = d.decodeAC(&b, &d.huff[acTable][scan[i].ta], zig, zigEnd, al)
+							last, err = d.decodeAC(&b, s, &d.huff[acTable][scan[i].ta], zig, zigEnd, al)
 							if err != nil {
 								return err
 							}
@@ -266,6 +278,14 @@ func (d *decoder) processSOS(n int) error {
 						// here to avoid wasted computation. Instead, reconstructBlock is called on each
 						// accumulated block by the reconstructProgressiveImage method after all of the
 						// SOS markers are processed.
+						continue
+					}
+					if s != nil {
+						dst, stride, err := d.blockPixels(bx, by, int(compIndex))
+						if err != nil {
+							return err
+						}
+						s.put(d.scale, dst, stride)
 						continue
 					}
 					if err := d.reconstructBlock(&b, last, bx, by, int(compIndex)); err != nil {
@@ -434,30 +454,24 @@ func (d *decoder) reconstructProgressiveImage() error {
 // reconstructBlock dequantizes, performs the inverse DCT and stores the block
 // to the image. No coefficient of b past zig-zag index last is non-zero.
 func (d *decoder) reconstructBlock(b *block, last int32, bx, by, compIndex int) error {
-	qt := &d.quant[d.comp[compIndex].tq]
-	dst, stride := []byte(nil), 0
-	if d.nComp == 1 {
-		dst, stride = d.img1.Pix, d.img1.Stride
-	} else {
-		switch compIndex {
-		case 0:
-			dst, stride = d.img3.Y, d.img3.YStride
-		case 1:
-			dst, stride = d.img3.Cb, d.img3.CStride
-		case 2:
-			dst, stride = d.img3.Cr, d.img3.CStride
-		case 3:
-			dst, stride = d.blackPix, d.blackStride
-		default:
-			return UnsupportedError("too many components")
-		}
+	dst, stride, err := d.blockPixels(bx, by, compIndex)
+	if err != nil {
+		return err
 	}
-	dst = dst[d.scale*(by*stride+bx):]
-	if d.scale < 8 {
-		tq := d.comp[compIndex].tq
-		idctScaled(b, last, &d.quantNat[tq], &d.quant2[tq], d.scale, dst, stride)
+	tq := d.comp[compIndex].tq
+	switch d.scale {
+	case 1, 2:
+		s := sums{w: &d.quant2[tq]}
+		for zig := range last + 1 {
+			s.add(zig, b[unzig[zig]])
+		}
+		s.put(d.scale, dst, stride)
+		return nil
+	case 4:
+		idctScaled(b, last, &d.quantNat[tq], 4, dst, stride)
 		return nil
 	}
+	qt := &d.quant[tq]
 	for zig := 0; zig < blockSize; zig++ {
 		b[unzig[zig]] *= qt[zig]
 	}
@@ -479,6 +493,29 @@ func (d *decoder) reconstructBlock(b *block, last int32, bx, by, compIndex int) 
 		}
 	}
 	return nil
+}
+
+// blockPixels returns where the pixels of component compIndex's block
+// (bx, by) go, from the block's top left corner, and the stride.
+func (d *decoder) blockPixels(bx, by, compIndex int) ([]byte, int, error) {
+	dst, stride := []byte(nil), 0
+	if d.nComp == 1 {
+		dst, stride = d.img1.Pix, d.img1.Stride
+	} else {
+		switch compIndex {
+		case 0:
+			dst, stride = d.img3.Y, d.img3.YStride
+		case 1:
+			dst, stride = d.img3.Cb, d.img3.CStride
+		case 2:
+			dst, stride = d.img3.Cr, d.img3.CStride
+		case 3:
+			dst, stride = d.blackPix, d.blackStride
+		default:
+			return nil, 0, UnsupportedError("too many components")
+		}
+	}
+	return dst[d.scale*(by*stride+bx):], stride, nil
 }
 
 // findRST advances past the next RST restart marker that matches expectedRST.
