@@ -39,7 +39,7 @@ func (r *run) emitAndWrite(ctx context.Context, res *Result, b built) (copied in
 		return 0, nil, err
 	}
 	pkg := r.pkg(b)
-	devPkg := r.devPackage()
+	devPkg := r.devPackage(b.viteOnly)
 	names := []string{r.cfg.FileName}
 	if r.cfg.Manifest != "-" {
 		names = append(names, r.cfg.Manifest)
@@ -101,7 +101,7 @@ func (r *run) emitAndWrite(ctx context.Context, res *Result, b built) (copied in
 // are relative to the module so that it is the same on every machine. A
 // package outside any module gets none: dev mode could not find its
 // sources again.
-func (r *run) devPackage() *emit.DevPackage {
+func (r *run) devPackage(viteOnly []string) *emit.DevPackage {
 	root, module := moduleOf(r.outAbs)
 	if root == "" {
 		return nil
@@ -124,20 +124,11 @@ func (r *run) devPackage() *emit.DevPackage {
 	for _, d := range r.cfg.Dirs {
 		set.Dirs = append(set.Dirs, rel(r.outAbs, d))
 	}
-	set.Prehashed = r.vitePrehashed()
-	return &emit.DevPackage{Name: r.cfg.Package, Module: module, Package: rel(root, r.outAbs), Settings: set}
-}
-
-// vitePrehashed is Config.Prehashed plus, as exact patterns, the files a
-// Vite manifest made prehashed, so development mode keeps their names too.
-func (r *run) vitePrehashed() []string {
-	out := slices.Clone(r.cfg.Prehashed)
-	for _, a := range r.assets {
-		if a.Prehashed && (r.prehashedPats == nil || !r.prehashedPats.Ignored(a.Logical)) {
-			out = append(out, globEscape(a.Logical))
-		}
+	set.Prehashed = slices.Clone(r.cfg.Prehashed)
+	for _, l := range viteOnly { // as exact patterns, so dev mode keeps their names too
+		set.Prehashed = append(set.Prehashed, globEscape(l))
 	}
-	return out
+	return &emit.DevPackage{Name: r.cfg.Package, Module: module, Package: rel(root, r.outAbs), Settings: set}
 }
 
 // globEscape quotes path.Match's metacharacters, so the pattern matches
@@ -317,7 +308,7 @@ func (r *run) pkg(b built) *emit.Package {
 			Size:        f.size,
 		})
 	}
-	for _, al := range r.aliases {
+	for _, al := range b.aliases {
 		p.Aliases = append(p.Aliases, emit.Alias{Ident: al.ident, Source: al.source, Index: al.target})
 	}
 	slices.SortFunc(p.Aliases, func(a, b emit.Alias) int { return strings.Compare(a.Ident, b.Ident) })

@@ -25,12 +25,12 @@ import (
 	"github.com/assetgen/assetgen/internal/relpath"
 )
 
-// asset is one file the walk found, as checkNames, place and viteEntries
+// asset is one file the walk found, as checkNames, place and prehashed
 // leave it: its names and where it lies. What later stages learn of it
 // they return, by asset index (see built).
 type asset struct {
 	Logical   string
-	Prehashed bool // named by a bundler already (Config.Prehashed, a Vite manifest)
+	Prehashed bool // named by a bundler already: set by prehashed
 	src       find.Source
 	abs       string // src.Path made absolute
 	shadowed  []find.Source
@@ -45,6 +45,8 @@ type asset struct {
 // to render; each field is one stage's result.
 type built struct {
 	assets   []*asset
+	aliases  []alias     // prehashed: identifiers a Vite manifest gives its entries
+	viteOnly []string    // prehashed: files only a Vite manifest made prehashed
 	hashes   []hashed    // hash: source sums, sizes, content types and bytes
 	graph    graph       // prepare: prepared content and resolved references
 	finals   []final     // name: served content, sums and sizes; whether owned
@@ -64,9 +66,6 @@ type run struct {
 	assets    []*asset          // made from found once the run goes past the early stop
 	warnings  []string          // problems that do not stop the run, for Result
 	byLogical map[string]*asset // the assets by logical path, from checkNames on
-
-	prehashedPats *find.Ignorer // matches Config.Prehashed
-	aliases       []alias       // identifiers from a Vite manifest
 
 	realDirs map[string]string // directory → its path with links evaluated
 	modDirs  map[string]bool   // directory → whether it is in another module
@@ -154,10 +153,10 @@ func (r *run) steps(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	r.place()
-	if err = r.viteEntries(); err != nil {
+	b := built{assets: r.assets}
+	if b.aliases, b.viteOnly, err = r.prehashed(b.assets); err != nil {
 		return nil, err
 	}
-	b := built{assets: r.assets}
 	if b.hashes, res.Hashed, res.Bytes, err = r.hash(ctx, b.assets); err != nil {
 		return nil, err
 	}
@@ -343,11 +342,6 @@ func (r *run) warnSizes() {
 func (r *run) checkNames() error {
 	r.warnSizes()
 	var errs ErrorList
-	pre, err := find.NewIgnorer(r.cfg.Prehashed)
-	if err != nil {
-		return &Error{Msg: "-prehashed: " + err.Error()}
-	}
-	r.prehashedPats = pre
 	byFold := map[string]*asset{}
 	r.byLogical = make(map[string]*asset, len(r.assets))
 	for _, a := range r.assets {
@@ -363,7 +357,6 @@ func (r *run) checkNames() error {
 			continue
 		}
 		byFold[fold] = a
-		a.Prehashed = r.prehashedPats.Ignored(a.Logical)
 		if dotPath(a.Logical) {
 			r.warn("%s: embedded, but the handler never serves a path with a dot segment (%s); serve it yourself from FS(), or leave it out", slash(a.src.Path), a.Logical)
 		}
