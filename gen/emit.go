@@ -21,6 +21,7 @@ import (
 	"github.com/assetgen/assetgen/gen/internal/build"
 	"github.com/assetgen/assetgen/gen/internal/cache"
 	"github.com/assetgen/assetgen/gen/internal/compress"
+	"github.com/assetgen/assetgen/gen/internal/dirstat"
 	"github.com/assetgen/assetgen/gen/internal/emit"
 	"github.com/assetgen/assetgen/gen/internal/naming"
 	"github.com/assetgen/assetgen/gen/internal/rewrite"
@@ -425,7 +426,7 @@ func (r *run) checkOutputs(outs []txwrite.File) error {
 		}
 		if fi, err := os.Stat(file); err == nil {
 			for _, a := range r.assets {
-				if os.SameFile(fi, a.src.Info) {
+				if dirstat.SameFile(fi, a.src.Info) {
 					errs = append(errs, &Error{File: slash(file), Msg: "output would overwrite an input; choose another -o, -file or -manifest"})
 				}
 			}

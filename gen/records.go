@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sync/atomic"
 
@@ -360,29 +361,30 @@ func (r *run) unchanged() (*Result, bool) {
 }
 
 // checkStamped checks stamped files on every core, like the walk: it is
-// stat-bound. It returns the list with the stamps that settled made clean,
-// whether every file is current, and whether any stamp settled.
+// stat-bound. Each core takes a contiguous part of the list, so that the
+// files of one directory share its descriptor (cache.CheckAll). It
+// returns the list with the stamps that settled made clean, whether
+// every file is current, and whether any stamp settled.
 func (r *run) checkStamped(list []cache.Stamped) (now []cache.Stamped, current, settled bool) {
-	now = slices.Clone(list)
+	now = make([]cache.Stamped, len(list))
+	parts := min(runtime.GOMAXPROCS(0), (len(list)+minCheckPart-1)/minCheckPart)
 	var stale, anySettled atomic.Bool
-	parallel(context.Background(), len(list), func() func(i int) error {
+	parallel(context.Background(), parts, func() func(i int) error {
 		return func(i int) error {
-			if stale.Load() {
-				return nil
-			}
-			f, ok, read, s := list[i].Check(r.mark)
-			if read {
-				r.reread.Add(1)
-			}
+			lo, hi := i*len(list)/parts, (i+1)*len(list)/parts
+			ok, read, s := cache.CheckAll(list[lo:hi], r.mark, now[lo:hi])
+			r.reread.Add(int64(read))
 			if !ok {
 				stale.Store(true)
 			}
 			if s {
 				anySettled.Store(true)
 			}
-			now[i] = f
 			return nil
 		}
 	})
 	return now, !stale.Load(), anySettled.Load()
 }
+
+// minCheckPart is the fewest stamped files worth a core of their own.
+const minCheckPart = 256

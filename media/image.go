@@ -155,9 +155,10 @@ const etagMetadata = "assetgen-etag"
 //
 // The first request for a width decodes the source once and makes that
 // width and every configured width below it, each stored as its own
-// variant; requests for wider ones of the same source that arrive while
-// it waits for a worker widen it, so a page's srcset costs one decode per
-// image. A JPEG is decoded at the smallest of 1/8, 2/8, 4/8 or 8/8 of its
+// variant, from the widest down; each request is answered as soon as its
+// own width is stored, and the work goes on for the narrower ones.
+// Requests for wider ones of the same source that arrive while it waits
+// for a worker widen it, so a page's srcset costs one decode per image. A JPEG is decoded at the smallest of 1/8, 2/8, 4/8 or 8/8 of its
 // size that still covers the widest width being made (libjpeg's DCT
 // scaling). Each worker holds one source's work at a time: for a
 // 12-megapixel JPEG about 5 MB to make 640 and 320, and up to about
@@ -184,14 +185,19 @@ func Images(o ImageOptions) Option {
 		queue = defaultQueue
 	}
 	return func(c *config) {
-		c.images = &images{
+		im := &images{
 			opts:    o,
 			sem:     make(chan struct{}, workers),
 			admit:   make(chan struct{}, workers+queue),
 			sources: make(map[string]sourceEntry),
 			wanted:  make(map[string]int),
 			whole:   make(map[string]bool),
+			stored:  make(chan struct{}),
+			fresh:   make(map[string]bool),
+			making:  make(map[string]int),
 		}
+		im.idle = sync.NewCond(&im.mu)
+		c.images = im
 	}
 }
 
@@ -221,8 +227,21 @@ type images struct {
 	mu sync.Mutex
 	// sources caches the versions of sources, for ImageURL; see version.
 	sources map[string]sourceEntry
-	// eager tracks Eager's work, which Close waits for.
-	eager sync.WaitGroup
+	// eager tracks Eager's work, and work the making of variants, which
+	// Close waits for: a source's work goes on after the requests it
+	// answers, for the narrower widths.
+	eager, work sync.WaitGroup
+	// stored is closed, and replaced, each time a variant is stored;
+	// fresh holds the keys of those stored by work still going on, so
+	// that a request waiting for that work is answered as soon as its
+	// own width is stored.
+	stored chan struct{}
+	fresh  map[string]bool
+	// making counts the work going on for each source name, and idle is
+	// signalled when it ends: Delete waits for it before deleting the
+	// variants, which that work may store after answering its requests.
+	making map[string]int
+	idle   *sync.Cond
 	// wanted holds the widest variant asked for of each source whose
 	// variants are being made or waiting to be; see makeVariants.
 	wanted map[string]int
@@ -602,23 +621,53 @@ func (s *Store) variant(ctx context.Context, name, etag string, width int, f *Im
 	}
 	im.wanted[source] = max(im.wanted[source], width)
 	im.mu.Unlock()
+	key := variantKey(name, etag, width) + f.suffix()
 	for range len(im.widths()) + 1 {
 		ch := im.group.DoChan(source, func() (any, error) {
+			defer im.begin(name)()
 			return s.makeVariants(context.WithoutCancel(ctx), name, etag, source, width, f)
 		})
-		select {
-		case <-ctx.Done():
-			return "", ctx.Err()
-		case res := <-ch:
-			if res.Err != nil {
-				return "", res.Err
+		for waiting := true; waiting; {
+			im.mu.Lock()
+			got, more := im.fresh[key], im.stored
+			im.mu.Unlock()
+			if got {
+				return key, nil
 			}
-			if got, ok := res.Val.(map[int]string)[width]; ok {
-				return got, nil
+			select {
+			case <-ctx.Done():
+				return "", ctx.Err()
+			case <-more:
+			case res := <-ch:
+				if res.Err != nil {
+					return "", res.Err
+				}
+				if got, ok := res.Val.(map[int]string)[width]; ok {
+					return got, nil
+				}
+				waiting = false
 			}
 		}
 	}
 	return "", errBusy
+}
+
+// begin records that work on the variants of the source name starts, for
+// Close and Delete to wait for; the function it returns records its end.
+func (im *images) begin(name string) (end func()) {
+	im.work.Add(1)
+	im.mu.Lock()
+	im.making[name]++
+	im.mu.Unlock()
+	return func() {
+		im.mu.Lock()
+		if im.making[name]--; im.making[name] == 0 {
+			delete(im.making, name)
+		}
+		im.idle.Broadcast()
+		im.mu.Unlock()
+		im.work.Done()
+	}
 }
 
 // madeVariant returns what answers for the variant key of name in format
@@ -641,8 +690,10 @@ func (s *Store) madeVariant(ctx context.Context, name, key string, f *ImageForma
 
 // makeVariants makes and stores the variants of name, of the widths up to
 // the widest asked for (width, or im.wanted[source] if wider) that are
-// not yet stored, in format f (nil for JPEG or PNG), from one read and decode of the source, and returns what answers for each
-// width: its key, or name if the source is to be served instead. It waits
+// not yet stored, in format f (nil for JPEG or PNG), from one read and
+// decode of the source, and returns what answers for each width: its
+// key, or name if the source is to be served instead. Each variant is
+// put in im.fresh as it is stored, for the requests waiting for it. It waits
 // for a worker first, unless the queue is full (errBusy); the time it then
 // takes is bounded by variantTimeout. Requests for wider variants that
 // arrive while it waits widen what it makes: a page's srcset asks for
@@ -693,25 +744,41 @@ func (s *Store) makeVariants(ctx context.Context, name, etag, source string, wid
 		o.Encode = f.Encode
 		contentType = f.ContentType
 	}
-	_, vs, err := imageproc.Variants(src, todo, o)
-	if err != nil {
-		return nil, imageError(err)
-	}
-	for _, v := range vs {
+	var fresh []string
+	defer func() {
+		im.mu.Lock()
+		defer im.mu.Unlock()
+		for _, key := range fresh {
+			delete(im.fresh, key)
+		}
+	}()
+	_, err = imageproc.Variants(src, todo, o, func(v imageproc.Variant) error {
 		key := variantKey(name, etag, v.Width) + f.suffix()
 		sum := sha256.Sum256(v.Data)
 		if f == nil {
 			contentType = v.ContentType()
 		}
-		err = s.bucket.WriteAll(ctx, key, v.Data, &blob.WriterOptions{
+		err := s.bucket.WriteAll(ctx, key, v.Data, &blob.WriterOptions{
 			ContentType: contentType,
 			Metadata:    map[string]string{etagMetadata: `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`},
 		})
 		if err != nil {
-			return nil, fmt.Errorf("media: storing %s: %w", key, err)
+			return fmt.Errorf("media: storing %s: %w", key, err)
 		}
 		im.made.Add(1)
 		done[v.Width] = key
+		// Answer the requests waiting for this width now, not once
+		// the narrower ones are made.
+		im.mu.Lock()
+		defer im.mu.Unlock()
+		im.fresh[key] = true
+		fresh = append(fresh, key)
+		close(im.stored)
+		im.stored = make(chan struct{})
+		return nil
+	})
+	if err != nil {
+		return nil, imageError(err)
 	}
 	// The widths left are at or above the source's: it answers for them.
 	im.mu.Lock()
@@ -785,9 +852,17 @@ func (s *Store) stripOriginal(contentType string, r io.Reader) (io.Reader, error
 // version. It is best effort: a variant left behind is never served once
 // its source is gone, since its key includes the source's ETag.
 func (s *Store) deleteVariants(ctx context.Context, name string) {
-	if s.cfg.images == nil {
+	im := s.cfg.images
+	if im == nil {
 		return
 	}
+	// Work that read the source before it was deleted may still store
+	// variants of it.
+	im.mu.Lock()
+	for im.making[name] > 0 {
+		im.idle.Wait()
+	}
+	im.mu.Unlock()
 	it := s.bucket.List(&blob.ListOptions{Prefix: variantsDir + name + "/"})
 	for {
 		obj, err := it.Next(ctx)
@@ -859,11 +934,15 @@ func placeholder(src []byte, o imageproc.Options) string {
 	o.Encode = func(w io.Writer, m image.Image, _ int) error {
 		return (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(w, m)
 	}
-	_, vs, err := imageproc.Variants(src, []int{placeholderWidth}, o)
-	if err != nil || len(vs) == 0 {
+	var data []byte
+	_, err := imageproc.Variants(src, []int{placeholderWidth}, o, func(v imageproc.Variant) error {
+		data = v.Data
+		return nil
+	})
+	if err != nil || data == nil {
 		return ""
 	}
-	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(vs[0].Data)
+	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(data)
 }
 
 // errReader fails every read with err: what was left of an upload whose
@@ -942,9 +1021,10 @@ func (im *images) logf(format string, args ...any) {
 	log.Printf(format, args...)
 }
 
-// wait waits for Eager's work in progress, for Close.
+// wait waits for Eager's work and the variants being made, for Close.
 func (im *images) wait() {
 	if im != nil {
 		im.eager.Wait()
+		im.work.Wait()
 	}
 }

@@ -1,7 +1,12 @@
 package media
 
-// VariantsMade returns how many variants the Store has made and stored.
-func (s *Store) VariantsMade() int64 { return s.cfg.images.made.Load() }
+// VariantsMade returns how many variants the Store has made and stored,
+// once the work going on is done: the narrower widths a request's work
+// makes after answering it.
+func (s *Store) VariantsMade() int64 {
+	s.cfg.images.work.Wait()
+	return s.cfg.images.made.Load()
+}
 
 // FillImageQueue takes every worker and queue place, as a burst of new
 // images would, until release is called.

@@ -266,8 +266,9 @@ func (s *Store) check(ctx context.Context) error {
 	return nil
 }
 
-// Close waits for the variants ImageOptions.Eager is making, then closes
-// the store's connection to its bucket.
+// Close waits for the variants being made (ImageOptions.Eager's, and the
+// narrower widths a request's work goes on to make after answering it),
+// then closes the store's connection to its bucket.
 func (s *Store) Close() error {
 	s.cfg.images.wait()
 	return s.bucket.Close()

@@ -192,6 +192,68 @@ func TestStampedCheck(t *testing.T) {
 	}
 }
 
+// TestCheckAll checks a list of stamped files in two directories as
+// Check checks each: current while unchanged, a racy one read and then
+// settled, and not current once any file is rewritten, replaced or
+// removed.
+func TestCheckAll(t *testing.T) {
+	root := t.TempDir()
+	var list []Stamped
+	old := time.Now().Add(-time.Hour)
+	later := WallMark(time.Now().Add(RacyWindow + time.Second))
+	for _, name := range []string{"a/1", "a/2", "b/1", "b/2", "b/3"} {
+		file := filepath.Join(root, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(file), 0o755)
+		os.WriteFile(file, []byte(name), 0o644)
+		m := later // stamped a window after its times: clean
+		if name == "b/2" {
+			m = WallMark(time.Now())
+		}
+		st, err := StampFile(file, nil, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		list = append(list, Stamped{Path: file, Stamp: st})
+	}
+	if list[3].Stamp.Racy == list[0].Stamp.Racy {
+		t.Fatal("b/2 is not the one racy file")
+	}
+	check := func(m Mark) ([]Stamped, bool, int, bool) {
+		now := make([]Stamped, len(list))
+		current, read, settled := CheckAll(list, m, now)
+		return now, current, read, settled
+	}
+	if now, current, read, settled := check(WallMark(time.Now())); !current || read != 1 || settled || !cmp.Equal(now, list) {
+		t.Errorf("unchanged: current %v, read %d, settled %v", current, read, settled)
+	}
+	now, current, read, settled := check(later)
+	if !current || read != 1 || !settled || now[3].Stamp.Racy || now[3].Stamp.Key != list[3].Stamp.Key {
+		t.Errorf("a window later: current %v, read %d, settled %v, b/2 %+v", current, read, settled, now[3])
+	}
+	for _, change := range []struct {
+		name string
+		do   func(file string)
+	}{
+		{"rewritten", func(f string) { os.WriteFile(f, []byte("new"), 0o644); os.Chtimes(f, old, old) }},
+		{"removed", func(f string) { os.Remove(f) }},
+		{"replaced by a directory", func(f string) { os.Remove(f); os.Mkdir(f, 0o755) }},
+	} {
+		t.Run(change.name, func(t *testing.T) {
+			for i := range list {
+				file := list[i].Path
+				saved, _ := os.ReadFile(file)
+				change.do(file)
+				if _, current, _, _ := check(later); current {
+					t.Errorf("%s %s: current", filepath.Base(filepath.Dir(file)), filepath.Base(file))
+				}
+				os.RemoveAll(file)
+				os.WriteFile(file, saved, 0o644)
+				list[i].Stamp, _ = StampFile(file, nil, later)
+			}
+		})
+	}
+}
+
 func TestOutputsRoundTrip(t *testing.T) {
 	rec := &Outputs{Key: OutputKey{7}, Files: []Stamped{
 		{Path: "assets_gen.go", Stamp: Stamp{Key: Key{Size: 10, MTime: 3}}},

@@ -2,7 +2,10 @@ package cache
 
 import (
 	"crypto/sha256"
+	"io/fs"
 	"os"
+
+	"github.com/assetgen/assetgen/gen/internal/dirstat"
 )
 
 // TreeKey identifies what a run's walk found and everything else its
@@ -128,4 +131,70 @@ func (f Stamped) Check(m Mark) (now Stamped, current, read, settled bool) {
 		return Stamped{Path: f.Path, Stamp: Stamp{Key: f.Stamp.Key}}, true, true, true
 	}
 	return f, true, f.Stamp.Racy, false
+}
+
+// CheckAll checks the stamped files of list as Check checks each, and
+// writes into now (as long as list) what Check returns for each. It
+// stats them directory by directory, a run of files in one directory
+// through one descriptor of it (package dirstat), so that the owned
+// directory's thousands of copies cost a name lookup each, not a path's.
+// It stops at the first file that is not current. read counts the files
+// it read.
+func CheckAll(list []Stamped, m Mark, now []Stamped) (current bool, read int, settled bool) {
+	for start := 0; start < len(list); {
+		dir, _ := splitDir(list[start].Path)
+		end := start + 1
+		for end < len(list) {
+			if d, _ := splitDir(list[end].Path); d != dir {
+				break
+			}
+			end++
+		}
+		group := list[start:end]
+		names := make([]string, len(group))
+		for i, f := range group {
+			_, names[i] = splitDir(f.Path)
+		}
+		d, err := dirstat.Open(dir)
+		if err != nil {
+			return false, read, settled
+		}
+		current = true
+		d.Stat(names, true, func(i int, info fs.FileInfo, err error) bool {
+			f := group[i]
+			if err != nil || KeyOf(info) != f.Stamp.Key {
+				current = false
+				return false
+			}
+			if !f.Stamp.Racy {
+				now[start+i] = f
+				return true
+			}
+			f, ok, _, s := f.Check(m)
+			read++
+			now[start+i], current, settled = f, ok, settled || s
+			return ok
+		})
+		d.Close()
+		if !current {
+			return false, read, settled
+		}
+		start = end
+	}
+	return true, read, settled
+}
+
+// splitDir splits a file's path into its directory and its name.
+func splitDir(p string) (dir, name string) {
+	i := len(p) - 1
+	for i >= 0 && !os.IsPathSeparator(p[i]) {
+		i--
+	}
+	if i < 0 {
+		return ".", p
+	}
+	if i == 0 {
+		return p[:1], p[1:]
+	}
+	return p[:i], p[i+1:]
 }

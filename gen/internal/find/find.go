@@ -40,6 +40,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/assetgen/assetgen/gen/internal/dirstat"
 )
 
 // DefaultIgnore are the patterns ignored unless turned off: Django's
@@ -255,9 +257,9 @@ func walkDir(ctx context.Context, dir int, root string, ig *Ignorer) ([]hit, err
 	if !info.IsDir() {
 		return nil, fmt.Errorf("%s: not a directory; -dir takes a directory of static files", filepath.ToSlash(root))
 	}
-	w := &walker{ctx: ctx, dir: dir, root: root, ig: ig, sem: make(chan struct{}, runtime.GOMAXPROCS(0))}
+	w := &walker{ctx: ctx, dir: dir, root: root, rootLen: len(dirPrefix(filepath.Clean(root))), ig: ig, sem: make(chan struct{}, runtime.GOMAXPROCS(0))}
 	w.wg.Add(1)
-	w.walk(dirTask{logical: ".", dir: root, ancestors: []os.FileInfo{info}})
+	w.walk(dirTask{prefix: dirPrefix(filepath.Clean(root)), dir: root, ancestors: []os.FileInfo{info}})
 	w.wg.Wait()
 	if len(w.errs) > 0 {
 		// Report the same errors whatever the scheduling: sorted by path.
@@ -285,9 +287,12 @@ type walker struct {
 	ctx  context.Context
 	dir  int // the index of root in Walk's dirs
 	root string
-	ig   *Ignorer
-	sem  chan struct{}
-	wg   sync.WaitGroup
+	// rootLen is the length of the cleaned root with its separator: a
+	// file's logical path is its path past it.
+	rootLen int
+	ig      *Ignorer
+	sem     chan struct{}
+	wg      sync.WaitGroup
 
 	mu   sync.Mutex
 	hits [][]hit // per directory: one slice grown over the whole tree would be copied again and again
@@ -301,10 +306,22 @@ type hit struct {
 }
 
 type dirTask struct {
-	logical   string
-	dir       string
+	prefix    string        // the directory's path, cleaned, and a separator: its files' paths begin with it
+	dir       string        // the directory's path, for messages
 	ancestors []os.FileInfo // directories from the root down, for cycle checks
 	viaLink   bool
+}
+
+// dirPrefix returns what a file's path in the cleaned directory dir
+// begins with: dir and a separator, nothing for ".".
+func dirPrefix(dir string) string {
+	switch {
+	case dir == ".":
+		return ""
+	case os.IsPathSeparator(dir[len(dir)-1]):
+		return dir // the root of a volume
+	}
+	return dir + string(filepath.Separator)
 }
 
 func (w *walker) fail(err error) {
@@ -313,70 +330,96 @@ func (w *walker) fail(err error) {
 	w.mu.Unlock()
 }
 
-// walk lists one directory. A symbolic link back to one of the task's
-// ancestors is a cycle, reported rather than followed forever.
+// walk lists one directory, stat-ing its entries through its descriptor
+// (package dirstat). Each file's path is made once, and its logical
+// path is the part past the root. A symbolic link back to one of the
+// task's ancestors is a cycle, reported rather than followed forever.
 func (w *walker) walk(t dirTask) {
 	defer w.wg.Done()
 	if err := w.ctx.Err(); err != nil {
 		w.fail(err)
 		return
 	}
-	entries, err := os.ReadDir(t.dir)
+	d, err := dirstat.Open(t.dir)
 	if err != nil {
 		w.fail(fmt.Errorf("%s: %w", filepath.ToSlash(t.dir), unwrapPath(err)))
 		return
 	}
-	hits := make([]hit, 0, len(entries))
-	for _, e := range entries {
-		name := e.Name()
-		lp := name
-		if t.logical != "." {
-			lp = t.logical + "/" + name
-		}
-		if w.ig.Ignored(lp) {
+	names, err := d.Names()
+	if err != nil {
+		d.Close()
+		w.fail(fmt.Errorf("%s: %w", filepath.ToSlash(t.dir), unwrapPath(err)))
+		return
+	}
+	fulls := make([]string, 0, len(names))
+	kept := names[:0]
+	for _, name := range names {
+		full := t.prefix + name
+		if w.ig.Ignored(w.logical(full)) {
 			continue
 		}
-		full := filepath.Join(t.dir, name)
-		link := t.viaLink
-		info, err := os.Lstat(full) // what e.Info does, without joining the path again
+		kept = append(kept, name)
+		fulls = append(fulls, full)
+	}
+	hits := make([]hit, 0, len(kept))
+	var subs []dirTask
+	failed := false
+	d.Stat(kept, false, func(i int, info fs.FileInfo, err error) bool {
+		full := fulls[i]
 		if err != nil {
 			w.fail(fmt.Errorf("%s: %w", filepath.ToSlash(full), unwrapPath(err)))
-			return
+			failed = true
+			return false
 		}
+		link := t.viaLink
 		if info.Mode()&fs.ModeSymlink != 0 {
 			link = true
 			info, err = os.Stat(full)
 			if err != nil {
 				w.fail(fmt.Errorf("%s: broken symbolic link: %w; remove it or add it to -ignore", filepath.ToSlash(full), unwrapPath(err)))
-				continue
+				return true
 			}
 		}
 		switch {
 		case info.IsDir():
-			if slices.ContainsFunc(t.ancestors, func(a os.FileInfo) bool { return os.SameFile(a, info) }) {
+			if slices.ContainsFunc(t.ancestors, func(a os.FileInfo) bool { return dirstat.SameFile(a, info) }) {
 				w.fail(fmt.Errorf("%s: symbolic link cycle: it leads back to a directory above it; remove the link or add it to -ignore", filepath.ToSlash(full)))
-				continue
+				return true
 			}
-			sub := dirTask{logical: lp, dir: full, ancestors: append(slices.Clip(t.ancestors), info), viaLink: link}
-			w.wg.Add(1)
-			select {
-			case w.sem <- struct{}{}:
-				go func() {
-					defer func() { <-w.sem }()
-					w.walk(sub)
-				}()
-			default:
-				w.walk(sub)
-			}
+			subs = append(subs, dirTask{prefix: full + string(filepath.Separator), dir: full, ancestors: append(slices.Clip(t.ancestors), info), viaLink: link})
 		case info.Mode().IsRegular():
-			hits = append(hits, hit{lp, w.dir, Source{Dir: w.root, Path: full, Info: info, Symlink: link}})
+			hits = append(hits, hit{w.logical(full), w.dir, Source{Dir: w.root, Path: full, Info: info, Symlink: link}})
 		default:
 			// Sockets, pipes and devices are not static files.
+		}
+		return true
+	})
+	d.Close()
+	if failed {
+		return
+	}
+	for _, sub := range subs {
+		w.wg.Add(1)
+		select {
+		case w.sem <- struct{}{}:
+			go func() {
+				defer func() { <-w.sem }()
+				w.walk(sub)
+			}()
+		default:
+			w.walk(sub)
 		}
 	}
 	w.mu.Lock()
 	w.hits = append(w.hits, hits)
 	w.mu.Unlock()
+}
+
+// logical returns the logical path of the file at full, a path in the
+// walk's root: the part past the root, slash-separated. Where the
+// separator is a slash it shares full's bytes.
+func (w *walker) logical(full string) string {
+	return filepath.ToSlash(full[w.rootLen:])
 }
 
 // unwrapPath drops the *PathError's own path, which callers replace with a

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/assetgen/assetgen/gen/internal/dirstat"
 )
 
 var ignoreTests = []struct {
@@ -114,6 +116,37 @@ func TestWalkPrecedence(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"a/x.css", "b/x.css", "c/x.css"}, paths); diff != "" {
 		t.Errorf("Lookup (-want +got):\n%s", diff)
+	}
+}
+
+// TestWalkPaths checks the paths Walk gives for directories named as a
+// user may name them, relative and unclean, against filepath.Join of the
+// directory and the logical path, and that each file's Info describes it
+// as os.Stat does.
+func TestWalkPaths(t *testing.T) {
+	root := tree(t, map[string]string{"s/x.css": "x", "s/sub/deep/y.js": "yy"})
+	t.Chdir(root)
+	for _, dir := range []string{"s", "./s/", "s/sub/..", ".", root + string(filepath.Separator)} {
+		ms, err := Walk(context.Background(), []string{dir}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ms) != 2 {
+			t.Fatalf("%q: %d files, want 2", dir, len(ms))
+		}
+		for _, m := range ms {
+			src := m.Winner
+			if want := filepath.Join(dir, filepath.FromSlash(m.Logical)); src.Path != want || src.Dir != dir {
+				t.Errorf("%q: %s at %s in %s, want %s", dir, m.Logical, src.Path, src.Dir, want)
+			}
+			fi, err := os.Stat(src.Path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if src.Info.Size() != fi.Size() || !src.Info.ModTime().Equal(fi.ModTime()) || src.Info.Mode() != fi.Mode() || !dirstat.SameFile(src.Info, fi) {
+				t.Errorf("%q: %s: Info %d %v %v, os.Stat %d %v %v", dir, m.Logical, src.Info.Size(), src.Info.ModTime(), src.Info.Mode(), fi.Size(), fi.ModTime(), fi.Mode())
+			}
+		}
 	}
 }
 

@@ -41,7 +41,7 @@ func BenchmarkVariants12MP(b *testing.B) {
 	peak := heapPeak(b)
 	for b.Loop() {
 		peak.start()
-		if _, vs, err := Variants(src, []int{1920, 1280, 640, 320}, Options{}); err != nil || len(vs) != 4 {
+		if _, vs, err := variants(src, []int{1920, 1280, 640, 320}, Options{}); err != nil || len(vs) != 4 {
 			b.Fatal(err)
 		}
 		peak.stop()

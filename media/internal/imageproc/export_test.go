@@ -10,7 +10,7 @@ func Resize(src []byte, width int, o Options) (Variant, error) {
 	if width < 1 {
 		return Variant{}, fmt.Errorf("imageproc: width %d; want 1 or more", width)
 	}
-	_, vs, err := Variants(src, []int{width}, o)
+	_, vs, err := variants(src, []int{width}, o)
 	if err != nil {
 		return Variant{}, err
 	}
@@ -18,4 +18,14 @@ func Resize(src []byte, width int, o Options) (Variant, error) {
 		return Variant{}, ErrServeSource
 	}
 	return vs[0], nil
+}
+
+// variants is Variants with the variants returned, widest first.
+func variants(src []byte, widths []int, o Options) (Info, []Variant, error) {
+	var vs []Variant
+	info, err := Variants(src, widths, o, func(v Variant) error {
+		vs = append(vs, v)
+		return nil
+	})
+	return info, vs, err
 }

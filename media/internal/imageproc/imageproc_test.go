@@ -395,7 +395,7 @@ func TestVariantsEveryJPEGKind(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			info, vs, err := Variants(src, []int{120, 60, 30, 10}, Options{})
+			info, vs, err := variants(src, []int{120, 60, 30, 10}, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -15,9 +15,12 @@ import (
 // Variants makes, from one decode of the image src, a variant for each of
 // widths (as displayed, after the EXIF orientation) that is below the
 // source's own width, with the height that keeps its aspect ratio, and
-// returns them from the widest down, with what Probe says of src. Widths
-// at or above the source's are left out: a variant is never larger than
-// its source, and the caller serves the source for those.
+// calls made with each as soon as it is encoded, from the widest down, so
+// that a caller can answer for one before the narrower ones are made. It
+// returns what Probe says of src, or the first error, made's included,
+// which stops it. Widths at or above the source's are left out: a variant
+// is never larger than its source, and the caller serves the source for
+// those.
 //
 // A JPEG is decoded at the smallest of 1/8, 2/8, 4/8 or 8/8 of its size
 // that is still at least as wide as the widest variant (see package
@@ -37,10 +40,10 @@ import (
 // The memory it takes is the source, the decoded pixels at the scale
 // chosen, and twice the widest variant's pixels: for a 12-megapixel
 // photo and widths up to 1920, about 5 + 5 + 2 × 4 MB.
-func Variants(src []byte, widths []int, o Options) (Info, []Variant, error) {
+func Variants(src []byte, widths []int, o Options, made func(Variant) error) (Info, error) {
 	info, err := probe(bytes.NewReader(src), bytes.NewBuffer(src), o)
 	if err != nil {
-		return Info{}, nil, err
+		return Info{}, err
 	}
 	var ws []int
 	for _, w := range widths {
@@ -52,16 +55,15 @@ func Variants(src []byte, widths []int, o Options) (Info, []Variant, error) {
 	ws = slices.Compact(ws)
 	slices.Reverse(ws)
 	if len(ws) == 0 {
-		return info, nil, nil
+		return info, nil
 	}
 	m, err := decodePixels(src, info, jpegScale(info, ws[0]), o)
 	if err != nil {
-		return Info{}, nil, err
+		return Info{}, err
 	}
 	f := variantFormat(info.Format, m)
 	base := planes(m)
-	var made [][]plane // in the stored orientation, as ws
-	var out []Variant
+	var scaled [][]plane // in the stored orientation, as ws
 	for _, width := range ws {
 		height := max(1, int((int64(info.Height)*int64(width)+int64(info.Width)/2)/int64(info.Width)))
 		sw, sh := width, height // the stored orientation
@@ -69,18 +71,20 @@ func Variants(src []byte, widths []int, o Options) (Info, []Variant, error) {
 			sw, sh = sh, sw
 		}
 		from := base
-		if n := len(made); n > 0 && made[n-1][0].w >= 2*sw && made[n-1][0].h >= 2*sh {
-			from = made[n-1]
+		if n := len(scaled); n > 0 && scaled[n-1][0].w >= 2*sw && scaled[n-1][0].h >= 2*sh {
+			from = scaled[n-1]
 		}
 		ps := scalePlanes(from, sw, sh)
-		made = append(made, ps)
+		scaled = append(scaled, ps)
 		v, err := encodeVariant(toImage(ps, info.Orientation), f, o)
 		if err != nil {
-			return Info{}, nil, err
+			return Info{}, err
 		}
-		out = append(out, v)
+		if err := made(v); err != nil {
+			return Info{}, err
+		}
 	}
-	return info, out, nil
+	return info, nil
 }
 
 // jpegScale returns the eighths of its size a JPEG is decoded at so that
