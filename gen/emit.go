@@ -12,7 +12,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -236,8 +235,6 @@ func (r *run) ownedCopy(name string, c content) (txwrite.File, error) {
 	return txwrite.File{Name: name, Tmp: s.f.Name(), Sum: s.sum}, nil
 }
 
-var plainExt = regexp.MustCompile(`^\.[A-Za-z0-9]{1,10}$`)
-
 // safeExt keeps a copy's extension, for people who look in the directory,
 // when it is plain enough to be any file name.
 func safeExt(logical string) string {
@@ -245,10 +242,25 @@ func safeExt(logical string) string {
 	if i := strings.LastIndexByte(ext, '.'); i > 0 {
 		ext = ext[i:]
 	}
-	if plainExt.MatchString(ext) {
+	if plainExt(ext) {
 		return strings.ToLower(ext)
 	}
 	return ""
+}
+
+// plainExt reports whether ext is a dot and 1 to 10 ASCII letters and
+// digits. It is a loop, not a regexp, so that no run pays for compiling
+// one when the program starts.
+func plainExt(ext string) bool {
+	if len(ext) < 2 || len(ext) > 11 || ext[0] != '.' {
+		return false
+	}
+	for _, c := range []byte(ext[1:]) {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // identityOmitted reports whether only an asset's compressed variants are

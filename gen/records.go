@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"slices"
 	"sync/atomic"
+	"time"
 
 	"github.com/assetgen/assetgen/gen/internal/cache"
 	"github.com/assetgen/assetgen/gen/internal/emit"
@@ -95,7 +96,13 @@ func (r *run) treeKey(recording bool) (key cache.TreeKey, racy []cache.Stamped, 
 			w.Str32(sh.Path)
 		}
 	}
+	// The package's other Go files, but not the outputs: the output
+	// record checks those, and they are newer than the run's mark.
 	others, _ := filepath.Glob(filepath.Join(r.outAbs, "*.go"))
+	others = slices.DeleteFunc(others, func(f string) bool {
+		n := filepath.Base(f)
+		return n == r.cfg.FileName || n == emit.DevFileName(r.cfg.FileName)
+	})
 	extra := append(others, filepath.Join(r.outAbs, "go.mod"))
 	for _, f := range []string{r.cfg.ViteManifest, r.cfg.ImportMap} {
 		if f != "" {
@@ -246,19 +253,22 @@ func (r *run) outputsCurrent(key cache.OutputKey, names []string) bool {
 // recordOutputs records the outputs' stamps, after a run that wrote them
 // or found them already right, so that the next run can skip them. data
 // holds their contents, which saves reading racy ones. An output this
-// run wrote (wrote[i]) is stamped at the mark taken after its writes:
-// like the files a git checkout writes before its index, it is trusted
-// from the next run on once the file system's clock has moved past it.
-// The others are stamped at the run's mark, like sources.
+// run wrote (wrote[i]) is stamped at a mark taken after its writes, once
+// the file system's clock has moved past them (markPast): like the files
+// a git checkout writes before its index, the next run trusts it without
+// reading it. The others are stamped at the run's mark, like sources.
 func (r *run) recordOutputs(key cache.OutputKey, names []string, data [][]byte, wrote []bool) {
 	file := r.recordFile(".stat")
 	if file == "" {
 		return
 	}
-	var end cache.Mark
-	if slices.Contains(wrote, true) {
-		end = r.lock.Mark()
+	var written []cache.Key
+	for i, n := range names {
+		if fi, err := os.Stat(filepath.Join(r.cfg.OutDir, n)); err == nil && wrote[i] {
+			written = append(written, cache.KeyOf(fi))
+		}
 	}
+	end := r.markPast(written)
 	rec := cache.Outputs{Key: key, Files: make([]cache.Stamped, len(names))}
 	for i, n := range names {
 		m := r.mark
@@ -273,6 +283,22 @@ func (r *run) recordOutputs(key cache.OutputKey, names []string, data [][]byte, 
 		rec.Files[i] = cache.Stamped{Path: n, Stamp: st}
 	}
 	_ = cache.WriteFile(file, rec.Encode())
+}
+
+// settleWait bounds how long a run that wrote files waits for the file
+// system's clock to tick past them (markPast): a tick is a few
+// milliseconds where the clock is coarse, and a run that writes takes far
+// longer.
+const settleWait = 50 * time.Millisecond
+
+// markPast returns a mark taken after this run's writes at which none of
+// the files of keys, which it wrote, is racy (cache.MarkPast); none when
+// there are no keys.
+func (r *run) markPast(keys []cache.Key) cache.Mark {
+	if len(keys) == 0 {
+		return cache.Mark{}
+	}
+	return cache.MarkPast(keys, r.lock.Mark, settleWait)
 }
 
 // recordTree remembers this run's tree, the key its outputs were rendered
@@ -292,26 +318,33 @@ func (r *run) recordTree(outKey cache.OutputKey, res *Result) {
 }
 
 // stampCopies stamps the owned directory's record and every file it
-// lists. The hash cache has an entry for each copy this run checked or
-// wrote, so stamping reads at most the record.
+// lists, at a mark past this run's writes (markPast). The hash cache has
+// an entry for each copy this run checked or wrote, so stamping reads at
+// most the record, and that only if its times are racy all the same.
 func (r *run) stampCopies() ([]cache.Stamped, bool) {
 	dir := filepath.Join(r.outAbs, OwnedDir)
 	names := txwrite.Record(dir)
 	if len(names) == 0 {
 		return nil, true
 	}
-	end := r.lock.Mark()
-	c := r.hashCache()
-	out := make([]cache.Stamped, 0, len(names)+1)
-	for _, n := range append(names, txwrite.RecordName) {
-		abs := filepath.Join(dir, n)
-		fi, err := os.Stat(abs)
+	names = append(names, txwrite.RecordName)
+	keys := make([]cache.Key, len(names))
+	for i, n := range names {
+		fi, err := os.Stat(filepath.Join(dir, n))
 		if err != nil {
 			return nil, false
 		}
-		st, ok := c.Stamp(abs, cache.KeyOf(fi), end)
+		keys[i] = cache.KeyOf(fi)
+	}
+	end := r.markPast(keys)
+	c := r.hashCache()
+	out := make([]cache.Stamped, 0, len(names))
+	for i, n := range names {
+		abs := filepath.Join(dir, n)
+		st, ok := c.Stamp(abs, keys[i], end)
 		if !ok {
-			if st, err = cache.StampFile(abs, nil, r.mark); err != nil {
+			var err error
+			if st, err = cache.StampFile(abs, nil, end); err != nil {
 				return nil, false
 			}
 		}

@@ -1,6 +1,7 @@
 package media
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -734,10 +735,11 @@ func (s *Store) makeVariants(ctx context.Context, name, etag, source string, wid
 	if len(todo) == 0 {
 		return done, nil
 	}
-	src, err := s.readImage(ctx, name)
+	src, err := s.openImage(ctx, name)
 	if err != nil {
 		return nil, err
 	}
+	defer src.Close()
 	o := im.procOptions()
 	contentType := ""
 	if f != nil {
@@ -752,7 +754,7 @@ func (s *Store) makeVariants(ctx context.Context, name, etag, source string, wid
 			delete(im.fresh, key)
 		}
 	}()
-	_, err = imageproc.Variants(src, todo, o, func(v imageproc.Variant) error {
+	_, err = imageproc.Variants(bufio.NewReaderSize(src, 64<<10), todo, o, func(v imageproc.Variant) error {
 		key := variantKey(name, etag, v.Width) + f.suffix()
 		sum := sha256.Sum256(v.Data)
 		if f == nil {
@@ -795,24 +797,20 @@ func (s *Store) makeVariants(ctx context.Context, name, etag, source string, wid
 	return done, nil
 }
 
-// readImage reads a stored image whole, up to maxImageBytes.
-func (s *Store) readImage(ctx context.Context, name string) ([]byte, error) {
+// openImage opens a stored image of up to maxImageBytes, to be decoded as
+// it is read: a buffer of the whole (2.9 MB for a 12-megapixel photo),
+// new memory each time, cost page faults and zeroing, and the collector
+// more work.
+func (s *Store) openImage(ctx context.Context, name string) (*blob.Reader, error) {
 	r, err := s.bucket.NewReader(ctx, name, nil)
 	if err != nil {
 		return nil, s.pathError("open", name, err)
 	}
-	defer r.Close()
 	if r.Size() > maxImageBytes {
+		r.Close()
 		return nil, fmt.Errorf("%w: %s is %d bytes, over %d", ErrBadImage, name, r.Size(), maxImageBytes)
 	}
-	// One buffer of the size the store gives, where io.ReadAll would
-	// grow one by doubling: for a 2.9 MB photo it allocated 5.7 MB, more
-	// than half of what making its first variant allocates.
-	src := make([]byte, r.Size())
-	if _, err := io.ReadFull(r, src); err != nil {
-		return nil, s.pathError("read", name, err)
-	}
-	return src, nil
+	return r, nil
 }
 
 // imageError maps an error of package imageproc to this package's.
@@ -935,7 +933,7 @@ func placeholder(src []byte, o imageproc.Options) string {
 		return (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(w, m)
 	}
 	var data []byte
-	_, err := imageproc.Variants(src, []int{placeholderWidth}, o, func(v imageproc.Variant) error {
+	_, err := imageproc.Variants(bytes.NewReader(src), []int{placeholderWidth}, o, func(v imageproc.Variant) error {
 		data = v.Data
 		return nil
 	})

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"html/template"
 	"slices"
+	"sync"
 
 	"github.com/assetgen/assetgen/internal/assetpkg"
 )
@@ -111,7 +112,12 @@ func (r *Report) JSON() []byte {
 //go:embed report.html
 var page string
 
-var tmpl = template.Must(template.New("report").Parse(page))
+// tmpl is parsed on first use, not when the program starts: the
+// assetgen command links this package, and most of its runs never
+// write a report.
+var tmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Parse(page))
+})
 
 // HTML returns the report as one HTML page. The data is embedded as JSON
 // in the page and drawn by the page's own script.
@@ -125,7 +131,7 @@ func (r *Report) HTML() []byte {
 	// json.Marshal escapes <, >, & and U+2028/U+2029, so nothing in it
 	// can end the element or the line early.
 	data, _ := json.Marshal(r)
-	if err := tmpl.Execute(&b, struct {
+	if err := tmpl().Execute(&b, struct {
 		Title string
 		Data  template.JS
 	}{title, template.JS(data)}); err != nil {

@@ -92,14 +92,18 @@ func openRecord(b []byte, magic string) (*decoder, error) {
 	if !ok {
 		return nil, errBad
 	}
-	return &decoder{b: rest}, nil
+	return &decoder{b: rest, s: string(rest)}, nil
 }
 
 // decoder reads what a Writer wrote, remembering the first error so that
 // callers check once, at the end.
 type decoder struct {
-	b   []byte
+	b   []byte // the fields not yet read
 	err error
+	// s is a copy of the record's fields, made once: the strings read are
+	// slices of it, not an allocation each (a tree record holds thousands
+	// of paths).
+	s string
 }
 
 // more reports whether bytes remain and no error was met.
@@ -133,7 +137,14 @@ func (d *decoder) u32() uint32 {
 }
 
 // str reads what Str32 wrote.
-func (d *decoder) str() string { return string(d.bytes(int(d.u32()))) }
+func (d *decoder) str() string {
+	n := int(d.u32())
+	at := len(d.s) - len(d.b)
+	if d.bytes(n) == nil {
+		return ""
+	}
+	return d.s[at : at+n]
+}
 
 // bool reads what Bool wrote; any byte but 0 and 1 is damage.
 func (d *decoder) bool() bool {

@@ -52,3 +52,32 @@ func (m Mark) fsTime(k Key) (int64, bool) {
 	}
 	return min(c, m.fs.MTime), true
 }
+
+// MarkPast returns a mark from next, taken again until none of keys is
+// racy at it, for files a run has just written: their times are the file
+// system clock's last tick, and a mark a tick later trusts them, so that
+// the next run need not read them again (git's index, written a tick
+// after a checkout, does the same). It waits at most wait, and not at all
+// for a key judged by the wall clock, whose window only time can close.
+func MarkPast(keys []Key, next func() Mark, wait time.Duration) Mark {
+	m := next()
+	deadline := time.Now().Add(wait)
+	for {
+		racy := false
+		for _, k := range keys {
+			if !k.Racy(m) {
+				continue
+			}
+			if _, onClock := m.fsTime(k); !onClock {
+				return m
+			}
+			racy = true
+			break
+		}
+		if !racy || !time.Now().Before(deadline) {
+			return m
+		}
+		time.Sleep(time.Millisecond)
+		m = next()
+	}
+}

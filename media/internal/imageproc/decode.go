@@ -120,14 +120,15 @@ func pixels(n int64) string {
 	return fmt.Sprintf("%.1f megapixels", float64(n)/1e6)
 }
 
-// decodePixels decodes src, which probe found to be info: a JPEG at
-// scale eighths of its size (see package jpegcodec), anything else whole.
-func decodePixels(src []byte, info Info, scale int, o Options) (image.Image, error) {
+// decodePixels decodes the image r reads, which probe found to be info: a
+// JPEG at scale eighths of its size (see package jpegcodec), anything
+// else whole.
+func decodePixels(r io.Reader, info Info, scale int, o Options) (image.Image, error) {
 	m, err := guard(info.Format, func() (image.Image, error) {
 		if info.Format == JPEG && scale != 8 {
-			return jpegcodec.Decode(bytes.NewReader(src), jpegcodec.Options{Scale: scale, MaxPixels: o.maxPixels()})
+			return jpegcodec.Decode(r, jpegcodec.Options{Scale: scale, MaxPixels: o.maxPixels()})
 		}
-		return decodeImage(info.Format, bytes.NewReader(src))
+		return decodeImage(info.Format, r)
 	})
 	if err != nil {
 		return nil, err

@@ -1,6 +1,9 @@
 package imageproc
 
-import "fmt"
+import (
+	"bytes"
+	"fmt"
+)
 
 // Resize makes a variant of the image src that is width pixels wide as
 // displayed (after its EXIF orientation); it is Variants for one width.
@@ -23,7 +26,7 @@ func Resize(src []byte, width int, o Options) (Variant, error) {
 // variants is Variants with the variants returned, widest first.
 func variants(src []byte, widths []int, o Options) (Info, []Variant, error) {
 	var vs []Variant
-	info, err := Variants(src, widths, o, func(v Variant) error {
+	info, err := Variants(bytes.NewReader(src), widths, o, func(v Variant) error {
 		vs = append(vs, v)
 		return nil
 	})

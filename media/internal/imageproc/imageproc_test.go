@@ -12,7 +12,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
+	"testing/iotest"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -406,6 +408,23 @@ func TestVariantsEveryJPEGKind(t *testing.T) {
 				if want := []int{120, 60, 30, 10}[i]; v.Width != want || decodeVariant(t, v).Bounds().Dx() != want {
 					t.Errorf("variant %d is %d wide, want %d", i, v.Width, want)
 				}
+			}
+		})
+	}
+}
+
+// TestVariantsReadError: Variants reads its source as it decodes, so a
+// read that fails part way, at the header or in the pixels, is that
+// error, not a corrupt image (a store failing is a 500, not a 422).
+func TestVariantsReadError(t *testing.T) {
+	src := imagetest.JPEG(t, imagetest.Noise(400, 300))
+	failed := errors.New("the store went away")
+	for _, n := range []int{0, 10, len(src) / 2, len(src) - 1} {
+		t.Run(strconv.Itoa(n), func(t *testing.T) {
+			r := io.MultiReader(bytes.NewReader(src[:n]), iotest.ErrReader(failed))
+			_, err := Variants(r, []int{100}, Options{}, func(Variant) error { return nil })
+			if !errors.Is(err, failed) || errors.Is(err, ErrCorrupt) {
+				t.Errorf("after %d bytes: %v, want the read's error", n, err)
 			}
 		})
 	}

@@ -40,8 +40,9 @@ func catmullRom(x float64) float64 {
 
 // weights returns, for dst output samples from src input ones, the
 // Catmull-Rom weights, the filter widened by the reduction so that every
-// input sample counts (it is an area filter when shrinking).
-func weights(src, dst int) filter {
+// input sample counts (it is an area filter when shrinking), with at
+// least minTaps taps if src has as many (the extra ones weigh 0).
+func weights(src, dst, minTaps int) filter {
 	scale := float64(src) / float64(dst)
 	support := 2 * max(scale, 1)
 	window := func(x int) (lo, hi int) {
@@ -53,7 +54,7 @@ func weights(src, dst int) filter {
 		lo, hi := window(x)
 		n = max(n, hi-lo+1)
 	}
-	n = min(n, src)
+	n = min(max(n, minTaps), src)
 	f := filter{n: n, first: make([]int, dst), w: make([]int32, dst*n)}
 	fw := make([]float64, n)
 	for x := range dst {
@@ -93,11 +94,24 @@ func clamp8(v int32) uint8 {
 func resample(p plane, w, h int) plane {
 	ch := p.ch
 	across := plane{pix: make([]uint8, w*p.h*ch), w: w, h: p.h, stride: w * ch, ch: ch}
-	xf := weights(p.w, w)
+	// Eight taps across, as a shrink by up to 2 has (a JPEG is decoded
+	// at the least scale that covers the widest variant, and a variant
+	// made from a wider one is half as wide): the products written out,
+	// one bounds check, no inner loop.
+	xf := weights(p.w, w, 8)
 	n := xf.n
 	for y := range p.h {
 		src := p.pix[y*p.stride:][:p.w*ch]
 		dst := across.pix[y*across.stride:][:w*ch]
+		if ch == 1 && n == 8 {
+			for x, first := range xf.first {
+				ws := (*[8]int32)(xf.w[x*8:])
+				s := (*[8]uint8)(src[first:])
+				dst[x] = clamp8(int32(s[0])*ws[0] + int32(s[1])*ws[1] + int32(s[2])*ws[2] + int32(s[3])*ws[3] +
+					int32(s[4])*ws[4] + int32(s[5])*ws[5] + int32(s[6])*ws[6] + int32(s[7])*ws[7])
+			}
+			continue
+		}
 		if ch == 1 {
 			// One channel, the usual case (Y, Cb, Cr planes): without
 			// the channel loop.
@@ -127,7 +141,7 @@ func resample(p plane, w, h int) plane {
 	}
 	out := plane{pix: make([]uint8, w*h*ch), w: w, h: h, stride: w * ch, ch: ch}
 	sums := make([]int32, w*ch)
-	yf := weights(p.h, h)
+	yf := weights(p.h, h, 0)
 	for y, first := range yf.first {
 		ws := yf.w[y*yf.n:][:yf.n]
 		clear(sums)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"io"
 	"slices"
 
 	"golang.org/x/image/draw"
@@ -12,12 +13,12 @@ import (
 	"github.com/assetgen/assetgen/media/internal/jpegcodec"
 )
 
-// Variants makes, from one decode of the image src, a variant for each of
+// Variants makes, from one decode of the image r reads, a variant for each of
 // widths (as displayed, after the EXIF orientation) that is below the
 // source's own width, with the height that keeps its aspect ratio, and
 // calls made with each as soon as it is encoded, from the widest down, so
 // that a caller can answer for one before the narrower ones are made. It
-// returns what Probe says of src, or the first error, made's included,
+// returns what Probe says of the image, or the first error, made's included,
 // which stops it. Widths at or above the source's are left out: a variant
 // is never larger than its source, and the caller serves the source for
 // those.
@@ -37,11 +38,18 @@ import (
 // library cannot encode, gives a JPEG if it is opaque (WebP is mostly
 // photographs) and a PNG if it has transparency.
 //
-// The memory it takes is the source, the decoded pixels at the scale
-// chosen, and twice the widest variant's pixels: for a 12-megapixel
-// photo and widths up to 1920, about 5 + 5 + 2 × 4 MB.
-func Variants(src []byte, widths []int, o Options, made func(Variant) error) (Info, error) {
-	info, err := probe(bytes.NewReader(src), bytes.NewBuffer(src), o)
+// The source is read as it is decoded, never whole: the memory it takes
+// is the decoded pixels at the scale chosen and twice the widest
+// variant's pixels: for a 12-megapixel photo and widths up to 1920, about
+// 5 + 2 × 4 MB. An error reading r is returned as it is, not as
+// ErrCorrupt.
+func Variants(r io.Reader, widths []int, o Options, made func(Variant) error) (Info, error) {
+	rr := &readErr{r: r}
+	var head bytes.Buffer
+	info, err := probe(io.TeeReader(rr, &head), &head, o)
+	if rr.err != nil {
+		return Info{}, rr.err
+	}
 	if err != nil {
 		return Info{}, err
 	}
@@ -57,7 +65,11 @@ func Variants(src []byte, widths []int, o Options, made func(Variant) error) (In
 	if len(ws) == 0 {
 		return info, nil
 	}
-	m, err := decodePixels(src, info, jpegScale(info, ws[0]), o)
+	// What probe read, then the rest.
+	m, err := decodePixels(io.MultiReader(&head, rr), info, jpegScale(info, ws[0]), o)
+	if rr.err != nil {
+		return Info{}, rr.err
+	}
 	if err != nil {
 		return Info{}, err
 	}
@@ -85,6 +97,21 @@ func Variants(src []byte, widths []int, o Options, made func(Variant) error) (In
 		}
 	}
 	return info, nil
+}
+
+// readErr reads from r, keeping the first error other than io.EOF, so
+// that a failing store is not taken for a corrupt image.
+type readErr struct {
+	r   io.Reader
+	err error
+}
+
+func (e *readErr) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil && err != io.EOF && e.err == nil {
+		e.err = err
+	}
+	return n, err
 }
 
 // jpegScale returns the eighths of its size a JPEG is decoded at so that

@@ -36,7 +36,7 @@ func Strip(src []byte, o Options) (Variant, error) {
 	var out []byte
 	switch info.Format {
 	case JPEG, PNG:
-		m, err := decodePixels(src, info, 8, o)
+		m, err := decodePixels(bytes.NewReader(src), info, 8, o)
 		if err != nil {
 			return Variant{}, err
 		}

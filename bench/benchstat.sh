@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# benchstat.sh compares two commits' benchmarks in one run: generation
+# (gen: cold, no compression, warm, the first run after an edit), the
+# runtime handler, the media handler and development mode (gen/dev), and
+# what a cold run of the built CLI reads (cmd/assetgen's BenchmarkRerun:
+# read/tree, the bytes its read(2) calls returned as a multiple of the
+# tree's size, and its re-runs' ratios to a bare walk).
+#
+# Both commits are checked out into temporary worktrees and their test
+# binaries built with go test -c. Each benchmark set then runs COUNT
+# times, old and new back to back and in turns (old first, then new
+# first), so both see the same machine; benchstat gives the medians and
+# the p-values. Only benchmarks both commits have are compared; a name
+# found in one only is listed. BenchmarkRerun is copied from the new
+# commit into the old one where the old one has none: it drives the
+# built command, so it measures either.
+#
+#	bench/benchstat.sh                      # 910af1a against HEAD, COUNT=6
+#	OLD=910af1a NEW=main COUNT=10 bench/benchstat.sh
+#	OUT=/tmp/bs bench/benchstat.sh          # keep the raw results in /tmp/bs
+#
+# With COUNT=6 it takes about 15 minutes on 2 cores. It needs benchstat
+# (golang.org/x/perf/cmd/benchstat) on PATH or in $(go env GOPATH)/bin,
+# and installs it at a pinned version if neither has it.
+set -euo pipefail
+
+old=${OLD:-910af1a}
+new=${NEW:-HEAD}
+count=${COUNT:-6}
+rerun_count=${RERUN_COUNT:-3}
+perf=golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
+
+# name, package, -test.bench pattern, -test.benchtime
+sets=(
+	"gen ./gen Generate|RerunAfterEdit 5x"
+	"runtime ./runtime ^BenchmarkHandler$ 500ms"
+	"media ./media ^BenchmarkHandler$ 500ms"
+	"dev ./gen/dev . 500ms"
+)
+rerun="rerun ./cmd/assetgen ^BenchmarkRerun$ 1x"
+
+root=$(git rev-parse --show-toplevel)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/assetgen-benchstat.XXXXXX")
+out=${OUT:-$tmp/results}
+cleanup() {
+	for v in old new; do
+		[[ -d $tmp/$v ]] && git -C "$root" worktree remove --force "$tmp/$v"
+	done
+	if [[ -n ${OUT:-} ]]; then rm -rf "${tmp:?}/bin"; else rm -rf "$tmp"; fi
+	rmdir "$tmp" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+benchstat=$(command -v benchstat || true)
+if [[ -z $benchstat ]]; then
+	benchstat=$(go env GOPATH)/bin/benchstat
+	[[ -x $benchstat ]] || go install "$perf"
+fi
+
+mkdir -p "$out" "$tmp/bin"
+for v in old new; do
+	rev=$old
+	[[ $v == new ]] && rev=$new
+	git -C "$root" worktree add --quiet --detach "$tmp/$v" "$rev"
+	echo "$v: $(git -C "$tmp/$v" log -1 --format='%h %s')" | tee -a "$out/commits.txt" >&2
+done
+if [[ ! -e $tmp/old/cmd/assetgen/rerun_bench_test.go ]]; then
+	cp "$tmp/new/cmd/assetgen/rerun_bench_test.go" "$tmp/old/cmd/assetgen/"
+fi
+
+for s in "${sets[@]}" "$rerun"; do
+	read -r name pkg _ <<<"$s"
+	for v in old new; do
+		echo "building $v $pkg" >&2
+		(cd "$tmp/$v" && go test -c -o "$tmp/bin/$v-$name.test" "$pkg")
+	done
+done
+
+# run SET VERSION appends one -test.count=1 run of SET's benchmarks by
+# VERSION's test binary, in its package directory as go test would, to
+# $out/SET/VERSION.txt.
+run() {
+	local name pkg pattern benchtime
+	read -r name pkg pattern benchtime <<<"$1"
+	mkdir -p "$out/$name"
+	(cd "$tmp/$2/$pkg" && "$tmp/bin/$2-$name.test" -test.run '^$' -test.bench "$pattern" \
+		-test.benchtime "$benchtime" -test.count 1 -test.benchmem) >>"$out/$name/$2.txt"
+}
+
+# turns N prints old and new in the order of turn N.
+turns() { if (($1 % 2)); then echo old new; else echo new old; fi; }
+
+for ((i = 1; i <= count; i++)); do
+	for s in "${sets[@]}"; do
+		for v in $(turns "$i"); do
+			echo "count $i/$count: ${s%% *} $v" >&2
+			run "$s" "$v"
+		done
+	done
+done
+for ((i = 1; i <= rerun_count; i++)); do
+	for v in $(turns "$i"); do
+		echo "count $i/$rerun_count: rerun $v" >&2
+		run "$rerun" "$v"
+	done
+done
+
+# BenchmarkRerun's time and memory are the test process's whole
+# iteration (writing the tree, walking it, waiting on the runs):
+# keep only the figures it reports for the command.
+for v in old new; do
+	awk '/^Benchmark/ { l = $1 " " $2; for (i = 3; i < NF; i += 2) if ($(i+1) !~ /^(ns|B|allocs)\/op$/) l = l " " $i " " $(i+1); print l; next } { print }' \
+		"$out/rerun/$v.txt" >"$out/rerun/$v.tmp" && mv "$out/rerun/$v.tmp" "$out/rerun/$v.txt"
+done
+
+# markdown turns SET's benchstat -format csv into rows of a Markdown
+# table, one per benchmark: sec/op old and new with the change and its
+# p-value, then B/op and allocs/op as old → new and their change; a
+# unit of its own (BenchmarkRerun's) gets a row of its own. Rates
+# (B/s, files/s) are left out: they restate sec/op.
+markdown() {
+	awk -F, -v set="$1" '
+	function human(v, u,   a, i) {
+		if (u == "sec/op") {
+			split("ns µs ms s", a, " ")
+			v *= 1e9
+			for (i = 1; i < 4 && v >= 1000; i++) v /= 1000
+			return sprintf("%.3g %s", v, a[i])
+		}
+		if (u == "B/op") {
+			split("B KiB MiB GiB", a, " ")
+			for (i = 1; i < 4 && v >= 1024; i++) v /= 1024
+			return sprintf("%.3g %s", v, a[i])
+		}
+		if (u == "allocs/op" && v >= 1e6) return sprintf("%.3gM", v / 1e6)
+		if (u == "allocs/op" && v >= 1e4) return sprintf("%.3gk", v / 1e3)
+		return sprintf("%.4g", v)
+	}
+	function change(d, p) { return d == "~" ? "~ (" p ")" : d " (" p ")" }
+	$2 != "" && $3 == "CI" { unit = $2; next }
+	$1 == "" || $1 == "geomean" || unit == "" || unit ~ /^(B|files)\/s$/ { next }
+	{
+		name = $1; sub(/-[0-9]+$/, "", name)
+		p = $7; sub(/ n=.*/, "", p)
+		if (!(name in seen)) { seen[name]; order[++n] = name }
+		cell[name, unit] = unit ~ /^(B|allocs)\/op$/ ? human($2, unit) " → " human($4, unit) " " change($6, p) : human($2, unit) " | " human($4, unit) " | " change($6, p)
+		if (unit !~ /^(sec|B|allocs)\/op$/) other[name] = other[name] "|" unit
+	}
+	END {
+		for (i = 1; i <= n; i++) {
+			b = order[i]
+			if ((b, "sec/op") in cell) printf "| %s `%s` | %s | %s | %s |\n", set, b, cell[b, "sec/op"], cell[b, "B/op"], cell[b, "allocs/op"]
+			k = split(substr(other[b], 2), us, "|")
+			for (j = 1; j <= k; j++) printf "| %s `%s` %s | %s | | |\n", set, b, us[j], cell[b, us[j]]
+		}
+	}'
+}
+
+names() { awk '/^Benchmark/ { print $1 }' "$1" | sort -u; }
+{
+	echo "| benchmark | old sec/op | new sec/op | change | B/op | allocs/op |"
+	echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+} >"$out/table.md"
+for s in "${sets[@]}" "$rerun"; do
+	name=${s%% *}
+	d=$out/$name
+	only=$(comm -3 <(names "$d/old.txt") <(names "$d/new.txt") | tr -d '\t')
+	if [[ -n $only ]]; then
+		echo "$name: in one commit only, left out: $(echo $only)"
+	fi
+	comm -12 <(names "$d/old.txt") <(names "$d/new.txt") >"$d/both"
+	for v in old new; do
+		awk 'NR == FNR { keep[$1]; next } !/^Benchmark/ || ($1 in keep)' "$d/both" "$d/$v.txt" >"$d/$v.cmp"
+		mv "$d/$v.cmp" "$d/$v"
+	done
+	echo "## $name"
+	(cd "$d" && "$benchstat" old new)
+	echo
+	(cd "$d" && "$benchstat" -format csv old new 2>/dev/null) | markdown "$name" >>"$out/table.md"
+done | tee "$out/benchstat.txt"
+echo
+cat "$out/table.md"
+[[ -n ${OUT:-} ]] && echo "raw results in $out" >&2
+exit 0
