@@ -39,7 +39,7 @@ func (r *run) emitAndWrite(ctx context.Context, res *Result, b built) (copied in
 		return 0, nil, err
 	}
 	pkg := r.pkg(b)
-	devPkg := r.devPackage()
+	devPkg := r.devPackage(b.viteOnly)
 	names := []string{r.cfg.FileName}
 	if r.cfg.Manifest != "-" {
 		names = append(names, r.cfg.Manifest)
@@ -61,7 +61,7 @@ func (r *run) emitAndWrite(ctx context.Context, res *Result, b built) (copied in
 	for i, n := range names {
 		outs[i].Name = n
 	}
-	if err := r.checkOutputs(outs); err != nil {
+	if err := r.checkOutputs(outs, b.assets); err != nil {
 		return 0, nil, err
 	}
 	var oldManifest []byte
@@ -101,7 +101,7 @@ func (r *run) emitAndWrite(ctx context.Context, res *Result, b built) (copied in
 // are relative to the module so that it is the same on every machine. A
 // package outside any module gets none: dev mode could not find its
 // sources again.
-func (r *run) devPackage() *emit.DevPackage {
+func (r *run) devPackage(viteOnly []string) *emit.DevPackage {
 	root, module := moduleOf(r.outAbs)
 	if root == "" {
 		return nil
@@ -124,20 +124,11 @@ func (r *run) devPackage() *emit.DevPackage {
 	for _, d := range r.cfg.Dirs {
 		set.Dirs = append(set.Dirs, rel(r.outAbs, d))
 	}
-	set.Prehashed = r.vitePrehashed()
-	return &emit.DevPackage{Name: r.cfg.Package, Module: module, Package: rel(root, r.outAbs), Settings: set}
-}
-
-// vitePrehashed is Config.Prehashed plus, as exact patterns, the files a
-// Vite manifest made prehashed, so development mode keeps their names too.
-func (r *run) vitePrehashed() []string {
-	out := slices.Clone(r.cfg.Prehashed)
-	for _, a := range r.assets {
-		if a.Prehashed && (r.prehashedPats == nil || !r.prehashedPats.Ignored(a.Logical)) {
-			out = append(out, globEscape(a.Logical))
-		}
+	set.Prehashed = slices.Clone(r.cfg.Prehashed)
+	for _, l := range viteOnly { // as exact patterns, so dev mode keeps their names too
+		set.Prehashed = append(set.Prehashed, globEscape(l))
 	}
-	return out
+	return &emit.DevPackage{Name: r.cfg.Package, Module: module, Package: rel(root, r.outAbs), Settings: set}
 }
 
 // globEscape quotes path.Match's metacharacters, so the pattern matches
@@ -330,7 +321,7 @@ func (r *run) pkg(b built) *emit.Package {
 			Size:        f.size,
 		})
 	}
-	for _, al := range r.aliases {
+	for _, al := range b.aliases {
 		p.Aliases = append(p.Aliases, emit.Alias{Ident: al.ident, Source: al.source, Index: al.target})
 	}
 	slices.SortFunc(p.Aliases, func(a, b emit.Alias) int { return strings.Compare(a.Ident, b.Ident) })
@@ -422,7 +413,7 @@ func relTo(base, abs string) string {
 // checkOutputs reads the current outputs, once, and refuses to overwrite a
 // file that assetgen did not generate, or to write where a source directory
 // lies.
-func (r *run) checkOutputs(outs []txwrite.File) error {
+func (r *run) checkOutputs(outs []txwrite.File, assets []*asset) error {
 	var errs ErrorList
 	ownedAbs := filepath.Join(r.outAbs, OwnedDir)
 	for _, d := range r.cfg.Dirs {
@@ -446,7 +437,7 @@ func (r *run) checkOutputs(outs []txwrite.File) error {
 			errs = append(errs, &Error{File: slash(file), Msg: "exists and was not written by assetgen; move it away, or choose another name with -file or -manifest"})
 		}
 		if fi, err := os.Stat(file); err == nil {
-			for _, a := range r.assets {
+			for _, a := range assets {
 				if dirstat.SameFile(fi, a.src.Info) {
 					errs = append(errs, &Error{File: slash(file), Msg: "output would overwrite an input; choose another -o, -file or -manifest"})
 				}

@@ -15,7 +15,7 @@
 //	unchanged      stop here if the tree and outputs are as the last run left them
 //	checkNames     reject names that cannot be embedded or that collide; identifiers
 //	place          embed in place when possible, else own a copy in _assetgen/
-//	viteEntries    mark a Vite build's files prehashed, alias its entries
+//	prehashed      mark -prehashed and a Vite build's files, alias Vite entries
 //	hash           read each file once (the hash cache skips unchanged ones),
 //	               keeping the bytes later steps need while they fit
 //	prepare        minify, find and resolve references (package build)

@@ -1,7 +1,6 @@
 package gen
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"fmt"
@@ -46,13 +45,13 @@ func (r *run) hash(ctx context.Context, assets []*asset) (out []hashed, read int
 	m := r.meter(PhaseHash, len(assets), size)
 	out = make([]hashed, len(assets))
 	var nread atomic.Int64
-	budget := &keepBudgetLeft{}
-	budget.left.Store(keepBudget)
+	k := &keeper{opt: settings.BuildOptions(r.cfg.Settings)}
+	k.left.Store(keepBudget)
 	errs := parallel(ctx, len(assets), func() func(i int) error {
 		buf := make([]byte, 64<<10)
 		return func(i int) error {
 			defer m.Add(1, 0)
-			h, wasRead, err := r.hashOne(c, assets[i], buf, m, budget)
+			h, wasRead, err := r.hashOne(c, assets[i], buf, m, k)
 			out[i] = h
 			if wasRead {
 				nread.Add(1)
@@ -79,11 +78,14 @@ func (r *run) hash(ctx context.Context, assets []*asset) (out []hashed, read int
 	return out, int(nread.Load()), total, list.err()
 }
 
-// keepBudgetLeft is what is left of keepBudget in one run.
-type keepBudgetLeft struct{ left atomic.Int64 }
+// keeper decides, for one run, which bytes hash keeps (see keep).
+type keeper struct {
+	opt  build.Options // what prepare reads
+	left atomic.Int64  // what is left of keepBudget
+}
 
 // take reserves n bytes, if there are that many left.
-func (b *keepBudgetLeft) take(n int64) bool {
+func (b *keeper) take(n int64) bool {
 	if b.left.Add(-n) >= 0 {
 		return true
 	}
@@ -93,7 +95,7 @@ func (b *keepBudgetLeft) take(n int64) bool {
 
 // hashOne reads and hashes one asset, or takes it from the cache, and
 // says whether it read the file.
-func (r *run) hashOne(c *cache.Hashes, a *asset, buf []byte, m *progress.Meter, budget *keepBudgetLeft) (h hashed, read bool, err error) {
+func (r *run) hashOne(c *cache.Hashes, a *asset, buf []byte, m *progress.Meter, k *keeper) (h hashed, read bool, err error) {
 	owned := a.inPlace == ""
 	h.path = a.src.Path
 	if !owned {
@@ -112,13 +114,13 @@ func (r *run) hashOne(c *cache.Hashes, a *asset, buf []byte, m *progress.Meter, 
 	rd := progress.Reader{R: io.TeeReader(f, &enc), M: m} // checked and counted in the same pass
 	// The first block gives the content type, which decides whether a
 	// later stage needs the bytes, before the rest is read.
-	k, err := io.ReadFull(rd, buf)
-	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+	n, err := fill(rd, buf)
+	if err != nil && err != io.EOF {
 		return h, true, fmt.Errorf("cannot read: %v", unwrapPathErr(err))
 	}
-	first := buf[:k]
-	head := first[:min(k, 512)]
-	if r.keep(a, mediatype.Of(a.Logical, head), a.src.Info.Size(), budget) {
+	first := buf[:n]
+	head := first[:min(n, 512)]
+	if r.keep(a, mediatype.Of(a.Logical, head), a.src.Info.Size(), k) {
 		h.data, err = readAll(first, rd, a.src.Info.Size())
 		h.sum, h.size, head = sha256.Sum256(h.data), int64(len(h.data)), h.data[:len(head)]
 	} else {
@@ -147,8 +149,8 @@ func (r *run) hashOne(c *cache.Hashes, a *asset, buf []byte, m *progress.Meter, 
 // while the budget lasts, the bytes that one of them needs. Everything
 // else is read again by the stage that needs it, compression reading a
 // large file once per coding.
-func (r *run) keep(a *asset, contentType string, size int64, budget *keepBudgetLeft) bool {
-	if !a.Prehashed && build.Reads(a.Logical, contentType, settings.BuildOptions(r.cfg.Settings)) {
+func (r *run) keep(a *asset, contentType string, size int64, k *keeper) bool {
+	if !a.Prehashed && build.Reads(a.Logical, contentType, k.opt) {
 		return true
 	}
 	compressed := !r.cfg.NoCompress && compress.Compressible(contentType) && size >= compress.MinSize
@@ -157,20 +159,43 @@ func (r *run) keep(a *asset, contentType string, size int64, budget *keepBudgetL
 	case size >= streamMin || !compressed && !owned:
 		return false
 	case compressed && owned:
-		budget.take(size) // counted, so that files one stage needs yield to these
+		k.take(size) // counted, so that files one stage needs yield to these
 		return true
 	}
-	return budget.take(size)
+	return k.take(size)
+}
+
+// fill reads rd into buf until buf is full or rd ends (io.EOF). Here and
+// below rd stays a progress.Reader rather than an io.Reader, which would
+// put it on the heap for every file.
+func fill(rd progress.Reader, buf []byte) (n int, err error) {
+	for n < len(buf) && err == nil {
+		var k int
+		k, err = rd.Read(buf[n:])
+		n += k
+	}
+	return n, err
 }
 
 // readAll reads all of rd, after the first bytes already read from it,
 // into a buffer sized for the file's size as stat saw it, so that a large
 // file is not copied again at each doubling.
-func readAll(first []byte, rd io.Reader, size int64) ([]byte, error) {
-	b := bytes.NewBuffer(make([]byte, 0, max(size, int64(len(first)))+bytes.MinRead))
-	b.Write(first)
-	_, err := b.ReadFrom(rd)
-	return b.Bytes(), err
+func readAll(first []byte, rd progress.Reader, size int64) ([]byte, error) {
+	b := make([]byte, len(first), max(size, int64(len(first)))+1) // +1: room to see the end
+	copy(b, first)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		k, err := rd.Read(b[len(b):cap(b)])
+		b = b[:len(b)+k]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
 }
 
 // meter starts counting a phase, reporting to Config.Progress if set.
@@ -208,15 +233,21 @@ func (r *run) checkEncoding(a *asset, enc *mediatype.UTF8Checker, head []byte) (
 // sumReader hashes first, the bytes already read from rd, then the rest
 // of rd in one pass, returning the sum and the number of bytes hashed
 // (not what Stat said, in case the file changed).
-func sumReader(first []byte, rd io.Reader, buf []byte) (sum [sha256.Size]byte, n int64, err error) {
+func sumReader(first []byte, rd progress.Reader, buf []byte) (sum [sha256.Size]byte, n int64, err error) {
 	h := sha256.New()
 	h.Write(first)
 	n = int64(len(first))
-	if len(first) == len(buf) { // not yet at the end
-		var k int64
-		k, err = io.CopyBuffer(h, rd, buf)
-		n += k
+	for len(first) == len(buf) { // not yet at the end
+		k, err := rd.Read(buf)
+		h.Write(buf[:k])
+		n += int64(k)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return sum, n, err
+		}
 	}
 	h.Sum(sum[:0])
-	return sum, n, err
+	return sum, n, nil
 }

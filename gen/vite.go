@@ -5,43 +5,65 @@ import (
 	"os"
 	"slices"
 
+	"github.com/assetgen/assetgen/gen/internal/find"
 	"github.com/assetgen/assetgen/gen/internal/naming"
 	"github.com/assetgen/assetgen/gen/internal/vite"
 )
 
+// prehashed marks the files a bundler has already fingerprinted, whose
+// names and bytes are left alone: those Config.Prehashed matches and
+// those a Vite manifest lists. It returns the Vite aliases (see
+// viteEntries) and, for the development-mode file, the files only the
+// Vite manifest made prehashed.
+func (r *run) prehashed(assets []*asset) (aliases []alias, viteOnly []string, err error) {
+	pats, err := find.NewIgnorer(r.cfg.Prehashed)
+	if err != nil {
+		return nil, nil, &Error{Msg: "-prehashed: " + err.Error()}
+	}
+	byVite := make([]bool, len(assets))
+	if aliases, err = r.viteEntries(assets, byVite); err != nil {
+		return nil, nil, err
+	}
+	for i, a := range assets {
+		a.Prehashed = byVite[i] || pats.Ignored(a.Logical)
+		if byVite[i] && !pats.Ignored(a.Logical) {
+			viteOnly = append(viteOnly, a.Logical)
+		}
+	}
+	return aliases, viteOnly, nil
+}
+
 // viteEntries reads Config.ViteManifest: every file it lists is already
-// fingerprinted by Vite, so it is prehashed, and every entry with a source
-// name gets an identifier under that name (src/main.ts → SrcMainTS) for
-// the built chunk, so Go code refers to the source it knows rather than a
-// hash it cannot.
-func (r *run) viteEntries() error {
+// fingerprinted by Vite, so it is prehashed (byVite, by asset index), and
+// every entry with a source name gets an identifier under that name
+// (src/main.ts → SrcMainTS) for the built chunk, so Go code refers to the
+// source it knows rather than a hash it cannot.
+func (r *run) viteEntries(assets []*asset, byVite []bool) (aliases []alias, err error) {
 	if r.cfg.ViteManifest == "" {
-		return nil
+		return nil, nil
 	}
 	data, err := os.ReadFile(r.cfg.ViteManifest)
 	if err != nil {
-		return &Error{File: slash(r.cfg.ViteManifest), Msg: fmt.Sprintf("cannot read Vite manifest: %v; fix -vite-manifest", unwrapPathErr(err))}
+		return nil, &Error{File: slash(r.cfg.ViteManifest), Msg: fmt.Sprintf("cannot read Vite manifest: %v; fix -vite-manifest", unwrapPathErr(err))}
 	}
 	entries, err := vite.Parse(slash(r.cfg.ViteManifest), data)
 	if err != nil {
-		return asErrorList(err)
+		return nil, asErrorList(err)
 	}
 	taken := map[string]bool{}
-	for _, a := range r.assets {
+	index := make(map[string]int, len(assets))
+	for i, a := range assets {
 		taken[a.ident] = true
-	}
-	var errs ErrorList
-	index := make(map[string]int, len(r.assets))
-	for i, a := range r.assets {
 		index[a.Logical] = i
 	}
+	var errs ErrorList
 	mark := func(e vite.Entry, file string) int {
 		i, ok := index[file]
 		if !ok {
 			errs = append(errs, &Error{File: slash(r.cfg.ViteManifest), Msg: fmt.Sprintf("entry %q: %s is in no -dir; pass Vite's outDir as a -dir", e.Key, file)})
 			return -1
 		}
-		r.assets[i].Prehashed = true
+		byVite[i] = true
 		return i
 	}
 	for _, e := range entries {
@@ -58,9 +80,9 @@ func (r *run) viteEntries() error {
 			continue
 		}
 		taken[id] = true
-		r.aliases = append(r.aliases, alias{ident: id, source: e.Src, target: i})
+		aliases = append(aliases, alias{ident: id, source: e.Src, target: i})
 	}
-	return errs.err()
+	return aliases, errs.err()
 }
 
 // alias is an extra identifier for an asset, named after its source.
