@@ -22,7 +22,10 @@ import (
 // generate starts it. Run 2, and the median of runs 3 to 6 (the steady
 // state), are reported in milliseconds (rerun2-ms, rerun3-ms) and as
 // ratios to the median of bare filepath.WalkDir and stat walks of the
-// same tree, one before each run (rerun2/walk, rerun3/walk);
+// same tree, one before each run (rerun2/walk, rerun3/walk), and the
+// third by CPU time as well (rerun3-cpu/walk-cpu: the run's, user and
+// system, against this process's during the walk), which a busy machine
+// changes less than it changes times;
 // read/tree is what the first run read through read(2), /proc's rchar, as
 // a multiple of the tree's size: each file is read once. Each iteration
 // writes the tree afresh, so one is enough:
@@ -35,11 +38,12 @@ func BenchmarkRerun(b *testing.B) {
 		b.Fatalf("go build: %v\n%s", err, out)
 	}
 	b.ReportAllocs()
-	var first, second, third, walk time.Duration
+	var first, second, third, walk, walkCPU, thirdCPU time.Duration
 	var read, size int64
 	for b.Loop() {
 		dir := b.TempDir()
 		size = writeRerunTree(b, dir)
+		var cpu time.Duration // the last run's CPU time, user and system
 		run := func() time.Duration {
 			cmd := exec.Command(bin, "-dir", "static", "-pkg", "assets", "-cache", filepath.Join(dir, "cache"))
 			cmd.Dir = filepath.Join(dir, "pkg")
@@ -49,6 +53,7 @@ func BenchmarkRerun(b *testing.B) {
 			if err := cmd.Run(); err != nil {
 				b.Fatalf("assetgen: %v\n%s", err, out.Bytes())
 			}
+			cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 			return time.Since(start)
 		}
 		before := rchar(b)
@@ -57,14 +62,19 @@ func BenchmarkRerun(b *testing.B) {
 		// Each rerun is timed right after a walk of its own, so that both
 		// see the same machine. The second run happens once per tree; the
 		// third is the steady state, so runs 3 to 6 give its median.
-		var walks, reruns []time.Duration
+		var walks, reruns, walkCPUs, rerunCPUs []time.Duration
 		for range 5 {
+			c := selfCPU()
 			walks = append(walks, walkStat(b, filepath.Join(dir, "pkg", "static")))
+			walkCPUs = append(walkCPUs, selfCPU()-c)
 			reruns = append(reruns, run())
+			rerunCPUs = append(rerunCPUs, cpu)
 		}
 		walk += median(walks)
 		second += reruns[0]
 		third += median(reruns[1:])
+		walkCPU += median(walkCPUs)
+		thirdCPU += median(rerunCPUs[1:])
 	}
 	n := float64(b.N)
 	b.ReportMetric(first.Seconds()/n, "run1-s")
@@ -73,6 +83,9 @@ func BenchmarkRerun(b *testing.B) {
 	b.ReportMetric(third.Seconds()*1e3/n, "rerun3-ms")
 	b.ReportMetric(float64(second)/float64(walk), "rerun2/walk")
 	b.ReportMetric(float64(third)/float64(walk), "rerun3/walk")
+	if walkCPU > 0 {
+		b.ReportMetric(float64(thirdCPU)/float64(walkCPU), "rerun3-cpu/walk-cpu")
+	}
 	b.ReportMetric(float64(read)/n/float64(size), "read/tree")
 }
 
