@@ -69,7 +69,7 @@ type run struct {
 	modDirs  map[string]bool   // directory → whether it is in another module
 
 	tempMu sync.Mutex
-	temps  []string // streamed variants not yet renamed into place
+	temps  []string // streamed variants and copies not yet renamed into place
 
 	lock  *txwrite.Lock   // held from lockOut to the end of the run
 	cache *cache.Hashes   // the hash cache, opened on first use

@@ -159,7 +159,7 @@ func (r *run) keep(a *asset, contentType string, size int64, k *keeper) bool {
 	case size >= streamMin || !compressed && !owned:
 		return false
 	case compressed && owned:
-		k.take(size) // counted, so that files one stage needs yield to these
+		k.take(size) // counted while it lasts, so that files one stage needs yield to these
 		return true
 	}
 	return k.take(size)
