@@ -61,7 +61,7 @@ func (r *run) emitAndWrite(ctx context.Context, res *Result, b built) (copied in
 	for i, n := range names {
 		outs[i].Name = n
 	}
-	if err := r.checkOutputs(outs); err != nil {
+	if err := r.checkOutputs(outs, b.assets); err != nil {
 		return 0, nil, err
 	}
 	var oldManifest []byte
@@ -413,7 +413,7 @@ func relTo(base, abs string) string {
 // checkOutputs reads the current outputs, once, and refuses to overwrite a
 // file that assetgen did not generate, or to write where a source directory
 // lies.
-func (r *run) checkOutputs(outs []txwrite.File) error {
+func (r *run) checkOutputs(outs []txwrite.File, assets []*asset) error {
 	var errs ErrorList
 	ownedAbs := filepath.Join(r.outAbs, OwnedDir)
 	for _, d := range r.cfg.Dirs {
@@ -437,7 +437,7 @@ func (r *run) checkOutputs(outs []txwrite.File) error {
 			errs = append(errs, &Error{File: slash(file), Msg: "exists and was not written by assetgen; move it away, or choose another name with -file or -manifest"})
 		}
 		if fi, err := os.Stat(file); err == nil {
-			for _, a := range r.assets {
+			for _, a := range assets {
 				if dirstat.SameFile(fi, a.src.Info) {
 					errs = append(errs, &Error{File: slash(file), Msg: "output would overwrite an input; choose another -o, -file or -manifest"})
 				}

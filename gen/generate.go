@@ -55,23 +55,21 @@ type built struct {
 
 // run is the state of one Generate call.
 type run struct {
-	start     time.Time    // when the run began
-	mark      cache.Mark   // before the walk: the reference for racy times
-	reread    atomic.Int64 // files read again to check a record (Result.Reread)
-	early     bool         // stopped after the walk: the tree is as recorded
-	cfg       Config
-	outAbs    string            // OutDir, absolute and with symbolic links evaluated
-	wd        string            // the working directory, which relative source paths are in
-	found     []find.Match      // what the walk found, by logical path
-	assets    []*asset          // made from found once the run goes past the early stop
-	warnings  []string          // problems that do not stop the run, for Result
-	byLogical map[string]*asset // the assets by logical path, from checkNames on
+	start    time.Time    // when the run began
+	mark     cache.Mark   // before the walk: the reference for racy times
+	reread   atomic.Int64 // files read again to check a record (Result.Reread)
+	early    bool         // stopped after the walk: the tree is as recorded
+	cfg      Config
+	outAbs   string       // OutDir, absolute and with symbolic links evaluated
+	wd       string       // the working directory, which relative source paths are in
+	found    []find.Match // what the walk found, by logical path
+	warnings []string     // problems that do not stop the run, for Result
 
 	realDirs map[string]string // directory → its path with links evaluated
 	modDirs  map[string]bool   // directory → whether it is in another module
 
 	tempMu sync.Mutex
-	temps  []string // streamed variants not yet renamed into place
+	temps  []string // streamed variants and copies not yet renamed into place
 
 	lock  *txwrite.Lock   // held from lockOut to the end of the run
 	cache *cache.Hashes   // the hash cache, opened on first use
@@ -146,14 +144,14 @@ func (r *run) steps(ctx context.Context) (*Result, error) {
 	// nothing more.
 	if rec, ok := r.unchanged(); ok {
 		r.early = true
+		rec.Shadowed = res.Shadowed
 		return rec, nil
 	}
-	r.newAssets()
-	if err = r.checkNames(); err != nil {
+	b := built{assets: r.newAssets()}
+	if err = r.checkNames(b.assets); err != nil {
 		return nil, err
 	}
-	r.place()
-	b := built{assets: r.assets}
+	r.place(b.assets)
 	if b.aliases, b.viteOnly, err = r.prehashed(b.assets); err != nil {
 		return nil, err
 	}
@@ -166,7 +164,7 @@ func (r *run) steps(ctx context.Context) (*Result, error) {
 	if b.finals, res.Rewritten, res.Rewrites, err = r.name(ctx, b.assets, b.hashes, b.graph); err != nil {
 		return nil, err
 	}
-	if res.Unchecked, err = r.checkTemplates(ctx); err != nil {
+	if res.Unchecked, err = r.checkTemplates(ctx, b.assets); err != nil {
 		return nil, err
 	}
 	if b.variants, res.Compressed, err = r.compress(ctx, b.assets, b.hashes, b.finals); err != nil {
@@ -289,13 +287,14 @@ func (r *run) find(ctx context.Context) ([]Shadow, error) {
 // newAssets makes an asset of each file the walk found, once the run goes
 // past the early stop, which needs only the walk's results: an unchanged
 // tree of 10,000 files then allocates none of them.
-func (r *run) newAssets() {
+func (r *run) newAssets() []*asset {
 	all := make([]asset, len(r.found))
-	r.assets = make([]*asset, len(r.found))
+	assets := make([]*asset, len(r.found))
 	for i, m := range r.found {
 		all[i] = asset{Logical: m.Logical, src: m.Winner, shadowed: m.Shadowed, abs: r.abs(m.Winner.Path)}
-		r.assets[i] = &all[i]
+		assets[i] = &all[i]
 	}
+	return assets
 }
 
 // abs returns a source path made absolute.
@@ -319,9 +318,9 @@ const largeAsset = 50 << 20
 // broad, which would otherwise pass without a word), and about an asset
 // over largeAsset. It runs after the unchanged-tree check, whose record
 // replays the warnings of the run that made it.
-func (r *run) warnSizes() {
+func (r *run) warnSizes(assets []*asset) {
 	held := map[string]bool{}
-	for _, a := range r.assets {
+	for _, a := range assets {
 		held[a.src.Dir] = true
 		for _, s := range a.shadowed {
 			held[s.Dir] = true
@@ -339,13 +338,11 @@ func (r *run) warnSizes() {
 
 // checkNames rejects logical paths that go:embed or a checkout on another
 // operating system cannot hold, and paths that differ only in case.
-func (r *run) checkNames() error {
-	r.warnSizes()
+func (r *run) checkNames(assets []*asset) error {
+	r.warnSizes(assets)
 	var errs ErrorList
 	byFold := map[string]*asset{}
-	r.byLogical = make(map[string]*asset, len(r.assets))
-	for _, a := range r.assets {
-		r.byLogical[a.Logical] = a
+	for _, a := range assets {
 		if err := module.CheckFilePath(a.Logical); err != nil {
 			errs = append(errs, &Error{File: slash(a.src.Path), Msg: fmt.Sprintf("name cannot be embedded or checked out everywhere (%v); rename the file or add it to -ignore", trimCheckErr(err))})
 			continue
@@ -361,7 +358,7 @@ func (r *run) checkNames() error {
 			r.warn("%s: embedded, but the handler never serves a path with a dot segment (%s); serve it yourself from FS(), or leave it out", slash(a.src.Path), a.Logical)
 		}
 	}
-	idErrs, err := r.identify()
+	idErrs, err := r.identify(assets)
 	if err != nil {
 		return err
 	}
@@ -388,9 +385,9 @@ func trimCheckErr(err error) string {
 // in this module, and with a name that is not read as a glob pattern.
 // Everything else is owned: copied into the owned directory under its
 // content hash, which is why hash keeps its content in memory if it can.
-func (r *run) place() {
+func (r *run) place(assets []*asset) {
 	r.realDirs, r.modDirs = map[string]string{}, map[string]bool{}
-	for _, a := range r.assets {
+	for _, a := range assets {
 		a.inPlace, _ = r.embeddable(a)
 	}
 }
@@ -439,7 +436,7 @@ func (r *run) otherModule(dir string) bool {
 // identify gives each asset its Go identifier and reports collisions:
 // between assets, with the generated API, and with declarations in the
 // package's other files.
-func (r *run) identify() (ErrorList, error) {
+func (r *run) identify(assets []*asset) (ErrorList, error) {
 	reserved := map[string]bool{}
 	for _, n := range emit.Reserved {
 		reserved[n] = true
@@ -461,7 +458,7 @@ func (r *run) identify() (ErrorList, error) {
 		}
 	}
 	byIdent := map[string]*asset{}
-	for _, a := range r.assets {
+	for _, a := range assets {
 		if a.rejected {
 			continue
 		}

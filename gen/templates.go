@@ -13,7 +13,7 @@ import (
 // path names no asset of the package, with the closest path as a
 // suggestion. Calls with a computed path are listed in Result.Unchecked.
 // It runs before compression so that a typo fails fast.
-func (r *run) checkTemplates(ctx context.Context) (unchecked []string, err error) {
+func (r *run) checkTemplates(ctx context.Context, assets []*asset) (unchecked []string, err error) {
 	if len(r.cfg.Templates) == 0 {
 		return nil, nil
 	}
@@ -24,15 +24,19 @@ func (r *run) checkTemplates(ctx context.Context) (unchecked []string, err error
 		}
 		return nil, &Error{Msg: err.Error()}
 	}
+	known := make(map[string]bool, len(assets))
+	for _, a := range assets {
+		known[a.Logical] = true
+	}
 	paths := func(yield func(string) bool) {
-		for _, a := range r.assets {
+		for _, a := range assets {
 			if !yield(a.Logical) {
 				return
 			}
 		}
 	}
 	diags, dynamic, err := tmplcheck.Check(ctx, files,
-		func(p string) bool { return r.byLogical[p] != nil },
+		func(p string) bool { return known[p] },
 		func(p string) string { return suggest.Closest(p, paths) })
 	if err != nil {
 		if ctx.Err() != nil {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -27,9 +28,19 @@ const (
 )
 
 func main() {
+	// The garbage collector first runs at a 4 MB heap, and an unchanged
+	// re-run of a 10,000-file tree allocates about twice that and exits:
+	// two collections, each stopping the program, for memory the exit
+	// frees anyway. An allocation the program never touches raises that
+	// first goal past what such a run allocates, at no cost in memory
+	// (its pages are never written, so never made resident); a run that
+	// goes on to hash and compress collects as before, with this much
+	// more heap between collections.
+	headroom := make([]byte, 16<<20)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
 	stop()
+	runtime.KeepAlive(headroom)
 	os.Exit(code)
 }
 

@@ -68,6 +68,7 @@ type Match struct {
 	Logical  string
 	Winner   Source
 	Shadowed []Source
+	dir      int // the index of Winner.Dir in Walk's dirs, for sorting
 }
 
 // Ignorer decides which names the walk skips.
@@ -148,38 +149,44 @@ func (m *matcher) match(s string) bool {
 // every problem found in every directory (errors.Join, sorted), so that
 // two link cycles are reported in one run, not one per run.
 func Walk(ctx context.Context, dirs []string, ig *Ignorer) ([]Match, error) {
-	var all []hit
+	var all []Match
 	var errs []error
 	for i, d := range dirs {
-		hits, err := walkDir(ctx, i, d, ig)
+		ms, err := walkDir(ctx, i, d, ig)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
 			errs = append(errs, err)
 		}
-		all = append(all, hits...)
+		if all == nil {
+			all = ms // the one directory's list, not a copy of it
+		} else {
+			all = append(all, ms...)
+		}
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
 	// By logical path, then by directory: the first of a run of equal
-	// paths wins and shadows the rest. A sort, not a map, keeps a walk of
-	// 10,000 files to a few allocations.
-	slices.SortFunc(all, func(a, b hit) int {
-		if c := strings.Compare(a.logical, b.logical); c != 0 {
+	// paths wins and shadows the rest, which are folded into it in place.
+	// A sort, not a map, keeps a walk of 10,000 files to a few
+	// allocations.
+	slices.SortFunc(all, func(a, b Match) int {
+		if c := strings.Compare(a.Logical, b.Logical); c != 0 {
 			return c
 		}
 		return a.dir - b.dir
 	})
-	out := make([]Match, 0, len(all))
-	for _, h := range all {
-		if n := len(out); n > 0 && out[n-1].Logical == h.logical {
-			out[n-1].Shadowed = append(out[n-1].Shadowed, h.src)
+	out := all[:0]
+	for _, m := range all {
+		if n := len(out); n > 0 && out[n-1].Logical == m.Logical {
+			out[n-1].Shadowed = append(out[n-1].Shadowed, m.Winner)
 			continue
 		}
-		out = append(out, Match{Logical: h.logical, Winner: h.src})
+		out = append(out, m)
 	}
+	clear(all[len(out):])
 	return out, nil
 }
 
@@ -246,7 +253,7 @@ func (ig *Ignorer) IgnoredPath(p string) bool {
 
 // walkDir walks one source directory, the dir'th, and returns its files
 // in no particular order (Walk sorts).
-func walkDir(ctx context.Context, dir int, root string, ig *Ignorer) ([]hit, error) {
+func walkDir(ctx context.Context, dir int, root string, ig *Ignorer) ([]Match, error) {
 	info, err := os.Stat(root)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -266,11 +273,14 @@ func walkDir(ctx context.Context, dir int, root string, ig *Ignorer) ([]hit, err
 		slices.SortFunc(w.errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
 		return nil, errors.Join(w.errs...)
 	}
+	if len(w.hits) == 1 {
+		return w.hits[0], nil
+	}
 	n := 0
 	for _, hits := range w.hits {
 		n += len(hits)
 	}
-	out := make([]hit, 0, n)
+	out := make([]Match, 0, n)
 	for _, hits := range w.hits {
 		out = append(out, hits...)
 	}
@@ -295,14 +305,8 @@ type walker struct {
 	wg      sync.WaitGroup
 
 	mu   sync.Mutex
-	hits [][]hit // per directory: one slice grown over the whole tree would be copied again and again
+	hits [][]Match // per directory: one slice grown over the whole tree would be copied again and again
 	errs []error
-}
-
-type hit struct {
-	logical string
-	dir     int // which directory holds it: the lowest wins
-	src     Source
 }
 
 type dirTask struct {
@@ -361,7 +365,7 @@ func (w *walker) walk(t dirTask) {
 		kept = append(kept, name)
 		fulls = append(fulls, full)
 	}
-	hits := make([]hit, 0, len(kept))
+	hits := make([]Match, 0, len(kept))
 	var subs []dirTask
 	failed := false
 	d.Stat(kept, false, func(i int, info fs.FileInfo, err error) bool {
@@ -388,7 +392,7 @@ func (w *walker) walk(t dirTask) {
 			}
 			subs = append(subs, dirTask{prefix: full + string(filepath.Separator), dir: full, ancestors: append(slices.Clip(t.ancestors), info), viaLink: link})
 		case info.Mode().IsRegular():
-			hits = append(hits, hit{w.logical(full), w.dir, Source{Dir: w.root, Path: full, Info: info, Symlink: link}})
+			hits = append(hits, Match{Logical: w.logical(full), Winner: Source{Dir: w.root, Path: full, Info: info, Symlink: link}, dir: w.dir})
 		default:
 			// Sockets, pipes and devices are not static files.
 		}
