@@ -157,7 +157,7 @@ done
 markdown() {
 	awk -F, -v set="$1" '
 	function human(v, u,   a, i) {
-		if (u == "sec/op") {
+		if (u ~ /sec\/op$/) {
 			split("ns µs ms s", a, " ")
 			v *= 1e9
 			for (i = 1; i < 4 && v >= 1000; i++) v /= 1000
