@@ -180,7 +180,7 @@ type Result struct {
 	Copied     int           // files written to the owned directory
 	Compressed int           // files compressed (the rest reused earlier variants)
 	Rewritten  int           // references in CSS and JavaScript rewritten to hashed names
-	Rewrites   []Rewrite     // per file, for -v
+	Rewrites   []Rewrite     // per file, for -v: those this run made, none when nothing changed
 	Warnings   []string      // problems allowed by AllowMissing or a directive
 	Unchecked  []string      // template calls with a computed path, which no check can see
 	Written    []string      // output files that changed, slash-separated

@@ -144,6 +144,7 @@ func (r *run) steps(ctx context.Context) (*Result, error) {
 	// nothing more.
 	if rec, ok := r.unchanged(); ok {
 		r.early = true
+		rec.Shadowed = res.Shadowed
 		return rec, nil
 	}
 	b := built{assets: r.newAssets()}
