@@ -10,7 +10,10 @@
 # binaries built with go test -c. Each benchmark set then runs COUNT
 # times, old and new back to back and in turns (old first, then new
 # first), so both see the same machine; benchstat gives the medians and
-# the p-values. Only benchmarks both commits have are compared; a name
+# the p-values. The runtime handler's rows also run as a fixed number of
+# requests, timed by the CPU time they take (runtime-cpu: cpu-ns/op),
+# which what else runs on the machine does not add to as it does to wall
+# time. Only benchmarks both commits have are compared; a name
 # found in one only is listed. BenchmarkRerun is copied from the new
 # commit into the old one where the old one has none: it drives the
 # built command, so it measures either.
@@ -19,7 +22,7 @@
 #	OLD=910af1a NEW=main COUNT=10 bench/benchstat.sh
 #	OUT=/tmp/bs bench/benchstat.sh          # keep the raw results in /tmp/bs
 #
-# With COUNT=6 it takes about 15 minutes on 2 cores. It needs benchstat
+# With COUNT=6 it takes 15 to 20 minutes on 2 cores. It needs benchstat
 # (golang.org/x/perf/cmd/benchstat) on PATH or in $(go env GOPATH)/bin,
 # and installs it at a pinned version if neither has it.
 set -euo pipefail
@@ -87,6 +90,35 @@ run() {
 		-test.benchtime "$benchtime" -test.count 1 -test.benchmem) >>"$out/$name/$2.txt"
 }
 
+# cpu VERSION appends, for each row of runtime's BenchmarkHandler, the
+# CPU time (user and system) per request of a run of a fixed number of
+# requests, less that of a run of one, to $out/runtime-cpu/VERSION.txt
+# as a benchmark line of its own. Wall time per request is what the
+# other machine users take from it as much as what the handler spends;
+# CPU time is what the handler spends.
+cpu() {
+	local row n t1 tn
+	mkdir -p "$out/runtime-cpu"
+	for row in Hashed1K:2000000 JS30KBr:2000000 NotModified:2000000 Range:1000000 \
+		Browser1K:2000000 Bare1K:2000000 FileServerFS1K:200000 FileServerFSRange:200000; do
+		n=${row#*:}
+		row=${row%:*}
+		t1=$(cputime "$1" "$row" 1)
+		tn=$(cputime "$1" "$row" "$n")
+		awk -v r="$row" -v n="$n" -v t1="$t1" -v tn="$tn" \
+			'BEGIN { printf "BenchmarkHandlerCPU/%s %d %.1f cpu-ns/op\n", r, n, (tn - t1) * 1000 / n }'
+	done >>"$out/runtime-cpu/$1.txt"
+}
+
+# cputime VERSION ROW N prints the microseconds of CPU time the runtime
+# test binary of VERSION takes for N requests of BenchmarkHandler/ROW.
+cputime() {
+	local TIMEFORMAT='%3U %3S' t
+	t=$( { time (cd "$tmp/$1/runtime" && "$tmp/bin/$1-runtime.test" -test.run '^$' \
+		-test.bench "^BenchmarkHandler\$/^$2\$" -test.benchtime "${3}x" >/dev/null); } 2>&1)
+	awk -v t="$t" 'BEGIN { split(t, a, " "); printf "%d\n", (a[1] + a[2]) * 1e6 }'
+}
+
 # turns N prints old and new in the order of turn N.
 turns() { if (($1 % 2)); then echo old new; else echo new old; fi; }
 
@@ -96,6 +128,10 @@ for ((i = 1; i <= count; i++)); do
 			echo "count $i/$count: ${s%% *} $v" >&2
 			run "$s" "$v"
 		done
+	done
+	for v in $(turns "$i"); do
+		echo "count $i/$count: runtime-cpu $v" >&2
+		cpu "$v"
 	done
 done
 for ((i = 1; i <= rerun_count; i++)); do
@@ -121,7 +157,7 @@ done
 markdown() {
 	awk -F, -v set="$1" '
 	function human(v, u,   a, i) {
-		if (u == "sec/op") {
+		if (u ~ /sec\/op$/) {
 			split("ns µs ms s", a, " ")
 			v *= 1e9
 			for (i = 1; i < 4 && v >= 1000; i++) v /= 1000
@@ -161,7 +197,7 @@ names() { awk '/^Benchmark/ { print $1 }' "$1" | sort -u; }
 	echo "| benchmark | old sec/op | new sec/op | change | B/op | allocs/op |"
 	echo "| --- | ---: | ---: | ---: | ---: | ---: |"
 } >"$out/table.md"
-for s in "${sets[@]}" "$rerun"; do
+for s in "${sets[@]}" "$rerun" runtime-cpu; do
 	name=${s%% *}
 	d=$out/$name
 	only=$(comm -3 <(names "$d/old.txt") <(names "$d/new.txt") | tr -d '\t')

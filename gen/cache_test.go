@@ -320,3 +320,40 @@ func TestGeneratorKeysEverySetting(t *testing.T) {
 		}
 	}
 }
+
+// TestRerunReports runs a package with a shadowed file twice: the second
+// run stops early, as nothing changed, and still reports the shadowing.
+func TestRerunReports(t *testing.T) {
+	t.Chdir(t.TempDir())
+	files := map[string]string{
+		"static/css/base.css": "body{}\n",
+		"theme/css/base.css":  "body{color:red}\n",
+	}
+	for name, data := range files {
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := Config{
+		Settings: Settings{Dirs: []string{"theme", "static"}, NoCompress: true},
+		Package:  "web", CacheDir: "cache",
+	}
+	var results []*Result
+	for range 2 {
+		res, err := Generate(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		results = append(results, res)
+	}
+	first, second := results[0], results[1]
+	if second.Hashed != 0 || len(second.Written) != 0 {
+		t.Fatalf("the unchanged re-run hashed %d files and wrote %q", second.Hashed, second.Written)
+	}
+	if !reflect.DeepEqual(first.Shadowed, second.Shadowed) || len(first.Shadowed) != 1 {
+		t.Errorf("Shadowed: first run %v, unchanged re-run %v", first.Shadowed, second.Shadowed)
+	}
+}

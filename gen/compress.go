@@ -187,7 +187,8 @@ func variantName(logical string, sum []byte, coding string) string {
 	return OwnedDir + "/" + hex.EncodeToString(sum[:16]) + safeExt(logical) + "." + coding
 }
 
-// fileSink writes a streamed variant to a temporary file in the owned
+// fileSink writes a streamed variant, or the copy of a file whose bytes
+// hash did not keep (see ownedCopy), to a temporary file in the owned
 // directory, hashing it on the way for its name. The write stage renames
 // it into place; a failed run removes it (see removeTemps).
 type fileSink struct {

@@ -4,10 +4,13 @@
 //
 // Generate runs a short list of steps over an in-memory set of assets
 // (run.steps), each a function that takes what it needs and returns what
-// it makes and counts. From hash on, each returns its result by asset
-// (source sums and bytes, the prepared graph, the final content,
-// variants), and the next takes it, so an asset's sum, size and place are
-// each decided by one step:
+// it makes and counts. From hash on, each returns its result by asset and
+// the next takes it: hash the source's sum, size, content type and bytes;
+// prepare the graph of prepared content and references; name the served
+// content, its sum and size, and whether it is copied into _assetgen/;
+// compress the variants. A source file is read once, by hash, which keeps
+// the bytes a later step needs while they fit; a step that needs bytes
+// hash did not keep reads them again and checks them against its sum.
 //
 //	checkDirs      reject a repeated source directory, or an output inside one
 //	lockOut        wait for any other run on the package; finish a stopped one's commit
@@ -177,7 +180,7 @@ type Result struct {
 	Copied     int           // files written to the owned directory
 	Compressed int           // files compressed (the rest reused earlier variants)
 	Rewritten  int           // references in CSS and JavaScript rewritten to hashed names
-	Rewrites   []Rewrite     // per file, for -v
+	Rewrites   []Rewrite     // per file, for -v: those this run made, none when nothing changed
 	Warnings   []string      // problems allowed by AllowMissing or a directive
 	Unchecked  []string      // template calls with a computed path, which no check can see
 	Written    []string      // output files that changed, slash-separated

@@ -69,7 +69,7 @@ type run struct {
 	modDirs  map[string]bool   // directory → whether it is in another module
 
 	tempMu sync.Mutex
-	temps  []string // streamed variants not yet renamed into place
+	temps  []string // streamed variants and copies not yet renamed into place
 
 	lock  *txwrite.Lock   // held from lockOut to the end of the run
 	cache *cache.Hashes   // the hash cache, opened on first use
@@ -144,6 +144,7 @@ func (r *run) steps(ctx context.Context) (*Result, error) {
 	// nothing more.
 	if rec, ok := r.unchanged(); ok {
 		r.early = true
+		rec.Shadowed = res.Shadowed
 		return rec, nil
 	}
 	b := built{assets: r.newAssets()}

@@ -96,14 +96,14 @@ func (b *keeper) take(n int64) bool {
 // hashOne reads and hashes one asset, or takes it from the cache, and
 // says whether it read the file.
 func (r *run) hashOne(c *cache.Hashes, a *asset, buf []byte, m *progress.Meter, k *keeper) (h hashed, read bool, err error) {
-	owned := a.inPlace == ""
 	h.path = a.src.Path
-	if !owned {
-		if e, ok := c.Lookup(a.abs, a.src.Info); ok {
-			h.sum, h.size, h.contentType = e.Sum, e.Size, e.ContentType
-			m.Add(0, a.src.Info.Size())
-			return h, false, nil
-		}
+	// A file the cache knows is not read here, even one to copy into
+	// the owned directory: its copy, named by its sum, is read again
+	// only if missing (see ownedCopy).
+	if e, ok := c.Lookup(a.abs, a.src.Info); ok {
+		h.sum, h.size, h.contentType = e.Sum, e.Size, e.ContentType
+		m.Add(0, a.src.Info.Size())
+		return h, false, nil
 	}
 	f, err := os.Open(a.src.Path)
 	if err != nil {
@@ -159,7 +159,7 @@ func (r *run) keep(a *asset, contentType string, size int64, k *keeper) bool {
 	case size >= streamMin || !compressed && !owned:
 		return false
 	case compressed && owned:
-		k.take(size) // counted, so that files one stage needs yield to these
+		k.take(size) // counted while it lasts, so that files one stage needs yield to these
 		return true
 	}
 	return k.take(size)
