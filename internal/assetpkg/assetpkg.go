@@ -196,12 +196,16 @@ func Load(dir string) (*Package, error) {
 	if p.Prefix, err = stringLit(call.Args[1]); err != nil {
 		return nil, fmt.Errorf("%s: prefix: %v", pos(call.Args[1]), err)
 	}
+	// runtime.New panics on a prefix SetPrefix refuses.
+	if _, why := httpserve.ParsePrefix(p.Prefix); why != "" {
+		return nil, fmt.Errorf("%s: prefix %q: %s; run go generate with this version of assetgen", pos(call.Args[1]), p.Prefix, why)
+	}
 	if p.Files, err = files(call.Args[2], pos); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%v; run go generate with this version of assetgen", err)
 	}
 	if imports != nil {
-		if p.Imports, err = importList(imports); err != nil {
-			return nil, fmt.Errorf("%s: imports: %v", pos(imports), err)
+		if p.Imports, err = importList(imports, pos); err != nil {
+			return nil, fmt.Errorf("%v; run go generate with this version of assetgen", err)
 		}
 	}
 	if err := p.check(embedded); err != nil {
@@ -293,45 +297,58 @@ func findTable(f *ast.File) (call *ast.CallExpr, embedded []string, imports ast.
 }
 
 // importList reads the []runtime.Import composite literal.
-func importList(e ast.Expr) ([]runtime.Import, error) {
+func importList(e ast.Expr, pos func(ast.Node) string) ([]runtime.Import, error) {
+	return rows(e, "import", pos, func(im *runtime.Import, key string, v ast.Expr) (err error) {
+		switch key {
+		case "Specifier":
+			im.Specifier, err = stringLit(v)
+		case "File":
+			var n int64
+			n, err = intLit(v)
+			im.File = int(n)
+		default:
+			err = errors.New("unknown field")
+		}
+		return err
+	})
+}
+
+// rows reads a composite literal of keyed struct literals, one T per row,
+// as the generated file writes the table, its encodings and its imports:
+// set stores one field. An error is at the position of what is wrong.
+func rows[T any](e ast.Expr, what string, pos func(ast.Node) string, set func(row *T, key string, v ast.Expr) error) ([]T, error) {
 	lit, ok := e.(*ast.CompositeLit)
 	if !ok {
-		return nil, errors.New("not a composite literal")
+		return nil, positioned{fmt.Errorf("%s: the %s list is not a composite literal", pos(e), what)}
 	}
-	var out []runtime.Import
-	for _, elt := range lit.Elts {
+	out := make([]T, len(lit.Elts))
+	for i, elt := range lit.Elts {
 		row, ok := elt.(*ast.CompositeLit)
 		if !ok {
-			return nil, errors.New("an entry is not a composite literal")
+			return nil, positioned{fmt.Errorf("%s: an %s is not a composite literal", pos(elt), what)}
 		}
-		var im runtime.Import
 		for _, x := range row.Elts {
 			kv, _ := x.(*ast.KeyValueExpr)
-			if kv == nil {
-				return nil, errors.New("entry field without a key")
+			var key *ast.Ident
+			if kv != nil {
+				key, _ = kv.Key.(*ast.Ident)
 			}
-			key, _ := kv.Key.(*ast.Ident)
-			var err error
-			var n int64
-			switch {
-			case key == nil:
-				err = errors.New("entry field without a key")
-			case key.Name == "Specifier":
-				im.Specifier, err = stringLit(kv.Value)
-			case key.Name == "File":
-				n, err = intLit(kv.Value)
-				im.File = int(n)
-			default:
-				err = fmt.Errorf("unknown entry field %s", key.Name)
+			if key == nil {
+				return nil, positioned{fmt.Errorf("%s: %s field without a name for a key", pos(x), what)}
 			}
-			if err != nil {
-				return nil, err
+			if err := set(&out[i], key.Name, kv.Value); err != nil {
+				if errors.As(err, new(positioned)) {
+					return nil, err // a nested list's, at its own position
+				}
+				return nil, positioned{fmt.Errorf("%s: %s %s: %v", pos(x), what, key.Name, err)}
 			}
 		}
-		out = append(out, im)
 	}
 	return out, nil
 }
+
+// positioned is an error that starts with its file:line:col.
+type positioned struct{ error }
 
 func hasEmbed(doc *ast.CommentGroup) bool {
 	for _, c := range doc.List {
@@ -364,106 +381,54 @@ func embedNames(doc *ast.CommentGroup) ([]string, error) {
 	return names, nil
 }
 
-// files reads the []runtime.File composite literal.
+// files reads the []runtime.File composite literal, the table.
 func files(e ast.Expr, pos func(ast.Node) string) ([]runtime.File, error) {
-	lit, ok := e.(*ast.CompositeLit)
-	if !ok {
-		return nil, fmt.Errorf("%s: the table is not a composite literal", pos(e))
-	}
-	out := make([]runtime.File, 0, len(lit.Elts))
-	for _, elt := range lit.Elts {
-		row, ok := elt.(*ast.CompositeLit)
-		if !ok {
-			return nil, fmt.Errorf("%s: a table row is not a composite literal", pos(elt))
+	return rows(e, "entry", pos, func(f *runtime.File, key string, v ast.Expr) (err error) {
+		switch key {
+		case "Path":
+			f.Path, err = stringLit(v)
+		case "HashedPath":
+			f.HashedPath, err = stringLit(v)
+		case "Name":
+			f.Name, err = stringLit(v)
+		case "Integrity":
+			f.Integrity, err = stringLit(v)
+		case "ContentType":
+			f.ContentType, err = stringLit(v)
+		case "Size":
+			f.Size, err = intLit(v)
+		case "Immutable":
+			f.Immutable, err = boolLit(v)
+		case "Encodings":
+			f.Encodings, err = encodings(v, pos)
+		case "Module":
+			f.Module, err = boolLit(v)
+		case "Preload":
+			f.Preload, err = intList(v)
+		case "Lazy":
+			f.Lazy, err = intList(v)
+		default:
+			err = errors.New("unknown field")
 		}
-		var f runtime.File
-		for _, kv := range row.Elts {
-			if err := setField(&f, kv); err != nil {
-				return nil, fmt.Errorf("%s: %v", pos(kv), err)
-			}
-		}
-		out = append(out, f)
-	}
-	return out, nil
+		return err
+	})
 }
 
-func setField(f *runtime.File, e ast.Expr) error {
-	kv, ok := e.(*ast.KeyValueExpr)
-	if !ok {
-		return errors.New("field without a key")
-	}
-	key, _ := kv.Key.(*ast.Ident)
-	if key == nil {
-		return errors.New("field key is not a name")
-	}
-	var err error
-	switch key.Name {
-	case "Path":
-		f.Path, err = stringLit(kv.Value)
-	case "HashedPath":
-		f.HashedPath, err = stringLit(kv.Value)
-	case "Name":
-		f.Name, err = stringLit(kv.Value)
-	case "Integrity":
-		f.Integrity, err = stringLit(kv.Value)
-	case "ContentType":
-		f.ContentType, err = stringLit(kv.Value)
-	case "Size":
-		f.Size, err = intLit(kv.Value)
-	case "Immutable":
-		f.Immutable, err = boolLit(kv.Value)
-	case "Encodings":
-		f.Encodings, err = encodings(kv.Value)
-	case "Module":
-		f.Module, err = boolLit(kv.Value)
-	case "Preload":
-		f.Preload, err = intList(kv.Value)
-	case "Lazy":
-		f.Lazy, err = intList(kv.Value)
-	default:
-		err = fmt.Errorf("unknown field %s", key.Name)
-	}
-	return err
-}
-
-func encodings(e ast.Expr) ([]runtime.Encoding, error) {
-	lit, ok := e.(*ast.CompositeLit)
-	if !ok {
-		return nil, errors.New("Encodings is not a composite literal")
-	}
-	var out []runtime.Encoding
-	for _, elt := range lit.Elts {
-		row, ok := elt.(*ast.CompositeLit)
-		if !ok {
-			return nil, errors.New("an encoding is not a composite literal")
+// encodings reads an entry's []runtime.Encoding.
+func encodings(e ast.Expr, pos func(ast.Node) string) ([]runtime.Encoding, error) {
+	return rows(e, "encoding", pos, func(enc *runtime.Encoding, key string, v ast.Expr) (err error) {
+		switch key {
+		case "Coding":
+			enc.Coding, err = stringLit(v)
+		case "Name":
+			enc.Name, err = stringLit(v)
+		case "Size":
+			enc.Size, err = intLit(v)
+		default:
+			err = errors.New("unknown field")
 		}
-		var enc runtime.Encoding
-		for _, x := range row.Elts {
-			kv, ok := x.(*ast.KeyValueExpr)
-			if !ok {
-				return nil, errors.New("encoding field without a key")
-			}
-			key, _ := kv.Key.(*ast.Ident)
-			var err error
-			switch {
-			case key == nil:
-				err = errors.New("encoding field key is not a name")
-			case key.Name == "Coding":
-				enc.Coding, err = stringLit(kv.Value)
-			case key.Name == "Name":
-				enc.Name, err = stringLit(kv.Value)
-			case key.Name == "Size":
-				enc.Size, err = intLit(kv.Value)
-			default:
-				err = fmt.Errorf("unknown encoding field %s", key.Name)
-			}
-			if err != nil {
-				return nil, err
-			}
-		}
-		out = append(out, enc)
-	}
-	return out, nil
+		return err
+	})
 }
 
 func intList(e ast.Expr) ([]int, error) {
