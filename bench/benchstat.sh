@@ -68,7 +68,10 @@ for v in old new; do
 	echo "$v: $(git -C "$tmp/$v" log -1 --format='%h %s')" | tee -a "$out/commits.txt" >&2
 done
 if [[ ! -e $tmp/old/cmd/assetgen/rerun_bench_test.go ]]; then
-	cp "$tmp/new/cmd/assetgen/rerun_bench_test.go" "$tmp/old/cmd/assetgen/"
+	# with the test files it needs that the old commit lacks
+	for f in "$tmp"/new/cmd/assetgen/rerun_bench_test.go "$tmp"/new/cmd/assetgen/cpu_*_test.go; do
+		[[ -e $tmp/old/cmd/assetgen/${f##*/} ]] || cp "$f" "$tmp/old/cmd/assetgen/"
+	done
 fi
 
 for s in "${sets[@]}" "$rerun"; do
