@@ -357,3 +357,36 @@ func TestRerunReports(t *testing.T) {
 		t.Errorf("Shadowed: first run %v, unchanged re-run %v", first.Shadowed, second.Shadowed)
 	}
 }
+
+// TestTemplatesCheckedEveryRun: template checks read files the tree
+// record does not cover, so a run with Config.Templates never stops
+// early; a template broken after an unchanged run fails the next one.
+func TestTemplatesCheckedEveryRun(t *testing.T) {
+	t.Chdir(t.TempDir())
+	for name, data := range map[string]string{
+		"static/css/base.css": "body{}\n",
+		"templates/home.html": `{{static "css/base.css"}}`,
+	} {
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := Config{
+		Settings: Settings{Dirs: []string{"static"}, NoCompress: true},
+		Package:  "web", CacheDir: "cache", Templates: []string{"templates/*.html"},
+	}
+	for range 2 {
+		if _, err := Generate(context.Background(), cfg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile("templates/home.html", []byte(`{{static "css/bse.css"}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Generate(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), "css/bse.css is not an asset") {
+		t.Errorf("after breaking the template, Generate = %v, want its error", err)
+	}
+}
