@@ -24,12 +24,11 @@ import (
 // httpserve.MaxPathLen.
 const maxPathLen = httpserve.MaxPathLen
 
-// Cache-Control values. A fingerprinted URL names one content forever, so it
-// is httpserve.Immutable; a logical URL (robots.txt, favicon.ico, or a page that could
-// not be rewritten) changes with a deploy, so caches reuse it only briefly
-// and then revalidate, which the ETag makes a cheap 304.
+// Cache-Control values. A fingerprinted URL names one content forever, so
+// it is httpserve.Immutable; a logical URL (robots.txt, favicon.ico, or a
+// page that could not be rewritten) changes with a deploy, so caches reuse
+// it only briefly and then revalidate, which the ETag makes a cheap 304.
 const (
-	cacheImmutable        = httpserve.Immutable
 	cacheNoCache          = "no-cache"
 	defaultUnhashedMaxAge = time.Minute
 )
@@ -165,7 +164,7 @@ func (s *Set) Serve(opts ServeOptions) http.Handler {
 	h := &handler{
 		s: s,
 		cacheControl: [numKinds][]string{
-			kindHashed:   {cacheImmutable},
+			kindHashed:   {httpserve.Immutable},
 			kindUnhashed: {cacheControlUnhashed(opts.UnhashedMaxAge)},
 			kindFallback: {cacheNoCache},
 		},

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/assetgen/assetgen/internal/httpserve"
 )
 
 // fakeLive is a Live over a map: logical path to content, with a
@@ -139,7 +141,7 @@ func TestLive(t *testing.T) {
 	}
 	rec = httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/static/css/base.0123456789ab.css", nil))
-	if rec.Code != 200 || rec.Header().Get("Cache-Control") != cacheImmutable {
+	if rec.Code != 200 || rec.Header().Get("Cache-Control") != httpserve.Immutable {
 		t.Errorf("after SetLive(nil): %d %q", rec.Code, rec.Header().Get("Cache-Control"))
 	}
 }
