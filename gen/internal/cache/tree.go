@@ -160,7 +160,7 @@ func CheckAll(list []Stamped, m Mark, now []Stamped) (current bool, read int, se
 			return false, read, settled
 		}
 		current = true
-		d.Stat(names, true, func(i int, info fs.FileInfo, err error) bool {
+		d.Scan(names, true, func(i int, info fs.FileInfo, err error) bool {
 			f := group[i]
 			if err != nil || KeyOf(info) != f.Stamp.Key {
 				current = false
