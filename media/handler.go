@@ -118,7 +118,7 @@ func (h handler) Resolve(w http.ResponseWriter, r *http.Request, name string, ch
 // Open checks a Private store's signature, then answers a resized image
 // or a redirect itself, or returns the stored file's representation
 // (httpserve.Resolver).
-func (h handler) Open(w http.ResponseWriter, r *http.Request, name string) (httpserve.Representation, int) {
+func (h handler) Open(w http.ResponseWriter, r *http.Request, name string) (httpserve.Response, int) {
 	s := h.s
 	cacheControl := publicCache
 	var q url.Values // nil, which has nothing, unless there is a query
@@ -128,7 +128,7 @@ func (h handler) Open(w http.ResponseWriter, r *http.Request, name string) (http
 	if s.cfg.private {
 		left, ok := s.verify(name, q)
 		if !ok {
-			return httpserve.Representation{}, http.StatusForbidden
+			return httpserve.Response{}, http.StatusForbidden
 		}
 		cacheControl = []string{httpserve.MaxAge(min(left, maxAge), true)}
 	}
@@ -136,14 +136,14 @@ func (h handler) Open(w http.ResponseWriter, r *http.Request, name string) (http
 	// above covers the name and expiry, not the width.
 	if q.Has("w") {
 		h.serveImage(w, r, name, q, cacheControl[0])
-		return httpserve.Representation{}, httpserve.Answered
+		return httpserve.Response{}, httpserve.Answered
 	}
 	if s.cfg.redirect > 0 && r.Method == http.MethodGet {
 		h.redirect(w, r, name)
-		return httpserve.Representation{}, httpserve.Answered
+		return httpserve.Response{}, httpserve.Answered
 	}
 	if s.dir != "" && h.serveLocal(w, r, name, cacheControl) {
-		return httpserve.Representation{}, httpserve.Answered
+		return httpserve.Response{}, httpserve.Answered
 	}
 	return h.representation(r, name, cacheControl)
 }
@@ -172,30 +172,29 @@ var publicCache = []string{httpserve.MaxAge(maxAge, false)}
 
 // serve answers a GET or HEAD with the stored file's bytes.
 func (h handler) serve(w http.ResponseWriter, r *http.Request, name, cacheControl string) {
-	rep, status := h.representation(r, name, []string{cacheControl})
+	resp, status := h.representation(r, name, []string{cacheControl})
 	if status != 0 {
 		httpserve.Error(w, r, status)
 		return
 	}
-	httpserve.ServeContent(w, r, &rep)
+	httpserve.ServeContent(w, r, resp.Rep, resp.CacheControl, resp.Fields)
 }
 
 // representation reads a stored file's attributes: a request costs two
 // store requests (attributes, then the content), one for a 304.
-func (h handler) representation(r *http.Request, name string, cacheControl []string) (httpserve.Representation, int) {
+func (h handler) representation(r *http.Request, name string, cacheControl []string) (httpserve.Response, int) {
 	a, err := h.s.bucket.Attributes(r.Context(), name)
 	switch {
 	case isNotFound(err):
-		return httpserve.Representation{}, http.StatusNotFound
+		return httpserve.Response{}, http.StatusNotFound
 	case err != nil:
-		return httpserve.Representation{}, http.StatusInternalServerError
+		return httpserve.Response{}, http.StatusInternalServerError
 	case a.Size == 0:
-		return httpserve.Representation{}, http.StatusNotFound // a claim; see Save
+		return httpserve.Response{}, http.StatusNotFound // a claim; see Save
 	}
 	rep := h.attributesRep(name, a)
-	rep.CacheControl = cacheControl
 	rep.Stream = object{h.s.bucket, name, a.Size}
-	return rep, 0
+	return httpserve.Response{Rep: &rep, CacheControl: cacheControl}, 0
 }
 
 // attributesRep returns the fields of a stored file's responses that its

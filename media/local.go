@@ -38,7 +38,7 @@ type localFiles struct {
 // localEntry is what a stored file's responses carry, built once.
 type localEntry struct {
 	fi  os.FileInfo
-	rep httpserve.Representation // without CacheControl and Stream
+	rep httpserve.Representation // without Stream
 }
 
 func (l *localFiles) load(name string) *localEntry {
@@ -91,9 +91,8 @@ func (h handler) serveLocal(w http.ResponseWriter, r *http.Request, name string,
 		}
 	}
 	rep := e.rep
-	rep.CacheControl = cacheControl
 	rep.Stream = localFile{f}
-	httpserve.ServeContent(w, r, &rep)
+	httpserve.ServeContent(w, r, &rep, cacheControl, nil)
 	return true
 }
 

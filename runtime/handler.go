@@ -168,7 +168,6 @@ func (s *Set) Serve(opts ServeOptions) http.Handler {
 			kindUnhashed: {cacheControlUnhashed(opts.UnhashedMaxAge)},
 			kindFallback: {cacheNoCache},
 		},
-		vary:     []string{"Accept-Encoding"},
 		rules:    checkRules(opts.Headers),
 		names:    servableNames(s.files),
 		index:    opts.Index,
@@ -297,8 +296,7 @@ type nameEntry struct {
 // success path is built here or in New, never per request.
 type handler struct {
 	s            *Set
-	cacheControl [numKinds][]string // by fileKind
-	vary         []string
+	cacheControl [numKinds][]string         // by fileKind
 	cors         []string                   // nil without ServeOptions.CORSOrigin
 	rules        []HeaderRule               // ServeOptions.Headers, checked
 	extra        [][]httpserve.Field        // fields by file index; nil without CORS or rules
@@ -335,12 +333,12 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		f, _ := tableSource{h}.open(ref{i: e.i}, e.kind)
-		var rep httpserve.Representation
-		if status := h.represent(w, r, f, &rep); status != 0 {
-			httpserve.Error(w, r, status)
+		rp := f.fs.negotiate(w, r)
+		if rp == nil {
+			httpserve.Error(w, r, http.StatusNotAcceptable)
 			return
 		}
-		httpserve.ServeContent(w, r, &rep)
+		httpserve.ServeContent(w, r, &rp.http, f.cache, f.extra)
 		return
 	}
 	httpserve.Serve(w, r, h.s.state.Load().Mount, h.table)
@@ -424,53 +422,28 @@ func (rs *resolver) Resolve(w http.ResponseWriter, r *http.Request, name string,
 
 // Open opens the file and negotiates its representation (RFC 9110
 // §12.5.3): 406 if the client accepts none.
-func (rs *resolver) Open(w http.ResponseWriter, r *http.Request, t target) (httpserve.Representation, int) {
+func (rs *resolver) Open(w http.ResponseWriter, r *http.Request, t target) (httpserve.Response, int) {
 	f, err := rs.src.open(t.ref, t.kind)
 	switch {
 	case errors.Is(err, iofs.ErrNotExist):
-		return httpserve.Representation{}, http.StatusNotFound
+		return httpserve.Response{}, http.StatusNotFound
 	case err != nil:
-		return httpserve.Representation{}, http.StatusInternalServerError
+		return httpserve.Response{}, http.StatusInternalServerError
 	}
-	var rep httpserve.Representation
-	status := rs.h.represent(w, r, f, &rep)
-	return rep, status
+	rp := f.fs.negotiate(w, r)
+	if rp == nil {
+		return httpserve.Response{}, http.StatusNotAcceptable
+	}
+	return httpserve.Response{Rep: &rp.http, CacheControl: f.cache, Fields: f.extra}, 0
 }
 
-// represent negotiates f's representation (RFC 9110 §12.5.3) into rep:
-// 406 if the client accepts none. ServeHTTP's fast path calls it on the
-// table's file directly, not through the Resolver, and rep is filled in
-// place: each dynamic call and each copy of the 30-word Representation
-// cost a request to the table about 10 ns (BenchmarkHandler).
-func (h *handler) represent(w http.ResponseWriter, r *http.Request, f file, rep *httpserve.Representation) int {
-	fs := f.fs
-	if fs.hasVariants {
-		w.Header()["Vary"] = h.vary
-	}
-	rp, ok := fs.negotiate(r)
-	if !ok {
-		return http.StatusNotAcceptable
-	}
-	*rep = httpserve.Representation{
-		ETag:            rp.etagHdr,
-		CacheControl:    f.cache,
-		Fields:          f.extra,
-		ContentType:     fs.contentType,
-		ContentEncoding: rp.contentEncoding,
-		Size:            rp.size,
-		ContentLength:   rp.contentLength,
-		Ranges:          rp == &fs.identity,
-		Data:            rp,
-	}
-	if fs.gzipOnly && rp == &fs.identity {
-		// Decompressed as it is written; Range is ignored for it.
-		rep.Ranges, rep.Data, rep.Stream = false, nil, gunzip{fs.variants[codingGzip]}
-	}
-	return 0
-}
+// varyAcceptEncoding is the Vary value of a file with variants.
+var varyAcceptEncoding = []string{"Accept-Encoding"}
 
-// negotiate picks the representation for the request's Accept-Encoding.
-func (fs *fileServe) negotiate(r *http.Request) (*rep, bool) {
+// negotiate picks the representation for the request's Accept-Encoding
+// (RFC 9110 §12.5.3), or nil if the client accepts none (406). A file
+// with variants answers with Vary: Accept-Encoding, the 406 included.
+func (fs *fileServe) negotiate(w http.ResponseWriter, r *http.Request) *rep {
 	if !fs.hasVariants {
 		// Identity is all there is; it is refused only if excluded, which
 		// takes a weight of 0: a field without "=" (a browser's "gzip,
@@ -478,20 +451,21 @@ func (fs *fileServe) negotiate(r *http.Request) (*rep, bool) {
 		if lines := r.Header["Accept-Encoding"]; len(lines) > 0 && hasWeight(lines) {
 			ae := parseAcceptEncoding(lines)
 			if _, ok := ae.negotiate(&fs.has); !ok {
-				return nil, false
+				return nil
 			}
 		}
-		return &fs.identity, true
+		return &fs.identity
 	}
+	w.Header()["Vary"] = varyAcceptEncoding
 	ae := parseAcceptEncoding(r.Header["Accept-Encoding"])
 	c, ok := ae.negotiate(&fs.has)
 	switch {
 	case !ok:
-		return nil, false
+		return nil
 	case c == codingIdentity:
-		return &fs.identity, true
+		return &fs.identity
 	}
-	return fs.variants[c], true
+	return fs.variants[c]
 }
 
 // hasWeight reports whether a field line holds an "=", which every

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+
+	"github.com/assetgen/assetgen/internal/httpserve"
 )
 
 // fileServe is what the handler needs to serve one file, built once by New
@@ -42,15 +44,15 @@ type fileServe struct {
 // precompressed variant, with its own strong entity tag as RFC 9110
 // §8.8.3 requires of different representations.
 type rep struct {
-	name            string // in the embedded file system
-	fsys            fs.FS  // holds name; nil when data is set from the start
-	owner           *fileServe
-	size            int64
-	sum             *[sha256.Size]byte // of identity content, from the table's Integrity
-	etag            string
-	etagHdr         []string
-	contentLength   []string
-	contentEncoding []string // nil for identity
+	name  string // in the embedded file system
+	fsys  fs.FS  // holds name; nil when data is set from the start
+	owner *fileServe
+	size  int64
+	sum   *[sha256.Size]byte // of identity content, from the table's Integrity
+	// http is what the handler serves, built here once so that a request
+	// copies none of it: its header values, with the rep itself as its
+	// Loader.
+	http httpserve.Representation
 
 	// data caches the content on first use. Reading an embedded file
 	// copies it out of the binary; doing that once per process rather than
@@ -80,7 +82,6 @@ func (fs *fileServe) init(fsys fs.FS, f *File, etag string) {
 	fs.contentType = []string{f.ContentType}
 	fs.identity.init(fs, fsys, f.Name, f.Size, etag, "")
 	fs.identity.sum = sumOf(f.Integrity)
-	fs.gzipOnly = f.Name == ""
 	for _, e := range f.Encodings {
 		c := codingIndex(e.Coding)
 		if c == codingIdentity || fs.variants[c] != nil {
@@ -91,6 +92,20 @@ func (fs *fileServe) init(fsys fs.FS, f *File, etag string) {
 		fs.variants[c] = r
 		fs.has[c] = true
 		fs.hasVariants = true
+	}
+	fs.setGzipOnly(f.Name == "")
+}
+
+// setGzipOnly says whether the identity bytes are missing, and so
+// whether its representation is streamed by decompressing the gzip
+// variant as it is written, without Range.
+func (fs *fileServe) setGzipOnly(gzipOnly bool) {
+	fs.gzipOnly = gzipOnly
+	id := &fs.identity.http
+	if gzipOnly {
+		id.Ranges, id.Data, id.Stream = false, nil, gunzip{fs.variants[codingGzip]}
+	} else {
+		id.Ranges, id.Data, id.Stream = true, &fs.identity, nil
 	}
 }
 
@@ -104,7 +119,7 @@ func memFileServe(f File, data []byte, variants []Variant) *fileServe {
 	}
 	fs := new(fileServe)
 	fs.init(nil, &f, etag(f.Integrity))
-	fs.gzipOnly = false // whatever f.Name says: the identity is here
+	fs.setGzipOnly(false) // whatever f.Name says: the identity is here
 	fs.identity.data.Store(&data)
 	for _, v := range variants {
 		if c := codingIndex(v.Coding); c != codingIdentity && fs.variants[c].data.Load() == nil {
@@ -118,11 +133,16 @@ func (r *rep) init(owner *fileServe, fsys fs.FS, name string, size int64, etag, 
 	r.owner, r.fsys = owner, fsys
 	r.name = name
 	r.size = size
-	r.etag = etag
-	r.etagHdr = []string{etag}
-	r.contentLength = []string{strconv.FormatInt(size, 10)}
+	r.http = httpserve.Representation{
+		ETag:          []string{etag},
+		ContentType:   owner.contentType,
+		Size:          size,
+		ContentLength: []string{strconv.FormatInt(size, 10)},
+		Ranges:        coding == "", // a variant is sent whole
+		Data:          r,
+	}
 	if coding != "" {
-		r.contentEncoding = []string{coding}
+		r.http.ContentEncoding = []string{coding}
 	}
 }
 

@@ -24,9 +24,9 @@ type Resolver[T any] interface {
 	// Location set), or Answered. It must not read content: a request
 	// with a wrong method is answered from the path alone.
 	Resolve(w http.ResponseWriter, r *http.Request, name string, check PathStatus) (T, int)
-	// Open returns the representation of t to send to a GET or HEAD, or
-	// a status as Resolve does.
-	Open(w http.ResponseWriter, r *http.Request, t T) (Representation, int)
+	// Open returns the response to t to send to a GET or HEAD, or a
+	// status as Resolve does.
+	Open(w http.ResponseWriter, r *http.Request, t T) (Response, int)
 }
 
 // Answered is the status a Resolver returns for a request it has
@@ -62,12 +62,12 @@ func Serve[T any](w http.ResponseWriter, r *http.Request, mount string, res Reso
 		MethodNotAllowed(w, r)
 		return
 	}
-	rep, status := res.Open(w, r, t)
+	resp, status := res.Open(w, r, t)
 	if status != 0 {
 		answer(w, r, status)
 		return
 	}
-	ServeContent(w, r, &rep)
+	ServeContent(w, r, resp.Rep, resp.CacheControl, resp.Fields)
 }
 
 // Name returns the name a request path asks for: the path after mount,
@@ -109,17 +109,26 @@ type Field struct {
 	Value []string
 }
 
-// Representation is what ServeContent sends: one representation of a
-// resource (RFC 9110 §3.2), with its validators and its bytes. Header
-// values are assigned as they are, so a table builds them once.
-type Representation struct {
-	// ETag is the strong entity tag, quoted, as a one-element value: sent
-	// on 200, 206 and 304 and compared by preconditions and If-Range.
-	ETag         []string
+// Response is what a Resolver opens for ServeContent: a representation,
+// and the fields that the URL it was asked by decides rather than its
+// content. A handler whose representations are built once (the static
+// table) points at one, so that a request copies none of it.
+type Response struct {
+	Rep          *Representation
 	CacheControl []string
 	// Fields are sent on 200, 206 and 304, after the handler's own, so
 	// that they win (CORS, ServeOptions.Headers).
-	Fields      []Field
+	Fields []Field
+}
+
+// Representation is one representation of a resource (RFC 9110 §3.2),
+// with its validators and its bytes. Header values are assigned as they
+// are and ServeContent never writes to it, so a table builds each once
+// and every response that sends it shares it.
+type Representation struct {
+	// ETag is the strong entity tag, quoted, as a one-element value: sent
+	// on 200, 206 and 304 and compared by preconditions and If-Range.
+	ETag        []string
 	ContentType []string
 	// ContentFields are sent on 200 and 206 only (Content-Disposition).
 	ContentFields   []Field
@@ -151,15 +160,21 @@ type Opener interface {
 	Open(ctx context.Context, off, length int64) (io.ReadCloser, error)
 }
 
-// ServeContent answers a GET or HEAD with rep, as net/http's serveContent
-// does: preconditions in the order of RFC 9110 §13.2.2 (If-Match failing
+// ServeContent answers a GET or HEAD with rep, sent with cacheControl as
+// its Cache-Control and with fields (see Response), as net/http's
+// serveContent does: preconditions in the order of RFC 9110 §13.2.2 (If-Match failing
 // is 412; If-None-Match matching is 304 with the validator and caching
 // fields but no content fields, §15.4.5), then Range (§14.2) on a GET of
 // a representation with Ranges, and otherwise the whole content. Every
 // response carries X-Content-Type-Options: nosniff. Content is opened
 // before the status is sent, so that a read failure is a 404 or 500 and
 // never a truncated 200.
-func ServeContent(w http.ResponseWriter, r *http.Request, rep *Representation) {
+//
+// The parts of a Response are separate arguments so that rep does not
+// escape: escape analysis does not tell a struct's fields apart, so the
+// header values put in the map would take a Response's pointer with them
+// (media copies its cached representation per request, on the stack).
+func ServeContent(w http.ResponseWriter, r *http.Request, rep *Representation, cacheControl []string, fields []Field) {
 	hdr := w.Header()
 	status := CheckPreconditions(r, rep.ETag[0])
 	if status == http.StatusPreconditionFailed {
@@ -167,7 +182,7 @@ func ServeContent(w http.ResponseWriter, r *http.Request, rep *Representation) {
 		return
 	}
 	if status == http.StatusNotModified {
-		setValidators(hdr, rep)
+		setValidators(hdr, rep, cacheControl, fields)
 		w.WriteHeader(status)
 		return
 	}
@@ -180,7 +195,7 @@ func ServeContent(w http.ResponseWriter, r *http.Request, rep *Representation) {
 		}
 	}
 	hdr["Content-Type"] = rep.ContentType
-	setValidators(hdr, rep)
+	setValidators(hdr, rep, cacheControl, fields)
 	for _, f := range rep.ContentFields {
 		hdr[f.Key] = f.Value
 	}
@@ -189,29 +204,37 @@ func ServeContent(w http.ResponseWriter, r *http.Request, rep *Representation) {
 	}
 	if rep.Ranges {
 		hdr["Accept-Ranges"] = acceptRanges
-		if r.Method == http.MethodGet && serveRanges(w, r, rep, data) {
+		// Range is a single field; two lines are invalid. Looked up here
+		// so that the common request, without one, makes no call.
+		if lines := r.Header["Range"]; len(lines) == 1 && r.Method == http.MethodGet && serveRanges(w, r, rep, data, lines[0]) {
 			return
 		}
-	}
-	var body io.ReadCloser
-	if rep.Data == nil && r.Method != http.MethodHead {
-		rc, err := rep.Stream.Open(r.Context(), 0, rep.Size)
-		if err != nil {
-			readError(w, r, err)
-			return
-		}
-		defer rc.Close()
-		body = rc
 	}
 	hdr["Content-Length"] = contentLength(rep)
-	w.WriteHeader(http.StatusOK)
 	switch {
 	case r.Method == http.MethodHead:
-	case body != nil:
-		io.CopyN(w, body, rep.Size)
+		w.WriteHeader(http.StatusOK)
+	case rep.Data == nil:
+		sendStream(w, r, rep)
 	default:
+		w.WriteHeader(http.StatusOK)
 		w.Write(data)
 	}
+}
+
+// sendStream sends a 200 with the content that rep.Stream reads. It is
+// opened before the status is sent, so that a failure is a 404 or 500.
+// It is a function of its own so that ServeContent, which content in
+// memory takes, has no defer.
+func sendStream(w http.ResponseWriter, r *http.Request, rep *Representation) {
+	rc, err := rep.Stream.Open(r.Context(), 0, rep.Size)
+	if err != nil {
+		readError(w, r, err)
+		return
+	}
+	defer rc.Close()
+	w.WriteHeader(http.StatusOK)
+	io.CopyN(w, rc, rep.Size)
 }
 
 var (
@@ -220,11 +243,11 @@ var (
 )
 
 // setValidators sets the fields a 200, 206 and 304 share.
-func setValidators(hdr http.Header, rep *Representation) {
+func setValidators(hdr http.Header, rep *Representation, cacheControl []string, fields []Field) {
 	hdr["Etag"] = rep.ETag
-	hdr["Cache-Control"] = rep.CacheControl
+	hdr["Cache-Control"] = cacheControl
 	hdr["X-Content-Type-Options"] = nosniff
-	for _, f := range rep.Fields {
+	for _, f := range fields {
 		hdr[f.Key] = f.Value
 	}
 }
@@ -245,23 +268,23 @@ func readError(w http.ResponseWriter, r *http.Request, err error) {
 	Error(w, r, http.StatusInternalServerError)
 }
 
-// serveRanges answers a Range request if it should be (RFC 9110 §14.2)
-// and reports whether it did; if not, the caller sends the whole content.
+// serveRanges answers a request with one Range field, field, if it
+// should (RFC 9110 §14.2), and reports whether it did; if not, the
+// caller sends the whole content.
 // An If-Range that does not hold (§13.1.5, step 5 of §13.2.2) means the
 // whole content. An empty file ignores Range: every range is
 // unsatisfiable, but a 416 for a file that exists would only confuse
 // (net/http does the same).
-func serveRanges(w http.ResponseWriter, r *http.Request, rep *Representation, data []byte) bool {
-	lines := r.Header["Range"]
-	if len(lines) != 1 || rep.Size == 0 {
-		return false // Range is a single field; two lines are invalid
+func serveRanges(w http.ResponseWriter, r *http.Request, rep *Representation, data []byte, field string) bool {
+	if rep.Size == 0 {
+		return false
 	}
 	etag := rep.ETag[0]
 	if CheckIfRange(r, etag) == CondFalse {
 		return false
 	}
-	rs, res := ParseRange(lines[0], rep.Size)
-	switch res {
+	var rs RangeSet
+	switch rs.Parse(field, rep.Size) {
 	case RangeIgnore:
 		return false
 	case RangeUnsatisfiable:
