@@ -309,48 +309,62 @@ func (r *run) recordTree(outKey cache.OutputKey, res *Result) {
 	if !ok {
 		return
 	}
-	copies, ok := r.stampCopies()
+	copies, owned, ok := r.stampCopies()
 	if !ok {
 		return
 	}
-	rec := cache.Tree{Key: key, Output: outKey, Bytes: res.Bytes, Rewritten: res.Rewritten, Racy: racy, Copies: copies, Warnings: r.warnings}
+	rec := cache.Tree{Key: key, Output: outKey, Bytes: res.Bytes, Rewritten: res.Rewritten, Racy: racy, Copies: copies, Owned: owned, Warnings: r.warnings}
 	_ = cache.WriteFile(r.recordFile(".tree"), rec.Encode())
 }
 
 // stampCopies stamps the owned directory's record and every file it
 // lists, at a mark past this run's writes (markPast). The hash cache has
 // an entry for each copy this run checked or wrote, so stamping reads at
-// most the record, and that only if its times are racy all the same.
-func (r *run) stampCopies() ([]cache.Stamped, bool) {
+// most the record, and that only if its times are racy all the same. It
+// also stamps the directory itself if it holds no temporary file and its
+// times are not racy at that mark (cache.Tree.Owned), and leaves owned's
+// Path empty otherwise.
+func (r *run) stampCopies() (copies []cache.Stamped, owned cache.Stamped, ok bool) {
 	dir := filepath.Join(r.outAbs, OwnedDir)
 	names := txwrite.Record(dir)
 	if len(names) == 0 {
-		return nil, true
+		return nil, owned, true
 	}
 	names = append(names, txwrite.RecordName)
-	keys := make([]cache.Key, len(names))
+	keys := make([]cache.Key, len(names), len(names)+1)
 	for i, n := range names {
 		fi, err := os.Stat(filepath.Join(dir, n))
 		if err != nil {
-			return nil, false
+			return nil, owned, false
 		}
 		keys[i] = cache.KeyOf(fi)
 	}
-	end := r.markPast(keys)
+	// The directory's stat before its listing: an entry added after
+	// this stat changes it.
+	di, err := os.Stat(dir)
+	if err != nil {
+		return nil, owned, false
+	}
+	dirKey := cache.KeyOf(di)
+	clean := r.writer().OwnedClean()
+	end := r.markPast(append(keys, dirKey))
 	c := r.hashCache()
-	out := make([]cache.Stamped, 0, len(names))
+	copies = make([]cache.Stamped, 0, len(names))
 	for i, n := range names {
 		abs := filepath.Join(dir, n)
 		st, ok := c.Stamp(abs, keys[i], end)
 		if !ok {
 			var err error
 			if st, err = cache.StampFile(abs, nil, end); err != nil {
-				return nil, false
+				return nil, owned, false
 			}
 		}
-		out = append(out, cache.Stamped{Path: abs, Stamp: st})
+		copies = append(copies, cache.Stamped{Path: abs, Stamp: st})
 	}
-	return out, true
+	if clean && !dirKey.Racy(end) {
+		owned = cache.Stamped{Path: dir, Stamp: cache.Stamp{Key: dirKey}}
+	}
+	return copies, owned, true
 }
 
 // unchanged reports whether the tree and the outputs are as recorded, and
@@ -376,7 +390,10 @@ func (r *run) unchanged() (*Result, bool) {
 	if root, _ := moduleOf(r.outAbs); root != "" {
 		names = append(names, emit.DevFileName(r.cfg.FileName))
 	}
-	if !r.outputsCurrent(rec.Output, names) || r.writer().Unfinished() {
+	// A racy stamp would be checked by reading the file, which for a
+	// directory fails: the directory is listed then, as it is unstamped.
+	ownedClean := rec.Owned.Path != "" && rec.Owned.Stamp.Current(rec.Owned.Path)
+	if !r.outputsCurrent(rec.Output, names) || r.writer().Unfinished(ownedClean) {
 		return nil, false
 	}
 	racy, okRacy, settledRacy := r.checkStamped(rec.Racy)

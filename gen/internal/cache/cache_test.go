@@ -129,6 +129,7 @@ func TestTreeRoundTrip(t *testing.T) {
 		Key: TreeKey{1}, Output: OutputKey{2}, Bytes: 73, Rewritten: 4,
 		Racy:     []Stamped{{Path: "/s/a.css", Stamp: Stamp{Key: Key{Size: 3}, Racy: true, Sum: [32]byte{9}}}},
 		Copies:   []Stamped{{Path: "/p/_assetgen/files.txt", Stamp: Stamp{Key: Key{Size: 40, MTime: 5}}}},
+		Owned:    Stamped{Path: "/p/_assetgen", Stamp: Stamp{Key: Key{Size: 4096, MTime: 6}}},
 		Warnings: []string{"w1", ""},
 	}
 	got, err := decodeTree(string(rec.Encode()))
@@ -149,6 +150,7 @@ func TestTreeRoundTrip(t *testing.T) {
 // panic, and that whatever decodes encodes back to the same record.
 func FuzzDecodeTree(f *testing.F) {
 	f.Add((&Tree{Racy: []Stamped{{Path: "/a", Stamp: Stamp{Racy: true}}}, Warnings: []string{"w"}}).Encode())
+	f.Add((&Tree{Copies: []Stamped{{Path: "/p/_assetgen/x"}}, Owned: Stamped{Path: "/p/_assetgen"}}).Encode())
 	f.Add([]byte(treeMagic))
 	f.Add([]byte(treeMagic + strings.Repeat("\xff", 100)))
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -35,6 +35,12 @@ type Tree struct {
 	// Copies lists the files of the owned directory, the record among
 	// them: the outputs embed them, so each is checked by its stat.
 	Copies []Stamped
+	// Owned is the owned directory itself, stamped clean when it held no
+	// temporary file (txwrite's Writer.OwnedClean): while its stat is
+	// unchanged no entry was added, so a run need not list its thousands
+	// of copies to find one. Its Path is empty when the directory was
+	// not clean or its times were racy.
+	Owned Stamped
 	// Warnings are the run's warnings, repeated by the runs that stop
 	// early.
 	Warnings []string
@@ -47,13 +53,13 @@ type Stamped struct {
 }
 
 // treeMagic starts a tree record; it changes with the format.
-const treeMagic = "assetgen tree record v1\n"
+const treeMagic = "assetgen tree record v2\n"
 
 // Encode returns the record as bytes for WriteFile.
 //
 //	magic, key [32], output key [32], bytes u64, rewritten u64,
 //	racy: count u64, count × (len u32, path, stamp), copies: the same,
-//	then per warning: len u32, text
+//	owned: len u32, path, stamp, then per warning: len u32, text
 func (t *Tree) Encode() []byte {
 	w := &Writer{buf: []byte(treeMagic)}
 	w.Bytes(t.Key[:])
@@ -67,6 +73,8 @@ func (t *Tree) Encode() []byte {
 			w.stamp(f.Stamp)
 		}
 	}
+	w.Str32(t.Owned.Path)
+	w.stamp(t.Owned.Stamp)
 	for _, s := range t.Warnings {
 		w.Str32(s)
 	}
@@ -95,6 +103,7 @@ func decodeTree(s string) (*Tree, error) {
 			*list = append(*list, Stamped{Path: d.str(), Stamp: readStamp(d)})
 		}
 	}
+	t.Owned = Stamped{Path: d.str(), Stamp: readStamp(d)}
 	for d.more() {
 		t.Warnings = append(t.Warnings, d.str())
 	}

@@ -262,13 +262,24 @@ func (w *Writer) Recover() error {
 }
 
 // Unfinished reports whether a stopped run left work for the next one:
-// a journal, or temporary files in the output or owned directory.
-func (w *Writer) Unfinished() bool {
-	for _, d := range []string{w.Dir, filepath.Join(w.Dir, w.Owned)} {
-		for _, name := range dirNames(d) {
-			if strings.HasPrefix(name, cache.TempPrefix) || name == journalName {
-				return true
-			}
+// a journal, or temporary files in the output or owned directory. With
+// ownedClean the caller vouches for the owned directory, which holds
+// thousands of copies: OwnedClean found no temporary file in it, and its
+// stat has not changed since, so no entry was added.
+func (w *Writer) Unfinished(ownedClean bool) bool {
+	return unfinishedIn(w.Dir) || !ownedClean && !w.OwnedClean()
+}
+
+// OwnedClean reports whether the owned directory holds no temporary file.
+func (w *Writer) OwnedClean() bool {
+	return !unfinishedIn(filepath.Join(w.Dir, w.Owned))
+}
+
+// unfinishedIn reports whether dir holds a journal or a temporary file.
+func unfinishedIn(dir string) bool {
+	for _, name := range dirNames(dir) {
+		if strings.HasPrefix(name, cache.TempPrefix) || name == journalName {
+			return true
 		}
 	}
 	return false
