@@ -273,6 +273,9 @@ func walkDir(ctx context.Context, dir int, root string, ig *Ignorer) ([]Match, e
 		slices.SortFunc(w.errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
 		return nil, errors.Join(w.errs...)
 	}
+	// The directories by path: each list is sorted (walk), so the whole
+	// is too unless a directory holds both files and directories.
+	slices.SortFunc(w.hits, func(a, b []hit) int { return strings.Compare(a[0].path, b[0].path) })
 	n := 0
 	for _, hits := range w.hits {
 		n += len(hits)
@@ -364,7 +367,10 @@ func (w *walker) walk(t dirTask) {
 		w.fail(fmt.Errorf("%s: %w", filepath.ToSlash(t.dir), unwrapPath(err)))
 		return
 	}
-	fulls := make([]string, 0, len(names))
+	// Each kept entry's path goes into hits at once; the stats fill in
+	// the files' infos and drop the rest, moving each file down over
+	// the entries before it that were not (n <= i).
+	hits := make([]hit, 0, len(names))
 	kept := names[:0]
 	for _, name := range names {
 		full := t.prefix + name
@@ -372,13 +378,13 @@ func (w *walker) walk(t dirTask) {
 			continue
 		}
 		kept = append(kept, name)
-		fulls = append(fulls, full)
+		hits = append(hits, hit{path: full})
 	}
-	hits := make([]hit, 0, len(kept))
 	var subs []dirTask
 	failed := false
+	n := 0
 	d.Stat(kept, false, func(i int, info fs.FileInfo, err error) bool {
-		full := fulls[i]
+		full := hits[i].path
 		if err != nil {
 			w.fail(fmt.Errorf("%s: %w", filepath.ToSlash(full), unwrapPath(err)))
 			failed = true
@@ -401,7 +407,8 @@ func (w *walker) walk(t dirTask) {
 			}
 			subs = append(subs, dirTask{prefix: full + string(filepath.Separator), dir: full, ancestors: append(slices.Clip(t.ancestors), info), viaLink: link})
 		case info.Mode().IsRegular():
-			hits = append(hits, hit{path: full, info: info, link: link})
+			hits[n] = hit{path: full, info: info, link: link}
+			n++
 		default:
 			// Sockets, pipes and devices are not static files.
 		}
@@ -411,6 +418,11 @@ func (w *walker) walk(t dirTask) {
 	if failed {
 		return
 	}
+	// In byte order here, on every core, so that walkDir's list is in
+	// order wherever no directory holds both files and directories, and
+	// Walk's sort of it costs little more than a pass.
+	hits = hits[:n]
+	slices.SortFunc(hits, func(a, b hit) int { return strings.Compare(a.path, b.path) })
 	for _, sub := range subs {
 		w.wg.Add(1)
 		select {
@@ -423,9 +435,11 @@ func (w *walker) walk(t dirTask) {
 			w.walk(sub)
 		}
 	}
-	w.mu.Lock()
-	w.hits = append(w.hits, hits)
-	w.mu.Unlock()
+	if len(hits) > 0 {
+		w.mu.Lock()
+		w.hits = append(w.hits, hits)
+		w.mu.Unlock()
+	}
 }
 
 // logical returns the logical path of the file at full, a path in the
