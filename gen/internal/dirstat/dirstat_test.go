@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -77,6 +78,34 @@ func TestStatAgreesWithOS(t *testing.T) {
 			t.Errorf("%s, follow %v: fn called %d times, want %d", c.method, follow, seen, len(names))
 		}
 	}
+}
+
+// TestStatOddNames checks names that cannot pass to the system as they
+// are: one with a NUL and one longer than any name can be are errors
+// naming their path, and a file with a name of the longest length is
+// stat-ed like any other.
+func TestStatOddNames(t *testing.T) {
+	dir := t.TempDir()
+	long := strings.Repeat("n", 255)
+	if err := os.WriteFile(filepath.Join(dir, long), []byte("x"), 0o644); err != nil {
+		t.Skipf("a 255-byte name: %v", err)
+	}
+	d, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	names := []string{"a\x00b", strings.Repeat("m", 300), long}
+	d.Stat(names, false, func(i int, info fs.FileInfo, err error) bool {
+		var pe *fs.PathError
+		switch {
+		case i < 2 && (!errors.As(err, &pe) || pe.Path != filepath.Join(dir, names[i])):
+			t.Errorf("%.20q: error %v, want one naming its path", names[i], err)
+		case i == 2 && (err != nil || info.Size() != 1 || info.Name() != long):
+			t.Errorf("the 255-byte name: %v, %v", info, err)
+		}
+		return true
+	})
 }
 
 // TestStatStops checks that Stat stops once fn returns false.

@@ -31,8 +31,9 @@ func (d *Dir) stat(names []string, follow, keep bool, fn func(i int, info fs.Fil
 	// The callback runs with the descriptor held open.
 	_ = rc.Control(func(fd uintptr) {
 		var st unix.Stat_t
+		var buf nameBuf
 		for i, n := range names {
-			err := ignoringEINTR(func() error { return unix.Fstatat(int(fd), n, &st, flags) })
+			err := ignoringEINTR(func() error { return fstatat(int(fd), n, &buf, &st, flags) })
 			if err != nil {
 				if !fn(i, nil, d.pathError("fstatat", n, err)) {
 					return
@@ -54,6 +55,9 @@ func (d *Dir) stat(names []string, follow, keep bool, fn func(i int, info fs.Fil
 		}
 	})
 }
+
+// nameBuf holds a name and its NUL for fstatat: NAME_MAX is 255.
+type nameBuf [256]byte
 
 func ignoringEINTR(f func() error) error {
 	for {
