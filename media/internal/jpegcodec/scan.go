@@ -158,6 +158,9 @@ func (d *decoder) processSOS(n int) error {
 		}
 	}
 
+	reports := d.reportsRows(nComp)
+	rowsPerMCU, height := d.scale*v0, d.bounds().Dy()
+
 	d.bits = bits{}
 	mcu, expectedRST := 0, uint8(rst0Marker)
 	// summed: each block is decoded straight into sums, at 2/8 and 1/8
@@ -317,8 +320,11 @@ func (d *decoder) processSOS(n int) error {
 				d.eobRun = 0
 			}
 		} // for mx
+		if reports {
+			d.rows(d.image(), min((my+1)*rowsPerMCU, height))
+		}
 	} // for my
-
+	d.complete = reports
 	return nil
 }
 
