@@ -162,7 +162,7 @@ func (d *decoder) processSOS(n int) error {
 	rowsPerMCU, height := d.scale*v0, d.bounds().Dy()
 
 	d.bits = bits{}
-	mcu, expectedRST := 0, uint8(rst0Marker)
+	rst := restarts{expected: rst0Marker}
 	// summed: each block is decoded straight into sums, at 2/8 and 1/8
 	// of a sequential scan, where a progressive one keeps every block.
 	summed := !d.progressive && d.scale <= 2
@@ -318,14 +318,10 @@ func (d *decoder) processSOS(n int) error {
 					}
 				} // for j
 			} // for i
-			mcu++
-			if d.ri > 0 && mcu%d.ri == 0 && mcu < mxx*myy {
-				var err error
-				if expectedRST, err = d.restart(expectedRST); err != nil {
-					return err
-				}
-				// Reset the DC components, as per section F.2.1.3.1.
-				dc = [maxComponents]int32{}
+			if restarted, err := d.nextMCU(&rst, mxx*myy); err != nil {
+				return err
+			} else if restarted {
+				dc = [maxComponents]int32{} // section F.2.1.3.1
 			}
 		} // for mx
 		if reports {
@@ -356,9 +352,8 @@ type scanComp struct {
 // coefficients. It calls row after each row of MCUs.
 func (d *decoder) decodeSums(cs []scanComp, mxx, myy int, row func(my int)) error {
 	var dc [maxComponents]int32
-	expectedRST := uint8(rst0Marker)
+	rst := restarts{expected: rst0Marker}
 	scale := d.scale
-	mcu := 0
 	for my := range myy {
 		for mx := range mxx {
 			for i := range cs {
@@ -383,14 +378,10 @@ func (d *decoder) decodeSums(cs []scanComp, mxx, myy int, row func(my int)) erro
 					}
 				}
 			}
-			mcu++
-			if d.ri > 0 && mcu%d.ri == 0 && mcu < mxx*myy {
-				var err error
-				if expectedRST, err = d.restart(expectedRST); err != nil {
-					return err
-				}
-				// Reset the DC components, as per section F.2.1.3.1.
-				dc = [maxComponents]int32{}
+			if restarted, err := d.nextMCU(&rst, mxx*myy); err != nil {
+				return err
+			} else if restarted {
+				dc = [maxComponents]int32{} // section F.2.1.3.1
 			}
 		}
 		row(my)
@@ -398,29 +389,41 @@ func (d *decoder) decodeSums(cs []scanComp, mxx, myy int, row func(my int)) erro
 	return nil
 }
 
-// restart reads the RST marker expected after a restart interval and
-// resets the Huffman decoder and the progressive state, returning the
-// marker expected next; the caller resets its DC predictors.
-func (d *decoder) restart(expectedRST uint8) (uint8, error) {
+// restarts is where a scan is in its restart intervals (section
+// F.1.2.3): the MCUs decoded, and the RST marker expected next.
+type restarts struct {
+	mcu      int
+	expected uint8
+}
+
+// nextMCU counts an MCU of a scan of total. After the last of a restart
+// interval but the scan's last, it reads the RST marker and resets the
+// Huffman decoder and the progressive state, and reports that it did:
+// the caller then resets its DC predictors.
+func (d *decoder) nextMCU(r *restarts, total int) (bool, error) {
+	r.mcu++
+	if d.ri == 0 || r.mcu%d.ri != 0 || r.mcu >= total {
+		return false, nil
+	}
 	// For well-formed input, the RST[0-7] restart marker follows
 	// immediately. For corrupt input, call findRST to try to
 	// resynchronize.
 	if err := d.readFull(d.tmp[:2]); err != nil {
-		return 0, err
-	} else if d.tmp[0] != 0xff || d.tmp[1] != expectedRST {
-		if err := d.findRST(expectedRST); err != nil {
-			return 0, err
+		return false, err
+	} else if d.tmp[0] != 0xff || d.tmp[1] != r.expected {
+		if err := d.findRST(r.expected); err != nil {
+			return false, err
 		}
 	}
-	expectedRST++
-	if expectedRST == rst7Marker+1 {
-		expectedRST = rst0Marker
+	r.expected++
+	if r.expected == rst7Marker+1 {
+		r.expected = rst0Marker
 	}
 	// Reset the Huffman decoder.
 	d.bits = bits{}
 	// Reset the progressive decoder state, as per section G.1.2.2.
 	d.eobRun = 0
-	return expectedRST, nil
+	return true, nil
 }
 
 // refine decodes a successive approximation refinement block, as specified in
