@@ -283,8 +283,8 @@ func serveRanges(w http.ResponseWriter, r *http.Request, rep *Representation, da
 	if CheckIfRange(r, etag) == CondFalse {
 		return false
 	}
-	rs, res := ParseRange(field, rep.Size)
-	switch res {
+	var rs RangeSet
+	switch rs.Parse(field, rep.Size) {
 	case RangeIgnore:
 		return false
 	case RangeUnsatisfiable:
