@@ -396,10 +396,10 @@ func (r *run) unchanged() (*Result, bool) {
 // checkStamped checks stamped files on every core, like the walk: it is
 // stat-bound. Each core takes a contiguous part of the list, so that the
 // files of one directory share its descriptor (cache.CheckAll). It
-// returns the list with the stamps that settled made clean, whether
-// every file is current, and whether any stamp settled.
+// returns the list with the stamps that settled made clean, in place,
+// whether every file is current, and whether any stamp settled.
 func (r *run) checkStamped(list []cache.Stamped) (now []cache.Stamped, current, settled bool) {
-	now = make([]cache.Stamped, len(list))
+	now = list
 	parts := min(runtime.GOMAXPROCS(0), (len(list)+minCheckPart-1)/minCheckPart)
 	var stale, anySettled atomic.Bool
 	parallel(context.Background(), parts, func() func(i int) error {

@@ -81,6 +81,16 @@ func parseAcceptEncoding(lines []string) acceptEncoding {
 // weightOf returns where the weight of coding is kept, or nil for a coding
 // (or a malformed element) the handler ignores.
 func (ae *acceptEncoding) weightOf(coding string) *int16 {
+	// The spellings browsers send, compared as strings first: a switch
+	// on length and bytes costs less than folding case.
+	switch coding {
+	case pkgformat.Brotli:
+		return &ae.q[codingBr]
+	case pkgformat.Zstd:
+		return &ae.q[codingZstd]
+	case pkgformat.Gzip:
+		return &ae.q[codingGzip]
+	}
 	switch {
 	case httpserve.EqualFoldASCII(coding, pkgformat.Brotli):
 		return &ae.q[codingBr]

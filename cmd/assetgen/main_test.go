@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -192,5 +193,21 @@ func TestVerboseRewrite(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no rewritten app.js in %q imports ./cart.%x.js", copies, sum[:6])
+	}
+}
+
+// TestFirstGCLater checks that the first collection's percentage is
+// raised, and left alone where GOGC is set. (The cleanup that lowers it
+// again runs on its own goroutine after a collection, when it will.)
+func TestFirstGCLater(t *testing.T) {
+	was := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(was)
+	firstGCLater(func(string) string { return "50" })
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("with GOGC set, the percentage is %d, want 100 (left alone)", got)
+	}
+	firstGCLater(func(string) string { return "" })
+	if got := debug.SetGCPercent(100); got != 400 {
+		t.Errorf("without GOGC, the percentage is %d, want 400", got)
 	}
 }

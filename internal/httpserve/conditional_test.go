@@ -2,6 +2,7 @@ package httpserve
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -21,6 +22,15 @@ var scanETagTests = []struct {
 	{` "abc" , "d"`, `"abc"`, ` , "d"`},
 	{`"a/b+c="`, `"a/b+c="`, ``},
 	{"\"\x80\xff\"", "\"\x80\xff\"", ``},
+	{"\"a\x7f\"", ``, ``},
+	{"\"!#~\"", "\"!#~\"", ``},
+	{`"a"b"`, `"a"`, `b"`},
+	{`W/"a" x`, `W/"a"`, ` x`},
+	{`"0123456789abcdef0123456789abcdef"`, `"0123456789abcdef0123456789abcdef"`, ``},
+	{"\"0123456789ab\x7fdef\"", ``, ``},
+	{"\"0123456\x20\"", ``, ``},
+	{"\"01234567\x80\xff\x21~\x81\xfe\xf0\"", "\"01234567\x80\xff\x21~\x81\xfe\xf0\"", ``},
+	{"\"\x01bcdefghijklmnop\"", ``, ``},
 }
 
 func TestScanETag(t *testing.T) {
@@ -31,6 +41,28 @@ func TestScanETag(t *testing.T) {
 				t.Errorf("scanETag(%q) = %q, %q; want %q, %q", tt.in, tag, rest, tt.tag, tt.rest)
 			}
 		})
+	}
+}
+
+// TestScanETagEveryByte puts each byte value at each place of a tag long
+// enough for two 8-byte words and a tail, alone and after a space (a
+// byte that borrows), and compares scanETag with the grammar.
+func TestScanETagEveryByte(t *testing.T) {
+	for _, fill := range []string{"a", "!", "\xff"} {
+		for at := 1; at < 20; at++ {
+			for b := range 256 {
+				for _, before := range []string{fill, " "} {
+					in := []byte(`"` + strings.Repeat(fill, 19) + `"`)
+					in[at-1], in[at] = before[0], byte(b)
+					if at == 1 {
+						in[0] = '"'
+					}
+					if got, _ := scanETag(string(in)); got != scanETagGrammar(string(in)) {
+						t.Fatalf("scanETag(%q) = %q; the grammar gives %q", in, got, scanETagGrammar(string(in)))
+					}
+				}
+			}
+		}
 	}
 }
 
@@ -95,5 +127,31 @@ func FuzzMatchETagList(f *testing.F) {
 		if tag != "" && tag+rest != TrimOWS(line) {
 			t.Errorf("scanETag(%q) = %q, %q: not a split of the input", line, tag, rest)
 		}
+		if want := scanETagGrammar(line); tag != want {
+			t.Errorf("scanETag(%q) = %q; the grammar gives %q", line, tag, want)
+		}
 	})
+}
+
+// scanETagGrammar is scanETag written as the grammar reads, a byte at a
+// time, for the fuzz test to compare against.
+func scanETagGrammar(s string) string {
+	s = TrimOWS(s)
+	start := 0
+	if len(s) >= 2 && s[0] == 'W' && s[1] == '/' {
+		start = 2
+	}
+	if len(s) <= start || s[start] != '"' {
+		return ""
+	}
+	for i := start + 1; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"':
+			return s[:i+1]
+		case c == 0x21 || 0x23 <= c && c <= 0x7e || c >= 0x80:
+		default:
+			return ""
+		}
+	}
+	return ""
 }

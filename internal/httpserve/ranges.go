@@ -46,8 +46,10 @@ const (
 	RangeUnsatisfiable                    // 416 with Content-Range: bytes */size
 )
 
-// ParseRange parses a Range field (RFC 9110 §14.1.2, §14.2) against a
-// representation of size bytes, size > 0.
+// Parse parses a Range field (RFC 9110 §14.1.2, §14.2) against a
+// representation of size bytes, size > 0, into rs, which holds no ranges
+// unless the result is RangeSatisfiable. It fills rs in place rather than
+// returning a RangeSet, so that a 206 copies none of its 264 bytes.
 //
 // A field that is not a valid bytes ranges-specifier is ignored, as
 // §14.2 requires for units the server does not understand and allows for
@@ -61,11 +63,19 @@ const (
 // is RangeUnsatisfiable (§15.5.17). A last-pos past the end is clamped,
 // and a suffix range longer than the size means the whole representation
 // (§14.1.2).
-func ParseRange(field string, size int64) (RangeSet, RangeResult) {
-	var rs RangeSet
+func (rs *RangeSet) Parse(field string, size int64) RangeResult {
+	res := rs.parse(field, size)
+	if res != RangeSatisfiable {
+		rs.n = 0
+	}
+	return res
+}
+
+func (rs *RangeSet) parse(field string, size int64) RangeResult {
+	rs.n = 0
 	unit, specs := CutByte(field, '=')
 	if !EqualFoldASCII(TrimOWS(unit), "bytes") {
-		return rs, RangeIgnore
+		return RangeIgnore
 	}
 	specified := 0
 	for specs != "" {
@@ -77,11 +87,11 @@ func ParseRange(field string, size int64) (RangeSet, RangeResult) {
 		}
 		specified++
 		if specified > MaxRanges {
-			return RangeSet{}, RangeIgnore
+			return RangeIgnore
 		}
 		r, ok, satisfiable := parseRangeSpec(spec, size)
 		if !ok {
-			return RangeSet{}, RangeIgnore
+			return RangeIgnore
 		}
 		if satisfiable {
 			rs.r[rs.n] = r
@@ -90,13 +100,13 @@ func ParseRange(field string, size int64) (RangeSet, RangeResult) {
 	}
 	switch {
 	case specified == 0:
-		return RangeSet{}, RangeIgnore
+		return RangeIgnore
 	case rs.n == 0:
-		return RangeSet{}, RangeUnsatisfiable
+		return RangeUnsatisfiable
 	case !reasonable(rs.Ranges(), size):
-		return RangeSet{}, RangeIgnore
+		return RangeIgnore
 	}
-	return rs, RangeSatisfiable
+	return RangeSatisfiable
 }
 
 // parseRangeSpec parses one int-range or suffix-range (RFC 9110 §14.1.1):

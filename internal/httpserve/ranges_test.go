@@ -65,12 +65,13 @@ var parseRangeTests = []struct {
 func TestParseRange(t *testing.T) {
 	for _, tt := range parseRangeTests {
 		t.Run(tt.s, func(t *testing.T) {
-			rs, res := ParseRange(tt.s, tt.size)
+			var rs RangeSet
+			res := rs.Parse(tt.s, tt.size)
 			if res != tt.res {
-				t.Errorf("ParseRange(%q, %d) result = %d, want %d", tt.s, tt.size, res, tt.res)
+				t.Errorf("Parse(%q, %d) result = %d, want %d", tt.s, tt.size, res, tt.res)
 			}
 			if diff := cmp.Diff(tt.want, rs.Ranges(), cmp.AllowUnexported(Range{})); res == RangeSatisfiable && diff != "" {
-				t.Errorf("ParseRange(%q, %d) (-want +got):\n%s", tt.s, tt.size, diff)
+				t.Errorf("Parse(%q, %d) (-want +got):\n%s", tt.s, tt.size, diff)
 			}
 		})
 	}
@@ -84,7 +85,8 @@ func FuzzParseRange(f *testing.F) {
 		if size <= 0 {
 			return
 		}
-		rs, res := ParseRange(s, size)
+		var rs RangeSet
+		res := rs.Parse(s, size)
 		if res != RangeSatisfiable {
 			if rs.n != 0 {
 				t.Errorf("%q: result %d with %d ranges", s, res, rs.n)
@@ -103,7 +105,8 @@ func FuzzParseRange(f *testing.F) {
 			// Round trip: the formatted range parses back to itself.
 			cr := string(ContentRange(nil, r, size))
 			spec, _ := CutByte(cr[len("bytes "):], '/')
-			if back, res := ParseRange("bytes="+spec, size); res != RangeSatisfiable || back.n != 1 || back.r[0] != r {
+			var back RangeSet
+			if res := back.Parse("bytes="+spec, size); res != RangeSatisfiable || back.n != 1 || back.r[0] != r {
 				t.Errorf("%q: %+v formats as %q and parses back as %+v, %d", s, r, cr, back.Ranges(), res)
 			}
 		}

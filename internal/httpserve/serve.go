@@ -204,7 +204,9 @@ func ServeContent(w http.ResponseWriter, r *http.Request, rep *Representation, c
 	}
 	if rep.Ranges {
 		hdr["Accept-Ranges"] = acceptRanges
-		if r.Method == http.MethodGet && serveRanges(w, r, rep, data) {
+		// Range is a single field; two lines are invalid. Looked up here
+		// so that the common request, without one, makes no call.
+		if lines := r.Header["Range"]; len(lines) == 1 && r.Method == http.MethodGet && serveRanges(w, r, rep, data, lines[0]) {
 			return
 		}
 	}
@@ -266,23 +268,23 @@ func readError(w http.ResponseWriter, r *http.Request, err error) {
 	Error(w, r, http.StatusInternalServerError)
 }
 
-// serveRanges answers a Range request if it should be (RFC 9110 §14.2)
-// and reports whether it did; if not, the caller sends the whole content.
+// serveRanges answers a request with one Range field, field, if it
+// should (RFC 9110 §14.2), and reports whether it did; if not, the
+// caller sends the whole content.
 // An If-Range that does not hold (§13.1.5, step 5 of §13.2.2) means the
 // whole content. An empty file ignores Range: every range is
 // unsatisfiable, but a 416 for a file that exists would only confuse
 // (net/http does the same).
-func serveRanges(w http.ResponseWriter, r *http.Request, rep *Representation, data []byte) bool {
-	lines := r.Header["Range"]
-	if len(lines) != 1 || rep.Size == 0 {
-		return false // Range is a single field; two lines are invalid
+func serveRanges(w http.ResponseWriter, r *http.Request, rep *Representation, data []byte, field string) bool {
+	if rep.Size == 0 {
+		return false
 	}
 	etag := rep.ETag[0]
 	if CheckIfRange(r, etag) == CondFalse {
 		return false
 	}
-	rs, res := ParseRange(lines[0], rep.Size)
-	switch res {
+	var rs RangeSet
+	switch rs.Parse(field, rep.Size) {
 	case RangeIgnore:
 		return false
 	case RangeUnsatisfiable:

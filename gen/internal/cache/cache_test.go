@@ -16,7 +16,7 @@ func TestHashesRoundTrip(t *testing.T) {
 		"/a/b.css": {Key: Key{Size: 3, MTime: 42}, Entry: Entry{Sum: [32]byte{1, 2, 3}, Size: 3, ContentType: "text/css; charset=utf-8"}},
 		"/a/c d":   {Key: Key{Size: 0, MTime: -1}, Racy: true},
 	}
-	got, err := decodeHashes(encodeHashes(m))
+	got, err := decodeHashes(string(encodeHashes(m)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,7 +24,7 @@ func TestHashesRoundTrip(t *testing.T) {
 		t.Errorf("round trip (-want +got):\n%s", diff)
 	}
 	for _, bad := range [][]byte{nil, []byte("junk"), encodeHashes(m)[:len(hashesMagic)+5]} {
-		if _, err := decodeHashes(bad); err == nil {
+		if _, err := decodeHashes(string(bad)); err == nil {
 			t.Errorf("decodeHashes(%q) accepted damage", bad)
 		}
 	}
@@ -37,11 +37,11 @@ func FuzzDecodeHashes(f *testing.F) {
 	f.Add([]byte(hashesMagic))
 	f.Add([]byte(hashesMagic + "\xff\xff\xff\xff"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		m, err := decodeHashes(data)
+		m, err := decodeHashes(string(data))
 		if err != nil {
 			return
 		}
-		again, err := decodeHashes(encodeHashes(m))
+		again, err := decodeHashes(string(encodeHashes(m)))
 		if err != nil || !cmp.Equal(m, again) {
 			t.Fatalf("re-encoding changed the entries: %v", err)
 		}
@@ -83,7 +83,7 @@ func TestStamp(t *testing.T) {
 	}
 	var w Writer
 	w.stamp(st)
-	d := &decoder{b: w.buf}
+	d := &decoder{rest: string(w.buf)}
 	if got := readStamp(d); got != st || d.err != nil || d.more() {
 		t.Errorf("stamp round trip: got %+v, %v", got, d.err)
 	}
@@ -131,7 +131,7 @@ func TestTreeRoundTrip(t *testing.T) {
 		Copies:   []Stamped{{Path: "/p/_assetgen/files.txt", Stamp: Stamp{Key: Key{Size: 40, MTime: 5}}}},
 		Warnings: []string{"w1", ""},
 	}
-	got, err := decodeTree(rec.Encode())
+	got, err := decodeTree(string(rec.Encode()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +139,7 @@ func TestTreeRoundTrip(t *testing.T) {
 		t.Errorf("round trip (-want +got):\n%s", diff)
 	}
 	for _, bad := range [][]byte{nil, []byte("junk"), rec.Encode()[:len(treeMagic)+40]} {
-		if _, err := decodeTree(bad); err == nil {
+		if _, err := decodeTree(string(bad)); err == nil {
 			t.Errorf("decodeTree(%q) accepted damage", bad)
 		}
 	}
@@ -152,11 +152,11 @@ func FuzzDecodeTree(f *testing.F) {
 	f.Add([]byte(treeMagic))
 	f.Add([]byte(treeMagic + strings.Repeat("\xff", 100)))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		rec, err := decodeTree(data)
+		rec, err := decodeTree(string(data))
 		if err != nil {
 			return
 		}
-		again, err := decodeTree(rec.Encode())
+		again, err := decodeTree(string(rec.Encode()))
 		if err != nil || !cmp.Equal(rec, again) {
 			t.Fatalf("re-encoding changed the record: %v", err)
 		}
@@ -259,7 +259,7 @@ func TestOutputsRoundTrip(t *testing.T) {
 		{Path: "assets_gen.go", Stamp: Stamp{Key: Key{Size: 10, MTime: 3}}},
 		{Path: "assets.json", Stamp: Stamp{Key: Key{Size: 4}, Racy: true, Sum: [32]byte{1}}},
 	}}
-	got, err := decodeOutputs(rec.Encode())
+	got, err := decodeOutputs(string(rec.Encode()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,11 +293,11 @@ func FuzzDecodeOutputs(f *testing.F) {
 	f.Add((&Outputs{Files: []Stamped{{Path: "a", Stamp: Stamp{Racy: true}}}}).Encode())
 	f.Add([]byte(outputsMagic))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		rec, err := decodeOutputs(data)
+		rec, err := decodeOutputs(string(data))
 		if err != nil {
 			return
 		}
-		again, err := decodeOutputs(rec.Encode())
+		again, err := decodeOutputs(string(rec.Encode()))
 		if err != nil || !cmp.Equal(rec, again) {
 			t.Fatalf("re-encoding changed the record: %v", err)
 		}

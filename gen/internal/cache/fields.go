@@ -1,10 +1,12 @@
 package cache
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"hash"
+	"io"
+	"os"
+	"strings"
 )
 
 // Writer writes the little-endian fields of the cache's records, and of
@@ -87,72 +89,93 @@ func (w *Writer) Sum() (sum [sha256.Size]byte) {
 
 // openRecord returns a decoder for the fields of a record that must
 // begin with magic, which names its kind and format.
-func openRecord(b []byte, magic string) (*decoder, error) {
-	rest, ok := bytes.CutPrefix(b, []byte(magic))
+func openRecord(s, magic string) (*decoder, error) {
+	rest, ok := strings.CutPrefix(s, magic)
 	if !ok {
 		return nil, errBad
 	}
-	return &decoder{b: rest, s: string(rest)}, nil
+	return &decoder{rest: rest}, nil
 }
+
+// readRecord returns the content of a record file. It is read into a
+// string of the file's size, and the strings a decoder reads are slices
+// of it, not an allocation each, nor a copy of the whole: a tree record
+// holds thousands of paths, and every page of memory a short run touches
+// costs it a page fault.
+func readRecord(file string) (string, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return "", err
+	}
+	if fi.Size() > maxRecord {
+		return "", errBad
+	}
+	var b strings.Builder
+	b.Grow(int(fi.Size()))
+	// Through a small buffer: an *os.File's WriteTo would allocate one
+	// of 32 KB.
+	_, err = io.CopyBuffer(&b, struct{ io.Reader }{f}, make([]byte, 8<<10))
+	return b.String(), err
+}
+
+// maxRecord bounds the size of a record file read: past it, the file is
+// damage, not a record.
+const maxRecord = 1 << 30
 
 // decoder reads what a Writer wrote, remembering the first error so that
 // callers check once, at the end.
 type decoder struct {
-	b   []byte // the fields not yet read
-	err error
-	// s is a copy of the record's fields, made once: the strings read are
-	// slices of it, not an allocation each (a tree record holds thousands
-	// of paths).
-	s string
+	rest string // the fields not yet read
+	err  error
 }
 
 // more reports whether bytes remain and no error was met.
-func (d *decoder) more() bool { return len(d.b) > 0 && d.err == nil }
+func (d *decoder) more() bool { return len(d.rest) > 0 && d.err == nil }
 
 // bytes reads n bytes.
-func (d *decoder) bytes(n int) []byte {
-	if d.err != nil || n < 0 || n > len(d.b) {
+func (d *decoder) bytes(n int) string {
+	if d.err != nil || n < 0 || n > len(d.rest) {
 		d.err = errBad
-		return nil
+		return ""
 	}
-	v := d.b[:n]
-	d.b = d.b[n:]
+	v := d.rest[:n]
+	d.rest = d.rest[n:]
 	return v
 }
 
 // u64 reads eight bytes.
 func (d *decoder) u64() uint64 {
-	if b := d.bytes(8); b != nil {
-		return binary.LittleEndian.Uint64(b)
+	if b := d.bytes(8); d.err == nil {
+		return binary.LittleEndian.Uint64([]byte(b))
 	}
 	return 0
 }
 
 // u32 reads four bytes.
 func (d *decoder) u32() uint32 {
-	if b := d.bytes(4); b != nil {
-		return binary.LittleEndian.Uint32(b)
+	if b := d.bytes(4); d.err == nil {
+		return binary.LittleEndian.Uint32([]byte(b))
 	}
 	return 0
 }
 
 // str reads what Str32 wrote.
 func (d *decoder) str() string {
-	n := int(d.u32())
-	at := len(d.s) - len(d.b)
-	if d.bytes(n) == nil {
-		return ""
-	}
-	return d.s[at : at+n]
+	return d.bytes(int(d.u32()))
 }
 
 // bool reads what Bool wrote; any byte but 0 and 1 is damage.
 func (d *decoder) bool() bool {
 	b := d.bytes(1)
-	if b != nil && b[0] > 1 {
+	if d.err == nil && b[0] > 1 {
 		d.err = errBad
 	}
-	return b != nil && b[0] == 1
+	return d.err == nil && b[0] == 1
 }
 
 // readKey reads what Writer.Key wrote.

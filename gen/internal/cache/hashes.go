@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"errors"
 	"io/fs"
-	"os"
 	"sync"
 )
 
@@ -63,8 +62,8 @@ func OpenHashes(dir, outAbs string, m Mark) *Hashes {
 		return c
 	}
 	c.file = File(dir, "hash-v1", outAbs, "")
-	if b, err := os.ReadFile(c.file); err == nil {
-		c.old, _ = decodeHashes(b)
+	if s, err := readRecord(c.file); err == nil {
+		c.old, _ = decodeHashes(s)
 	}
 	return c
 }
@@ -193,13 +192,13 @@ var errBad = errors.New("bad cache file")
 
 // decodeHashes reads what encodeHashes wrote; any damage makes the whole
 // file count as empty.
-func decodeHashes(data []byte) (map[string]entry, error) {
+func decodeHashes(data string) (map[string]entry, error) {
 	d, err := openRecord(data, hashesMagic)
 	if err != nil {
 		return nil, err
 	}
 	m := map[string]entry{}
-	for len(d.b) > 0 && d.err == nil {
+	for d.more() {
 		path := d.str()
 		var e entry
 		e.Key = readKey(d)

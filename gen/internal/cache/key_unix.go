@@ -5,7 +5,8 @@ package cache
 import (
 	"encoding/binary"
 	"io/fs"
-	"syscall"
+
+	"github.com/assetgen/assetgen/gen/internal/dirstat"
 )
 
 // sysKey adds the file's identity and change time to the cache key.
@@ -15,11 +16,11 @@ type sysKey struct {
 }
 
 func sysKeyOf(info fs.FileInfo) sysKey {
-	st, ok := info.Sys().(*syscall.Stat_t)
+	dev, ino, ctime, ok := dirstat.Identity(info)
 	if !ok {
 		return sysKey{}
 	}
-	return sysKey{Dev: uint64(st.Dev), Ino: uint64(st.Ino), CTime: ctime(st).UnixNano()}
+	return sysKey{Dev: dev, Ino: ino, CTime: ctime}
 }
 
 func (k sysKey) append(b []byte) []byte {

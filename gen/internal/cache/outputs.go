@@ -1,9 +1,5 @@
 package cache
 
-import (
-	"os"
-)
-
 // Outputs is the output record: the stamps of the outputs (the Go file,
 // the manifest, the development-mode file) as the last run that wrote or
 // checked them left them, for the OutputKey they were rendered from. A run
@@ -32,8 +28,8 @@ func (o *Outputs) Encode() []byte {
 }
 
 // decodeOutputs reads what Encode wrote.
-func decodeOutputs(b []byte) (*Outputs, error) {
-	d, err := openRecord(b, outputsMagic)
+func decodeOutputs(s string) (*Outputs, error) {
+	d, err := openRecord(s, outputsMagic)
 	if err != nil {
 		return nil, err
 	}
@@ -51,11 +47,11 @@ func decodeOutputs(b []byte) (*Outputs, error) {
 // ReadOutputs returns the output record in file if it was made for key
 // and lists exactly the outputs names, in order.
 func ReadOutputs(file string, key OutputKey, names []string) (*Outputs, bool) {
-	b, err := os.ReadFile(file)
+	s, err := readRecord(file)
 	if err != nil {
 		return nil, false
 	}
-	o, err := decodeOutputs(b)
+	o, err := decodeOutputs(s)
 	if err != nil || o.Key != key || len(o.Files) != len(names) {
 		return nil, false
 	}

@@ -77,8 +77,8 @@ func (t *Tree) Encode() []byte {
 const minStamped = 4 + 16 + 1
 
 // decodeTree reads what Encode wrote.
-func decodeTree(b []byte) (*Tree, error) {
-	d, err := openRecord(b, treeMagic)
+func decodeTree(s string) (*Tree, error) {
+	d, err := openRecord(s, treeMagic)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +90,7 @@ func decodeTree(b []byte) (*Tree, error) {
 	for _, list := range [...]*[]Stamped{&t.Racy, &t.Copies} {
 		n := d.u64()
 		// Sized up front, but never past what the bytes left could hold.
-		*list = make([]Stamped, 0, min(n, uint64(len(d.b)/minStamped)))
+		*list = make([]Stamped, 0, min(n, uint64(len(d.rest)/minStamped)))
 		for i := uint64(0); i < n && d.err == nil; i++ {
 			*list = append(*list, Stamped{Path: d.str(), Stamp: readStamp(d)})
 		}
@@ -107,11 +107,11 @@ func decodeTree(b []byte) (*Tree, error) {
 // ReadTree returns the tree record in file if it was made for key; a
 // missing, damaged or other record is none.
 func ReadTree(file string, key TreeKey) (*Tree, bool) {
-	b, err := os.ReadFile(file)
+	s, err := readRecord(file)
 	if err != nil {
 		return nil, false
 	}
-	t, err := decodeTree(b)
+	t, err := decodeTree(s)
 	if err != nil || t.Key != key {
 		return nil, false
 	}
@@ -134,7 +134,8 @@ func (f Stamped) Check(m Mark) (now Stamped, current, read, settled bool) {
 }
 
 // CheckAll checks the stamped files of list as Check checks each, and
-// writes into now (as long as list) what Check returns for each. It
+// writes into now (as long as list, and list itself will do) what Check
+// returns for each. It
 // stats them directory by directory, a run of files in one directory
 // through one descriptor of it (package dirstat), so that the owned
 // directory's thousands of copies cost a name lookup each, not a path's.
@@ -160,7 +161,7 @@ func CheckAll(list []Stamped, m Mark, now []Stamped) (current bool, read int, se
 			return false, read, settled
 		}
 		current = true
-		d.Stat(names, true, func(i int, info fs.FileInfo, err error) bool {
+		d.Scan(names, true, func(i int, info fs.FileInfo, err error) bool {
 			f := group[i]
 			if err != nil || KeyOf(info) != f.Stamp.Key {
 				current = false

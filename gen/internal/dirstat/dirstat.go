@@ -40,12 +40,40 @@ func (d *Dir) Names() ([]string, error) { return d.f.Readdirnames(-1) }
 // following a symbolic link when follow is set, and calls fn with each
 // result in order, the info or an error naming the entry's path, until
 // fn returns false. The infos share one allocation; each describes its
-// file as os.Lstat or os.Stat would, and SameFile compares them.
+// file as os.Lstat or os.Stat would, and SameFile and Identity read them.
 func (d *Dir) Stat(names []string, follow bool, fn func(i int, info fs.FileInfo, err error) bool) {
-	d.stat(names, follow, fn)
+	d.stat(names, follow, true, fn)
+}
+
+// Scan is Stat for a caller that keeps no info: each is valid only until
+// fn returns, and they share one, so that checking the thousands of files
+// of a record against their stat allocates nothing per file.
+func (d *Dir) Scan(names []string, follow bool, fn func(i int, info fs.FileInfo, err error) bool) {
+	d.stat(names, follow, false, fn)
 }
 
 // pathError is the error for name, as os.Lstat would give it.
 func (d *Dir) pathError(op, name string, err error) error {
 	return &fs.PathError{Op: op, Path: filepath.Join(d.path, name), Err: err}
+}
+
+// Identity returns the device and inode of the file info describes, and
+// its change time in Unix nanoseconds, for an info from Stat or from
+// package os; ok is false where the system reports none of them.
+func Identity(info fs.FileInfo) (dev, ino uint64, ctime int64, ok bool) {
+	if dev, ino, ctime, ok = own(info); ok {
+		return dev, ino, ctime, true
+	}
+	return sysIdentity(info)
+}
+
+// SameFile reports whether a and b describe the same file, as os.SameFile
+// does, for infos from Stat as well as from package os.
+func SameFile(a, b fs.FileInfo) bool {
+	devA, inoA, _, okA := Identity(a)
+	devB, inoB, _, okB := Identity(b)
+	if !okA || !okB {
+		return os.SameFile(a, b)
+	}
+	return devA == devB && inoA == inoB
 }

@@ -9,10 +9,10 @@ import (
 	"testing"
 )
 
-// TestStatAgreesWithOS checks that each info Stat gives describes its
-// entry as os.Lstat (or os.Stat, following links) does, that SameFile
-// matches infos from either, and that a missing name is an error naming
-// its path.
+// TestStatAgreesWithOS checks that each info Stat and Scan give
+// describes its entry as os.Lstat (or os.Stat, following links) does,
+// that SameFile matches infos from either and Identity gives both the
+// same, and that a missing name is an error naming its path.
 func TestStatAgreesWithOS(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "file"), []byte("twelve bytes"), 0o640)
@@ -27,39 +27,54 @@ func TestStatAgreesWithOS(t *testing.T) {
 	}
 	defer d.Close()
 	names := []string{"file", "sub", "link", "missing", "other"}
-	for _, follow := range []bool{false, true} {
+	for _, c := range []struct {
+		method string
+		stat   func([]string, bool, func(int, fs.FileInfo, error) bool)
+		follow bool
+	}{
+		{"Stat", d.Stat, false},
+		{"Stat", d.Stat, true},
+		{"Scan", d.Scan, false},
+		{"Scan", d.Scan, true},
+	} {
+		follow := c.follow
 		osStat := os.Lstat
 		if follow {
 			osStat = os.Stat
 		}
 		seen := 0
-		d.Stat(names, follow, func(i int, got fs.FileInfo, err error) bool {
+		c.stat(names, follow, func(i int, got fs.FileInfo, err error) bool {
 			seen++
 			name := names[i]
 			want, wantErr := osStat(filepath.Join(dir, name))
 			if wantErr != nil {
 				var pe *fs.PathError
 				if !errors.As(err, &pe) || pe.Path != filepath.Join(dir, name) || !errors.Is(err, fs.ErrNotExist) {
-					t.Errorf("follow %v, %s: error %v, want a path error for %s", follow, name, err, filepath.Join(dir, name))
+					t.Errorf("%s, follow %v, %s: error %v, want a path error for %s", c.method, follow, name, err, filepath.Join(dir, name))
 				}
 				return true
 			}
 			if err != nil {
-				t.Fatalf("follow %v, %s: %v", follow, name, err)
+				t.Fatalf("%s, follow %v, %s: %v", c.method, follow, name, err)
 			}
 			if got.Name() != want.Name() || got.Size() != want.Size() || got.Mode() != want.Mode() || !got.ModTime().Equal(want.ModTime()) || got.IsDir() != want.IsDir() {
-				t.Errorf("follow %v, %s: got %s %d %v %v, os says %s %d %v %v", follow, name, got.Name(), got.Size(), got.Mode(), got.ModTime(), want.Name(), want.Size(), want.Mode(), want.ModTime())
+				t.Errorf("%s, follow %v, %s: got %s %d %v %v, os says %s %d %v %v", c.method, follow, name, got.Name(), got.Size(), got.Mode(), got.ModTime(), want.Name(), want.Size(), want.Mode(), want.ModTime())
 			}
 			if !SameFile(got, want) || !SameFile(want, got) {
-				t.Errorf("follow %v, %s: not the same file as os's info", follow, name)
+				t.Errorf("%s, follow %v, %s: not the same file as os's info", c.method, follow, name)
+			}
+			dev, ino, ctime, ok := Identity(got)
+			wdev, wino, wctime, wok := Identity(want)
+			if dev != wdev || ino != wino || ctime != wctime || ok != wok {
+				t.Errorf("%s, follow %v, %s: Identity %d %d %d %v, os's info gives %d %d %d %v", c.method, follow, name, dev, ino, ctime, ok, wdev, wino, wctime, wok)
 			}
 			if other, _ := os.Stat(filepath.Join(dir, "other")); name != "other" && SameFile(got, other) {
-				t.Errorf("follow %v, %s: the same file as other", follow, name)
+				t.Errorf("%s, follow %v, %s: the same file as other", c.method, follow, name)
 			}
 			return true
 		})
 		if seen != len(names) {
-			t.Errorf("follow %v: fn called %d times, want %d", follow, seen, len(names))
+			t.Errorf("%s, follow %v: fn called %d times, want %d", c.method, follow, seen, len(names))
 		}
 	}
 }

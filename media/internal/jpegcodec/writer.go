@@ -21,14 +21,30 @@ import (
 // *image.YCbCr and an *image.Gray, with their bounds at the origin, are
 // encoded here; any other image by image/jpeg.
 func Encode(w io.Writer, m image.Image, quality int) error {
+	return EncodeRows(w, m, quality, nil)
+}
+
+// EncodeRows is Encode for an image whose rows are still being written,
+// from the top, by another goroutine: before it reads a row it calls
+// ready (if not nil) with the number of rows from the top it needs
+// final, up to all of m's, and ready returns once they are (for a YCbCr
+// image, the chroma rows they cover too), or returns an error, which
+// EncodeRows returns having written nothing. An image encoded by
+// image/jpeg is waited for whole first.
+func EncodeRows(w io.Writer, m image.Image, quality int, ready func(rows int) error) error {
 	switch m := m.(type) {
 	case *image.YCbCr:
 		if m.SubsampleRatio == image.YCbCrSubsampleRatio420 && m.Rect.Min == (image.Point{}) {
-			return encode(w, m, quality)
+			return encode(w, m, quality, ready)
 		}
 	case *image.Gray:
 		if m.Rect.Min == (image.Point{}) {
-			return encode(w, m, quality)
+			return encode(w, m, quality, ready)
+		}
+	}
+	if ready != nil {
+		if err := ready(m.Bounds().Dy()); err != nil {
+			return err
 		}
 	}
 	return jpeg.Encode(w, m, &jpeg.Options{Quality: quality})
@@ -242,6 +258,8 @@ type encoder struct {
 	quant [nQuantIndex][blockSize]byte
 	// divisor is 8 times quant, as int32 (not in image/jpeg).
 	divisor [nQuantIndex][blockSize]int32
+	// ready is EncodeRows's.
+	ready func(rows int) error
 }
 
 func (e *encoder) write(p []byte) { e.out = append(e.out, p...) }
@@ -410,7 +428,7 @@ func grayBlock(b *block, pix []uint8, stride, w, h, x, y int) {
 // YCbCr image, each chroma block is read straight from its plane, where
 // image/jpeg reads each chroma sample once per luma pixel and averages
 // the 2 × 2 copies back, to the same values (the edges repeated alike).
-func (e *encoder) writeSOS(m image.Image) {
+func (e *encoder) writeSOS(m image.Image) error {
 	var (
 		b block
 		// DC components are delta-encoded.
@@ -421,6 +439,9 @@ func (e *encoder) writeSOS(m image.Image) {
 		e.write(sosHeaderY)
 		w, h := m.Rect.Dx(), m.Rect.Dy()
 		for y := 0; y < h; y += 8 {
+			if err := e.wait(min(y+8, h)); err != nil {
+				return err
+			}
 			for x := 0; x < w; x += 8 {
 				grayBlock(&b, m.Pix, m.Stride, w, h, x, y)
 				prevDCY = e.writeBlock(&b, 0, prevDCY)
@@ -431,6 +452,9 @@ func (e *encoder) writeSOS(m image.Image) {
 		w, h := m.Rect.Dx(), m.Rect.Dy()
 		cw, ch := (w+1)/2, (h+1)/2
 		for y := 0; y < h; y += 16 {
+			if err := e.wait(min(y+16, h)); err != nil {
+				return err
+			}
 			for x := 0; x < w; x += 16 {
 				for i := range 4 {
 					grayBlock(&b, m.Y, m.YStride, w, h, x+(i&1)*8, y+(i&2)*4)
@@ -445,6 +469,15 @@ func (e *encoder) writeSOS(m image.Image) {
 	}
 	// Pad the last byte with 1's.
 	e.emit(0x7f, 7)
+	return nil
+}
+
+// wait waits for the rows above y to be final (see EncodeRows).
+func (e *encoder) wait(y int) error {
+	if e.ready == nil {
+		return nil
+	}
+	return e.ready(y)
 }
 
 // sosHeaderY is the SOS marker for one component; see image/jpeg.
@@ -459,13 +492,13 @@ var sosHeaderYCbCr = []byte{
 }
 
 // encode is image/jpeg's Encode for the images Encode takes here.
-func encode(w io.Writer, m image.Image, quality int) error {
+func encode(w io.Writer, m image.Image, quality int, ready func(rows int) error) error {
 	b := m.Bounds()
 	if b.Dx() >= 1<<16 || b.Dy() >= 1<<16 {
 		return errors.New("jpeg: image is too large to encode")
 	}
 	// About what a photo's variant takes at quality 82: 2 bits a pixel.
-	e := encoder{out: make([]byte, 0, 4096+b.Dx()*b.Dy()/4)}
+	e := encoder{out: make([]byte, 0, 4096+b.Dx()*b.Dy()/4), ready: ready}
 	quality = min(max(quality, 1), 100)
 	// Convert from a quality rating to a scaling factor.
 	var scale int
@@ -492,7 +525,9 @@ func encode(w io.Writer, m image.Image, quality int) error {
 	e.writeDQT()
 	e.writeSOF0(b.Size(), nComponent)
 	e.writeDHT(nComponent)
-	e.writeSOS(m)
+	if err := e.writeSOS(m); err != nil {
+		return err
+	}
 	e.write([]byte{0xff, 0xd9}) // End Of Image
 	_, err := w.Write(e.out)
 	return err
