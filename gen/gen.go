@@ -230,13 +230,13 @@ func Find(cfg Config, p string) ([]Source, error) {
 	if err := errs.err(); err != nil {
 		return nil, err
 	}
-	srcs, err := find.Lookup(cfg.Dirs, ig, p)
+	paths, err := find.Lookup(cfg.Dirs, ig, p)
 	if err != nil {
 		return nil, &Error{Msg: err.Error()}
 	}
-	out := make([]Source, len(srcs))
-	for i, s := range srcs {
-		out[i] = Source{Path: filepath.ToSlash(s.Path), Winner: i == 0}
+	out := make([]Source, len(paths))
+	for i, path := range paths {
+		out[i] = Source{Path: filepath.ToSlash(path), Winner: i == 0}
 	}
 	return out, nil
 }

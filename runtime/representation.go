@@ -22,8 +22,7 @@ import (
 // the handler never writes to them, and a middleware that appends to one
 // (Header.Add) gets a copy because there is no spare capacity.
 type fileServe struct {
-	contentType []string
-	identity    rep
+	identity rep
 	// variants are the precompressed representations by coding index, nil
 	// where the file has none.
 	variants [numCodings]*rep
@@ -44,15 +43,14 @@ type fileServe struct {
 // precompressed variant, with its own strong entity tag as RFC 9110
 // §8.8.3 requires of different representations.
 type rep struct {
-	name  string // in the embedded file system
-	fsys  fs.FS  // holds name; nil when data is set from the start
-	owner *fileServe
-	size  int64
-	sum   *[sha256.Size]byte // of identity content, from the table's Integrity
 	// http is what the handler serves, built here once so that a request
-	// copies none of it: its header values, with the rep itself as its
-	// Loader.
+	// copies none of it: its header values, its size, and the rep itself
+	// as its Loader.
 	http httpserve.Representation
+	// src is where the content is in the embedded file system, nil when
+	// data is set from the start (a Live's file). It is a pointer so that
+	// a Live's representations, made per request, carry none of it.
+	src *embedded
 
 	// data caches the content on first use. Reading an embedded file
 	// copies it out of the binary; doing that once per process rather than
@@ -60,6 +58,15 @@ type rep struct {
 	// each representation at most once) for zero-copy, allocation-free
 	// responses. Concurrent first reads may both read; one copy wins.
 	data atomic.Pointer[[]byte]
+}
+
+// embedded is where a representation's content is in the embedded file
+// system, and what it must hash to.
+type embedded struct {
+	fsys  fs.FS
+	name  string
+	sum   *[sha256.Size]byte // of identity content, from the table's Integrity
+	owner *fileServe         // logs that the file is stale
 }
 
 // newFileServes builds the serving data for a table. Like New, it panics
@@ -79,16 +86,18 @@ func newFileServes(fsys fs.FS, files []File, etags []string) []fileServe {
 
 // init sets fs up to serve f, whose identity's entity tag is etag.
 func (fs *fileServe) init(fsys fs.FS, f *File, etag string) {
-	fs.contentType = []string{f.ContentType}
-	fs.identity.init(fs, fsys, f.Name, f.Size, etag, "")
-	fs.identity.sum = sumOf(f.Integrity)
+	contentType := []string{f.ContentType}
+	fs.identity.init(fs, fsys, f.Name, f.Size, etag, "", contentType)
+	if fs.identity.src != nil {
+		fs.identity.src.sum = sumOf(f.Integrity)
+	}
 	for _, e := range f.Encodings {
 		c := codingIndex(e.Coding)
 		if c == codingIdentity || fs.variants[c] != nil {
 			continue // a coding the handler does not negotiate, or a duplicate
 		}
 		r := new(rep)
-		r.init(fs, fsys, e.Name, e.Size, variantETag(etag, e.Coding), e.Coding)
+		r.init(fs, fsys, e.Name, e.Size, variantETag(etag, e.Coding), e.Coding, contentType)
 		fs.variants[c] = r
 		fs.has[c] = true
 		fs.hasVariants = true
@@ -129,13 +138,13 @@ func memFileServe(f File, data []byte, variants []Variant) *fileServe {
 	return fs
 }
 
-func (r *rep) init(owner *fileServe, fsys fs.FS, name string, size int64, etag, coding string) {
-	r.owner, r.fsys = owner, fsys
-	r.name = name
-	r.size = size
+func (r *rep) init(owner *fileServe, fsys fs.FS, name string, size int64, etag, coding string, contentType []string) {
+	if fsys != nil {
+		r.src = &embedded{fsys: fsys, name: name, owner: owner}
+	}
 	r.http = httpserve.Representation{
 		ETag:          []string{etag},
-		ContentType:   owner.contentType,
+		ContentType:   contentType,
 		Size:          size,
 		ContentLength: []string{strconv.FormatInt(size, 10)},
 		Ranges:        coding == "", // a variant is sent whole
@@ -179,9 +188,9 @@ func (r *rep) Bytes() ([]byte, error) {
 	if p := r.data.Load(); p != nil {
 		return *p, nil
 	}
-	b, err := r.read(r.fsys)
+	b, err := r.read()
 	if err != nil {
-		logOnce(r.owner, err)
+		logOnce(r.src.owner, err)
 		return nil, err
 	}
 	r.data.CompareAndSwap(nil, &b)
@@ -192,16 +201,17 @@ func (r *rep) Bytes() ([]byte, error) {
 // table: its size, and for identity content its SHA-256, which costs one
 // pass over the bytes once per process. A variant's hash is not in the
 // table, only the hash of what it decodes to; its size is checked.
-func (r *rep) read(fsys fs.FS) ([]byte, error) {
-	b, err := fs.ReadFile(fsys, r.name)
+func (r *rep) read() ([]byte, error) {
+	src := r.src
+	b, err := fs.ReadFile(src.fsys, src.name)
 	if err != nil {
 		return nil, err
 	}
-	if int64(len(b)) != r.size {
-		return nil, &staleError{r.name, fmt.Sprintf("%d bytes, the table says %d", len(b), r.size)}
+	if size := r.http.Size; int64(len(b)) != size {
+		return nil, &staleError{src.name, fmt.Sprintf("%d bytes, the table says %d", len(b), size)}
 	}
-	if r.sum != nil && sha256.Sum256(b) != *r.sum {
-		return nil, &staleError{r.name, "content hash differs from the table's"}
+	if src.sum != nil && sha256.Sum256(b) != *src.sum {
+		return nil, &staleError{src.name, "content hash differs from the table's"}
 	}
 	return b, nil
 }
@@ -251,7 +261,7 @@ func (s *Set) Verify() error {
 			}
 		}
 		for _, r := range reps {
-			if _, err := r.read(s.fsys); err != nil {
+			if _, err := r.read(); err != nil {
 				errs = append(errs, err)
 			}
 		}

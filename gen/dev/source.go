@@ -36,6 +36,7 @@ type Source struct {
 
 	mu    sync.Mutex
 	nodes map[string]*node // by logical path: every file seen so far
+	seen  map[string]*node // current's, emptied and used again by each request
 
 	reload *reloader // nil without live reload
 	enc    encoder   // precompressed variants; see encode.go
@@ -157,16 +158,20 @@ func (s *Source) Events() http.Handler {
 }
 
 // find returns the source directory that holds logical path p now, as
-// generate decides it (find.Winner), and the file.
-func (s *Source) find(p string) (int, find.Source, bool) {
+// generate decides it (find.Winner), and the file's size and time.
+func (s *Source) find(p string) (int, find.Stat, bool) {
 	return find.Winner(s.dirs, s.ig, p)
 }
 
 // current returns the up-to-date node of p, or nil if no source
 // directory holds it: it checks p and everything p references,
-// transitively, once each, and names again what changed.
+// transitively, once each, and names again what changed. s.mu is held.
 func (s *Source) current(p string) *node {
-	seen := map[string]*node{}
+	if s.seen == nil {
+		s.seen = map[string]*node{}
+	}
+	seen := s.seen
+	defer clear(seen) // keeps its room, not the nodes
 	n := s.visit(p, seen)
 	if n == nil {
 		return nil
@@ -194,28 +199,27 @@ func (s *Source) visit(p string, seen map[string]*node) *node {
 // load returns the node of p, read again if its winning directory, size
 // or modification time changed, or nil.
 func (s *Source) load(p string) *node {
-	dir, src, ok := s.find(p)
+	dir, st, ok := s.find(p)
 	old := s.nodes[p]
 	if !ok {
 		delete(s.nodes, p)
 		return nil
 	}
-	fi := src.Info
-	if old != nil && old.dir == dir && old.size == fi.Size() && old.mtime.Equal(fi.ModTime()) && !old.racy {
+	if old != nil && old.dir == dir && old.size == st.Size && old.mtime.Equal(st.ModTime) && !old.racy {
 		return old
 	}
-	raw, err := os.ReadFile(src.Path)
+	raw, err := os.ReadFile(s.path(dir, p))
 	if err != nil {
-		s.cfg.Logf("assetgen: %s: cannot read: %v", relpath.Display(src.Path), err)
+		s.cfg.Logf("assetgen: %s: cannot read: %v", relpath.Display(s.path(dir, p)), err)
 		delete(s.nodes, p)
 		return nil
 	}
-	racy := cache.Racy(fi.ModTime(), s.now())
+	racy := cache.Racy(st.ModTime, s.now())
 	if old != nil && old.dir == dir && string(old.orig) == string(raw) {
-		old.size, old.mtime, old.racy = fi.Size(), fi.ModTime(), racy
+		old.size, old.mtime, old.racy = st.Size, st.ModTime, racy
 		return old
 	}
-	n := &node{Node: build.Node{Logical: p, Prehashed: s.pre.Ignored(p)}, dir: dir, size: fi.Size(), mtime: fi.ModTime(), racy: racy, orig: raw}
+	n := &node{Node: build.Node{Logical: p, Prehashed: s.pre.Ignored(p)}, dir: dir, size: st.Size, mtime: st.ModTime, racy: racy, orig: raw}
 	n.contentType, _ = mediatype.Served(p, raw, utf8.Valid(raw))
 	n.prep = build.Prepare(p, n.contentType, raw, n.Prehashed, s.opt)
 	if n.prep.NotMinified != nil {
@@ -228,5 +232,11 @@ func (s *Source) load(p string) *node {
 
 // file names a node's source file for messages.
 func (s *Source) file(n *node) string {
-	return relpath.Display(filepath.Join(s.dirs[n.dir], filepath.FromSlash(n.Logical)))
+	return relpath.Display(s.path(n.dir, n.Logical))
+}
+
+// path is the file at logical path p in the dir'th source directory, made
+// only when it is read or named: find decides without it.
+func (s *Source) path(dir int, p string) string {
+	return filepath.Join(s.dirs[dir], filepath.FromSlash(p))
 }

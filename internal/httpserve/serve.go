@@ -160,15 +160,15 @@ type Opener interface {
 	Open(ctx context.Context, off, length int64) (io.ReadCloser, error)
 }
 
-// ServeContent answers a GET or HEAD with rep, sent with cacheControl as
-// its Cache-Control and with fields (see Response), as net/http's
-// serveContent does: preconditions in the order of RFC 9110 §13.2.2 (If-Match failing
-// is 412; If-None-Match matching is 304 with the validator and caching
-// fields but no content fields, §15.4.5), then Range (§14.2) on a GET of
-// a representation with Ranges, and otherwise the whole content. Every
-// response carries X-Content-Type-Options: nosniff. Content is opened
-// before the status is sent, so that a read failure is a 404 or 500 and
-// never a truncated 200.
+// ServeContent answers a GET or HEAD with rep, with cacheControl as its
+// Cache-Control and with fields (see Response), as net/http's
+// serveContent does: preconditions in the order of RFC 9110 §13.2.2
+// (If-Match failing is 412; If-None-Match matching is 304 with the
+// validator and caching fields but no content fields, §15.4.5), then
+// Range (§14.2) on a GET of a representation with Ranges, and otherwise
+// the whole content. Every response carries X-Content-Type-Options:
+// nosniff. Content is opened before the status is sent, so that a read
+// failure is a 404 or 500 and never a truncated 200.
 //
 // The parts of a Response are separate arguments so that rep does not
 // escape: escape analysis does not tell a struct's fields apart, so the
@@ -224,8 +224,8 @@ func ServeContent(w http.ResponseWriter, r *http.Request, rep *Representation, c
 
 // sendStream sends a 200 with the content that rep.Stream reads. It is
 // opened before the status is sent, so that a failure is a 404 or 500.
-// It is a function of its own so that ServeContent, which content in
-// memory takes, has no defer.
+// It is a function of its own so that ServeContent, the path of content
+// held in memory, has no defer.
 func sendStream(w http.ResponseWriter, r *http.Request, rep *Representation) {
 	rc, err := rep.Stream.Open(r.Context(), 0, rep.Size)
 	if err != nil {

@@ -40,6 +40,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/assetgen/assetgen/gen/internal/dirstat"
 )
@@ -190,36 +191,45 @@ func Walk(ctx context.Context, dirs []string, ig *Ignorer) ([]Match, error) {
 	return out, nil
 }
 
-// Lookup returns every source that holds logical path p, in precedence
-// order, without walking the trees: Django's findstatic. p may use
-// backslashes and be unclean ("css//a.css"); one that is not a path
-// relative to a directory is an error.
-func Lookup(dirs []string, ig *Ignorer, p string) ([]Source, error) {
+// Lookup returns the path on disk of every file that holds logical path
+// p, in precedence order, without walking the trees: Django's findstatic.
+// p may use backslashes and be unclean ("css//a.css"); one that is not a
+// path relative to a directory is an error.
+func Lookup(dirs []string, ig *Ignorer, p string) ([]string, error) {
 	clean := path.Clean(strings.ReplaceAll(p, `\`, "/"))
 	if !fs.ValidPath(clean) || clean == "." {
 		return nil, fmt.Errorf("%q is not a logical path: use a slash-separated path relative to a source directory, such as css/base.css", p)
 	}
-	var out []Source
-	for _, src := range holders(dirs, ig, clean) {
-		out = append(out, src)
+	var out []string
+	for i := range holders(dirs, ig, clean) {
+		out = append(out, filepath.Join(dirs[i], filepath.FromSlash(clean)))
 	}
 	return out, nil
 }
 
+// Stat is what Winner tells of the file it finds: enough for development
+// mode to tell that the file changed since it was last read.
+type Stat struct {
+	Size    int64
+	ModTime time.Time
+}
+
 // Winner returns the index in dirs of the directory whose file is served
-// at logical path p, and that file: the first that holds it. ok is false
-// when none does, and for a p that is not a clean logical path.
-func Winner(dirs []string, ig *Ignorer, p string) (i int, src Source, ok bool) {
-	for i, src := range holders(dirs, ig, p) {
-		return i, src, true
+// at logical path p, and that file's Stat: the first that holds it. ok is
+// false when none does, and for a p that is not a clean logical path.
+// Development mode calls it for each file of each request, so it
+// allocates nothing (see statFile).
+func Winner(dirs []string, ig *Ignorer, p string) (i int, st Stat, ok bool) {
+	for i, st := range holders(dirs, ig, p) {
+		return i, st, true
 	}
-	return 0, Source{}, false
+	return 0, Stat{}, false
 }
 
 // holders yields each directory that holds the clean logical path p, by
-// index in dirs, in precedence order.
-func holders(dirs []string, ig *Ignorer, p string) iter.Seq2[int, Source] {
-	return func(yield func(int, Source) bool) {
+// index in dirs, in precedence order, with the file's Stat.
+func holders(dirs []string, ig *Ignorer, p string) iter.Seq2[int, Stat] {
+	return func(yield func(int, Stat) bool) {
 		if !fs.ValidPath(p) || p == "." || ig.IgnoredPath(p) {
 			return
 		}
@@ -228,16 +238,22 @@ func holders(dirs []string, ig *Ignorer, p string) iter.Seq2[int, Source] {
 			return
 		}
 		for i, d := range dirs {
-			full := filepath.Join(d, name)
-			info, err := os.Stat(full)
-			if err != nil || !info.Mode().IsRegular() {
-				continue
-			}
-			if !yield(i, Source{Dir: d, Path: full, Info: info}) {
+			st, ok := statFile(filepath.Clean(d), name)
+			if ok && !yield(i, st) {
 				return
 			}
 		}
 	}
+}
+
+// statPath is statFile by way of package os, for the systems and paths
+// statFile has no buffer for.
+func statPath(dir, name string) (Stat, bool) {
+	info, err := os.Stat(filepath.Join(dir, name))
+	if err != nil || !info.Mode().IsRegular() {
+		return Stat{}, false
+	}
+	return Stat{Size: info.Size(), ModTime: info.ModTime()}, true
 }
 
 // IgnoredPath reports whether logical path p or a directory above it is

@@ -56,7 +56,7 @@ func TestBadPattern(t *testing.T) {
 }
 
 // tree writes files (path → content) under a temporary directory.
-func tree(t *testing.T, files map[string]string) string {
+func tree(t testing.TB, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
 	for name, data := range files {
@@ -106,13 +106,13 @@ func TestWalkPrecedence(t *testing.T) {
 		t.Errorf("Walk (-want +got):\n%s", diff)
 	}
 
-	srcs, err := Lookup(dirs, ig, "x.css")
+	found, err := Lookup(dirs, ig, "x.css")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var paths []string
-	for _, s := range srcs {
-		paths = append(paths, rel(t, root, s.Path))
+	for _, p := range found {
+		paths = append(paths, rel(t, root, p))
 	}
 	if diff := cmp.Diff([]string{"a/x.css", "b/x.css", "c/x.css"}, paths); diff != "" {
 		t.Errorf("Lookup (-want +got):\n%s", diff)
@@ -216,14 +216,14 @@ func FuzzLookup(f *testing.F) {
 	os.WriteFile(filepath.Join(root, "outside.css"), []byte("o"), 0o644)
 	dir := filepath.Join(root, "static")
 	f.Fuzz(func(t *testing.T, p string) {
-		srcs, err := Lookup([]string{dir}, nil, p)
+		found, err := Lookup([]string{dir}, nil, p)
 		if err != nil {
 			return
 		}
-		for _, s := range srcs {
-			rel, err := filepath.Rel(dir, s.Path)
+		for _, f := range found {
+			rel, err := filepath.Rel(dir, f)
 			if err != nil || !filepath.IsLocal(rel) {
-				t.Fatalf("Lookup(%q) found %s, outside %s", p, s.Path, dir)
+				t.Fatalf("Lookup(%q) found %s, outside %s", p, f, dir)
 			}
 		}
 	})
@@ -272,20 +272,20 @@ func TestAgree(t *testing.T) {
 			walked = append(walked, rel(t, root, s.Path))
 		}
 		got[m.Logical] = walked
-		srcs, err := Lookup(dirs, ig, m.Logical)
+		found, err := Lookup(dirs, ig, m.Logical)
 		if err != nil {
 			t.Fatal(err)
 		}
 		var looked []string
-		for _, s := range srcs {
-			looked = append(looked, rel(t, root, s.Path))
+		for _, f := range found {
+			looked = append(looked, rel(t, root, f))
 		}
 		if diff := cmp.Diff(walked, looked); diff != "" {
 			t.Errorf("%s: Lookup differs from Walk (-walk +lookup):\n%s", m.Logical, diff)
 		}
-		i, src, ok := Winner(dirs, ig, m.Logical)
-		if !ok || dirs[i] != m.Winner.Dir || src.Path != m.Winner.Path {
-			t.Errorf("%s: Winner = %d %s %v, Walk's winner %s", m.Logical, i, src.Path, ok, m.Winner.Path)
+		i, st, ok := Winner(dirs, ig, m.Logical)
+		if info := m.Winner.Info; !ok || dirs[i] != m.Winner.Dir || st.Size != info.Size() || !st.ModTime.Equal(info.ModTime()) {
+			t.Errorf("%s: Winner = %d %+v %v, Walk's winner %s %d %v", m.Logical, i, st, ok, m.Winner.Path, info.Size(), info.ModTime())
 		}
 	}
 	want := map[string][]string{

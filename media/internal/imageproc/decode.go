@@ -122,11 +122,12 @@ func pixels(n int64) string {
 
 // decodePixels decodes the image r reads, which probe found to be info: a
 // JPEG at scale eighths of its size (see package jpegcodec), anything
-// else whole.
-func decodePixels(r io.Reader, info Info, scale int, o Options) (image.Image, error) {
+// else whole. A JPEG decoded by jpegcodec tells rows of its rows as they
+// are final, if it can (jpegcodec.Options.Rows).
+func decodePixels(r io.Reader, info Info, scale int, o Options, rows func(image.Image, int)) (image.Image, error) {
 	m, err := guard(info.Format, func() (image.Image, error) {
 		if info.Format == JPEG && scale != 8 {
-			return jpegcodec.Decode(r, jpegcodec.Options{Scale: scale, MaxPixels: o.maxPixels()})
+			return jpegcodec.Decode(r, jpegcodec.Options{Scale: scale, MaxPixels: o.maxPixels(), Rows: rows})
 		}
 		return decodeImage(info.Format, r)
 	})

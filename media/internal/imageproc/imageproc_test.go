@@ -429,3 +429,48 @@ func TestVariantsReadError(t *testing.T) {
 		})
 	}
 }
+
+// TestVariantsFromRows checks that the first variant, made from the
+// decoder's rows while it decodes the next (rowFeed), is the one made
+// from the whole decoded image: the same bytes, for every kind of JPEG,
+// an EXIF orientation that turns it, and a PNG.
+func TestVariantsFromRows(t *testing.T) {
+	files, err := filepath.Glob("../jpegcodec/testdata/*.jpeg")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no test images: %v", err)
+	}
+	srcs := map[string][]byte{
+		"noise":         imagetest.JPEG(t, imagetest.Noise(400, 300)),
+		"noise, EXIF 6": imagetest.WithSegments(imagetest.JPEG(t, imagetest.Noise(300, 200)), imagetest.EXIF(binary.LittleEndian, 6)),
+		"PNG":           imagetest.PNG(t, imagetest.Noise(190, 60)),
+	}
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcs[filepath.Base(f)] = src
+	}
+	for name, src := range srcs {
+		for _, width := range []int{100, 70, 33, 12} {
+			t.Run(fmt.Sprintf("%s at %d", name, width), func(t *testing.T) {
+				info, vs, err := variants(src, []int{width}, Options{})
+				if err != nil || len(vs) != 1 {
+					t.Fatalf("%d variants, %v", len(vs), err)
+				}
+				m, err := decodePixels(bytes.NewReader(src), info, jpegScale(info, width), Options{}, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sw, sh := storedSize(info, width)
+				want, err := encodeVariant(toImage(scalePlanes(planes(m), sw, sh), info.Orientation), variantFormat(info.Format, m), Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(vs[0].Data, want.Data) {
+					t.Errorf("%d bytes from the rows, %d from the whole image: not the same", len(vs[0].Data), len(want.Data))
+				}
+			})
+		}
+	}
+}

@@ -92,83 +92,124 @@ func clamp8(v int32) uint8 {
 // resample scales p to w × h: across each row, then down each column.
 // Its working memory is w × p.h samples, the rows scaled across.
 func resample(p plane, w, h int) plane {
+	r := newResampler(p, w, h)
+	r.advance(p.h)
+	return r.out
+}
+
+// resampler is resample done as p's rows become final, from the top:
+// each call of advance scales across the rows that have become so and
+// makes the output rows whose filter window they complete, so that a
+// decoder's rows are resampled while it decodes the next ones.
+type resampler struct {
+	src, across, out plane
+	xf, yf           filter
+	// nAcross and nOut are the rows of across and out made so far.
+	nAcross, nOut int
+	sums          []int32
+}
+
+func newResampler(p plane, w, h int) *resampler {
 	ch := p.ch
-	across := plane{pix: make([]uint8, w*p.h*ch), w: w, h: p.h, stride: w * ch, ch: ch}
-	// Eight taps across, as a shrink by up to 2 has (a JPEG is decoded
-	// at the least scale that covers the widest variant, and a variant
-	// made from a wider one is half as wide): the products written out,
-	// one bounds check, no inner loop.
-	xf := weights(p.w, w, 8)
+	return &resampler{
+		src:    p,
+		across: plane{pix: make([]uint8, w*p.h*ch), w: w, h: p.h, stride: w * ch, ch: ch},
+		out:    plane{pix: make([]uint8, w*h*ch), w: w, h: h, stride: w * ch, ch: ch},
+		// Eight taps across, as a shrink by up to 2 has (a JPEG is
+		// decoded at the least scale that covers the widest variant,
+		// and a variant made from a wider one is half as wide).
+		xf:   weights(p.w, w, 8),
+		yf:   weights(p.h, h, 0),
+		sums: make([]int32, w*ch),
+	}
+}
+
+// advance resamples with the first final rows of the source final, and
+// returns the number of output rows made, all once final is p.h.
+func (r *resampler) advance(final int) int {
+	for ; r.nAcross < final; r.nAcross++ {
+		r.scaleAcross(r.nAcross)
+	}
+	for r.nOut < r.out.h && r.yf.first[r.nOut]+r.yf.n <= r.nAcross {
+		r.scaleDown(r.nOut)
+		r.nOut++
+	}
+	return r.nOut
+}
+
+// scaleAcross scales row y of the source across into r.across.
+func (r *resampler) scaleAcross(y int) {
+	p, xf, ch := r.src, r.xf, r.src.ch
 	n := xf.n
-	for y := range p.h {
-		src := p.pix[y*p.stride:][:p.w*ch]
-		dst := across.pix[y*across.stride:][:w*ch]
-		if ch == 1 && n == 8 {
-			for x, first := range xf.first {
-				ws := (*[8]int32)(xf.w[x*8:])
-				s := (*[8]uint8)(src[first:])
-				dst[x] = clamp8(int32(s[0])*ws[0] + int32(s[1])*ws[1] + int32(s[2])*ws[2] + int32(s[3])*ws[3] +
-					int32(s[4])*ws[4] + int32(s[5])*ws[5] + int32(s[6])*ws[6] + int32(s[7])*ws[7])
-			}
-			continue
+	src := p.pix[y*p.stride:][:p.w*ch]
+	dst := r.across.pix[y*r.across.stride:][:r.across.w*ch]
+	if ch == 1 && n == 8 {
+		// The products written out, one bounds check, no inner loop.
+		for x, first := range xf.first {
+			ws := (*[8]int32)(xf.w[x*8:])
+			s := (*[8]uint8)(src[first:])
+			dst[x] = clamp8(int32(s[0])*ws[0] + int32(s[1])*ws[1] + int32(s[2])*ws[2] + int32(s[3])*ws[3] +
+				int32(s[4])*ws[4] + int32(s[5])*ws[5] + int32(s[6])*ws[6] + int32(s[7])*ws[7])
 		}
-		if ch == 1 {
-			// One channel, the usual case (Y, Cb, Cr planes): without
-			// the channel loop.
-			for x, first := range xf.first {
-				ws := xf.w[x*n:][:n]
-				s := src[first:][:len(ws)]
-				var sum int32
-				for k, wt := range ws {
-					sum += int32(s[k]) * wt
-				}
-				dst[x] = clamp8(sum)
-			}
-			continue
-		}
+		return
+	}
+	if ch == 1 {
+		// One channel, the usual case (Y, Cb, Cr planes): without
+		// the channel loop.
 		for x, first := range xf.first {
 			ws := xf.w[x*n:][:n]
-			for c := range ch {
-				var sum int32
-				i := first*ch + c
-				for _, wt := range ws {
-					sum += int32(src[i]) * wt
-					i += ch
-				}
-				dst[x*ch+c] = clamp8(sum)
+			s := src[first:][:len(ws)]
+			var sum int32
+			for k, wt := range ws {
+				sum += int32(s[k]) * wt
 			}
+			dst[x] = clamp8(sum)
+		}
+		return
+	}
+	for x, first := range xf.first {
+		ws := xf.w[x*n:][:n]
+		for c := range ch {
+			var sum int32
+			i := first*ch + c
+			for _, wt := range ws {
+				sum += int32(src[i]) * wt
+				i += ch
+			}
+			dst[x*ch+c] = clamp8(sum)
 		}
 	}
-	out := plane{pix: make([]uint8, w*h*ch), w: w, h: h, stride: w * ch, ch: ch}
-	sums := make([]int32, w*ch)
-	yf := weights(p.h, h, 0)
-	for y, first := range yf.first {
-		ws := yf.w[y*yf.n:][:yf.n]
-		clear(sums)
-		// Two rows at a time: half the passes over sums.
-		k := 0
-		for ; k+1 < len(ws); k += 2 {
-			w0, w1 := ws[k], ws[k+1]
-			if w0 == 0 && w1 == 0 {
-				continue
-			}
-			r0 := across.pix[(first+k)*across.stride:][:len(sums)]
-			r1 := across.pix[(first+k+1)*across.stride:][:len(sums)]
-			for i := range sums {
-				sums[i] += int32(r0[i])*w0 + int32(r1[i])*w1
-			}
+}
+
+// scaleDown makes output row y from the rows of r.across under its
+// filter window.
+func (r *resampler) scaleDown(y int) {
+	across, sums := r.across, r.sums
+	first := r.yf.first[y]
+	ws := r.yf.w[y*r.yf.n:][:r.yf.n]
+	clear(sums)
+	// Two rows at a time: half the passes over sums.
+	k := 0
+	for ; k+1 < len(ws); k += 2 {
+		w0, w1 := ws[k], ws[k+1]
+		if w0 == 0 && w1 == 0 {
+			continue
 		}
-		if k < len(ws) && ws[k] != 0 {
-			wt := ws[k]
-			r := across.pix[(first+k)*across.stride:][:len(sums)]
-			for i := range sums {
-				sums[i] += int32(r[i]) * wt
-			}
-		}
-		dst := out.pix[y*out.stride:][:len(sums)]
-		for i, s := range sums {
-			dst[i] = clamp8(s)
+		r0 := across.pix[(first+k)*across.stride:][:len(sums)]
+		r1 := across.pix[(first+k+1)*across.stride:][:len(sums)]
+		for i := range sums {
+			sums[i] += int32(r0[i])*w0 + int32(r1[i])*w1
 		}
 	}
-	return out
+	if k < len(ws) && ws[k] != 0 {
+		wt := ws[k]
+		row := across.pix[(first+k)*across.stride:][:len(sums)]
+		for i := range sums {
+			sums[i] += int32(row[i]) * wt
+		}
+	}
+	dst := r.out.pix[y*r.out.stride:][:len(sums)]
+	for i, s := range sums {
+		dst[i] = clamp8(s)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"image/png"
 	"io"
 	"slices"
+	"sync"
 
 	"golang.org/x/image/draw"
 
@@ -38,6 +39,12 @@ import (
 // library cannot encode, gives a JPEG if it is opaque (WebP is mostly
 // photographs) and a PNG if it has transparency.
 //
+// The widest variant is made in a second goroutine from the rows the
+// decoder has finished, resampled and encoded while it decodes the next
+// ones (for a sequential JPEG; anything else once decoded), so that on a
+// machine with a core to spare the first answer waits for little more
+// than the decoding. The goroutine has ended when Variants returns.
+//
 // The source is read as it is decoded, never whole: the memory it takes
 // is the decoded pixels at the scale chosen and twice the widest
 // variant's pixels: for a 12-megapixel photo and widths up to 1920, about
@@ -65,25 +72,35 @@ func Variants(r io.Reader, widths []int, o Options, made func(Variant) error) (I
 	if len(ws) == 0 {
 		return info, nil
 	}
-	// What probe read, then the rest.
-	m, err := decodePixels(io.MultiReader(&head, rr), info, jpegScale(info, ws[0]), o)
+	// The widest is made from the decoder's rows as they are final, in
+	// another goroutine, while the decoder makes the next ones (see
+	// firstVariant); what probe read is read again, then the rest.
+	feed := newRowFeed()
+	var first firstResult
+	var wg sync.WaitGroup
+	wg.Go(func() { first = firstVariant(feed, info, ws[0], o) })
+	m, err := decodePixels(io.MultiReader(&head, rr), info, jpegScale(info, ws[0]), o, feed.rows)
+	feed.end(m, err)
+	wg.Wait()
 	if rr.err != nil {
 		return Info{}, rr.err
 	}
 	if err != nil {
 		return Info{}, err
 	}
+	if first.err != nil {
+		return Info{}, first.err
+	}
+	if err := made(first.v); err != nil {
+		return Info{}, err
+	}
 	f := variantFormat(info.Format, m)
 	base := planes(m)
-	var scaled [][]plane // in the stored orientation, as ws
-	for _, width := range ws {
-		height := max(1, int((int64(info.Height)*int64(width)+int64(info.Width)/2)/int64(info.Width)))
-		sw, sh := width, height // the stored orientation
-		if info.Orientation >= 5 {
-			sw, sh = sh, sw
-		}
+	scaled := [][]plane{first.planes} // in the stored orientation, as ws
+	for _, width := range ws[1:] {
+		sw, sh := storedSize(info, width)
 		from := base
-		if n := len(scaled); n > 0 && scaled[n-1][0].w >= 2*sw && scaled[n-1][0].h >= 2*sh {
+		if n := len(scaled); scaled[n-1][0].w >= 2*sw && scaled[n-1][0].h >= 2*sh {
 			from = scaled[n-1]
 		}
 		ps := scalePlanes(from, sw, sh)
@@ -97,6 +114,16 @@ func Variants(r io.Reader, widths []int, o Options, made func(Variant) error) (I
 		}
 	}
 	return info, nil
+}
+
+// storedSize is the size, in the stored orientation, of the variant
+// width wide as displayed: the height keeps the aspect ratio.
+func storedSize(info Info, width int) (int, int) {
+	height := max(1, int((int64(info.Height)*int64(width)+int64(info.Width)/2)/int64(info.Width)))
+	if info.Orientation >= 5 {
+		return height, width
+	}
+	return width, height
 }
 
 // readErr reads from r, keeping the first error other than io.EOF, so
@@ -208,7 +235,7 @@ func variantFormat(src Format, m image.Image) Format {
 // encodeVariant encodes a variant with o.Encode if set, else as f.
 func encodeVariant(m image.Image, f Format, o Options) (Variant, error) {
 	if o.Encode == nil {
-		return encode(m, f, o)
+		return encode(m, f, o, nil)
 	}
 	var buf bytes.Buffer
 	if err := o.Encode(&buf, m, o.quality()); err != nil {
@@ -219,13 +246,15 @@ func encodeVariant(m image.Image, f Format, o Options) (Variant, error) {
 }
 
 // encode writes m as f, which carries no metadata: the standard encoders
-// write pixels and the headers needed to read them, nothing else.
-func encode(m image.Image, f Format, o Options) (Variant, error) {
+// write pixels and the headers needed to read them, nothing else. A JPEG
+// is encoded as its rows are made, if ready is not nil (see
+// jpegcodec.EncodeRows); ready is not called for a PNG.
+func encode(m image.Image, f Format, o Options, ready func(rows int) error) (Variant, error) {
 	var buf bytes.Buffer
 	var err error
 	switch f {
 	case JPEG:
-		err = jpegcodec.Encode(&buf, m, o.quality())
+		err = jpegcodec.EncodeRows(&buf, m, o.quality(), ready)
 	case PNG:
 		err = (&png.Encoder{CompressionLevel: png.DefaultCompression}).Encode(&buf, m)
 	default:

@@ -36,7 +36,7 @@ func Strip(src []byte, o Options) (Variant, error) {
 	var out []byte
 	switch info.Format {
 	case JPEG, PNG:
-		m, err := decodePixels(bytes.NewReader(src), info, 8, o)
+		m, err := decodePixels(bytes.NewReader(src), info, 8, o, nil)
 		if err != nil {
 			return Variant{}, err
 		}
@@ -45,7 +45,7 @@ func Strip(src []byte, o Options) (Variant, error) {
 			draw.Draw(rgba, rgba.Rect, m, m.Bounds().Min, draw.Src)
 			m = orient(rgba, info.Orientation)
 		}
-		return encode(m, info.Format, o)
+		return encode(m, info.Format, o, nil)
 	case GIF:
 		out, err = stripGIF(src)
 	case WebP:

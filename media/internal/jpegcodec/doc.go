@@ -2,8 +2,8 @@
 // (image/jpeg, Go 1.26, BSD licence in LICENSE beside it), made fast for
 // making small variants of large photos. Encode writes the bytes
 // image/jpeg's Encode writes, in about half the time for the 4:2:0 and
-// grey images package imageproc encodes (see Encode). The decoder has
-// three things added:
+// grey images package imageproc encodes (see Encode). There are four
+// things added:
 //
 //   - Options.Scale decodes at 1/8, 2/8 or 4/8 of the size, as libjpeg's
 //     DCT scaling (jpeg_read_header's scale_num/scale_denom, what
@@ -17,6 +17,10 @@
 //     shrink with the scale: a 12-megapixel photo takes 300 KB at 1/8.
 //   - Options.MaxPixels refuses an image whose frame header has more
 //     pixels, before anything is allocated.
+//   - Options.Rows tells another goroutine of the rows that are final as
+//     a sequential image is decoded, and EncodeRows encodes an image
+//     whose rows are still being made, so that a variant is resampled
+//     and encoded while its source is decoded.
 //   - A faster entropy decoder (fast.go): the bit buffer held in
 //     locals, refilled eight bytes at a time while none is 0xff, and a
 //     coefficient whose code and magnitude fit in 10 bits decoded with

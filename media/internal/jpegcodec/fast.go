@@ -136,6 +136,11 @@ func (d *decoder) decodeAC(b *block, s *sums, h *huffman, zig, zigEnd int32, al 
 					}
 					zig++
 				} else {
+					if e == 0 {
+						// A code longer than lookBits: fastMin
+						// bits hold it and its magnitude too.
+						e = h.long(l)
+					}
 					rs := uint32(e>>fastRun) & 0xff
 					run, size := int32(rs>>4), rs&15
 					if size == 0 {

@@ -291,16 +291,17 @@ const (
 // decode to if the Huffman code fits in them (the symbol and the code's
 // length), and if the magnitude bits after it (F.2.2.1, F.2.2.2) fit too,
 // the whole coefficient: value<<16 | run<<fastRun | fastWhole | length
-// of code and magnitude. Zero means decoding the slow way: a longer
-// code, or one decodeHuffman would refuse. As libjpeg-turbo's look-ahead
-// tables and stb_image's fast_ac, it decodes most coefficients of a
-// photo with one look-up.
+// of code and magnitude. Zero means a longer code (which decodeAC finds
+// with long), or one decodeHuffman would refuse. As libjpeg-turbo's
+// look-ahead tables and stb_image's fast_ac, it decodes most
+// coefficients of a photo with one look-up.
 //
 // The code is found as decodeHuffman finds it, which for a malformed table
 // may differ from a canonical decoding: its 8-bit look-up table first,
 // then bit by bit. Symbols whose meaning depends on the scan are left to
-// the slow way too: a DC size over 16, and an AC end-of-band run of more
-// than one block (progressive only).
+// the slow way too: a DC size over 16 (a zero entry), and an AC
+// end-of-band run of more than one block (progressive only; the entry
+// holds the symbol only, and decodeAC sees what it is).
 func (h *huffman) setFast(tc uint8) {
 	clear(h.fast[:])
 	for i := range int32(1 << lookBits) {
@@ -322,15 +323,16 @@ func (h *huffman) setFast(tc uint8) {
 			}
 		}
 		run, size := int32(rs>>4), int32(rs&15)
+		h.fast[i] = int32(rs)<<fastRun | length
 		if tc == dcTable {
 			if rs > 16 {
+				h.fast[i] = 0
 				continue
 			}
 			run, size = 0, int32(rs)
 		} else if size == 0 && run != 0 && run != 15 {
-			continue
+			continue // the symbol only: decodeAC leaves it to the slow way
 		}
-		h.fast[i] = int32(rs)<<fastRun | length
 		used := length + size
 		if (tc == acTable && size == 0) || used > lookBits {
 			continue
@@ -341,6 +343,23 @@ func (h *huffman) setFast(tc uint8) {
 		}
 		h.fast[i] = v<<16 | run<<fastRun | fastWhole | used
 	}
+}
+
+// long finds the code longer than lookBits at the top of l, for an AC
+// table's zero h.fast entry, as decodeHuffman's bit-by-bit search would
+// go on past lookBits bits (no shorter code matched, or h.fast would
+// hold it: an AC table's entry is 0 only then). It returns what h.fast
+// would hold for it, its symbol and length (not a whole coefficient),
+// or 0 if no code matches, which decodeHuffman refuses. A photo at high
+// quality has many such codes; decodeHuffman takes a call and a step
+// per bit for each.
+func (h *huffman) long(l uint64) int32 {
+	for i := lookBits; i < maxCodeLength; i++ {
+		if code := int32(l >> (63 - i)); code <= h.maxCodes[i] {
+			return int32(h.vals[h.valsIndices[i]+code-h.minCodes[i]])<<fastRun | int32(i+1)
+		}
+	}
+	return 0
 }
 
 // extend is EXTEND (F.2.2.1): the s-bit magnitude v as a signed value.

@@ -118,6 +118,10 @@ type decoder struct {
 	// maxPixels refuses a frame with more pixels before any are
 	// allocated; 0 means no limit.
 	maxPixels int64
+	// rows is Options.Rows; complete is set once a scan it was called
+	// for has ended, which ends the decoding.
+	rows     func(m image.Image, n int)
+	complete bool
 
 	img1        *image.Gray
 	img3        *image.YCbCr
@@ -628,6 +632,9 @@ func (d *decoder) decode(r io.Reader, configOnly bool) (image.Image, error) {
 				return nil, nil
 			}
 			err = d.processSOS(n)
+			if err == nil && d.complete {
+				return d.image(), nil
+			}
 		case driMarker:
 			if configOnly {
 				err = d.ignore(n)
@@ -669,6 +676,25 @@ func (d *decoder) decode(r io.Reader, configOnly bool) (image.Image, error) {
 		return d.img3, nil
 	}
 	return nil, FormatError("missing SOS marker")
+}
+
+// image is the grey or YCbCr image being decoded into.
+func (d *decoder) image() image.Image {
+	if d.img1 != nil {
+		return d.img1
+	}
+	return d.img3
+}
+
+// reportsRows says whether a scan of nComp components is one whose rows
+// Options.Rows is told of: a sequential scan of every component of a
+// grey or YCbCr image, which is then complete row by row as it is
+// decoded, nothing converting it after. (A progressive image is complete
+// only after its last scan, an image scanned a component at a time
+// after its last, and RGB and CMYK are converted at the end.)
+func (d *decoder) reportsRows(nComp int) bool {
+	return d.rows != nil && !d.progressive && nComp == d.nComp &&
+		(d.nComp == 1 || d.nComp == 3 && !d.isRGB())
 }
 
 // applyBlack combines d.img3 and d.blackPix into a CMYK image. The formula
@@ -783,6 +809,18 @@ type Options struct {
 	// this in its frame header, before any pixel is allocated; 0 means no
 	// limit.
 	MaxPixels int64
+	// Rows, if set, is told of an image's rows as they are decoded, so
+	// that another goroutine can work on them while the rest is: after
+	// each row of blocks of a sequential scan of every component of a
+	// grey or YCbCr image, it is called with the image (the one Decode
+	// returns) and the number of its rows, from the top, that are
+	// final. Such a scan is the whole image: Decode returns once it
+	// ends, reading nothing after it. (A second scan, which T.81's
+	// sequential mode does not allow, would write rows already told of.)
+	// Rows is not called for a progressive image, one scanned a
+	// component at a time, or an RGB or CMYK one: Decode's result is
+	// final only when it returns.
+	Rows func(m image.Image, n int)
 }
 
 // ErrTooLarge reports an image over Options.MaxPixels.
@@ -801,7 +839,7 @@ func ScaledSize(width, height, scale int) (int, int) {
 // into 4 × 4, 2 × 2 or 1 × 1 pixels by a reduced inverse DCT, which costs
 // a fraction of a full decode and of the memory (libjpeg's DCT scaling).
 func Decode(r io.Reader, o Options) (image.Image, error) {
-	d := decoder{scale: 8, maxPixels: o.MaxPixels}
+	d := decoder{scale: 8, maxPixels: o.MaxPixels, rows: o.Rows}
 	switch o.Scale {
 	case 0, 8:
 	case 1, 2, 4:

@@ -178,6 +178,7 @@ func check(t *testing.T, src []byte, minDB float64) {
 			// decode here that image/jpeg refuses.
 			continue
 		}
+		checkRows(t, src, scale, got)
 		b := want.Bounds()
 		w, h := ScaledSize(b.Dx(), b.Dy(), scale)
 		if gb := got.Bounds(); gb != image.Rect(0, 0, w, h) {
@@ -209,6 +210,60 @@ func check(t *testing.T, src []byte, minDB float64) {
 		}
 		if db := psnr(rgba(got), box(rgba(want), 8/scale)); db < minPSNRConverted {
 			t.Errorf("scale %d: %.1f dB from a box-filtered full decode, want %d or more", scale, db, minPSNRConverted)
+		}
+	}
+}
+
+// checkRows decodes src at scale with Options.Rows, which want, the
+// decode without, says src is: the same pixels, the rows told of as
+// final already so when they were, from fewer to all, for the image
+// returned.
+func checkRows(t *testing.T, src []byte, scale int, want image.Image) {
+	t.Helper()
+	type told struct {
+		n      int
+		planes [][]byte // the final rows' bytes of each plane, then
+	}
+	var calls []told
+	var seen image.Image
+	got, err := Decode(bytes.NewReader(src), Options{Scale: scale, Rows: func(m image.Image, n int) {
+		if seen != nil && m != seen {
+			t.Fatalf("scale %d: Rows called with another image", scale)
+		}
+		seen = m
+		c := told{n: n}
+		for _, p := range planes(m) {
+			h := p.Rect.Dy()
+			if n < m.Bounds().Dy() {
+				h = n * h / m.Bounds().Dy()
+			}
+			c.planes = append(c.planes, bytes.Clone(p.Pix[:h*p.Stride]))
+		}
+		calls = append(calls, c)
+	}})
+	if err != nil {
+		t.Fatalf("scale %d with Rows: %v; without, no error", scale, err)
+	}
+	if p := psnr(rgba(got), rgba(want)); !math.IsInf(p, 1) {
+		t.Fatalf("scale %d with Rows: %.1f dB from the pixels without, want the same", scale, p)
+	}
+	if len(calls) == 0 {
+		return // progressive, a component a scan, RGB or CMYK
+	}
+	if seen != got {
+		t.Fatalf("scale %d: Rows told of another image than Decode returned", scale)
+	}
+	if last := calls[len(calls)-1].n; last != got.Bounds().Dy() {
+		t.Fatalf("scale %d: Rows told of %d rows at last, want all %d", scale, last, got.Bounds().Dy())
+	}
+	for i, c := range calls {
+		if i > 0 && c.n < calls[i-1].n {
+			t.Fatalf("scale %d: Rows told of %d rows after %d", scale, c.n, calls[i-1].n)
+		}
+		for k, p := range planes(got) {
+			if !bytes.Equal(c.planes[k], p.Pix[:len(c.planes[k])]) {
+				t.Fatalf("scale %d: plane %d's first %d rows changed after Rows told they were final", scale, k, c.n)
+			}
 		}
 	}
 }

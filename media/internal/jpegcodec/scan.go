@@ -158,11 +158,36 @@ func (d *decoder) processSOS(n int) error {
 		}
 	}
 
+	reports := d.reportsRows(nComp)
+	rowsPerMCU, height := d.scale*v0, d.bounds().Dy()
+
 	d.bits = bits{}
-	mcu, expectedRST := 0, uint8(rst0Marker)
+	rst := restarts{expected: rst0Marker}
 	// summed: each block is decoded straight into sums, at 2/8 and 1/8
 	// of a sequential scan, where a progressive one keeps every block.
 	summed := !d.progressive && d.scale <= 2
+	if summed && (nComp > 1 || d.nComp == 1) {
+		cs := make([]scanComp, nComp)
+		for i := range cs {
+			ci := int(scan[i].compIndex)
+			c := &d.comp[ci]
+			pix, stride, err := d.blockPixels(0, 0, ci)
+			if err != nil {
+				return err
+			}
+			cs[i] = scanComp{
+				dc: &d.huff[dcTable][scan[i].td], ac: &d.huff[acTable][scan[i].ta],
+				w: &d.quant2[c.tq], pix: pix, stride: stride, h: c.h, v: c.v,
+			}
+		}
+		err := d.decodeSums(cs, mxx, myy, func(my int) {
+			if reports {
+				d.rows(d.image(), min((my+1)*rowsPerMCU, height))
+			}
+		})
+		d.complete = reports && err == nil
+		return err
+	}
 	var (
 		// b is the decoded coefficients, in natural (not zig-zag) order.
 		b   block
@@ -293,33 +318,112 @@ func (d *decoder) processSOS(n int) error {
 					}
 				} // for j
 			} // for i
-			mcu++
-			if d.ri > 0 && mcu%d.ri == 0 && mcu < mxx*myy {
-				// For well-formed input, the RST[0-7] restart marker follows
-				// immediately. For corrupt input, call findRST to try to
-				// resynchronize.
-				if err := d.readFull(d.tmp[:2]); err != nil {
-					return err
-				} else if d.tmp[0] != 0xff || d.tmp[1] != expectedRST {
-					if err := d.findRST(expectedRST); err != nil {
-						return err
-					}
-				}
-				expectedRST++
-				if expectedRST == rst7Marker+1 {
-					expectedRST = rst0Marker
-				}
-				// Reset the Huffman decoder.
-				d.bits = bits{}
-				// Reset the DC components, as per section F.2.1.3.1.
-				dc = [maxComponents]int32{}
-				// Reset the progressive decoder state, as per section G.1.2.2.
-				d.eobRun = 0
+			if restarted, err := d.nextMCU(&rst, mxx*myy); err != nil {
+				return err
+			} else if restarted {
+				dc = [maxComponents]int32{} // section F.2.1.3.1
 			}
 		} // for mx
+		if reports {
+			d.rows(d.image(), min((my+1)*rowsPerMCU, height))
+		}
 	} // for my
-
+	d.complete = reports
 	return nil
+}
+
+// scanComp is what decodeSums needs of a component of a scan.
+type scanComp struct {
+	dc, ac *huffman
+	// w is the quantization table for sums (decoder.quant2).
+	w *[blockSize]int64
+	// pix and stride are where the component's pixels go (blockPixels).
+	pix    []byte
+	stride int
+	h, v   int
+}
+
+// decodeSums is processSOS's loop for a sequential scan decoded at 2/8 or
+// 1/8 whose MCUs interleave the components cs (or hold a grey image's
+// one block), the scan that makes most variants: each block is decoded
+// into sums and written as pixels, none stored. Written apart from the
+// loop every other scan takes, with what it needs of each component
+// looked up once, it spends less on each block than on its
+// coefficients. It calls row after each row of MCUs.
+func (d *decoder) decodeSums(cs []scanComp, mxx, myy int, row func(my int)) error {
+	var dc [maxComponents]int32
+	rst := restarts{expected: rst0Marker}
+	scale := d.scale
+	for my := range myy {
+		for mx := range mxx {
+			for i := range cs {
+				c := &cs[i]
+				for jy := range c.v {
+					// The first pixel of the row of blocks, as blockPixels.
+					pix := c.pix[scale*((c.v*my+jy)*c.stride+c.h*mx):]
+					for jx := range c.h {
+						delta, err := d.decodeDC(c.dc)
+						if err != nil {
+							return err
+						}
+						dc[i] += delta
+						sum := sums{w: c.w}
+						sum.add(0, dc[i])
+						if d.eobRun > 0 {
+							d.eobRun--
+						} else if _, err := d.decodeAC(nil, &sum, c.ac, 1, blockSize-1, 0); err != nil {
+							return err
+						}
+						sum.put(scale, pix[scale*jx:], c.stride)
+					}
+				}
+			}
+			if restarted, err := d.nextMCU(&rst, mxx*myy); err != nil {
+				return err
+			} else if restarted {
+				dc = [maxComponents]int32{} // section F.2.1.3.1
+			}
+		}
+		row(my)
+	}
+	return nil
+}
+
+// restarts is where a scan is in its restart intervals (section
+// F.1.2.3): the MCUs decoded, and the RST marker expected next.
+type restarts struct {
+	mcu      int
+	expected uint8
+}
+
+// nextMCU counts an MCU of a scan of total. After the last of a restart
+// interval but the scan's last, it reads the RST marker and resets the
+// Huffman decoder and the progressive state, and reports that it did:
+// the caller then resets its DC predictors.
+func (d *decoder) nextMCU(r *restarts, total int) (bool, error) {
+	r.mcu++
+	if d.ri == 0 || r.mcu%d.ri != 0 || r.mcu >= total {
+		return false, nil
+	}
+	// For well-formed input, the RST[0-7] restart marker follows
+	// immediately. For corrupt input, call findRST to try to
+	// resynchronize.
+	if err := d.readFull(d.tmp[:2]); err != nil {
+		return false, err
+	} else if d.tmp[0] != 0xff || d.tmp[1] != r.expected {
+		if err := d.findRST(r.expected); err != nil {
+			return false, err
+		}
+	}
+	r.expected++
+	if r.expected == rst7Marker+1 {
+		r.expected = rst0Marker
+	}
+	// Reset the Huffman decoder.
+	d.bits = bits{}
+	// Reset the progressive decoder state, as per section G.1.2.2.
+	d.eobRun = 0
+	return true, nil
 }
 
 // refine decodes a successive approximation refinement block, as specified in

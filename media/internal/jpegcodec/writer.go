@@ -21,14 +21,30 @@ import (
 // *image.YCbCr and an *image.Gray, with their bounds at the origin, are
 // encoded here; any other image by image/jpeg.
 func Encode(w io.Writer, m image.Image, quality int) error {
+	return EncodeRows(w, m, quality, nil)
+}
+
+// EncodeRows is Encode for an image whose rows are still being written,
+// from the top, by another goroutine: before it reads a row it calls
+// ready (if not nil) with the number of rows from the top it needs
+// final, up to all of m's, and ready returns once they are (for a YCbCr
+// image, the chroma rows they cover too), or returns an error, which
+// EncodeRows returns having written nothing. An image encoded by
+// image/jpeg is waited for whole first.
+func EncodeRows(w io.Writer, m image.Image, quality int, ready func(rows int) error) error {
 	switch m := m.(type) {
 	case *image.YCbCr:
 		if m.SubsampleRatio == image.YCbCrSubsampleRatio420 && m.Rect.Min == (image.Point{}) {
-			return encode(w, m, quality)
+			return encode(w, m, quality, ready)
 		}
 	case *image.Gray:
 		if m.Rect.Min == (image.Point{}) {
-			return encode(w, m, quality)
+			return encode(w, m, quality, ready)
+		}
+	}
+	if ready != nil {
+		if err := ready(m.Bounds().Dy()); err != nil {
+			return err
 		}
 	}
 	return jpeg.Encode(w, m, &jpeg.Options{Quality: quality})
@@ -236,12 +252,15 @@ type encoder struct {
 	out []byte
 	// buf is a scratch buffer.
 	buf [16]byte
-	// bits and nBits are accumulated bits to write to w.
-	bits, nBits uint32
+	// bits holds, at its top, nBits (< 32) bits not yet written.
+	bits  uint64
+	nBits uint32
 	// quant is the scaled quantization tables, in zig-zag order.
 	quant [nQuantIndex][blockSize]byte
 	// divisor is 8 times quant, as int32 (not in image/jpeg).
 	divisor [nQuantIndex][blockSize]int32
+	// ready is EncodeRows's.
+	ready func(rows int) error
 }
 
 func (e *encoder) write(p []byte) { e.out = append(e.out, p...) }
@@ -249,21 +268,36 @@ func (e *encoder) write(p []byte) { e.out = append(e.out, p...) }
 func (e *encoder) writeByte(b byte) { e.out = append(e.out, b) }
 
 // emit emits the least significant nBits bits of bits to the bit-stream.
-// The precondition is bits < 1<<nBits && nBits <= 16.
+// The precondition is bits < 1<<nBits && nBits <= 32. The bits gather
+// at the top of e.bits and go out four bytes at a time (image/jpeg
+// writes each byte as it fills): the same bytes, fewer steps.
 func (e *encoder) emit(bits, nBits uint32) {
-	nBits += e.nBits
-	bits <<= 32 - nBits
-	bits |= e.bits
-	for nBits >= 8 {
-		b := uint8(bits >> 24)
-		e.writeByte(b)
-		if b == 0xff {
-			e.writeByte(0x00)
-		}
-		bits <<= 8
-		nBits -= 8
+	e.bits |= uint64(bits) << (64 - e.nBits - nBits)
+	e.nBits += nBits
+	if e.nBits >= 32 {
+		e.flush(4)
 	}
-	e.bits, e.nBits = bits, nBits
+}
+
+// flush writes the top n bytes of e.bits (n ≤ e.nBits/8), each 0xff
+// followed by a stuffed 0x00 (F.1.2.3).
+func (e *encoder) flush(n uint32) {
+	x := uint32(e.bits >> 32)
+	if n == 4 && (^x-0x01010101)&x&0x80808080 == 0 {
+		// No 0xff among them (the top bit of each byte of ^x-1 & x
+		// set flags a 0xff byte, or one before such a byte).
+		e.out = append(e.out, byte(x>>24), byte(x>>16), byte(x>>8), byte(x))
+	} else {
+		for i := range n {
+			b := byte(e.bits >> (56 - 8*i))
+			e.out = append(e.out, b)
+			if b == 0xff {
+				e.out = append(e.out, 0x00)
+			}
+		}
+	}
+	e.bits <<= 8 * n
+	e.nBits -= 8 * n
 }
 
 // emitHuff emits the given value with the given Huffman encoder.
@@ -285,10 +319,9 @@ func (e *encoder) emitHuffRLE(h huffIndex, runLength, value int32) {
 	} else {
 		nBits = 8 + uint32(bitCount[a>>8])
 	}
-	e.emitHuff(h, runLength<<4|int32(nBits))
-	if nBits > 0 {
-		e.emit(uint32(b)&(1<<nBits-1), nBits)
-	}
+	// The code and the magnitude bits after it, emitted as one.
+	x := theHuffmanLUT[h][runLength<<4|int32(nBits)]
+	e.emit((x&(1<<24-1))<<nBits|uint32(b)&(1<<nBits-1), x>>24+nBits)
 }
 
 // writeMarkerHeader writes the header for a marker with the given length.
@@ -410,7 +443,7 @@ func grayBlock(b *block, pix []uint8, stride, w, h, x, y int) {
 // YCbCr image, each chroma block is read straight from its plane, where
 // image/jpeg reads each chroma sample once per luma pixel and averages
 // the 2 × 2 copies back, to the same values (the edges repeated alike).
-func (e *encoder) writeSOS(m image.Image) {
+func (e *encoder) writeSOS(m image.Image) error {
 	var (
 		b block
 		// DC components are delta-encoded.
@@ -421,6 +454,9 @@ func (e *encoder) writeSOS(m image.Image) {
 		e.write(sosHeaderY)
 		w, h := m.Rect.Dx(), m.Rect.Dy()
 		for y := 0; y < h; y += 8 {
+			if err := e.wait(min(y+8, h)); err != nil {
+				return err
+			}
 			for x := 0; x < w; x += 8 {
 				grayBlock(&b, m.Pix, m.Stride, w, h, x, y)
 				prevDCY = e.writeBlock(&b, 0, prevDCY)
@@ -431,6 +467,9 @@ func (e *encoder) writeSOS(m image.Image) {
 		w, h := m.Rect.Dx(), m.Rect.Dy()
 		cw, ch := (w+1)/2, (h+1)/2
 		for y := 0; y < h; y += 16 {
+			if err := e.wait(min(y+16, h)); err != nil {
+				return err
+			}
 			for x := 0; x < w; x += 16 {
 				for i := range 4 {
 					grayBlock(&b, m.Y, m.YStride, w, h, x+(i&1)*8, y+(i&2)*4)
@@ -443,8 +482,18 @@ func (e *encoder) writeSOS(m image.Image) {
 			}
 		}
 	}
-	// Pad the last byte with 1's.
+	// Pad the last byte with 1's, and write the whole bytes.
 	e.emit(0x7f, 7)
+	e.flush(e.nBits / 8)
+	return nil
+}
+
+// wait waits for the rows above y to be final (see EncodeRows).
+func (e *encoder) wait(y int) error {
+	if e.ready == nil {
+		return nil
+	}
+	return e.ready(y)
 }
 
 // sosHeaderY is the SOS marker for one component; see image/jpeg.
@@ -459,13 +508,13 @@ var sosHeaderYCbCr = []byte{
 }
 
 // encode is image/jpeg's Encode for the images Encode takes here.
-func encode(w io.Writer, m image.Image, quality int) error {
+func encode(w io.Writer, m image.Image, quality int, ready func(rows int) error) error {
 	b := m.Bounds()
 	if b.Dx() >= 1<<16 || b.Dy() >= 1<<16 {
 		return errors.New("jpeg: image is too large to encode")
 	}
 	// About what a photo's variant takes at quality 82: 2 bits a pixel.
-	e := encoder{out: make([]byte, 0, 4096+b.Dx()*b.Dy()/4)}
+	e := encoder{out: make([]byte, 0, 4096+b.Dx()*b.Dy()/4), ready: ready}
 	quality = min(max(quality, 1), 100)
 	// Convert from a quality rating to a scaling factor.
 	var scale int
@@ -492,7 +541,9 @@ func encode(w io.Writer, m image.Image, quality int) error {
 	e.writeDQT()
 	e.writeSOF0(b.Size(), nComponent)
 	e.writeDHT(nComponent)
-	e.writeSOS(m)
+	if err := e.writeSOS(m); err != nil {
+		return err
+	}
 	e.write([]byte{0xff, 0xd9}) // End Of Image
 	_, err := w.Write(e.out)
 	return err
