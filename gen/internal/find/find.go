@@ -292,16 +292,26 @@ func walkDir(ctx context.Context, dir int, root string, ig *Ignorer) ([]Match, e
 	// The directories by path: each list is sorted (walk), so the whole
 	// is too unless a directory holds both files and directories.
 	slices.SortFunc(w.hits, func(a, b []hit) int { return strings.Compare(a[0].path, b[0].path) })
-	n := 0
-	for _, hits := range w.hits {
-		n += len(hits)
+	// The Matches are made on every core, each a part of the list: for a
+	// tree of 10,000 files they fill a megabyte of memory not touched
+	// before, a page fault every 40 of them.
+	starts := make([]int, len(w.hits)+1) // where each directory's files go
+	for i, hits := range w.hits {
+		starts[i+1] = starts[i] + len(hits)
 	}
-	out := make([]Match, 0, n)
-	for _, hits := range w.hits {
-		for _, h := range hits {
-			out = append(out, Match{Logical: w.logical(h.path), Winner: Source{Dir: root, Path: h.path, Info: h.info, Symlink: h.link}, dir: dir})
-		}
+	out := make([]Match, starts[len(w.hits)])
+	parts := min(runtime.GOMAXPROCS(0), len(w.hits))
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Go(func() {
+			for i := p * len(w.hits) / parts; i < (p+1)*len(w.hits)/parts; i++ {
+				for j, h := range w.hits[i] {
+					out[starts[i]+j] = Match{Logical: w.logical(h.path), Winner: Source{Dir: root, Path: h.path, Info: h.info, Symlink: h.link}, dir: dir}
+				}
+			}
+		})
 	}
+	wg.Wait()
 	return out, nil
 }
 
