@@ -63,7 +63,7 @@ type generatorIdent struct {
 // that hold their content's sum; ok is false when a racy file cannot be
 // read.
 func (r *run) treeKey(recording bool) (key cache.TreeKey, racy []cache.Stamped, ok bool) {
-	if r.cfg.CacheDir == "" || len(r.cfg.Templates) > 0 {
+	if !r.treeKeyed() {
 		return key, nil, false
 	}
 	g, ok := r.generator()
@@ -125,6 +125,13 @@ func (r *run) treeKey(recording bool) (key cache.TreeKey, racy []cache.Stamped, 
 		}
 	}
 	return cache.TreeKey(w.Sum()), racy, true
+}
+
+// treeKeyed reports whether the run has a tree key: not without a cache
+// directory, nor with template checks, which read files it does not
+// cover.
+func (r *run) treeKeyed() bool {
+	return r.cfg.CacheDir != "" && len(r.cfg.Templates) == 0
 }
 
 // outputKey is a fixed-size key for everything the outputs are rendered
@@ -374,13 +381,22 @@ func (r *run) stampCopies() (copies []cache.Stamped, owned cache.Stamped, ok boo
 // an entry it has checked, and the record is rewritten with them clean,
 // so later runs read nothing.
 func (r *run) unchanged() (*Result, bool) {
-	key, _, ok := r.treeKey(false)
-	if !ok {
+	// The record is read on another core while this one computes the
+	// key: each costs a few milliseconds, and a run that has a record
+	// reads it whether or not the key matches.
+	if !r.treeKeyed() {
 		return nil, false
 	}
 	file := r.recordFile(".tree")
-	rec, ok := cache.ReadTree(file, key)
-	if !ok {
+	var rec *cache.Tree
+	read := make(chan struct{})
+	go func() {
+		defer close(read)
+		rec = cache.ReadTree(file)
+	}()
+	key, _, ok := r.treeKey(false)
+	<-read
+	if !ok || rec == nil || rec.Key != key {
 		return nil, false
 	}
 	names := []string{r.cfg.FileName}

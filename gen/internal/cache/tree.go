@@ -113,18 +113,18 @@ func decodeTree(s string) (*Tree, error) {
 	return t, nil
 }
 
-// ReadTree returns the tree record in file if it was made for key; a
-// missing, damaged or other record is none.
-func ReadTree(file string, key TreeKey) (*Tree, bool) {
+// ReadTree returns the tree record in file, or nil for a missing or
+// damaged one. It holds for the tree whose key is its Key, and no other.
+func ReadTree(file string) *Tree {
 	s, err := readRecord(file)
 	if err != nil {
-		return nil, false
+		return nil
 	}
 	t, err := decodeTree(s)
-	if err != nil || t.Key != key {
-		return nil, false
+	if err != nil {
+		return nil
 	}
-	return t, true
+	return t
 }
 
 // Check reports whether the stamped file is still as stamped, and whether
