@@ -5,7 +5,8 @@
 // the check of a package's owned copies are a stat per file, so this is
 // most of what an unchanged re-run costs. Where the system has no
 // fstatat for it (anything but Linux), each name is stat-ed by its path,
-// as os.Lstat and os.Stat do.
+// as os.Lstat and os.Stat do. Regular stats one joined path the same
+// way, without allocating, for development mode's per-request lookups.
 package dirstat
 
 import (

@@ -4,7 +4,7 @@ package dirstat
 
 import "golang.org/x/sys/unix"
 
-// fstatat stats name in the directory fd.
-func fstatat(fd int, name string, _ *nameBuf, st *unix.Stat_t, flags int) error {
-	return unix.Fstatat(fd, name, st, flags)
+// fstatat stats name in the directory fd, below dir when dir is not "".
+func fstatat(fd int, dir, name string, _ []byte, st *unix.Stat_t, flags int) error {
+	return unix.Fstatat(fd, joinPath(dir, name), st, flags)
 }

@@ -33,7 +33,7 @@ func (d *Dir) stat(names []string, follow, keep bool, fn func(i int, info fs.Fil
 		var st unix.Stat_t
 		var buf nameBuf
 		for i, n := range names {
-			err := ignoringEINTR(func() error { return fstatat(int(fd), n, &buf, &st, flags) })
+			err := ignoringEINTR(func() error { return fstatat(int(fd), "", n, buf[:], &st, flags) })
 			if err != nil {
 				if !fn(i, nil, d.pathError("fstatat", n, err)) {
 					return
@@ -58,6 +58,34 @@ func (d *Dir) stat(names []string, follow, keep bool, fn func(i int, info fs.Fil
 
 // nameBuf holds a name and its NUL for fstatat: NAME_MAX is 255.
 type nameBuf [256]byte
+
+// joinPath is dir and name with a slash between, or name when dir is "".
+func joinPath(dir, name string) string {
+	if dir == "" {
+		return name
+	}
+	return dir + "/" + name
+}
+
+// Regular stats dir joined with name, following symbolic links as
+// os.Stat does, and returns the size and modification time of a regular
+// file; ok is false for anything else and for an error. The path goes to
+// fstatat from a buffer on the stack, so that where Stat's names do
+// (Linux on amd64 and arm64) it allocates nothing, where
+// os.Stat(filepath.Join(dir, name)) allocates about 400 bytes:
+// development mode stats a path in each source directory for each file
+// of each request (find.Winner). dir must be clean. The kernel resolves
+// the path from the working directory, as for os.Stat, so links lead
+// anywhere and a directory deleted and made again is seen at once.
+func Regular(dir, name string) (size int64, mtime time.Time, ok bool) {
+	var buf [1024]byte
+	var st unix.Stat_t
+	err := ignoringEINTR(func() error { return fstatat(unix.AT_FDCWD, dir, name, buf[:], &st, 0) })
+	if err != nil || st.Mode&unix.S_IFMT != unix.S_IFREG {
+		return 0, time.Time{}, false
+	}
+	return st.Size, time.Unix(st.Mtim.Unix()), true
+}
 
 func ignoringEINTR(f func() error) error {
 	for {

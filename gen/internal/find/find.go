@@ -218,7 +218,7 @@ type Stat struct {
 // at logical path p, and that file's Stat: the first that holds it. ok is
 // false when none does, and for a p that is not a clean logical path.
 // Development mode calls it for each file of each request, so it
-// allocates nothing (see statFile).
+// allocates nothing (see dirstat.Regular).
 func Winner(dirs []string, ig *Ignorer, p string) (i int, st Stat, ok bool) {
 	for i, st := range holders(dirs, ig, p) {
 		return i, st, true
@@ -238,22 +238,12 @@ func holders(dirs []string, ig *Ignorer, p string) iter.Seq2[int, Stat] {
 			return
 		}
 		for i, d := range dirs {
-			st, ok := statFile(filepath.Clean(d), name)
-			if ok && !yield(i, st) {
+			size, mtime, ok := dirstat.Regular(filepath.Clean(d), name)
+			if ok && !yield(i, Stat{Size: size, ModTime: mtime}) {
 				return
 			}
 		}
 	}
-}
-
-// statPath is statFile by way of package os, for the systems and paths
-// statFile has no buffer for.
-func statPath(dir, name string) (Stat, bool) {
-	info, err := os.Stat(filepath.Join(dir, name))
-	if err != nil || !info.Mode().IsRegular() {
-		return Stat{}, false
-	}
-	return Stat{Size: info.Size(), ModTime: info.ModTime()}, true
 }
 
 // IgnoredPath reports whether logical path p or a directory above it is
