@@ -47,7 +47,7 @@ func (d *Dir) stat(names []string, follow, keep bool, fn func(i int, info fs.Fil
 			*fi = fileInfo{
 				name: n, size: st.Size, mode: st.Mode,
 				mtime: st.Mtim.Nano(), ctime: st.Ctim.Nano(),
-				dev: st.Dev, ino: st.Ino,
+				dev: uint64(st.Dev), ino: st.Ino, // Dev is a uint32 on mips64
 			}
 			if !fn(i, fi, nil) {
 				return
