@@ -22,6 +22,9 @@
 #	OLD=910af1a NEW=main COUNT=10 bench/benchstat.sh
 #	OUT=/tmp/bs bench/benchstat.sh          # keep the raw results in /tmp/bs
 #
+# OUT must not hold an earlier run's results: each run appends to its
+# files, so old samples would be compared as if they were new ones.
+#
 # With COUNT=6 it takes 15 to 20 minutes on 2 cores. It needs benchstat
 # (golang.org/x/perf/cmd/benchstat) on PATH or in $(go env GOPATH)/bin,
 # and installs it at a pinned version if neither has it.
@@ -43,6 +46,10 @@ sets=(
 rerun="rerun ./cmd/assetgen ^BenchmarkRerun$ 1x"
 
 root=$(git rev-parse --show-toplevel)
+if [[ -n ${OUT:-} && -d $OUT && -n $(ls -A "$OUT") ]]; then
+	echo "benchstat.sh: OUT=$OUT is not empty; its results would be mixed with this run's. Remove it or choose another OUT." >&2
+	exit 2
+fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/assetgen-benchstat.XXXXXX")
 out=${OUT:-$tmp/results}
 cleanup() {
