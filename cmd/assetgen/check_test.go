@@ -230,6 +230,19 @@ func TestToolInstall(t *testing.T) {
 		}
 		return out
 	}
+	// go get -tool reads the go.mod of every version in assetgen's
+	// module graph, older ones too (esbuild's go.mod names
+	// golang.org/x/sys of 2022); building this repository downloads
+	// only those of the versions it selects. go mod graph here
+	// downloads the rest from the configured proxy, as the user's go get
+	// would: without it the test passed only once another package's test
+	// had fetched them.
+	graph := exec.Command("go", "mod", "graph")
+	graph.Dir = root
+	graph.Env = append(os.Environ(), "GOFLAGS=", "GOWORK=off")
+	if out, err := graph.CombinedOutput(); err != nil {
+		t.Fatalf("go mod graph in %s: %v\n%s", root, err, out)
+	}
 	must("get", "-tool", "github.com/assetgen/assetgen/cmd/assetgen")
 	must("generate", "./...")
 	must("build", "./...")
