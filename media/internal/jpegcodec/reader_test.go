@@ -12,6 +12,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"testing/iotest"
 
@@ -155,10 +156,22 @@ func psnr(a, b *image.RGBA) float64 {
 // at least minPSNR at smaller scales.
 func check(t *testing.T, src []byte, minDB float64) {
 	// Large frames cost time, not coverage: TestDecodePixelLimit checks
-	// they are refused.
+	// they are refused. Here they are refused before their pixels are
+	// allocated: as ErrTooLarge, or as corrupt where a segment before
+	// the frame header is (image/jpeg's DecodeConfig skips the tables
+	// that Decode parses).
 	if c, err := jpeg.DecodeConfig(bytes.NewReader(src)); err == nil && c.Width*c.Height > maxCheckPixels {
-		if _, err := Decode(bytes.NewReader(src), Options{MaxPixels: maxCheckPixels}); !errors.Is(err, ErrTooLarge) {
-			t.Fatalf("%d×%d over a limit of %d: %v, want ErrTooLarge", c.Width, c.Height, maxCheckPixels, err)
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err := Decode(bytes.NewReader(src), Options{MaxPixels: maxCheckPixels})
+		runtime.ReadMemStats(&after)
+		var fe FormatError
+		var ue UnsupportedError
+		if !errors.Is(err, ErrTooLarge) && !errors.As(err, &fe) && !errors.As(err, &ue) {
+			t.Fatalf("%d×%d over a limit of %d: %v, want ErrTooLarge or a format error", c.Width, c.Height, maxCheckPixels, err)
+		}
+		if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
+			t.Fatalf("%d×%d over a limit of %d: allocated %d bytes before refusing it", c.Width, c.Height, maxCheckPixels, n)
 		}
 		return
 	}
@@ -288,6 +301,21 @@ func TestDecodePixelLimit(t *testing.T) {
 	if _, err := Decode(bytes.NewReader(src), Options{Scale: 3}); err == nil {
 		t.Error("scale 3: no error")
 	}
+	check(t, oversized(t), minPSNR)
+}
+
+// oversized is the noise image of edges with a frame header that says
+// 4000 × 3000: its data is far too short for that, but a decoder without
+// a pixel limit allocates its planes before it finds out.
+func oversized(t testing.TB) []byte {
+	src := bytes.Clone(edges(t)["noise"])
+	i := bytes.Index(src, []byte{0xff, 0xc0})
+	if i < 0 {
+		t.Fatal("no SOF0 marker")
+	}
+	// FF C0, length (2), precision (1), height (2), width (2)
+	copy(src[i+5:], []byte{3000 >> 8, 3000 & 0xff, 4000 >> 8, 4000 & 0xff})
+	return src
 }
 
 // edges are images for the fast entropy decoder's edges: noise at quality
@@ -359,6 +387,7 @@ func FuzzDecode(f *testing.F) {
 	for _, src := range edges(f) {
 		f.Add(src)
 	}
+	f.Add(oversized(f))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		check(t, src, minPSNRFuzzed)
 	})
