@@ -4,14 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"image/jpeg"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/assetgen/assetgen/internal/imagetest"
-	"github.com/assetgen/assetgen/internal/testenv"
 	"github.com/assetgen/assetgen/media"
 )
 
@@ -28,21 +25,7 @@ func TestRealPhotoVariants(t *testing.T) {
 	if testing.Short() {
 		t.Skip("fetches a package from the npm registry; skipped with -short")
 	}
-	dir := t.TempDir()
-	testenv.NPM(t, "exif", "0.6.0", dir)
-	var photos []string
-	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
-		if err == nil && e.Type().IsRegular() && strings.HasSuffix(p, ".jpg") {
-			photos = append(photos, p)
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(photos) < 10 {
-		t.Fatalf("%d photos in exif@0.6.0, want the 10 it held", len(photos))
-	}
+	photos := imagetest.NPMPhotos(t, "exif", "0.6.0", t.TempDir(), 10)
 	s := openStore(t, t.TempDir(), media.Images(media.ImageOptions{Widths: []int{320}}))
 	turned := 0
 	for _, p := range photos {
