@@ -364,19 +364,14 @@ func (s *Store) ImageURL(name string, width int) string {
 // named image: ImageURL for each width (ImageOptions.Widths if none are
 // given) with its "w" descriptor, such as
 // "/media/cat.jpg?w=320&v=… 320w, /media/cat.jpg?w=640&v=… 640w".
-// Where the image's width was recorded at upload (see Info), widths at or
-// above it are one candidate, described by that width: they would all be
-// answered with the image itself, and a browser told "1920w" of a
-// 480-pixel image would fetch it under several URLs and misjudge its
-// density. Without Images, or for a file that is not a JPEG, PNG, GIF or
-// WebP, it is "".
+// Without Images, or for a file that is not a JPEG, PNG, GIF or WebP, it
+// is "".
 func (s *Store) SrcSet(name string, widths ...int) string {
 	im := s.cfg.images
 	if im == nil {
 		return ""
 	}
-	e, ok := s.source(name)
-	if ok && e.version == "" {
+	if v, ok := s.version(name); ok && v == "" {
 		return ""
 	}
 	if len(widths) == 0 {
@@ -387,17 +382,12 @@ func (s *Store) SrcSet(name string, widths ...int) string {
 		fitted = append(fitted, im.fit(w))
 	}
 	slices.Sort(fitted)
-	fitted = slices.Compact(fitted)
 	var b strings.Builder
-	for i, w := range fitted {
+	for i, w := range slices.Compact(fitted) {
 		if i > 0 {
 			b.WriteString(", ")
 		}
 		b.WriteString(s.ImageURL(name, w))
-		if e.width > 0 && w >= e.width {
-			b.WriteString(" " + strconv.Itoa(e.width) + "w")
-			break
-		}
 		b.WriteString(" " + strconv.Itoa(w) + "w")
 	}
 	return b.String()
@@ -451,13 +441,7 @@ func (s *Store) ImageTag(name, alt, sizes string) template.HTML {
 	}
 	b.WriteString("<img")
 	if im := s.cfg.images; im != nil {
-		// The widest variant, or the image itself under the URL that
-		// SrcSet gives it.
-		src := slices.Max(im.widths())
-		if e, _ := s.source(name); e.width > 0 {
-			src = im.fit(e.width)
-		}
-		attr("src", s.ImageURL(name, src))
+		attr("src", s.ImageURL(name, slices.Max(im.widths())))
 		if set := s.SrcSet(name); set != "" {
 			attr("srcset", set)
 			if sizes == "" {

@@ -471,24 +471,11 @@ func TestImageURLs(t *testing.T) {
 			t.Errorf("ImageURL(%d) = %q, want %q", tt.width, got, tt.want)
 		}
 	}
-	// The cat is 300 wide upright: every width is the photo itself, one
-	// candidate described by its own width.
-	if got, want := s.SrcSet(name), "/media/cat.jpg?v="+v+"&w=320 300w"; got != want {
-		t.Errorf("SrcSet() of a 300-wide photo = %q, want %q", got, want)
+	if got, want := s.SrcSet(name), "/media/cat.jpg?v="+v+"&w=320 320w, /media/cat.jpg?v="+v+"&w=640 640w, /media/cat.jpg?v="+v+"&w=1280 1280w"; got != want {
+		t.Errorf("SrcSet() = %q, want %q", got, want)
 	}
-	wide := save(t, s, "wide.jpg", imagetest.JPEG(t, imagetest.Quadrants(1000, 750, imagetest.Red, imagetest.Green, imagetest.Blue, imagetest.White)))
-	wv := strings.TrimPrefix(strings.Split(s.ImageURL(wide, 320), "&")[0], "/media/wide.jpg?v=")
-	for _, tt := range []struct {
-		widths []int
-		want   string
-	}{
-		{nil, "/media/wide.jpg?v=" + wv + "&w=320 320w, /media/wide.jpg?v=" + wv + "&w=640 640w, /media/wide.jpg?v=" + wv + "&w=1280 1000w"},
-		{[]int{700, 300, 320}, "/media/wide.jpg?v=" + wv + "&w=320 320w, /media/wide.jpg?v=" + wv + "&w=1280 1000w"},
-		{[]int{600}, "/media/wide.jpg?v=" + wv + "&w=640 640w"},
-	} {
-		if got := s.SrcSet(wide, tt.widths...); got != tt.want {
-			t.Errorf("SrcSet(%v) of a 1000-wide photo = %q, want %q", tt.widths, got, tt.want)
-		}
+	if got, want := s.SrcSet(name, 700, 300, 320), "/media/cat.jpg?v="+v+"&w=320 320w, /media/cat.jpg?v="+v+"&w=1280 1280w"; got != want {
+		t.Errorf("SrcSet(700, 300, 320) = %q, want %q", got, want)
 	}
 	if got := s.ImageURL("missing.jpg", 320); got != "/media/missing.jpg?w=320" {
 		t.Errorf("ImageURL of a missing file = %q", got)
@@ -514,16 +501,16 @@ func TestImageURLs(t *testing.T) {
 }
 
 func TestImageFuncMap(t *testing.T) {
-	s := openStore(t, t.TempDir(), media.Images(media.ImageOptions{Widths: []int{100, 200}}))
+	s := openStore(t, t.TempDir(), media.Images(media.ImageOptions{Widths: []int{320, 640}}))
 	name := save(t, s, "cat.jpg", smallPhoto(t))
-	v := strings.TrimPrefix(strings.Split(s.ImageURL(name, 100), "&")[0], "/media/cat.jpg?v=")
+	v := strings.TrimPrefix(strings.Split(s.ImageURL(name, 320), "&")[0], "/media/cat.jpg?v=")
 	tmpl := template.Must(template.New("p").Funcs(s.FuncMap()).Parse(
-		`<a href="{{mediaURL .}}"><img src="{{imageURL . 200}}" srcset="{{srcset .}}" sizes="(max-width: 200px) 100vw, 200px" alt=""></a>`))
+		`<a href="{{mediaURL .}}"><img src="{{imageURL . 640}}" srcset="{{srcset .}}" sizes="(max-width: 640px) 100vw, 640px" alt=""></a>`))
 	var b strings.Builder
 	if err := tmpl.Execute(&b, name); err != nil {
 		t.Fatal(err)
 	}
-	want := `<a href="/media/cat.jpg"><img src="/media/cat.jpg?v=` + v + `&amp;w=200" srcset="/media/cat.jpg?v=` + v + `&amp;w=100 100w, /media/cat.jpg?v=` + v + `&amp;w=200 200w" sizes="(max-width: 200px) 100vw, 200px" alt=""></a>`
+	want := `<a href="/media/cat.jpg"><img src="/media/cat.jpg?v=` + v + `&amp;w=640" srcset="/media/cat.jpg?v=` + v + `&amp;w=320 320w, /media/cat.jpg?v=` + v + `&amp;w=640 640w" sizes="(max-width: 640px) 100vw, 640px" alt=""></a>`
 	if b.String() != want {
 		t.Errorf("rendered\n%s\nwant\n%s", b.String(), want)
 	}
@@ -657,18 +644,6 @@ func TestImageTag(t *testing.T) {
 		`|300x400|<img src="/media/notes.txt" alt="" loading="lazy" decoding="async">`
 	if b.String() != want {
 		t.Errorf("rendered\n%s\nwant\n%s", b.String(), want)
-	}
-
-	// Widths past the photo's 300 pixels are the photo itself: src is
-	// the one URL srcset gives it, described by its own width.
-	s = openStore(t, t.TempDir(), media.Images(media.ImageOptions{Widths: []int{150, 640, 1280}}))
-	name = save(t, s, "cat.jpg", smallPhoto(t))
-	v = strings.TrimSuffix(strings.TrimPrefix(s.ImageURL(name, 640), "/media/cat.jpg?v="), "&w=640")
-	want = `<img src="/media/cat.jpg?v=` + v + `&amp;w=640"` +
-		` srcset="/media/cat.jpg?v=` + v + `&amp;w=150 150w, /media/cat.jpg?v=` + v + `&amp;w=640 300w"` +
-		` sizes="50vw" width="300" height="400" alt="" loading="lazy" decoding="async">`
-	if got := string(s.ImageTag(name, "", "50vw")); got != want {
-		t.Errorf("ImageTag of a photo narrower than a width:\n%s\nwant\n%s", got, want)
 	}
 }
 
