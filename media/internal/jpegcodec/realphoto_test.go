@@ -14,7 +14,7 @@ import (
 // with their cameras' own encodings: a Sony α6000's 24-megapixel JPEG and
 // a phone's 13-megapixel one with their maker notes and EXIF thumbnails
 // (exif's test files), and Nikon files with restart markers (exif-js's
-// examples). The test fetches them (testenv.NPM); they are never
+// examples). The test fetches them (imagetest.NPMPhotos); they are never
 // committed.
 var photoPackages = []struct {
 	name, version string
